@@ -1,0 +1,91 @@
+"""Neighbourhood Budgets: participatory budgeting for UK councils and their Neighbourhood Boards."""
+
+import os
+import secrets
+
+from flask import Flask
+
+from app import config as app_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+BLUEPRINTS = (
+    "app.main",
+    "app.auth",
+    "app.admin",
+    "app.officer",
+    "app.proposals",
+    "app.voting",
+    "app.board",
+    "app.results",
+    "app.translate",
+)
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None):
+    """Build the app: config -> extensions -> blueprints -> error pages -> CLI. Never migrates."""
+    app = Flask(__name__, instance_path=os.path.join(REPO_ROOT, "instance"), instance_relative_config=True)
+    _load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import web
+
+    web.init_app(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _load_config(app, test_config):
+    app.config.from_object(app_config.Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app_config.database_url_from_env(app.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(REPO_ROOT, "translations")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("NB")  # e.g. NB_MAIL_SERVER, NB_SESSION_COOKIE_SECURE=false
+    else:
+        app.config.update(test_config)
+    if os.environ.get("SECRET_KEY") and test_config is None:
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _development_secret_key(instance_path):
+    """Read (or create once) a random key in instance/ so a fresh checkout runs without setup."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        return handle.read().strip()
+
+
+def _init_extensions(app):
+    from app import database  # noqa: F401  (registers the SQLite connection settings)
+    from app import models  # noqa: F401  (so Alembic and create_all see every table)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(REPO_ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from app.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def _register_blueprints(app):
+    import importlib
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)

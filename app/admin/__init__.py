@@ -1,0 +1,7 @@
+"""Admin: assign roles and board memberships."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import routes  # noqa: E402,F401

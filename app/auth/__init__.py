@@ -1,0 +1,7 @@
+"""Residents' accounts: register, verify e-mail, sign in and out, reset password."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,7 @@
+"""Neighbourhood Board members: decision records and their confirmation."""
+
+from flask import Blueprint
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+from app.board import routes  # noqa: E402,F401

@@ -1,0 +1,68 @@
+"""Defaults only. Secrets and DATABASE_URL come from instance/config.py or the environment."""
+
+import os
+
+SUPPORTED_LOCALES = ("en", "cy", "pl", "ur", "pa")
+RTL_LOCALES = frozenset({"ur", "ar", "fa", "he"})
+LOCALE_NAMES = {  # each language named in itself, for the switcher
+    "en": "English",
+    "cy": "Cymraeg",
+    "pl": "Polski",
+    "ur": "اردو",
+    "pa": "ਪੰਜਾਬੀ",
+}
+
+
+def database_url_from_env(instance_path):
+    """Return the SQLAlchemy URL: DATABASE_URL if set (PostgreSQL through psycopg 3), else SQLite in instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "neighbourhood_budgets.sqlite3")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Defaults:
+    SECRET_KEY = None  # must come from instance/config.py or SECRET_KEY; see create_app
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    SUPPORTED_LOCALES = SUPPORTED_LOCALES
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+
+    RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0 so limits hold across workers
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
+    RESET_RATE_LIMIT = "5 per minute;20 per hour"
+
+    # Mail: "smtp" talks to MAIL_SERVER:MAIL_PORT; "file" writes .eml files under instance/mail (development).
+    MAIL_BACKEND = "file"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Neighbourhood Budgets <no-reply@neighbourhood-budgets.example>"
+
+    EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 2  # verification links: two days
+    RESET_TOKEN_MAX_AGE = 60 * 60  # password reset links: one hour
+
+    COUNCIL_NAME = "Borough of Fernleigh"
+
+    # Per-round ballot keys live outside the database (instance/round_keys by default), discarded at close.
+    ROUND_KEY_DIR = None

@@ -1,0 +1,59 @@
+"""Connection settings that make the embedded SQLite default safe for a real service."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    """WAL, synchronous=FULL, foreign keys and a busy timeout on every SQLite connection."""
+    if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN itself, so we can ask for BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """Open SQLite transactions explicitly; IMMEDIATE when a writer asked for the lock up front."""
+    if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def begin_write_transaction(session):
+    """Start the session's transaction so concurrent writers queue instead of interleaving.
+
+    SQLite: BEGIN IMMEDIATE takes the database write lock now, not at the first write.
+    PostgreSQL: the caller locks the rows it reads with SELECT ... FOR UPDATE.
+    Must be the first use of the session in this transaction.
+    """
+    real_session = session.registry() if hasattr(session, "registry") else session  # unwrap scoped_session
+    if real_session.in_transaction():
+        real_session.rollback()
+    real_session.connection(execution_options={"sqlite_immediate": True})
+
+
+@contextmanager
+def write_transaction(session):
+    """Run a block in a write transaction that commits on success and rolls back on error."""
+    begin_write_transaction(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

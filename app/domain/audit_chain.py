@@ -1,0 +1,56 @@
+"""Hash-chain rules for the audit log: each entry commits to the one before it."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    id: int
+    actor_label: str
+    action: str
+    target: str
+    details: dict
+    created_at_iso: str
+    prev_hash: str
+    entry_hash: str
+
+
+def entry_hash(prev_hash, actor_label, action, target, details, created_at_iso):
+    """Return the SHA-256 of an entry's content and its predecessor's hash (canonical JSON)."""
+    payload = json.dumps(
+        [prev_hash, actor_label, action, target, details, created_at_iso],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int | None
+    position: int
+    problem: str  # "content_changed" | "link_broken"
+
+
+def verify_chain(entries):
+    """Return the first ChainBreak in entries (in id order), or None when the chain is intact.
+
+    Catches edited entries (hash no longer matches content), deleted, inserted and reordered entries
+    (an entry's prev_hash no longer names the hash of the entry before it).
+    """
+    expected_prev = GENESIS_HASH
+    for position, entry in enumerate(entries):
+        if entry.prev_hash != expected_prev:
+            return ChainBreak(entry.id, position, "link_broken")
+        recomputed = entry_hash(
+            entry.prev_hash, entry.actor_label, entry.action, entry.target, entry.details, entry.created_at_iso
+        )
+        if recomputed != entry.entry_hash:
+            return ChainBreak(entry.id, position, "content_changed")
+        expected_prev = entry.entry_hash
+    return None

@@ -1,0 +1,52 @@
+"""Locale selection and locale-aware formatting shared by every blueprint."""
+
+from babel.numbers import format_currency
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.config import LOCALE_NAMES, RTL_LOCALES
+
+SESSION_LOCALE_KEY = "locale"
+
+
+def supported_locales():
+    return current_app.config["SUPPORTED_LOCALES"]
+
+
+def select_locale():
+    """Saved preference -> explicit switch (session) -> Accept-Language -> default."""
+    supported = supported_locales()
+    if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
+        return current_user.preferred_locale
+    chosen = session.get(SESSION_LOCALE_KEY)
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    return "Europe/London"
+
+
+def current_locale_code():
+    locale = get_locale()
+    return str(locale.language) if locale else "en"
+
+
+def text_direction(locale_code=None):
+    return "rtl" if (locale_code or current_locale_code()) in RTL_LOCALES else "ltr"
+
+
+def locale_name(code):
+    return LOCALE_NAMES.get(code, code)
+
+
+def format_pence(pence, locale_code=None):
+    """Format integer pence as pounds for the locale (e.g. £40,000.00); whole pounds drop the pence."""
+    if pence is None:
+        return ""
+    locale_code = locale_code or current_locale_code()
+    amount = pence / 100
+    fmt = "¤#,##0" if pence % 100 == 0 else None
+    return format_currency(amount, "GBP", format=fmt, locale=locale_code, currency_digits=fmt is None)

@@ -1,0 +1,42 @@
+"""SQLAlchemy models, one module per aggregate. Import everything here so Alembic sees every table."""
+
+from app.models.audit import AuditEntry
+from app.models.ballots import Ballot, Participation
+from app.models.content import ContentTranslation
+from app.models.decisions import (
+    CountResult,
+    DecisionAttendance,
+    DecisionConfirmation,
+    DecisionItem,
+    DecisionRecord,
+    InterestDeclaration,
+)
+from app.models.geography import Area, Council, Postcode, Ward
+from app.models.people import RoleGrant, User
+from app.models.proposals import Proposal, ProposalTranslation
+from app.models.rounds import Pot, Round, pot_wards, round_wards
+
+__all__ = [
+    "Area",
+    "AuditEntry",
+    "Ballot",
+    "ContentTranslation",
+    "Council",
+    "CountResult",
+    "DecisionAttendance",
+    "DecisionConfirmation",
+    "DecisionItem",
+    "DecisionRecord",
+    "InterestDeclaration",
+    "Participation",
+    "Postcode",
+    "Pot",
+    "Proposal",
+    "ProposalTranslation",
+    "RoleGrant",
+    "Round",
+    "User",
+    "Ward",
+    "pot_wards",
+    "round_wards",
+]

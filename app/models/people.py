@@ -1,0 +1,76 @@
+"""Residents and staff accounts, and the roles granted to them."""
+
+import secrets
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._common import UTCDateTime, utcnow
+from app.models.geography import Area, Ward
+
+ROLES = ("resident", "officer", "board", "translator", "admin")
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_confirmed: Mapped[int | None] = mapped_column()  # "I am at least N years old", when no date of birth
+    preferred_locale: Mapped[str] = mapped_column(String(10), default="en")
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Flask-Login identifies the session by this token, not the id: rotating it logs out every session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    ward: Mapped[Ward | None] = relationship()
+    roles: Mapped[list["RoleGrant"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    def has_role(self, role, area_id=None):
+        """True if the user holds role; for "board", optionally on a given area's board."""
+        if role == "resident":
+            return True
+        return any(g.role == role and (area_id is None or g.area_id == area_id) for g in self.roles)
+
+    def board_area_ids(self):
+        return {g.area_id for g in self.roles if g.role == "board"}
+
+    def rotate_session_token(self):
+        self.session_token = new_session_token()
+
+
+class RoleGrant(db.Model):
+    """A staff role; board membership names the area whose board it is."""
+
+    __table_args__ = (UniqueConstraint("user_id", "role", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    area: Mapped[Area | None] = relationship()

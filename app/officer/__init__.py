@@ -1,0 +1,7 @@
+"""Officers: geography import, rounds and pots, proposal review, paper ballots, the count."""
+
+from flask import Blueprint
+
+bp = Blueprint("officer", __name__, url_prefix="/officer")
+
+from app.officer import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Load rows, call the domain rules, write rows. Services flush; the caller commits."""

@@ -1,0 +1,142 @@
+"""Shared fixtures: an app on a real database (SQLite or PostgreSQL), a CSRF-aware client, real SMTP capture."""
+
+import contextvars
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+
+from tests.support.databases import create_database, drop_database
+from tests.support.smtp import CaptureSMTPServer
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every POST unless told csrf=False."""
+
+    def csrf_token(self):
+        import secrets
+
+        raw = secrets.token_hex(20)
+        with self.session_transaction() as sess:
+            raw = sess.setdefault("csrf_token", raw)
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, **kwargs):
+        """Serve each request in its own app context, as in production, not inside the test's.
+
+        The test's own session is committed first, so the request sees what the test set up and the
+        test's next read starts a new transaction that sees what the request wrote.
+        Otherwise Flask reuses the test's app context: g (the signed-in user, the chosen locale) and
+        the database session would leak from one request into the next.
+        """
+        from flask import has_app_context
+
+        from app.extensions import db as _db
+
+        if has_app_context():
+            _db.session.commit()  # what the test made is visible to the request; its reads start afresh
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def post(self, *args, csrf=True, **kwargs):
+        if csrf:
+            data = kwargs.get("data")
+            if data is None:
+                kwargs["data"] = data = {}
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data["csrf_token"] = self.csrf_token()
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    server = CaptureSMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = create_database(tmp_path_factory.mktemp("db"), tag="nb_test")
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, mail_server):
+    from app import create_app
+    from app.extensions import db as _db
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SERVER_NAME": "localhost",
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": mail_server.port,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "ROUND_KEY_DIR": str(__import__("tempfile").mkdtemp(prefix="nb-round-keys-")),
+        }
+    )
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after the test. Service tests flush; commit where the view would."""
+    from app.extensions import db as _db
+    from app.extensions import limiter
+
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _empty_all_tables(_db)
+        limiter.reset()
+
+
+def _empty_all_tables(_db):
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(mail_server):
+    """Messages received by the real SMTP server during this test."""
+    mail_server.clear()
+    return mail_server
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in on the test client, as Flask-Login would after a successful login."""
+
+    def _login(user, on=None):
+        target = on or client
+        with target.session_transaction() as sess:
+            sess["_user_id"] = user.session_token
+            sess["_fresh"] = True
+        return user
+
+    return _login

@@ -1,0 +1,67 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests and browser journeys."""
+
+import email
+import email.policy
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class _Collector:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class CaptureSMTPServer:
+    """Start with .start(); messages land in .messages (email.message.EmailMessage)."""
+
+    def __init__(self, host="127.0.0.1", port=0):
+        self._collector = _Collector()
+        self._controller = Controller(self._collector, hostname=host, port=port or _free_port())
+
+    @property
+    def port(self):
+        return self._controller.port
+
+    @property
+    def messages(self):
+        with self._collector.lock:
+            return list(self._collector.messages)
+
+    def clear(self):
+        with self._collector.lock:
+            self._collector.messages.clear()
+
+    def start(self):
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()
+
+    def wait_for(self, predicate, timeout=10):
+        """Return the first message matching predicate, waiting up to timeout seconds."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if predicate(message):
+                    return message
+            time.sleep(0.05)
+        raise AssertionError("no matching e-mail arrived")
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
