@@ -18,4 +18,9 @@ def _commands():
 
 
 # Modules exposing COMMANDS = [click commands/groups]; append as features land.
-COMMAND_MODULES = []
+COMMAND_MODULES = [
+    "app.admin.commands",
+    "app.officer.commands",
+    "app.results.commands",
+    "app.translate.commands",
+]

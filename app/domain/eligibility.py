@@ -1,0 +1,68 @@
+"""Who may take part in a pot: ward of residence, minimum age on the voting day, verified e-mail."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Resident:
+    ward_id: int | None
+    date_of_birth: date | None
+    age_confirmed: int | None  # "I am at least N", for residents who gave no date of birth
+    email_verified: bool
+
+
+@dataclass(frozen=True)
+class Requirements:
+    ward_ids: frozenset
+    min_age: int | None
+    on_date: date  # the voting day (or today while proposals are open)
+    require_verified_email: bool
+
+
+# Reasons, as codes the views translate.
+WRONG_WARD = "wrong_ward"
+NO_WARD = "no_ward"
+TOO_YOUNG = "too_young"
+AGE_UNKNOWN = "age_unknown"
+EMAIL_NOT_VERIFIED = "email_not_verified"
+
+
+def age_on(date_of_birth, on_date):
+    """Whole years between date_of_birth and on_date (29 February birthdays count from 1 March)."""
+    years = on_date.year - date_of_birth.year
+    if (on_date.month, on_date.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def ineligibility_reasons(resident, requirements):
+    """Return the list of reasons the resident may not take part; empty means eligible."""
+    reasons = []
+    if resident.ward_id is None:
+        reasons.append(NO_WARD)
+    elif requirements.ward_ids and resident.ward_id not in requirements.ward_ids:
+        reasons.append(WRONG_WARD)
+    if requirements.min_age:
+        if resident.date_of_birth is not None:
+            if age_on(resident.date_of_birth, requirements.on_date) < requirements.min_age:
+                reasons.append(TOO_YOUNG)
+        elif resident.age_confirmed is None:
+            reasons.append(AGE_UNKNOWN)
+        elif resident.age_confirmed < requirements.min_age:
+            reasons.append(TOO_YOUNG)
+    if requirements.require_verified_email and not resident.email_verified:
+        reasons.append(EMAIL_NOT_VERIFIED)
+    return reasons
+
+
+def age_band(date_of_birth, on_date):
+    """The reporting band for the participation report, or None when the age is unknown."""
+    if date_of_birth is None:
+        return None
+    age = age_on(date_of_birth, on_date)
+    for upper, label in ((15, "11-15"), (17, "16-17"), (24, "18-24"), (34, "25-34"), (44, "35-44"),
+                         (54, "45-54"), (64, "55-64"), (74, "65-74")):
+        if age <= upper:
+            return label if age >= 11 else "under-11"
+    return "75+"

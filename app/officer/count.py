@@ -1,0 +1,3 @@
+"""Officer views: count."""
+
+from app.officer import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Officer views: geography."""
+
+from app.officer import bp  # noqa: F401

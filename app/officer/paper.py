@@ -1,0 +1,3 @@
+"""Officer views: paper."""
+
+from app.officer import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""CLI commands of this area; app/cli.py registers COMMANDS."""
+
+COMMANDS = []
