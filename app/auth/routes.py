@@ -3,6 +3,7 @@ from flask import render_template
 from app.access import login_required, role_required  # noqa: F401
 from app.auth import bp
 
+
 @bp.get("/login")
 
 def login():
