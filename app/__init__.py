@@ -69,8 +69,10 @@ def _development_secret_key(instance_path):
 
 
 def _init_extensions(app):
-    from app import database  # noqa: F401  (registers the SQLite connection settings)
-    from app import models  # noqa: F401  (so Alembic and create_all see every table)
+    from app import (
+        database,  # noqa: F401  (registers the SQLite connection settings)
+        models,  # noqa: F401  (so Alembic and create_all see every table)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(REPO_ROOT, "migrations"), render_as_batch=True)
