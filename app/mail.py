@@ -23,8 +23,8 @@ def send_email(to, subject_factory, template, locale="en", **context):
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="neighbourhood-budgets.example")
-    message["Content-Language"] = locale
     message.set_content(body)
+    message["Content-Language"] = locale  # after set_content, which resets Content-* headers
     _deliver(message)
     return message
 

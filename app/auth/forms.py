@@ -1,0 +1,127 @@
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from app.config import LOCALE_NAMES
+from app.domain.eligibility import age_on
+from app.domain.postcodes import normalise_postcode
+
+COMMON_PASSWORDS = frozenset(
+    {"password", "password1", "password123", "123456789", "1234567890", "qwertyuiop", "iloveyou123",
+     "letmein123", "welcome123", "passw0rd", "football1", "abc123456", "monkey1234", "11111111111"}
+)
+MIN_PASSWORD_LENGTH = 10
+
+
+def _language_choices():
+    return [SelectChoice(code, LOCALE_NAMES[code], render_kw={"lang": code})
+            for code in current_app.config["SUPPORTED_LOCALES"]]
+
+
+def check_password_strength(form, field):
+    password = field.data or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_l("Your password must be at least 10 characters long."))
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise ValidationError(_l("That password is too easy to guess. Try three or four random words."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+
+
+AGE_CHOICES = [
+    SelectChoice("", _l("Choose one")),
+    SelectChoice("18", _l("I am 18 or over")),
+    SelectChoice("16", _l("I am 16 or 17")),
+    SelectChoice("11", _l("I am 11 to 15")),
+]
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter your name.")), Length(max=200)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(_l("Enter your e-mail address.")),
+                    Email(message=_l("Enter an e-mail address in the right format, like name@example.com.")),
+                    Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Create a password"),
+        description=_l("At least 10 characters. Three or four random words work well."),
+        validators=[InputRequired(_l("Create a password.")), check_password_strength, Length(max=200)],
+    )
+    postcode = StringField(
+        _l("Home postcode"),
+        description=_l("We use this to find your ward. For example, FL1 2AB."),
+        validators=[InputRequired(_l("Enter your postcode.")), Length(max=12)],
+    )
+    date_of_birth = DateField(
+        _l("Date of birth (optional)"),
+        description=_l("For example, 1980-05-17. Some rounds are only for certain ages."),
+        validators=[Optional()],
+    )
+    age_confirmed = SelectField(
+        _l("If you prefer not to give your date of birth, tell us your age group"), choices=AGE_CHOICES,
+        validators=[Optional()],
+    )
+    locale = SelectField(_l("Preferred language"), choices=[])
+    accept = BooleanField(
+        _l("I have read the privacy notice"), validators=[InputRequired(_l("Confirm you have read the privacy notice."))]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = _language_choices()
+
+    def validate_postcode(self, field):
+        if normalise_postcode(field.data) is None:
+            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
+
+    def validate_date_of_birth(self, field):
+        if field.data is None:
+            if not self.age_confirmed.data:
+                raise ValidationError(_l("Enter your date of birth or choose your age group."))
+            return
+        today = date.today()
+        if field.data > today or field.data.year < 1900:
+            raise ValidationError(_l("Date of birth must be a real date in the past."))
+        if age_on(field.data, today) < 11:
+            raise ValidationError(_l("You must be 11 or over to register."))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters. Three or four random words work well."),
+        validators=[InputRequired(_l("Create a password.")), check_password_strength, Length(max=200)],
+    )
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter your name.")), Length(max=200)])
+    locale = SelectField(_l("Preferred language"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = _language_choices()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Enter your current password."))])
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Create a password.")), check_password_strength, Length(max=200)]
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons such as "Resend the link"."""

@@ -1,24 +1,225 @@
-from flask import render_template
+"""Thin views: bind the form, call one accounts service, commit, flash, redirect."""
 
-from app.access import login_required, role_required  # noqa: F401
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from app.access import login_required
 from app.auth import bp
+from app.auth.forms import (
+    AccountForm,
+    ChangePasswordForm,
+    EmptyForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from app.extensions import db, limiter
+from app.i18n import SESSION_LOCALE_KEY
+from app.mail import send_email
+from app.services import accounts
 
 
-@bp.get("/login")
+def _limit(name):
+    return lambda: current_app.config[name]
 
+
+def _safe_next(target):
+    """Only same-site paths: never redirect to another host after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _send_verification(user):
+    token = accounts.make_token(current_app.secret_key, accounts.VERIFY, user)
+    send_email(user.email, lambda: _("Confirm your e-mail address"), "email/verify", locale=user.preferred_locale,
+               user=user, link=url_for("auth.verify", token=token, _external=True))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
-    return render_template("_placeholder.html", heading="login")
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            session.pop(SESSION_LOCALE_KEY, None)
+            login_user(user)
+            session[SESSION_LOCALE_KEY] = user.preferred_locale
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+        form.form_errors.append(_("The e-mail address or password is not right."))
+    return render_template("auth/login.html", form=form), (400 if form.errors or form.form_errors else 200)
 
-@bp.get("/register")
-
-def register():
-    return render_template("_placeholder.html", heading="register")
-
-@bp.get("/account")
-@login_required
-def account():
-    return render_template("_placeholder.html", heading="account")
 
 @bp.post("/logout")
 def logout():
-    return render_template("_placeholder.html", heading="logout")
+    if current_user.is_authenticated:
+        current_user.rotate_session_token()  # every session of this account ends, not only this one
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTER_RATE_LIMIT"), methods=["POST"])
+def register():
+    form = RegisterForm()
+    if request.method == "GET":
+        form.locale.data = form.locale.data or _current_locale()
+    if form.validate_on_submit():
+        postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
+        if ward_id is None:
+            form.postcode.errors.append(
+                _("We could not find that postcode in this council's area. Check it, or contact the council.")
+            )
+        else:
+            result = accounts.register(
+                db.session,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                postcode=postcode,
+                ward_id=ward_id,
+                date_of_birth=form.date_of_birth.data,
+                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
+                locale=form.locale.data,
+            )
+            db.session.commit()
+            if result.user is not None:
+                _send_verification(result.user)
+            else:
+                owner = result.existing
+                send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
+                           "email/already_registered", locale=owner.preferred_locale, user=owner,
+                           link=url_for("auth.reset_request", _external=True))
+            return redirect(url_for("auth.check_email"))
+    status = 400 if form.errors else 200
+    return render_template("auth/register.html", form=form), status
+
+
+def _current_locale():
+    from app.i18n import current_locale_code
+
+    return current_locale_code()
+
+
+@bp.get("/check-email")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.get("/verify/<token>")
+def verify(token):
+    try:
+        user = accounts.user_from_token(db.session, current_app.secret_key, accounts.VERIFY, token,
+                                        current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    except accounts.TokenInvalid as error:
+        return render_template("auth/link_invalid.html", expired=error.expired), 400
+    return render_template("auth/verify_confirm.html", form=EmptyForm(), token=token, user=user)
+
+
+@bp.post("/verify/<token>")
+def verify_confirm(token):
+    """Verification happens on POST so that mail scanners following the link change nothing."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return render_template("auth/link_invalid.html", expired=False), 400
+    try:
+        user = accounts.user_from_token(db.session, current_app.secret_key, accounts.VERIFY, token,
+                                        current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    except accounts.TokenInvalid as error:
+        return render_template("auth/link_invalid.html", expired=error.expired), 400
+    accounts.mark_verified(user)
+    db.session.commit()
+    flash(_("Thank you. Your e-mail address is confirmed."), "success")
+    return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(db.session, form.email.data)
+        if user is not None and user.active:
+            token = accounts.make_token(current_app.secret_key, accounts.RESET, user)
+            send_email(user.email, lambda: _("Reset your password"), "email/reset", locale=user.preferred_locale,
+                       user=user, link=url_for("auth.reset_password", token=token, _external=True))
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/reset_request.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
+def reset_password(token):
+    try:
+        user = accounts.user_from_token(db.session, current_app.secret_key, accounts.RESET, token,
+                                        current_app.config["RESET_TOKEN_MAX_AGE"])
+    except accounts.TokenInvalid as error:
+        return render_template("auth/link_invalid.html", expired=error.expired), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        accounts.mark_verified(user)  # the reset link proved they read this mailbox
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. Sign in with your new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.locale.data = current_user.preferred_locale
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.preferred_locale = form.locale.data
+        session[SESSION_LOCALE_KEY] = form.locale.data
+        db.session.commit()
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(prefix="pw"),
+                           resend_form=EmptyForm(prefix="resend")), (400 if form.errors else 200)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Your current password is not right."))
+        else:
+            accounts.set_password(current_user, form.new_password.data)
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this browser stays signed in (new token)
+            flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
+            return redirect(url_for("auth.account"))
+    account_form = AccountForm(obj=current_user)
+    account_form.locale.data = current_user.preferred_locale
+    return render_template("auth/account.html", form=account_form, password_form=form,
+                           resend_form=EmptyForm(prefix="resend")), 400
+
+
+@bp.post("/account/resend")
+@login_required
+@limiter.limit(_limit("RESET_RATE_LIMIT"))
+def resend_verification():
+    form = EmptyForm(prefix="resend")
+    if form.validate_on_submit() and not current_user.email_verified:
+        _send_verification(current_user)
+        flash(_("We have sent you a new link. It works for 48 hours."), "success")
+    return redirect(url_for("auth.account"))
