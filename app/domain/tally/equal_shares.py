@@ -1,0 +1,155 @@
+"""The Method of Equal Shares (MES), with Add1 completion and the utilitarian (greedy) top-up.
+
+Definitions follow pabutools 1.2.3 and the equalshares.net tool (see shared/pb_instances/README.md):
+every voter gets an equal share of the budget; a project is bought when its supporters can pay for it,
+each paying min(money left, an equal share ρ·u); the project needing the smallest ρ goes first.
+Exact arithmetic (Fraction) throughout. Voters with identical ballots are merged into weighted groups:
+they pay identically at every step, so the result is the same and the work shrinks.
+"""
+
+import heapq
+import math
+from fractions import Fraction
+
+from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
+
+COST_UTILITY = "cost"  # u = cost: minimise the share relative to cost (equalshares.net, "mes-cost")
+CARDINAL_UTILITY = "card"  # u = 1: minimise the share itself ("mes-card")
+
+
+class Groups:
+    """Distinct approval ballots with their multiplicity, and each project's supporting groups."""
+
+    def __init__(self, approval_ballots, project_ids):
+        counts = {}
+        for ballot in approval_ballots:
+            counts[ballot] = counts.get(ballot, 0) + 1
+        self.ballots = list(counts)
+        self.weights = [counts[b] for b in self.ballots]
+        self.voters = len(approval_ballots)
+        self.supporters = {pid: [] for pid in project_ids}
+        for index, ballot in enumerate(self.ballots):
+            for pid in ballot:
+                self.supporters[pid].append(index)
+        self.support_weight = {pid: sum(self.weights[g] for g in groups) for pid, groups in self.supporters.items()}
+
+
+def _share(cost, groups, weights, money):
+    """Smallest per-voter payment x with sum(w·min(money, x)) >= cost, or None if supporters can't afford it."""
+    remaining_weight = sum(weights[g] for g in groups)
+    equal = cost / remaining_weight
+    if all(money[g] >= equal for g in groups):
+        return equal  # nobody is short: the plain equal split (the common case, no sort needed)
+    members = sorted(groups, key=money.__getitem__)
+    paid = Fraction(0)
+    need = cost
+    for g in members:
+        x = (need - paid) / remaining_weight
+        if money[g] >= x:
+            return x
+        paid += weights[g] * money[g]
+        remaining_weight -= weights[g]
+    return None
+
+
+def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
+    """One MES run at a per-voter endowment. Returns (selected ids in order, final money per group)."""
+    weights = groups.weights
+    money = [Fraction(endowment)] * len(weights)
+
+    def rho(pid):
+        x = _share(costs[pid], groups.supporters[pid], weights, money)
+        if x is None:
+            return None
+        if utility == COST_UTILITY:
+            return x / costs[pid] if costs[pid] else Fraction(0)
+        return x
+
+    heap = []
+    for pid, members in groups.supporters.items():
+        if not members or (skip_zero_cost and costs[pid] == 0):
+            continue
+        value = rho(pid)
+        if value is not None:
+            heap.append((value, tie_key(pid), pid))
+    heapq.heapify(heap)
+    selected = []
+    while heap:
+        stored, key, pid = heapq.heappop(heap)
+        current = rho(pid)  # shares only grow as supporters spend, so stored is a lower bound
+        if current is None:
+            continue
+        if current != stored:
+            heapq.heappush(heap, (current, key, pid))
+            continue
+        x = current * costs[pid] if utility == COST_UTILITY else current
+        for g in groups.supporters[pid]:
+            money[g] = money[g] - min(money[g], x)
+        selected.append(pid)
+    return selected, money
+
+
+def _total(costs, selected):
+    return sum((costs[pid] for pid in selected), Fraction(0))
+
+
+def _exhaustive(costs, selected, budget, groups, only_supported):
+    left = budget - _total(costs, selected)
+    chosen = set(selected)
+    return not any(
+        costs[pid] <= left
+        for pid in costs
+        if pid not in chosen and (groups.support_weight[pid] > 0 or not only_supported)
+    )
+
+
+def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=False, exhaustive_stop=True,
+                 increment=1):
+    """Run MES (optionally with Add1). Returns (selected, final money per group, endowment used).
+
+    Add1: raise every voter's endowment by `increment` per round from B/n (integral: floor(B/n)) and keep
+    the last outcome that costs no more than B; stop early once the outcome is exhaustive
+    (exhaustive_stop; pabutools checks projects with supporters, the integral tool variant checks all).
+    """
+    budget = Fraction(budget)
+    n = groups.voters
+    if n == 0:
+        return [], [], Fraction(0)
+    endowment = Fraction(math.floor(budget / n)) if integral else budget / n
+    skip_zero = integral  # the equalshares.net tool leaves zero-cost projects to the completion
+    if integral and _total(costs, list(costs)) <= budget:
+        add1 = False  # the tool's shortcut: everything fits, plain MES then completion
+        endowment = budget / n
+    selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero)
+    if not add1:
+        return selected, money, endowment
+    while True:
+        if exhaustive_stop and _exhaustive(costs, selected, budget, groups, only_supported=not integral):
+            return selected, money, endowment
+        trial_endowment = endowment + increment
+        trial, trial_money = run_mes(groups, costs, trial_endowment, utility, tie_key, skip_zero)
+        if _total(costs, trial) > budget:
+            return selected, money, endowment
+        selected, money, endowment = trial, trial_money, trial_endowment
+        if all(pid in set(selected) for pid, weight in groups.support_weight.items() if weight):
+            return selected, money, endowment  # every supported project is in: more money changes nothing
+
+
+def explain_mes(explanations, groups, costs, selected, money):
+    """Mark MES winners with their step, and for the others what their supporters could still pay."""
+    chosen = set(selected)
+    for step, pid in enumerate(selected, start=1):
+        exp = explanations[pid]
+        exp.selected, exp.step, exp.phase, exp.reason = True, step, "equal_shares", SELECTED
+    for pid, members in groups.supporters.items():
+        if pid in chosen:
+            continue
+        exp = explanations[pid]
+        exp.phase = "equal_shares"
+        if not members:
+            exp.reason = NO_SUPPORT
+            exp.supporters_could_pay = Fraction(0)
+            continue
+        could = sum((groups.weights[g] * money[g] for g in members), Fraction(0))
+        exp.supporters_could_pay = min(could, costs[pid])
+        exp.reason = SUPPORTERS_COULD_NOT_AFFORD
