@@ -1,0 +1,147 @@
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.domain.money import MoneyError, parse_pounds
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MoneyField(StringField):
+    """Pounds typed by a person ("£40,000"); .pence holds the value in integer pence."""
+
+    pence = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        text = (self.data or "").strip()
+        self.pence = None
+        if text:
+            try:
+                self.pence = parse_pounds(text)
+            except MoneyError as error:
+                raise ValueError(_l("Enter an amount in pounds, like 4000 or £4,000.50.")) from error
+
+
+class LondonDateTimeField(DateTimeLocalField):
+    """A date and time typed in UK time; .utc gives the aware UTC value."""
+
+    @property
+    def utc(self):
+        return self.data.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC")) if self.data else None
+
+
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg"), SelectChoice("pl", "Polski"),
+                    SelectChoice("ur", "اردو"), SelectChoice("pa", "ਪੰਜਾਬੀ")]
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(_l("Enter a title.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[InputRequired(_l("Enter a description.")),
+                                                               Length(max=5000)])
+    area = SelectField(_l("Area"), choices=[])
+    wards = MultiCheckboxField(_l("Wards whose residents may take part"), choices=[], coerce=int)
+    languages = MultiCheckboxField(_l("Languages offered"), choices=LANGUAGE_CHOICES, default=["en"])
+    proposals_open_at = LondonDateTimeField(_l("Proposals open (UK time)"), validators=[
+        InputRequired(_l("Enter when proposals open."))])
+    proposals_close_at = LondonDateTimeField(_l("Proposals close (UK time)"), validators=[
+        InputRequired(_l("Enter when proposals close."))])
+    voting_open_at = LondonDateTimeField(_l("Voting opens (UK time)"), validators=[
+        InputRequired(_l("Enter when voting opens."))])
+    voting_close_at = LondonDateTimeField(_l("Voting closes (UK time)"), validators=[
+        InputRequired(_l("Enter when voting closes."))])
+    min_age = IntegerField(_l("Minimum age on the voting day (optional)"),
+                           validators=[Optional(), NumberRange(min=11, max=120, message=_l("Enter an age from 11 to 120."))])
+    require_verified_email = BooleanField(_l("Residents must have confirmed their e-mail address"), default=True)
+
+    def validate_wards(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one ward."))
+
+    def validate_voting_close_at(self, field):
+        dates = [self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data, field.data]
+        if all(dates) and not (dates[0] < dates[1] <= dates[2] < dates[3]):
+            raise ValidationError(_l("Dates must run in order: proposals open, proposals close, voting opens, "
+                                     "voting closes."))
+
+
+BALLOT_TYPE_CHOICES = [
+    SelectChoice("approval", _l("Approval: choose up to a number of projects")),
+    SelectChoice("knapsack", _l("Budget: choose projects whose total cost fits the pot")),
+    SelectChoice("cumulative", _l("Points: spread points across projects")),
+    SelectChoice("ranked", _l("Ranked: put projects in order of preference")),
+]
+RULE_CHOICES = [
+    SelectChoice("greedy", _l("Most votes first, while money lasts")),
+    SelectChoice("mes-cost", _l("Method of Equal Shares")),
+    SelectChoice("mes-card", _l("Method of Equal Shares (favouring more projects)")),
+]
+COMPLETION_CHOICES = [
+    SelectChoice("add1u", _l("Spend what is left: raise shares, then most votes first")),
+    SelectChoice("add1", _l("Raise shares until the money is used")),
+    SelectChoice("none", _l("No top-up")),
+]
+
+
+class PotForm(FlaskForm):
+    name = StringField(_l("Name of the pot"), validators=[InputRequired(_l("Enter a name.")), Length(max=200)])
+    instructions = TextAreaField(_l("Ballot instructions"), validators=[Optional(), Length(max=2000)])
+    amount = MoneyField(_l("Amount (£)"), validators=[InputRequired(_l("Enter the amount in the pot."))])
+    min_project_cost = MoneyField(_l("Smallest project cost (£, optional)"), validators=[Optional()])
+    max_project_cost = MoneyField(_l("Largest project cost (£, optional)"), validators=[Optional()])
+    wards = MultiCheckboxField(_l("Wards whose residents may propose and vote"), choices=[], coerce=int)
+    ballot_type = SelectField(_l("Ballot type"), choices=BALLOT_TYPE_CHOICES)
+    max_choices = IntegerField(_l("Most projects a resident may choose or rank"),
+                               validators=[Optional(), NumberRange(min=1, max=50)])
+    total_points = IntegerField(_l("Points each resident spreads"), validators=[Optional(), NumberRange(min=1, max=1000)])
+    max_points_per_project = IntegerField(_l("Most points on one project"),
+                                          validators=[Optional(), NumberRange(min=1, max=1000)])
+    counting_rule = SelectField(_l("Counting rule"), choices=RULE_CHOICES)
+    completion = SelectField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES)
+
+
+class PhaseForm(FlaskForm):
+    target = StringField(validators=[InputRequired()])
+
+
+REVIEW_CHOICES = [
+    SelectChoice("feasible", _l("Feasible: it can go on the ballot")),
+    SelectChoice("needs_changes", _l("Needs changes: ask the proposer")),
+    SelectChoice("not_feasible", _l("Not feasible")),
+]
+
+
+class ReviewForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=REVIEW_CHOICES)
+    reason = TextAreaField(_l("Reason or message to the proposer"),
+                           description=_l("Required when the project is not feasible or needs changes. "
+                                          "A reason for 'not feasible' is published."),
+                           validators=[Optional(), Length(max=2000)])
+    adjusted_cost = MoneyField(_l("Adjusted cost (£, optional)"),
+                               description=_l("Leave empty to keep the proposer's estimate."), validators=[Optional()])
+
+
+class MergeForm(FlaskForm):
+    into = SelectField(_l("Merge into"), choices=[], coerce=int)
+
+
+class ModerateForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for hiding"), validators=[Optional(), Length(max=1000)])

@@ -1,10 +1,290 @@
-from flask import render_template
+"""Officer views: the dashboard, rounds and pots, phase moves and proposal review."""
 
-from app.access import login_required, role_required  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.access import role_required
+from app.domain.phases import PHASES, next_phase, voting_has_opened
+from app.domain.rounds import check_pot
+from app.extensions import db
+from app.mail import send_email
+from app.models import Area, Council, Proposal, Round, Ward
 from app.officer import bp
+from app.officer.forms import LONDON, MergeForm, ModerateForm, PhaseForm, PotForm, ReviewForm, RoundForm
+from app.services import proposals as proposal_service
+from app.services import rounds as round_service
+
+
+def get_round_or_404(round_id):
+    return db.session.get(Round, round_id) or abort(404)
+
+
+def phase_label(phase):
+    return {
+        "draft": _("Draft"), "proposals": _("Proposals open"), "review": _("Officer review"),
+        "voting": _("Voting"), "counting": _("Counting"), "decision": _("Board decision"),
+        "published": _("Published"),
+    }[phase]
+
+
+def refusal_message(code):
+    messages = {
+        "skips_a_phase": _("A round moves one phase at a time."),
+        "cannot_go_back_after_voting": _("Once voting has opened, a round cannot go back."),
+        "same_phase": _("The round is already in that phase."),
+        "unknown_phase": _("That phase does not exist."),
+        "no_pots": _("Add at least one pot before voting opens."),
+        "empty_ballot": _("No proposals are marked feasible, so there is nothing to vote on."),
+        "frozen:pots": _("Pots cannot be added once voting has opened."),
+    }
+    if code.startswith("frozen:"):
+        return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.",
+                                    field=code.split(":", 1)[1]))
+    return messages.get(code, code)
+
+
+@bp.app_context_processor
+def phase_helpers():
+    return {"phase_label": phase_label}
 
 
 @bp.get("/")
 @role_required("officer")
 def dashboard():
-    return render_template("_placeholder.html", heading="dashboard")
+    rounds = db.session.scalars(select(Round).order_by(Round.id.desc())).all()
+    summaries = [(r, round_service.proposal_counts(db.session, r),
+                  round_service.turnout(db.session, r) if voting_has_opened(r.phase) else None) for r in rounds]
+    return render_template("officer/dashboard.html", summaries=summaries)
+
+
+def _round_form(round_=None):
+    form = RoundForm(obj=round_ if request.method == "GET" else None)
+    form.area.choices = [SelectChoice("", _("The whole council"))] + [
+        SelectChoice(str(a.id), a.name) for a in db.session.scalars(select(Area).order_by(Area.name))]
+    form.wards.choices = [SelectChoice(w.id, w.name) for w in db.session.scalars(select(Ward).order_by(Ward.name))]
+    if request.method == "GET" and round_ is not None:
+        form.area.data = str(round_.area_id or "")
+        form.wards.data = [w.id for w in round_.wards]
+        for name in ("proposals_open_at", "proposals_close_at", "voting_open_at", "voting_close_at"):
+            value = getattr(round_, name)
+            getattr(form, name).data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
+    return form
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@role_required("officer")
+def new_round():
+    return _edit_round(None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@role_required("officer")
+def edit_round(round_id):
+    return _edit_round(get_round_or_404(round_id))
+
+
+def _edit_round(round_):
+    form = _round_form(round_)
+    if form.validate_on_submit():
+        council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+        if council is None:
+            abort(409, _("Import wards before creating a round."))
+        try:
+            saved = round_service.save_round(
+                db.session, current_user, round_, council_id=council.id, ward_ids=form.wards.data,
+                title=form.title.data.strip(), description=form.description.data.strip(),
+                area_id=int(form.area.data) if form.area.data else None, languages=form.languages.data or ["en"],
+                proposals_open_at=form.proposals_open_at.utc, proposals_close_at=form.proposals_close_at.utc,
+                voting_open_at=form.voting_open_at.utc, voting_close_at=form.voting_close_at.utc,
+                min_age=form.min_age.data, require_verified_email=form.require_verified_email.data)
+        except round_service.ChangeRefused as refused:
+            db.session.commit()  # keep the audit entry of the refusal
+            for code in refused.codes:
+                form.form_errors.append(refusal_message(code))
+        else:
+            db.session.commit()
+            flash(_("Round saved."), "success")
+            return redirect(url_for("officer.round_detail", round_id=saved.id))
+    status = 400 if (form.errors or form.form_errors) else 200
+    return render_template("officer/round_form.html", form=form, round=round_), status
+
+
+@bp.get("/rounds/<int:round_id>")
+@role_required("officer")
+def round_detail(round_id):
+    round_ = get_round_or_404(round_id)
+    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id, Proposal.status != "draft")
+                                   .order_by(Proposal.pot_id, Proposal.title)).all()
+    turnout = round_service.turnout(db.session, round_) if voting_has_opened(round_.phase) else None
+    return render_template("officer/round_detail.html", round=round_, proposals=proposals, turnout=turnout,
+                           next_phase=next_phase(round_.phase), phases=PHASES, phase_form=PhaseForm(),
+                           candidates=round_service.ballot_candidates(db.session, round_))
+
+
+@bp.post("/rounds/<int:round_id>/phase")
+@role_required("officer")
+def move_phase(round_id):
+    round_ = get_round_or_404(round_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        round_service.move_phase(db.session, current_user, round_, form.target.data)
+    except round_service.ChangeRefused as refused:
+        db.session.commit()  # the refusal is audited
+        for code in refused.codes:
+            flash(refusal_message(code), "error")
+    else:
+        db.session.commit()
+        flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
+    return redirect(url_for("officer.round_detail", round_id=round_.id))
+
+
+def _pot_form(round_, pot=None):
+    form = PotForm(obj=pot if request.method == "GET" else None)
+    wards = round_.wards or db.session.scalars(select(Ward).order_by(Ward.name)).all()
+    form.wards.choices = [SelectChoice(w.id, w.name) for w in wards]
+    if request.method == "GET":
+        if pot is not None:
+            form.wards.data = [w.id for w in pot.wards]
+            from app.domain.money import pence_to_pounds_text
+
+            form.amount.data = pence_to_pounds_text(pot.amount_pence)
+            form.min_project_cost.data = pence_to_pounds_text(pot.min_project_cost_pence) if pot.min_project_cost_pence else ""
+            form.max_project_cost.data = pence_to_pounds_text(pot.max_project_cost_pence) if pot.max_project_cost_pence else ""
+        else:
+            form.wards.data = [w.id for w in wards]
+    return form
+
+
+POT_PROBLEM_MESSAGES = {
+    ("amount", "must_be_positive"): lambda: _("The amount must be more than £0."),
+    ("max_project_cost", "min_above_max"): lambda: _("The smallest project cost is more than the largest."),
+    ("max_project_cost", "above_pot"): lambda: _("The largest project cost is more than the pot."),
+    ("max_choices", "required"): lambda: _("Enter how many projects a resident may choose or rank."),
+    ("total_points", "required"): lambda: _("Enter how many points each resident spreads."),
+    ("max_points_per_project", "required"): lambda: _("Enter the most points a resident may give one project."),
+    ("max_points_per_project", "above_total"): lambda: _("The most points on one project is more than the total."),
+    ("wards", "required"): lambda: _("Choose at least one ward."),
+}
+
+
+@bp.route("/rounds/<int:round_id>/pots/new", methods=["GET", "POST"], defaults={"pot_id": None})
+@bp.route("/rounds/<int:round_id>/pots/<int:pot_id>/edit", methods=["GET", "POST"])
+@role_required("officer")
+def edit_pot(round_id, pot_id):
+    round_ = get_round_or_404(round_id)
+    pot = None
+    if pot_id is not None:
+        pot = next((p for p in round_.pots if p.id == pot_id), None) or abort(404)
+    form = _pot_form(round_, pot)
+    if form.validate_on_submit():
+        settings = dict(amount_pence=form.amount.pence, min_project_cost_pence=form.min_project_cost.pence,
+                        max_project_cost_pence=form.max_project_cost.pence, ballot_type=form.ballot_type.data,
+                        max_choices=form.max_choices.data, total_points=form.total_points.data,
+                        max_points_per_project=form.max_points_per_project.data,
+                        counting_rule=form.counting_rule.data, completion=form.completion.data)
+        problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
+                             settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
+                             settings["total_points"], settings["max_points_per_project"],
+                             settings["counting_rule"], settings["completion"], form.wards.data)
+        for problem in problems:
+            message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
+            form.form_errors.append(message() if message else problem.code)
+        if not problems:
+            try:
+                round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
+                                       name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
+                                       **settings)
+            except round_service.ChangeRefused as refused:
+                db.session.commit()
+                for code in refused.codes:
+                    form.form_errors.append(refusal_message(code))
+            else:
+                db.session.commit()
+                flash(_("Pot saved."), "success")
+                return redirect(url_for("officer.round_detail", round_id=round_.id))
+    status = 400 if (form.errors or form.form_errors) else 200
+    return render_template("officer/pot_form.html", form=form, round=round_, pot=pot), status
+
+
+def get_proposal_or_404(proposal_id):
+    return db.session.get(Proposal, proposal_id) or abort(404)
+
+
+@bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
+@role_required("officer")
+def review(proposal_id):
+    proposal = get_proposal_or_404(proposal_id)
+    form = ReviewForm()
+    merge_form = MergeForm(prefix="merge")
+    merge_form.into.choices = [SelectChoice(p.id, p.title) for p in db.session.scalars(
+        select(Proposal).where(Proposal.pot_id == proposal.pot_id, Proposal.id != proposal.id,
+                               Proposal.status.in_(("submitted", "feasible", "needs_changes"))))]
+    if form.validate_on_submit():
+        try:
+            proposal_service.review(db.session, current_user, proposal, form.outcome.data, form.reason.data or "",
+                                    form.adjusted_cost.pence)
+        except proposal_service.ProposalRefused as refused:
+            messages = {"reason_required": _("Give a reason: it is shown to the proposer."),
+                        "review_closed": _("Proposals can only be reviewed before voting opens."),
+                        "not_reviewable": _("This proposal cannot be reviewed (it is a draft, withdrawn or merged)."),
+                        "bad_cost": _("The adjusted cost must be more than £0.")}
+            for code in refused.problems:
+                form.form_errors.append(messages.get(code, code))
+        else:
+            db.session.commit()
+            send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
+                       locale=proposal.author.preferred_locale, proposal=proposal,
+                       link=url_for("proposals.detail", proposal_id=proposal.id, _external=True))
+            flash(_("Review saved. The proposer has been told."), "success")
+            return redirect(url_for("officer.round_detail", round_id=proposal.round_id))
+    status = 400 if (form.errors or form.form_errors) else 200
+    return render_template("officer/review.html", proposal=proposal, form=form, merge_form=merge_form,
+                           moderate_form=ModerateForm(prefix="hide")), status
+
+
+@bp.post("/proposals/<int:proposal_id>/merge")
+@role_required("officer")
+def merge(proposal_id):
+    proposal = get_proposal_or_404(proposal_id)
+    form = MergeForm(prefix="merge")
+    form.into.choices = [SelectChoice(p.id, p.title) for p in db.session.scalars(
+        select(Proposal).where(Proposal.pot_id == proposal.pot_id, Proposal.id != proposal.id))]
+    if not form.validate_on_submit():
+        flash(_("Choose the proposal to merge into."), "error")
+        return redirect(url_for("officer.review", proposal_id=proposal.id))
+    into = get_proposal_or_404(form.into.data)
+    try:
+        proposal_service.merge(db.session, current_user, proposal, into)
+    except proposal_service.ProposalRefused:
+        flash(_("These proposals cannot be merged."), "error")
+        return redirect(url_for("officer.review", proposal_id=proposal.id))
+    db.session.commit()
+    for person in {proposal.author, into.author}:
+        send_email(person.email, lambda: _("Project ideas have been merged"), "email/proposal_merged",
+                   locale=person.preferred_locale, duplicate=proposal, into=into,
+                   link=url_for("proposals.detail", proposal_id=into.id, _external=True))
+    flash(_("Merged. Both proposers have been told."), "success")
+    return redirect(url_for("officer.round_detail", round_id=proposal.round_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/hide")
+@role_required("officer")
+def moderate(proposal_id):
+    proposal = get_proposal_or_404(proposal_id)
+    form = ModerateForm(prefix="hide")
+    hide = request.form.get("action") != "show"
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        proposal_service.moderate(db.session, current_user, proposal, hide, form.reason.data or "")
+    except proposal_service.ProposalRefused:
+        flash(_("Give a reason for hiding the proposal."), "error")
+        return redirect(url_for("officer.review", proposal_id=proposal.id))
+    db.session.commit()
+    flash(_("Proposal hidden.") if hide else _("Proposal shown again."), "success")
+    return redirect(url_for("officer.review", proposal_id=proposal.id))

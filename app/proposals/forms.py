@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, PRIORITIES, SUMMARY_MAX, TITLE_MAX
+from app.officer.forms import LANGUAGE_CHOICES, MoneyField
+
+PRIORITY_LABELS = {
+    "green_spaces": _l("Parks and green spaces"),
+    "young_people": _l("Young people"),
+    "older_people": _l("Older people"),
+    "safer_streets": _l("Safer streets"),
+    "health": _l("Health and wellbeing"),
+    "community_cohesion": _l("Bringing people together"),
+}
+
+
+class ProposalForm(FlaskForm):
+    pot = SelectField(_l("Which pot is it for?"), choices=[], coerce=int)
+    title = StringField(_l("Project title"), validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), description=_l("One or two sentences. Shown on the ballot."),
+                            validators=[Length(max=SUMMARY_MAX)])
+    description = TextAreaField(_l("What will you do, who will benefit and who will run it?"),
+                                validators=[Length(max=DESCRIPTION_MAX)])
+    cost = MoneyField(_l("Estimated cost (£)"), validators=[Optional()])
+    cost_breakdown = TextAreaField(_l("Cost breakdown (optional)"), description=_l("For example: shed £800, tools £300."),
+                                   validators=[Optional(), Length(max=BREAKDOWN_MAX)])
+    ward = SelectField(_l("Ward"), choices=[], coerce=int)
+    location = StringField(_l("Where exactly? (optional)"), validators=[Optional(), Length(max=200)])
+    priority = SelectField(_l("Which neighbourhood plan priority does it serve?"),
+                           choices=[SelectChoice("", _l("Choose one"))] + [SelectChoice(p, PRIORITY_LABELS[p])
+                                                                           for p in PRIORITIES])
+    original_locale = SelectField(_l("Language you are writing in"), choices=LANGUAGE_CHOICES)
+    group_name = StringField(_l("Community group you represent (optional)"), validators=[Optional(), Length(max=200)])
+
+
+class EmptyForm(FlaskForm):
+    pass

@@ -1,10 +1,212 @@
-from flask import render_template
+"""Residents' project ideas: the public list and pages, and a resident's own drafts and submissions."""
 
-from app.access import login_required, role_required  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
+
+from app.access import login_required
+from app.domain.eligibility import Requirements, Resident, ineligibility_reasons
+from app.domain.proposals import PUBLIC_STATUSES, resident_may_edit
+from app.extensions import db
+from app.i18n import current_locale_code
+from app.models import Pot, Proposal, Round, Ward
+from app.models._common import utcnow
 from app.proposals import bp
+from app.proposals.forms import PRIORITY_LABELS, EmptyForm, ProposalForm
+from app.services import proposals as proposal_service
+from app.services.content import proposal_text
+
+PAGE_SIZE = 20
+
+PROBLEM_MESSAGES = {
+    ("title", "required"): lambda: _("Enter a project title."),
+    ("title", "too_long"): lambda: _("The title must be 120 characters or fewer."),
+    ("summary", "required"): lambda: _("Enter a summary."),
+    ("summary", "too_long"): lambda: _("The summary must be 300 characters or fewer."),
+    ("description", "required"): lambda: _("Describe the project."),
+    ("description", "too_long"): lambda: _("The description must be 5,000 characters or fewer."),
+    ("cost_breakdown", "too_long"): lambda: _("The cost breakdown must be 2,000 characters or fewer."),
+    ("cost", "required"): lambda: _("Enter the estimated cost in pounds."),
+    ("cost", "below_minimum"): lambda: _("The cost is below this pot's smallest project."),
+    ("cost", "above_maximum"): lambda: _("The cost is above this pot's largest project."),
+    ("cost", "above_pot"): lambda: _("The cost is more than the whole pot."),
+    ("priority", "required"): lambda: _("Choose the priority the project serves."),
+    ("priority", "unknown"): lambda: _("Choose the priority the project serves."),
+}
+FIELD_FOR = {"cost": "cost", "title": "title", "summary": "summary", "description": "description",
+             "cost_breakdown": "cost_breakdown", "priority": "priority"}
+STATUS_LABELS = {
+    "draft": lambda: _("Draft"), "submitted": lambda: _("Waiting for review"),
+    "needs_changes": lambda: _("Needs changes"), "feasible": lambda: _("Feasible"),
+    "not_feasible": lambda: _("Not feasible"), "withdrawn": lambda: _("Withdrawn"), "merged": lambda: _("Merged"),
+}
+
+
+@bp.app_context_processor
+def proposal_helpers():
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": lambda p: PRIORITY_LABELS.get(p, p),
+            "proposal_text": lambda p, f: proposal_text(p, f, current_locale_code())}
+
+
+def _public_query():
+    return select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
 
 
 @bp.get("/")
-
 def index():
-    return render_template("_placeholder.html", heading="index")
+    """Public list, filterable by round, pot, ward, status and priority, and searchable by words."""
+    args = request.args
+    query = _public_query().join(Round, Round.id == Proposal.round_id).where(Round.phase != "draft")
+    filters = {}
+    for name, column in (("round", Proposal.round_id), ("pot", Proposal.pot_id), ("ward", Proposal.ward_id)):
+        value = args.get(name, type=int)
+        if value:
+            query = query.where(column == value)
+            filters[name] = value
+    for name, column, allowed in (("status", Proposal.status, PUBLIC_STATUSES), ("priority", Proposal.priority,
+                                                                                PRIORITY_LABELS)):
+        value = args.get(name, "")
+        if value in allowed:
+            query = query.where(column == value)
+            filters[name] = value
+    words = args.get("q", "").strip()[:100]
+    if words:
+        like = f"%{words.lower()}%"
+        query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Proposal.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()
+    wards = db.session.scalars(select(Ward).order_by(Ward.name)).all()
+    return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, rounds=rounds,
+                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=PRIORITY_LABELS)
+
+
+def _visible_or_404(proposal_id):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    is_author = current_user.is_authenticated and proposal.author_id == current_user.id
+    is_staff = current_user.is_authenticated and (current_user.has_role("officer") or current_user.has_role("board"))
+    public = proposal.status in PUBLIC_STATUSES and not proposal.hidden
+    if not (public or is_author or is_staff):
+        abort(404)
+    return proposal
+
+
+@bp.get("/<int:proposal_id>")
+def detail(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    is_author = current_user.is_authenticated and proposal.author_id == current_user.id
+    may_edit = is_author and resident_may_edit(proposal.status, proposal.round.phase)
+    return render_template("proposals/detail.html", proposal=proposal, is_author=is_author, may_edit=may_edit,
+                           withdraw_form=EmptyForm())
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    items = db.session.scalars(select(Proposal).where(Proposal.author_id == current_user.id)
+                               .order_by(Proposal.id.desc())).all()
+    open_rounds = db.session.scalars(select(Round).where(Round.phase == "proposals")).all()
+    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds)
+
+
+def _eligible_pots(round_):
+    today = utcnow().date()
+    resident = Resident(current_user.ward_id, current_user.date_of_birth, current_user.age_confirmed,
+                        current_user.email_verified)
+    pots = []
+    for pot in round_.pots:
+        requirements = Requirements(frozenset(w.id for w in pot.wards), round_.min_age, today,
+                                    round_.require_verified_email)
+        if not ineligibility_reasons(resident, requirements):
+            pots.append(pot)
+    return pots
+
+
+def _form_for(round_, pots, proposal=None):
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    form.pot.choices = [SelectChoice(p.id, p.name) for p in pots]
+    wards = sorted({w for p in pots for w in p.wards}, key=lambda w: w.name)
+    form.ward.choices = [SelectChoice(w.id, w.name) for w in wards]
+    if request.method == "GET":
+        if proposal is not None:
+            from app.domain.money import pence_to_pounds_text
+
+            form.pot.data = proposal.pot_id
+            form.ward.data = proposal.ward_id
+            form.cost.data = pence_to_pounds_text(proposal.cost_pence) if proposal.cost_pence else ""
+        else:
+            form.ward.data = current_user.ward_id
+            form.original_locale.data = current_locale_code()
+    return form
+
+
+@bp.route("/new/<int:round_id>", methods=["GET", "POST"], defaults={"proposal_id": None})
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"], defaults={"round_id": None})
+@login_required
+def edit(round_id, proposal_id):
+    proposal = None
+    if proposal_id is not None:
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.author_id != current_user.id:
+            abort(404)  # another resident's proposal does not exist, as far as this resident can tell
+        round_ = proposal.round
+        if not resident_may_edit(proposal.status, round_.phase):
+            flash(_("This proposal can no longer be changed."), "error")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    else:
+        round_ = db.session.get(Round, round_id) or abort(404)
+        if round_.phase != "proposals":
+            abort(404)
+    pots = _eligible_pots(round_)
+    if not pots:
+        return render_template("proposals/not_eligible.html", round=round_), 403
+    form = _form_for(round_, pots, proposal)
+    if form.validate_on_submit():
+        pot = db.session.get(Pot, form.pot.data)
+        submit = request.form.get("action") == "submit"
+        try:
+            saved = proposal_service.save_proposal(
+                db.session, current_user, pot, proposal, submit=submit, title=(form.title.data or "").strip(),
+                summary=(form.summary.data or "").strip(), description=(form.description.data or "").strip(),
+                cost_pence=form.cost.pence, cost_breakdown=(form.cost_breakdown.data or "").strip(),
+                ward_id=form.ward.data, location=(form.location.data or "").strip(), priority=form.priority.data,
+                original_locale=form.original_locale.data, group_name=(form.group_name.data or "").strip())
+        except proposal_service.ProposalRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
+                target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
+                text = message() if message else _("This proposal can no longer be changed.")
+                (target.errors.append(text) if target is not None else form.form_errors.append(text))
+        else:
+            db.session.commit()
+            flash(_("Your proposal has been sent for review.") if submit else _("Your draft has been saved."),
+                  "success")
+            return redirect(url_for("proposals.detail", proposal_id=saved.id))
+    has_errors = form.errors or form.form_errors or any(f.errors for f in form)
+    return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), (
+        400 if has_errors else 200)
+
+
+@bp.post("/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.author_id != current_user.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        proposal_service.withdraw(db.session, current_user, proposal)
+    except proposal_service.ProposalRefused:
+        flash(_("This proposal can no longer be withdrawn."), "error")
+    else:
+        db.session.commit()
+        flash(_("Your proposal has been withdrawn."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))

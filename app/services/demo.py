@@ -36,20 +36,20 @@ PROPOSALS = [
     ("Chells Manor community garden", "Raised beds, a tool shed and a water butt so neighbours can grow food together.",
      "Turn the unused corner of Chells Manor green into a shared garden with raised beds for wheelchair users, "
      "a lockable tool shed and rainwater collection. Run by the residents' association with monthly open days.",
-     6_500_00, "Green spaces"),
+     6_500_00, "green_spaces"),
     ("Youth club kit for St Nicholas", "New sports kit, a pool table and art supplies for the Friday youth club.",
      "The Friday youth club at St Nicholas community centre has 40 regulars and worn-out equipment. This buys "
      "football and netball kit, a pool table and art supplies, and pays for a first-aid course for two volunteers.",
-     4_200_00, "Young people"),
+     4_200_00, "young_people"),
     ("Warm space lunches at Manor library", "Weekly hot lunches and company for older residents over the winter.",
      "A weekly warm space with a hot lunch at Manor library from November to March, run with the food bank, "
-     "with transport for residents who cannot walk there.", 7_800_00, "Older people"),
+     "with transport for residents who cannot walk there.", 7_800_00, "older_people"),
     ("Safer alleyways lighting", "Solar lights in three alleyways residents say feel unsafe after dark.",
      "Install solar-powered lights in the three alleyways between Chells Way and the shops, chosen at the "
-     "ward forum, with the council's street lighting team maintaining them.", 12_000_00, "Safer streets"),
+     "ward forum, with the council's street lighting team maintaining them.", 12_000_00, "safer_streets"),
     ("Repair café", "A monthly repair café to fix bikes, clothes and small electricals.",
      "Volunteers fix bikes, clothes and small electricals once a month at the community centre: tools, "
-     "PAT testing and insurance for the first year.", 2_900_00, "Community cohesion"),
+     "PAT testing and insurance for the first year.", 2_900_00, "community_cohesion"),
 ]
 
 
@@ -120,7 +120,7 @@ def load_demo(session):
     authors = [people[e] for e in ("resident@example.org", "amira@example.org", "jakub@example.org",
                                    "gwen@example.org")]
     for index, (title, summary, description, cost, priority) in enumerate(PROPOSALS):
-        pot = youth if priority == "Young people" else grants
+        pot = youth if priority == "young_people" else grants
         author = authors[index % len(authors)]
         session.add(Proposal(round_id=proposing.id, pot=pot, author=author, title=title, summary=summary,
                              description=description, cost_pence=cost, ward=author.ward, priority=priority,
@@ -153,7 +153,7 @@ def load_demo(session):
         author = people["resident@example.org"]
         session.add(Proposal(round_id=voting.id, pot=ward_pot, author=author, title=title, summary=summary,
                              description=summary, cost_pence=cost, ward=second_area.wards[0],
-                             priority="Community cohesion", status="feasible", on_ballot=True,
+                             priority="community_cohesion", status="feasible", on_ballot=True,
                              submitted_at=now - timedelta(days=40)))
     # Residents of the voting area, so the demo ballot can be tried.
     for n, name in enumerate(["Priya Patel", "Kasia Wiśniewska", "Iwan Jones"], start=1):

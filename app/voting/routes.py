@@ -1,10 +1,148 @@
-from flask import render_template
+"""Residents' ballots: see the pots you may vote in, cast or change a ballot, check a receipt."""
 
-from app.access import login_required, role_required  # noqa: F401
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.access import login_required
+from app.domain import ballots as ballot_rules
+from app.extensions import db
+from app.i18n import format_pence
+from app.models import Pot, Round
+from app.services import voting as voting_service
 from app.voting import bp
+from app.voting.forms import BallotForm, ReceiptForm
+
+RECEIPT_SESSION_KEY = "last_receipt"
+
+
+def problem_message(problem):
+    """A translated sentence for a ballot problem or refusal code."""
+    if isinstance(problem, ballot_rules.TooManyChoices):
+        return ngettext("You can choose %(num)d project. You chose %(chosen)d.",
+                        "You can choose up to %(num)d projects. You chose %(chosen)d.", problem.allowed,
+                        chosen=problem.chosen)
+    if isinstance(problem, ballot_rules.OverBudget):
+        return _("Your choices cost %(total)s, which is more than the %(cap)s in the pot.",
+                 total=format_pence(problem.total_pence), cap=format_pence(problem.cap_pence))
+    if isinstance(problem, ballot_rules.TooManyPoints):
+        return _("You gave %(total)d points. You have %(allowed)d to spread.", total=problem.total,
+                 allowed=problem.allowed)
+    if isinstance(problem, ballot_rules.TooManyPointsForOne):
+        return _("You can give at most %(allowed)d points to one project.", allowed=problem.allowed)
+    if isinstance(problem, ballot_rules.BadPoints):
+        return _("Points must be whole numbers of 0 or more.")
+    if isinstance(problem, ballot_rules.DuplicateRank):
+        return _("Each project can only have one rank.")
+    if isinstance(problem, ballot_rules.UnknownProject):
+        return _("One of your choices is not on this ballot. Please choose again.")
+    if isinstance(problem, ballot_rules.EmptyBallot):
+        return _("Choose at least one project before you vote.")
+    return {
+        "voting_closed": _("Voting in this round has closed. Your ballot was not stored."),
+        "voted_on_paper": _("You have already voted on paper in this pot, so you cannot vote online."),
+        "wrong_ward": _("This pot is for residents of other wards."),
+        "no_ward": _("We do not know your ward. Check your postcode on your account page."),
+        "too_young": _("This pot is for residents above a minimum age."),
+        "age_unknown": _("This pot has a minimum age. Add your date of birth or age group to your account."),
+        "email_not_verified": _("Confirm your e-mail address before you vote. Use the link we sent you."),
+        "try_again": _("Something went wrong while storing your ballot. Nothing was stored. Please try again."),
+        "duplicate_position": _("Each rank can only be used once."),
+        "not_found": _("This ballot does not exist."),
+    }.get(problem, _("Your ballot could not be stored. Please check it and try again."))
+
+
+@bp.app_context_processor
+def voting_helpers():
+    return {"ballot_problem_message": problem_message}
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("_placeholder.html", heading="index")
+    open_rounds = db.session.scalars(select(Round).where(Round.phase == "voting")).all()
+    entries = []
+    for round_ in open_rounds:
+        if not voting_service.voting_is_open(round_):
+            continue
+        for pot in round_.pots:
+            reasons = voting_service.eligibility_problems(current_user, round_, pot)
+            participation = voting_service.participation_of(db.session, current_user, pot)
+            entries.append((round_, pot, reasons, participation))
+    return render_template("voting/index.html", entries=entries)
+
+
+def _pot_or_404(pot_id):
+    pot = db.session.get(Pot, pot_id)
+    if pot is None or pot.round.phase != "voting":
+        abort(404)
+    return pot
+
+
+@bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
+@login_required
+def ballot(pot_id):
+    pot = _pot_or_404(pot_id)
+    round_ = pot.round
+    projects = voting_service.ballot_projects(db.session, pot)
+    costs = {p.id: p.ballot_cost_pence for p in projects}
+    form = BallotForm()
+    errors, choices = [], ([] if pot.ballot_type != "cumulative" else {})
+    reasons = voting_service.eligibility_problems(current_user, round_, pot)
+    participation = voting_service.participation_of(db.session, current_user, pot)
+    if not voting_service.voting_is_open(round_):
+        reasons = ["voting_closed", *reasons]
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        choices, unreadable = ballot_rules.normalise_form(pot.ballot_type, request.form.items(multi=True),
+                                                          list(costs))
+        problems = [ballot_rules.BadPoints(u) for u in unreadable if u != "duplicate_position"]
+        if "duplicate_position" in unreadable:
+            problems.append("duplicate_position")
+        if not problems:
+            problems = ballot_rules.check_ballot(choices, costs, pot.ballot_type, cap=pot.amount_pence,
+                                                 max_items=pot.max_choices, total_points=pot.total_points,
+                                                 max_points=pot.max_points_per_project)
+        if request.form.get("action") == "cast" and not problems and not reasons:
+            try:
+                code = voting_service.cast_online(db.session, current_user.id, pot.id, choices)
+                voting_service.commit_cast(db.session, pot.id)
+            except voting_service.VoteRefused as refused:
+                db.session.rollback()
+                problems = refused.problems
+            else:
+                session[RECEIPT_SESSION_KEY] = {"pot": pot.id, "code": code, "changed": participation is not None}
+                return redirect(url_for("voting.confirmation", pot_id=pot.id))
+        if request.form.get("action") == "cast":
+            errors = [problem_message(p) for p in (problems or reasons)]
+            status = 400 if errors else 200
+        elif problems:
+            errors = [problem_message(p) for p in problems]
+    total = ballot_rules.ballot_total(choices, costs, pot.ballot_type)
+    return render_template("voting/ballot.html", pot=pot, round=round_, projects=projects, form=form, errors=errors,
+                           choices=choices, total=total, reasons=reasons, participation=participation,
+                           close_at=voting_service.close_time_text(round_)), status
+
+
+@bp.get("/pots/<int:pot_id>/confirmation")
+@login_required
+def confirmation(pot_id):
+    pot = db.session.get(Pot, pot_id) or abort(404)
+    receipt = session.pop(RECEIPT_SESSION_KEY, None)
+    if not receipt or receipt.get("pot") != pot.id:
+        return redirect(url_for("voting.ballot", pot_id=pot.id)) if pot.round.phase == "voting" else abort(404)
+    return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=receipt["code"],
+                           changed=receipt["changed"], close_at=voting_service.close_time_text(pot.round))
+
+
+@bp.route("/receipt", methods=["GET", "POST"])
+def receipt():
+    form = ReceiptForm()
+    result = None
+    if form.validate_on_submit():
+        result = voting_service.receipt_is_counted(db.session, form.code.data)
+    return render_template("voting/receipt.html", form=form, result=result), (400 if form.errors else 200)

@@ -1,0 +1,68 @@
+"""Rules for residents' project proposals: what a complete proposal needs and who may do what when."""
+
+from dataclasses import dataclass
+
+TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX, BREAKDOWN_MAX = 120, 300, 5000, 2000
+
+# Neighbourhood-plan priorities a proposal can serve (codes; the app shows translated labels).
+PRIORITIES = ("green_spaces", "young_people", "older_people", "safer_streets", "health", "community_cohesion")
+
+EDITABLE_STATUSES = frozenset({"draft", "submitted", "needs_changes"})
+REVIEWABLE_STATUSES = frozenset({"submitted", "needs_changes", "feasible", "not_feasible"})
+PUBLIC_STATUSES = frozenset({"submitted", "needs_changes", "feasible", "not_feasible", "merged"})
+REVIEW_OUTCOMES = ("feasible", "not_feasible", "needs_changes")
+
+
+@dataclass(frozen=True)
+class ProposalProblem:
+    field: str
+    code: str  # "required" | "too_long" | "below_minimum" | "above_maximum" | "above_pot" | "unknown"
+
+
+def check_proposal(title, summary, description, cost_pence, breakdown, priority, pot_amount, min_cost, max_cost,
+                   final=True):
+    """Return problems with a proposal. Drafts (final=False) only need a title and limits respected."""
+    problems = []
+
+    def text(field, value, limit, required):
+        value = (value or "").strip()
+        if required and not value:
+            problems.append(ProposalProblem(field, "required"))
+        elif len(value) > limit:
+            problems.append(ProposalProblem(field, "too_long"))
+
+    text("title", title, TITLE_MAX, True)
+    text("summary", summary, SUMMARY_MAX, final)
+    text("description", description, DESCRIPTION_MAX, final)
+    text("cost_breakdown", breakdown, BREAKDOWN_MAX, False)
+    if cost_pence is None:
+        if final:
+            problems.append(ProposalProblem("cost", "required"))
+    elif cost_pence <= 0:
+        problems.append(ProposalProblem("cost", "required"))
+    else:
+        if min_cost is not None and cost_pence < min_cost:
+            problems.append(ProposalProblem("cost", "below_minimum"))
+        if max_cost is not None and cost_pence > max_cost:
+            problems.append(ProposalProblem("cost", "above_maximum"))
+        elif cost_pence > pot_amount:
+            problems.append(ProposalProblem("cost", "above_pot"))
+    if priority and priority not in PRIORITIES:
+        problems.append(ProposalProblem("priority", "unknown"))
+    if final and not priority:
+        problems.append(ProposalProblem("priority", "required"))
+    return problems
+
+
+def resident_may_edit(status, phase):
+    """Residents edit or withdraw their proposals only while proposals are open and not yet decided."""
+    return phase == "proposals" and status in EDITABLE_STATUSES
+
+
+def check_review(outcome, reason):
+    """Not feasible needs a reason (shown to the proposer and publicly); needs changes needs a message."""
+    if outcome not in REVIEW_OUTCOMES:
+        return ["unknown_outcome"]
+    if outcome in ("not_feasible", "needs_changes") and not (reason or "").strip():
+        return ["reason_required"]
+    return []
