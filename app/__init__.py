@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "app.voting",
     "app.board",
     "app.results",
+    "app.results.api",
     "app.translate",
 )
 

@@ -99,3 +99,84 @@ def test_officer_sets_up_round_resident_proposes_officer_reviews_and_residents_v
     assert result.selected == [proposal.id] and result.ballot_count == 2 and result.total_cost_pence == 7_000_00
     db.session.refresh(round_)
     assert round_.phase == "decision"
+
+
+def _counted_round(db, app):
+    """A round with two ballots counted and waiting for the board (built through the services)."""
+    from app.services import count as count_service
+    from app.services import voting as voting_service
+
+    area = make_area(name="Bedwell & Broadwater")
+    ward = make_ward(area=area)
+    members = [make_user(role="board", area=area, ward=ward, name=f"Member {n}") for n in range(3)]
+    round_ = __import__("tests.factories", fromlist=["make_round"]).make_round(area=area, phase="voting")
+    round_.voting_open_at = datetime.now(UTC) - timedelta(days=1)
+    from tests.factories import make_pot, make_proposal
+
+    pot = make_pot(round_=round_, amount_pence=10_000_00, max_choices=2)
+    garden = make_proposal(pot=pot, title="Garden", cost_pence=6_000_00, status="feasible", on_ballot=True)
+    lights = make_proposal(pot=pot, title="Lights", cost_pence=5_000_00, status="feasible", on_ballot=True)
+    db.session.commit()
+    for choice in ([garden.id], [garden.id, lights.id], [garden.id]):
+        voter = make_user(ward=ward)
+        db.session.commit()
+        with app.test_request_context():
+            voting_service.cast_online(db.session, voter.id, pot.id, choice)
+            db.session.commit()
+    round_.phase = "counting"
+    db.session.commit()
+    count_service.count_round(db.session, round_)
+    db.session.commit()
+    return round_, pot, garden, lights, members
+
+
+def test_board_confirms_with_two_members_and_public_sees_results(app, client, db, login_as):
+    round_, pot, garden, lights, members = _counted_round(db, app)
+    assert client.get(f"/results/rounds/{round_.id}").status_code == 404  # not yet published
+    assert client.get(f"/api/rounds/{round_.id}").status_code == 404
+    assert client.get(f"/results/pots/{pot.id}/ballots.pb").status_code == 404
+
+    login_as(members[0])
+    form = {"meeting_date": "2026-11-30", "quorum": "2", f"present-{members[0].id}": "y",
+            f"present-{members[1].id}": "y", f"present-{members[2].id}": "y",
+            "decl-0-member": str(members[2].id), "decl-0-proposal": str(garden.id), "decl-0-nature": "Lives next door",
+            f"outcome-{garden.id}": "confirm", f"amount-{garden.id}": "6000",
+            f"outcome-{lights.id}": "reject", f"reason-{lights.id}": ""}
+    refused = client.post(f"/board/rounds/{round_.id}/decision", data=dict(form))
+    assert refused.status_code == 400 and "Give a reason" in refused.get_data(as_text=True)
+    form[f"reason-{lights.id}"] = "Highways will fund the lights."
+    response = client.post(f"/board/rounds/{round_.id}/decision", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    record_url = response.headers["Location"]
+    client.post(record_url.replace("/decisions/", "/decisions/").rstrip("/") + "/confirm")
+    assert "One more board member" in client.get(record_url).get_data(as_text=True)
+    client.post(record_url + "/confirm")  # the same member again: refused
+    login_as(members[2])
+    client.post(record_url + "/confirm")  # declared an interest: refused
+    from app.models import DecisionRecord
+
+    assert db.session.query(DecisionRecord).one().status == "draft"
+    login_as(members[1])
+    client.post(record_url + "/confirm")
+    record_ = db.session.query(DecisionRecord).one()
+    assert record_.status == "confirmed"
+    db.session.refresh(round_)
+    assert round_.phase == "published"
+    locked = client.post(f"/board/rounds/{round_.id}/decision", data=form)
+    assert db.session.query(DecisionRecord).count() == 2 or locked.status_code == 400
+
+    client.post("/auth/logout")
+    page = client.get(f"/results/rounds/{round_.id}").get_data(as_text=True)
+    assert "Garden" in page and "Highways will fund the lights." in page and "<svg" in page
+    assert "did not fit the £4,000 left" in page
+    data = client.get(f"/api/rounds/{round_.id}").get_json()
+    assert data["pots"][0]["projects"][0]["title"] == "Garden"
+    assert "Garden" in client.get(f"/results/rounds/{round_.id}/results.csv").get_data(as_text=True)
+
+    from app.domain.pabulib import read_pabulib
+    from app.domain.tally import tally
+
+    exported = read_pabulib(client.get(f"/results/pots/{pot.id}/ballots.pb").get_data(as_text=True))
+    recount = tally(exported.election, rule="greedy")
+    assert recount.selected == [str(garden.id)]
+    assert len(exported.election.ballots) == 3
