@@ -11,6 +11,11 @@ import heapq
 import math
 from fractions import Fraction
 
+try:  # GMP rationals: exact like Fraction, several times faster. Optional.
+    from gmpy2 import mpq as _rational
+except ImportError:  # pragma: no cover - exercised on machines without gmpy2
+    _rational = None
+
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
 
 COST_UTILITY = "cost"  # u = cost: minimise the share relative to cost (equalshares.net, "mes-cost")
@@ -41,7 +46,7 @@ def _share(cost, groups, weights, money):
     if all(money[g] >= equal for g in groups):
         return equal  # nobody is short: the plain equal split (the common case, no sort needed)
     members = sorted(groups, key=money.__getitem__)
-    paid = Fraction(0)
+    paid = 0
     need = cost
     for g in members:
         x = (need - paid) / remaining_weight
@@ -52,17 +57,30 @@ def _share(cost, groups, weights, money):
     return None
 
 
+def exact(value):
+    """value as the fastest exact rational available (gmpy2.mpq, else Fraction)."""
+    value = Fraction(value)
+    return _rational(value.numerator, value.denominator) if _rational else value
+
+
+def as_fraction(value):
+    return Fraction(int(value.numerator), int(value.denominator))
+
+
 def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
-    """One MES run at a per-voter endowment. Returns (selected ids in order, final money per group)."""
+    """One MES run at a per-voter endowment. Returns (selected ids in order, final money per group).
+
+    costs and endowment must already be exact() values.
+    """
     weights = groups.weights
-    money = [Fraction(endowment)] * len(weights)
+    money = [endowment] * len(weights)
 
     def rho(pid):
         x = _share(costs[pid], groups.supporters[pid], weights, money)
         if x is None:
             return None
         if utility == COST_UTILITY:
-            return x / costs[pid] if costs[pid] else Fraction(0)
+            return x / costs[pid] if costs[pid] else x * 0
         return x
 
     heap = []
@@ -115,24 +133,31 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
     n = groups.voters
     if n == 0:
         return [], [], Fraction(0)
-    endowment = Fraction(math.floor(budget / n)) if integral else budget / n
+    fraction_costs = costs
+    costs = {pid: exact(cost) for pid, cost in costs.items()}
+    endowment = exact(math.floor(budget / n)) if integral else exact(budget / n)
     skip_zero = integral  # the equalshares.net tool leaves zero-cost projects to the completion
-    if integral and _total(costs, list(costs)) <= budget:
+    if integral and _total(fraction_costs, list(costs)) <= budget:
         add1 = False  # the tool's shortcut: everything fits, plain MES then completion
-        endowment = budget / n
+        endowment = exact(budget / n)
+
+    def finish(selected, money, endowment):
+        return selected, [as_fraction(m) for m in money], as_fraction(endowment)
+
     selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero)
     if not add1:
-        return selected, money, endowment
+        return finish(selected, money, endowment)
+    supported = {pid for pid, weight in groups.support_weight.items() if weight}
     while True:
-        if exhaustive_stop and _exhaustive(costs, selected, budget, groups, only_supported=not integral):
-            return selected, money, endowment
+        if exhaustive_stop and _exhaustive(fraction_costs, selected, budget, groups, only_supported=not integral):
+            return finish(selected, money, endowment)
         trial_endowment = endowment + increment
         trial, trial_money = run_mes(groups, costs, trial_endowment, utility, tie_key, skip_zero)
-        if _total(costs, trial) > budget:
-            return selected, money, endowment
+        if _total(fraction_costs, trial) > budget:
+            return finish(selected, money, endowment)
         selected, money, endowment = trial, trial_money, trial_endowment
-        if all(pid in set(selected) for pid, weight in groups.support_weight.items() if weight):
-            return selected, money, endowment  # every supported project is in: more money changes nothing
+        if supported <= set(selected):
+            return finish(selected, money, endowment)  # every supported project is in: more money changes nothing
 
 
 def explain_mes(explanations, groups, costs, selected, money):
