@@ -1,0 +1,215 @@
+"""The whole journey in real Chromium: an officer sets up a round, a resident registers, proposes and
+votes (keyboard only, in Welsh), the officer reviews and counts, two board members confirm, and the public
+sees results whose Pabulib download re-counts to the same outcome. axe-core on every page visited."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from app.extensions import db
+from tests.browser.conftest import assert_accessible, screenshot_step
+from tests.factories import PASSWORD, make_area, make_user, make_ward
+
+pytestmark = pytest.mark.browser
+LONDON = ZoneInfo("Europe/London")
+RESIDENT_PASSWORD = "plum orbit kettle seven"
+
+
+def _local(days):
+    return (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+
+
+def go(page, selector):
+    """Click something that loads a new page and wait until it has loaded."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def press_enter(page):
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def sign_in(page, live, email, password=PASSWORD):
+    page.goto(live.url + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    go(page, "main button[type=submit]")
+    assert "Sign out" in page.content(), f"could not sign in as {email}"
+
+
+def sign_out(page):
+    go(page, "nav .link-button")
+
+
+def test_full_journey(live, page, mail_server):
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Chells & Manor")
+        chells = make_ward(name="Chells", area=area, postcodes=["FL1 2AB"])
+        make_ward(name="Manor", area=area)
+        make_user(role="officer", email="officer@example.org", ward=chells)
+        make_user(role="board", email="board1@example.org", name="Cllr Bina Shah", area=area, ward=chells)
+        make_user(role="board", email="board2@example.org", name="Cllr Tom Hughes", area=area, ward=chells)
+        db.session.commit()
+        db.session.remove()
+
+    # Officer creates a round with two pots.
+    sign_in(page, live, "officer@example.org")
+    page.goto(live.url + "/officer/rounds/new")
+    assert_accessible(page, "new round")
+    page.fill("#title", "Chells & Manor community grants")
+    page.fill("#description", "Community grants decided by residents.")
+    page.select_option("#area", label="Chells & Manor")
+    page.check("label:has-text('Chells') >> xpath=preceding-sibling::input")
+    page.check("label:has-text('Manor') >> xpath=preceding-sibling::input")
+    page.fill("#proposals_open_at", _local(-3))
+    page.fill("#proposals_close_at", _local(-2))
+    page.fill("#voting_open_at", _local(-1))
+    page.fill("#voting_close_at", _local(5))
+    go(page, "main button[type=submit]")
+    assert "Round saved." in page.content()
+    round_url = page.url
+    for name, amount in (("Community grants", "8000"), ("Young people's fund", "2000")):
+        go(page, "text=Add a grant pot")
+        assert_accessible(page, "pot form")
+        page.fill("#name", name)
+        page.fill("#amount", amount)
+        page.fill("#max_choices", "2")
+        go(page, "main button[type=submit]")
+        assert "Pot saved." in page.content()
+    go(page, "text=Move to: Proposals open")
+    assert_accessible(page, "round detail")
+    screenshot_step(page, "round")
+    sign_out(page)
+
+    # A resident registers, gets the e-mail from the SMTP server, verifies and signs in.
+    mail_server.clear()
+    page.goto(live.url + "/auth/register")
+    page.fill("#name", "Amira Khan")
+    page.fill("#email", "amira@example.org")
+    page.fill("#password", RESIDENT_PASSWORD)
+    page.fill("#postcode", "fl1 2ab")
+    page.fill("#date_of_birth", "1990-04-01")
+    page.check("#accept")
+    go(page, "main button[type=submit]")
+    assert_accessible(page, "check e-mail")
+    message = mail_server.wait_for(lambda m: m["To"] == "amira@example.org")
+    link = re.search(r"http://\S+", message.get_content()).group(0)
+    page.goto(link)
+    assert_accessible(page, "verify")
+    go(page, "main button[type=submit]")
+    sign_in(page, live, "amira@example.org", RESIDENT_PASSWORD)
+
+    # She proposes a project.
+    page.goto(live.url + "/proposals/mine")
+    go(page, "text=Suggest a project for")
+    assert_accessible(page, "proposal form")
+    go(page, "text=Send for review")
+    assert "There is a problem" in page.content()
+    assert_accessible(page, "proposal form with errors")
+    page.fill("#title", "Community garden")
+    page.fill("#summary", "Raised beds for neighbours.")
+    page.fill("#description", "A shared garden on the green, run by the residents' association.")
+    page.fill("#cost", "6500")
+    page.select_option("#priority", "green_spaces")
+    go(page, "text=Send for review")
+    assert "Waiting for review" in page.content()
+    proposal_url = page.url
+    sign_out(page)
+
+    # The officer marks it feasible with an adjusted cost, then opens voting.
+    sign_in(page, live, "officer@example.org")
+    page.goto(round_url)
+    go(page, "a:has-text('Review')")
+    assert_accessible(page, "review")
+    page.fill("#adjusted_cost", "7000")
+    go(page, "text=Save review")
+    go(page, "text=Move to: Officer review")
+    go(page, "text=Confirm the ballot and open voting")
+    assert "Voting" in page.content()
+    sign_out(page)
+
+    # The resident sees the new status, then votes in Welsh with the keyboard only, and changes her vote.
+    sign_in(page, live, "amira@example.org", RESIDENT_PASSWORD)
+    page.goto(proposal_url)
+    assert "Feasible" in page.content() and "£7,000" in page.content()
+    page.goto(live.url + "/")
+    page.select_option("#language-select", "cy")
+    go(page, "form.language-switcher button")
+    page.goto(live.url + "/voting/")
+    assert_accessible(page, "voting index (cy)")
+    go(page, "text=Pleidleisio nawr >> nth=0")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert_accessible(page, "ballot (cy)")
+    page.focus("input[name=project]")
+    page.keyboard.press("Space")
+    assert page.is_checked("input[name=project]")
+    page.focus("button[value=cast]")
+    press_enter(page)
+    assert "Mae eich pleidlais wedi’i chyfrif" in page.content()
+    first_receipt = page.inner_text("#receipt-code")
+    assert_accessible(page, "confirmation (cy)")
+    go(page, "a:text-is('Newid eich pleidlais')")
+    page.focus("input[name=project]")
+    page.keyboard.press("Space")
+    page.focus("button[value=cast]")
+    press_enter(page)
+    assert "disodli" in page.content()
+    receipt = page.inner_text("#receipt-code")
+    assert receipt != first_receipt
+    page.goto(live.url + "/voting/receipt")
+    page.fill("#code", receipt)
+    press_enter(page)
+    assert "Ydy." in page.content()
+    page.select_option("#language-select", "en")
+    go(page, "form.language-switcher button")
+    sign_out(page)
+
+    # The officer closes voting and counts.
+    sign_in(page, live, "officer@example.org")
+    page.goto(round_url)
+    go(page, "text=Move to: Counting")
+    go(page, "text=The count")
+    assert_accessible(page, "count")
+    go(page, "text=Run the count")
+    assert "The count has finished" in page.content()
+    sign_out(page)
+
+    # Two board members confirm the decision.
+    sign_in(page, live, "board1@example.org")
+    page.goto(live.url + "/board/")
+    go(page, "text=Record the board decision")
+    assert_accessible(page, "decision form")
+    page.fill("#meeting_date", datetime.now(LONDON).date().isoformat())
+    page.check("label:has-text('Cllr Bina Shah') >> xpath=preceding-sibling::input")
+    page.check("label:has-text('Cllr Tom Hughes') >> xpath=preceding-sibling::input")
+    go(page, "text=Save the decision record")
+    go(page, "text=Confirm this record")
+    assert_accessible(page, "decision record")
+    sign_out(page)
+    sign_in(page, live, "board2@example.org")
+    page.goto(live.url + "/board/")
+    go(page, "text=Decision record")
+    go(page, "text=Confirm this record")
+    assert "confirmed and locked" in page.content()
+    sign_out(page)
+
+    # The public sees the results and downloads the ballots, which re-count to the same outcome.
+    page.goto(live.url + "/results/")
+    assert_accessible(page, "results index")
+    go(page, "text=Chells & Manor community grants")
+    assert "Community garden" in page.content() and "Award confirmed" in page.content()
+    assert_accessible(page, "results page")
+    screenshot_step(page, "results")
+    href = page.get_attribute("text=Download the anonymised ballots >> nth=0", "href")
+    from app.domain.pabulib import read_pabulib
+    from app.domain.tally import tally
+
+    exported = read_pabulib(requests.get(live.url + href, timeout=10).text)
+    outcome = tally(exported.election, rule="greedy")
+    published = [pid for pid, record in exported.projects.items() if record.get("selected") == "1"]
+    assert outcome.selected == published and len(exported.election.ballots) == 1
