@@ -8,6 +8,7 @@ DIR defaults to ../shared/pb_instances (next to this repository). Prints a table
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -33,10 +34,16 @@ def approval_projection(election):
     return Election(election.projects, ballots, election.budget, "approval")
 
 
+def _give_up(signum, frame):
+    raise TimeoutError
+
+
 def main():
+    signal.signal(signal.SIGALRM, _give_up)
     parser = argparse.ArgumentParser()
     parser.add_argument("directory", nargs="?", default=str(ROOT.parent / "shared" / "pb_instances"))
     parser.add_argument("--only", default="")
+    parser.add_argument("--limit", type=float, default=60.0, help="give up on one rule after this many seconds")
     args = parser.parse_args()
     folder = Path(args.directory)
     reference_path = folder / "reference_outcomes.json"
@@ -59,7 +66,16 @@ def main():
                 continue
             target = election if name == "greedy_score" else projected
             start = time.perf_counter()
-            outcome = tally(target, tie_break="lexico", **options)
+            signal.setitimer(signal.ITIMER_REAL, args.limit)
+            try:
+                outcome = tally(target, tie_break="lexico", **options)
+            except TimeoutError:
+                seconds = time.perf_counter() - start
+                total += seconds
+                print(f"{path.name[:48]:48} {name[:16]:16} {'>' + str(int(args.limit)):>8} (gave up)", flush=True)
+                continue
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             seconds = time.perf_counter() - start
             total += seconds
             ref = reference.get(path.name, {}).get("rules", {}).get(name, {})
