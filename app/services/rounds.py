@@ -91,7 +91,7 @@ def move_phase(session, actor, round_, target, now=None):
     """Move the round to target if the phase rule allows; opening voting fixes the ballot list."""
     problems = check_transition(round_.phase, target)
     if problems:
-        record(session, actor, "round.phase_refused", f"round:{round_.id}", current=round_.phase, target=target,
+        record(session, actor, "round.phase_refused", f"round:{round_.id}", current=round_.phase, requested=target,
                reason=problems[0].reason)
         raise ChangeRefused([p.reason for p in problems])
     if target == "voting":
