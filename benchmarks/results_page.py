@@ -48,7 +48,7 @@ def run(server, args):
         for n in range(300):
             voter = make_user(ward=ward)
             db.session.commit()
-            voting.cast_online(db.session, voter.id, pot.id, [projects[n % 10], projects[(n * 7) % 10]])
+            voting.cast_online(db.session, voter.id, pot.id, [projects[n % 10], projects[(n + 3) % 10]])
             db.session.commit()
         round_.phase = "counting"
         db.session.commit()
