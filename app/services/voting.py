@@ -96,27 +96,33 @@ def _store(session, pot, choices, channel, replace_key):
     return code
 
 
-def cast_online(session, user_id, pot_id, choices, now=None):
-    """Cast or replace the resident's online ballot. Returns the receipt code. Raises VoteRefused.
-
-    Starts its own write transaction (anything unflushed in the session is discarded); the caller
-    commits with commit_cast().
-    """
+def _open_for_casting(session, user_id, pot_id, now):
+    """Start the write transaction, lock the resident, and load them and an open pot (or refuse)."""
     begin_write_transaction(session)
     _lock_resident(session, user_id)
     user = session.get(User, user_id)
     pot = session.get(Pot, pot_id)
     if user is None or pot is None:
         raise VoteRefused(["not_found"])
-    round_ = pot.round
-    if not voting_is_open(round_, now):
+    if not voting_is_open(pot.round, now):
         raise VoteRefused(["voting_closed"])
-    reasons = eligibility_problems(user, round_, pot, now)
+    return user, pot
+
+
+def cast_online(session, user_id, pot_id, choices, now=None):
+    """Cast or replace the resident's online ballot. Returns the receipt code. Raises VoteRefused.
+
+    Starts its own write transaction (anything unflushed in the session is discarded); the caller
+    commits with commit_cast().
+    """
+    user, pot = _open_for_casting(session, user_id, pot_id, now)
+    reasons = eligibility_problems(user, pot.round, pot, now)
     if reasons:
         raise VoteRefused(reasons)
     problems = _check_choices(session, pot, choices)
     if problems:
         raise VoteRefused(problems)
+    round_ = pot.round
     key = round_keys.replace_key(round_.id, user.id, pot.id)
     participation = participation_of(session, user, pot)
     if participation is not None:
@@ -147,16 +153,9 @@ def commit_cast(session, pot_id, now=None):
 
 def cast_paper(session, officer, user_id, pot_id, choices, now=None):
     """Record a paper ballot for a resident: marks the register, stores the ballot, audits who entered it."""
-    begin_write_transaction(session)
-    _lock_resident(session, user_id)
-    user = session.get(User, user_id)
-    pot = session.get(Pot, pot_id)
-    if user is None or pot is None:
-        raise VoteRefused(["not_found"])
-    round_ = pot.round
-    if not voting_is_open(round_, now):
-        raise VoteRefused(["voting_closed"])
-    reasons = [r for r in eligibility_problems(user, round_, pot, now) if r != "email_not_verified"]
+    user, pot = _open_for_casting(session, user_id, pot_id, now)
+    # A paper voter shows who they are in person, so a confirmed e-mail is not needed.
+    reasons = [r for r in eligibility_problems(user, pot.round, pot, now) if r != "email_not_verified"]
     if reasons:
         raise VoteRefused(reasons)
     if participation_of(session, user, pot) is not None:
