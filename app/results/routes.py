@@ -2,7 +2,6 @@
 
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import format_pence
@@ -100,7 +99,3 @@ def decision_record(round_id):
     round_ = published_round_or_404(round_id)
     record_ = results_service.round_summary(db.session, round_)["decision"] or abort(404)
     return render_template("results/decision.html", round=round_, record=record_)
-
-
-def published_query():
-    return select(Round).where(Round.phase == "published")

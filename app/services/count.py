@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.domain.tally import DEFAULT_TIE_BREAK, Election, Project, tally
-from app.models import Ballot, CountResult, Pot, Proposal, Round
+from app.models import Ballot, CountResult, Proposal, Round
 from app.models._common import utcnow
 from app.services.audit import record
 
@@ -127,7 +127,3 @@ def start_count_in_background(app, round_id, actor_id):
     thread = threading.Thread(target=work, name=f"count-round-{round_id}", daemon=True)
     thread.start()
     return thread
-
-
-def pot_of(session, pot_id):
-    return session.get(Pot, pot_id)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.domain.decisions import CONFIRMATIONS_NEEDED, Item, check_items, may_confirm, quorum_met
+from app.domain.decisions import CONFIRMATIONS_NEEDED, check_items, may_confirm, quorum_met
 from app.models import (
     DecisionAttendance,
     DecisionConfirmation,
@@ -104,14 +104,3 @@ def confirm(session, actor, record_):
         if round_.phase == "decision":
             move_phase(session, actor, round_, "published")
     return record_
-
-
-def default_items(session, round_):
-    """Start from the count: confirm every recommended project at its ballot cost."""
-    from app.models import Proposal
-
-    recommended = recommended_ids(session, round_)
-    proposals = session.scalars(select(Proposal).where(Proposal.round_id == round_.id, Proposal.on_ballot.is_(True))
-                                .order_by(Proposal.pot_id, Proposal.title)).all()
-    return [Item(p.id, "confirm" if p.id in recommended else "", p.ballot_cost_pence, "", p.id in recommended)
-            for p in proposals]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.domain.open_data import shuffled, suppress
 from app.domain.pabulib import write_pabulib
-from app.models import Participation, Proposal, Round, Ward
+from app.models import Participation, Round, Ward
 from app.services import count as count_service
 from app.services.decisions import current_record
 
@@ -135,7 +135,3 @@ def _pabulib_rule(pot):
 
 def to_json(data):
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def proposals_for(session, round_):
-    return session.scalars(select(Proposal).where(Proposal.round_id == round_.id)).all()

@@ -190,10 +190,3 @@ def close_voting(session, round_):
 
 def close_time_text(round_):
     return round_.voting_close_at.astimezone(LONDON) if round_.voting_close_at else None
-
-
-def anonymised_ballots(session, pot):
-    """Ballot choices only (no ids, no keys), in a canonical order: the count's input."""
-    rows = session.scalars(select(Ballot.choices).where(Ballot.pot_id == pot.id)).all()
-    return rows
-
