@@ -29,13 +29,17 @@ class Ballot(db.Model):
 
     replace_key is an HMAC of the resident with a per-round key kept outside the database, so the
     resident's own request can find and replace their ballot while voting is open; it is cleared at close.
+    On SQLite the table has no rowid (a hidden rowid would keep the order ballots were cast in, which could
+    be joined back to the register); the rows are stored in the order of their random ids.
     """
 
-    __table_args__ = (UniqueConstraint("pot_id", "replace_key"),)
+    __table_args__ = (UniqueConstraint("pot_id", "replace_key"), {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
     pot_id: Mapped[int] = mapped_column(ForeignKey("pot.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(String(10), default="online")
+    # Always "any": the channel is recorded in the register only. Marking paper ballots here would let
+    # anyone who sees the few paper voters in the register pick out their ballots.
+    channel: Mapped[str] = mapped_column(String(10), default="any")
     # approval/knapsack: [proposal ids]; cumulative: {proposal id: points}; ranked: [ids, best first]
     choices: Mapped[dict | list] = mapped_column(JSON)
     replace_key: Mapped[str | None] = mapped_column(String(64))

@@ -25,8 +25,10 @@ def paper_ballot(round_id):
     postcode = normalise_postcode(request.args.get("postcode", ""))
     matches = []
     if name and postcode:
-        people = db.session.scalars(select(User).where(func.lower(User.name).like(f"%{name.lower()}%"),
-                                                       User.postcode == postcode).limit(20)).all()
+        # autoescape: a "%" or "_" typed into the name box is a character, not a wildcard.
+        people = db.session.scalars(select(User).where(func.lower(User.name).contains(name.lower(), autoescape=True),
+                                                       User.postcode == postcode)
+                                    .order_by(User.name, User.id).limit(20)).all()
         matches = [(person, {pot.id: voting_service.participation_of(db.session, person, pot) is not None
                              for pot in round_.pots}) for person in people]
     searched = bool(request.args)
@@ -38,10 +40,11 @@ def paper_ballot(round_id):
 @bp.route("/rounds/<int:round_id>/paper/<int:pot_id>/<int:user_id>", methods=["GET", "POST"])
 @role_required("officer")
 def paper_entry(round_id, pot_id, user_id):
+    """Mark a resident in the register and enter their paper ballot (audited: who entered it, for which pot)."""
     round_ = db.session.get(Round, round_id) or abort(404)
     pot = db.session.get(Pot, pot_id)
     person = db.session.get(User, user_id)
-    if pot is None or pot.round_id != round_.id or person is None:
+    if pot is None or pot.round_id != round_.id or person is None or round_.phase != "voting":
         abort(404)
     projects = voting_service.ballot_projects(db.session, pot)
     costs = {p.id: p.ballot_cost_pence for p in projects}

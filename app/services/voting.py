@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.database import begin_write_transaction
@@ -75,10 +75,18 @@ def participation_of(session, user, pot):
                                                       Participation.pot_id == pot.id))
 
 
-def _lock_resident(session, user_id):
-    """Serialise one resident's casts (PostgreSQL row lock; SQLite already holds the write lock)."""
+def _lock_resident_and_round(session, user_id, round_id):
+    """Serialise one resident's casts and hold the round open until commit (PostgreSQL row locks).
+
+    The resident's row FOR UPDATE: two casts (online or paper) for one resident queue behind each other.
+    The round's row FOR SHARE: casts do not block each other, but moving the round to counting (an UPDATE of
+    that row) waits for casts in flight, and a cast that starts after the move sees the new phase.
+    SQLite needs neither: BEGIN IMMEDIATE already holds the database's only write lock.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        session.execute(select(Round).where(Round.id == round_id).with_for_update(read=True)
+                        .execution_options(populate_existing=True))
 
 
 def _check_choices(session, pot, choices):
@@ -88,10 +96,11 @@ def _check_choices(session, pot, choices):
                         total_points=pot.total_points, max_points=pot.max_points_per_project)
 
 
-def _store(session, pot, choices, channel, replace_key):
+def _store(session, pot, choices, replace_key):
+    """Add the anonymous ballot; return its receipt code (only the code's hash is stored)."""
     code = new_receipt_code()
     stored = {str(k): v for k, v in choices.items()} if isinstance(choices, dict) else [int(c) for c in choices]
-    session.add(Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel=channel, choices=stored,
+    session.add(Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel="any", choices=stored,
                        replace_key=replace_key, receipt_hash=receipt_hash(code)))
     return code
 
@@ -99,10 +108,12 @@ def _store(session, pot, choices, channel, replace_key):
 def _open_for_casting(session, user_id, pot_id, now):
     """Start the write transaction, lock the resident, and load them and an open pot (or refuse)."""
     begin_write_transaction(session)
-    _lock_resident(session, user_id)
-    user = session.get(User, user_id)
     pot = session.get(Pot, pot_id)
-    if user is None or pot is None:
+    if pot is None:
+        raise VoteRefused(["not_found"])
+    _lock_resident_and_round(session, user_id, pot.round_id)
+    user = session.get(User, user_id)
+    if user is None:
         raise VoteRefused(["not_found"])
     if not voting_is_open(pot.round, now):
         raise VoteRefused(["voting_closed"])
@@ -133,7 +144,7 @@ def cast_online(session, user_id, pot_id, choices, now=None):
         today = (now or utcnow()).astimezone(LONDON).date()
         session.add(Participation(user_id=user.id, pot_id=pot.id, channel="online", ward_id=user.ward_id,
                                   age_band=age_band(user.date_of_birth, today)))
-    code = _store(session, pot, choices, "online", key)
+    code = _store(session, pot, choices, key)
     try:
         session.flush()
     except IntegrityError:
@@ -166,7 +177,9 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None):
     today = (now or utcnow()).astimezone(LONDON).date()
     session.add(Participation(user_id=user.id, pot_id=pot.id, channel="paper", ward_id=user.ward_id,
                               age_band=age_band(user.date_of_birth, today)))
-    code = _store(session, pot, choices, "paper", None)
+    # A paper ballot gets a replace_key too, so nothing on the ballot row tells it apart from an online one
+    # (and the unique (pot, replace_key) pair refuses a second ballot for the resident at the database).
+    code = _store(session, pot, choices, round_keys.replace_key(pot.round_id, user.id, pot.id))
     try:
         session.flush()
     except IntegrityError:
@@ -181,10 +194,23 @@ def receipt_is_counted(session, code):
 
 
 def close_voting(session, round_):
-    """At the close: cut every ballot's link to its resident and delete the round's key."""
+    """At the close: cut every ballot's link to its resident and delete the round's key.
+
+    Rewrites the round's ballots without replace_key and in a random order: the database's own traces of
+    when a row was written (PostgreSQL's xmin and physical order, an insertion order on disk) then say
+    nothing about which cast, and so which register row, a ballot came from. Runs in the caller's
+    transaction (the move to counting); the key file is deleted last.
+    """
     pot_ids = [pot.id for pot in round_.pots]
     if pot_ids:
-        session.execute(update(Ballot).where(Ballot.pot_id.in_(pot_ids)).values(replace_key=None))
+        rows = [{"id": b.id, "pot_id": b.pot_id, "channel": "any", "choices": b.choices, "replace_key": None,
+                 "receipt_hash": b.receipt_hash}
+                for b in session.execute(select(Ballot.id, Ballot.pot_id, Ballot.choices, Ballot.receipt_hash)
+                                         .where(Ballot.pot_id.in_(pot_ids)))]
+        secrets.SystemRandom().shuffle(rows)
+        session.execute(delete(Ballot).where(Ballot.pot_id.in_(pot_ids)))
+        if rows:
+            session.execute(insert(Ballot), rows)
     round_keys.discard(round_.id)
 
 

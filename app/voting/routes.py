@@ -1,6 +1,6 @@
 """Residents' ballots: see the pots you may vote in, cast or change a ballot, check a receipt."""
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from app.access import login_required
 from app.domain import ballots as ballot_rules
-from app.extensions import db
-from app.i18n import format_pence
+from app.extensions import db, limiter
+from app.i18n import current_locale_code, format_pence
 from app.models import Pot, Round
 from app.services import voting as voting_service
+from app.services.content import pot_text, round_text
 from app.voting import bp
 from app.voting.forms import BallotForm, ReceiptForm
 
@@ -54,9 +55,18 @@ def problem_message(problem):
     }.get(problem, _("Your ballot could not be stored. Please check it and try again."))
 
 
+def _pot_text(pot, field):
+    return pot_text(db.session, pot, field, current_locale_code()).text if getattr(pot, field) else ""
+
+
+def _round_text(round_, field):
+    return round_text(db.session, round_, field, current_locale_code()).text
+
+
 @bp.app_context_processor
 def voting_helpers():
-    return {"ballot_problem_message": problem_message}
+    """Ballot problems in words, and officers' pot and round labels in the reader's language."""
+    return {"ballot_problem_message": problem_message, "pot_text": _pot_text, "round_text": _round_text}
 
 
 @bp.get("/")
@@ -140,7 +150,9 @@ def confirmation(pot_id):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("RECEIPT_RATE_LIMIT", "30 per minute;300 per hour"), methods=["POST"])
 def receipt():
+    """Anyone may check a receipt code: it says only whether that ballot is in the count, never what it says."""
     form = ReceiptForm()
     result = None
     if form.validate_on_submit():

@@ -6,8 +6,11 @@
   var output = document.querySelector("[data-total]");
   if (!form || !output) { return; }
   var type = form.getAttribute("data-ballot");
-  var money = new Intl.NumberFormat(document.documentElement.lang || "en", { style: "currency", currency: "GBP" });
+  var lang = document.documentElement.lang || "en";
+  var money = new Intl.NumberFormat(lang, { style: "currency", currency: "GBP" });
+  var wholePounds = new Intl.NumberFormat(lang, { style: "currency", currency: "GBP", minimumFractionDigits: 0, maximumFractionDigits: 0 });
   function update() {
+    var pence = 0;
     if (type === "cumulative") {
       var used = 0;
       form.querySelectorAll("input[type=number]").forEach(function (input) {
@@ -15,13 +18,19 @@
         if (value > 0) { used += value; }
       });
       output.textContent = String(used);
-    } else if (type === "approval" || type === "knapsack") {
-      var pence = 0;
+      return;
+    }
+    if (type === "ranked") {
+      form.querySelectorAll("select[data-cost]").forEach(function (select) {
+        if (select.value !== "") { pence += parseInt(select.getAttribute("data-cost"), 10) || 0; }
+      });
+    } else {
       form.querySelectorAll("input[name=project]:checked").forEach(function (box) {
         pence += parseInt(box.getAttribute("data-cost"), 10) || 0;
       });
-      output.textContent = money.format(pence / 100);
     }
+    // As on the server (format_pence): whole pounds drop the pence.
+    output.textContent = (pence % 100 === 0 ? wholePounds : money).format(pence / 100);
   }
   form.addEventListener("change", update);
   form.addEventListener("input", update);
