@@ -107,6 +107,7 @@ def normalise_form(ballot_type, form_items, project_ids):
 
     approval/knapsack: repeated "project" values; ranked: "rank-<id>" = position; cumulative: "points-<id>".
     Returns (choices, unreadable ids). Unreadable values (not whole numbers) are reported, not guessed.
+    Decimal digits of any script count (an Urdu reader may type ٣ for 3); superscripts and fractions do not.
     """
     valid_ids = {str(pid): pid for pid in project_ids}
     unreadable = []
@@ -120,7 +121,7 @@ def normalise_form(ballot_type, form_items, project_ids):
             value = (value or "").strip()
             if value == "":
                 continue
-            if not value.isdigit() or len(value) > 6:
+            if not value.isdecimal() or len(value) > 6:
                 unreadable.append(pid)
                 continue
             if int(value) > 0:
@@ -134,7 +135,7 @@ def normalise_form(ballot_type, form_items, project_ids):
             value = (value or "").strip()
             if value == "":
                 continue
-            if not value.isdigit() or len(value) > 3:
+            if not value.isdecimal() or len(value) > 3:
                 unreadable.append(value)
                 continue
             raw_id = key[len("rank-"):]
