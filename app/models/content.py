@@ -15,7 +15,7 @@ class ContentTranslation(db.Model):
     __table_args__ = (UniqueConstraint("entity", "entity_id", "field", "locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entity: Mapped[str] = mapped_column(String(30))  # "round" | "pot"
+    entity: Mapped[str] = mapped_column(String(30))  # "round" | "pot" (proposals: ProposalTranslation)
     entity_id: Mapped[int] = mapped_column(Integer, index=True)
     field: Mapped[str] = mapped_column(String(30))  # "title" | "description" | "name" | "instructions"
     locale: Mapped[str] = mapped_column(String(10))
@@ -24,3 +24,11 @@ class ContentTranslation(db.Model):
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     translator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ContentSource(db.Model):
+    """The original text a translation was made from, keyed by its hash (ContentTranslation.source_hash and
+    ProposalTranslation.source_hash), so a translator can see what changed in the original since."""
+
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)

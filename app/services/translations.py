@@ -1,33 +1,420 @@
-"""Language packs on disk: coverage per language, for the CLI and the translators' pages."""
+"""Language packs on disk and translations of content, for the CLI and the translators' pages.
 
+Two kinds of translation live here:
+- UI strings: gettext catalogues in translations/<lang>/LC_MESSAGES. An upload is checked in full
+  (app.domain.catalogue) before anything is written; then the .po and the compiled .mo are each replaced
+  atomically (temporary file + os.replace), under a lock so two uploads cannot interleave.
+- Content written by officers and residents: round titles and descriptions, pot names and ballot
+  instructions (ContentTranslation, one row per field), proposal titles, summaries and descriptions
+  (ProposalTranslation, one row per proposal; the long description is left to fall back). Each row keeps source_hash, the hash of the original it was
+  made from; when the original changes the hashes differ and the translation is stale. The original text
+  itself is kept once per hash (ContentSource) so the translator sees what changed.
+"""
+
+import difflib
+import fcntl
+import hashlib
+import io
+import json
 import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from babel.messages.pofile import read_po
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from sqlalchemy import select
 
-from app.domain.catalogue import coverage
+from app.domain.catalogue import Checked, catalogue_coverage, check_upload, merge_upload
+from app.domain.proposals import PUBLIC_STATUSES
+from app.models import ContentTranslation, Pot, Proposal, ProposalTranslation, Round
+from app.models.content import ContentSource
+from app.services.audit import record
 
-TRANSLATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                            "translations")
+SOURCE_LANGUAGE = "en"  # msgids are English: an empty msgstr in the English catalogue means "as written"
 
-
-def catalogue_path(lang):
-    return os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po")
-
-
-def languages():
-    return sorted(d for d in os.listdir(TRANSLATIONS) if os.path.exists(catalogue_path(d)))
+# ---------------------------------------------------------------------------------------------------------
+# UI strings: catalogues on disk
 
 
-def read_catalogue(lang):
-    with open(catalogue_path(lang), "rb") as handle:
+def catalogue_path(directory, lang, extension="po"):
+    return os.path.join(directory, lang, "LC_MESSAGES", f"messages.{extension}")
+
+
+def languages(directory):
+    """Languages with a catalogue in directory, English first."""
+    found = [d for d in os.listdir(directory) if os.path.exists(catalogue_path(directory, d))]
+    return sorted(found, key=lambda lang: (lang != SOURCE_LANGUAGE, lang))
+
+
+def read_catalogue(directory, lang):
+    with open(catalogue_path(directory, lang), "rb") as handle:
         return read_po(handle, locale=lang)
 
 
-def catalogue_status():
-    """[(lang, Coverage)]; English counts as complete (its msgids are the text)."""
+def catalogue_status(directory):
+    """[(lang, Coverage)]: translated / fuzzy / missing UI strings per language (fuzzy counts as missing)."""
+    return [(lang, catalogue_coverage(read_catalogue(directory, lang), source_language=lang == SOURCE_LANGUAGE))
+            for lang in languages(directory)]
+
+
+def catalogue_bytes(directory, lang):
+    with open(catalogue_path(directory, lang), "rb") as handle:
+        return handle.read()
+
+
+@dataclass
+class Upload:
+    checked: Checked
+    changed: int = 0
+    ignored: int = 0
+
+    @property
+    def ok(self):
+        return self.checked.ok
+
+
+@contextmanager
+def _catalogue_lock(directory):
+    """An exclusive lock on the translations directory itself: one upload writes at a time."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _replace_file(path, data):
+    """Write data next to path, fsync, then os.replace: readers see the old file or the new, never half."""
+    folder = os.path.dirname(path)
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def replace_catalogue(session, directory, lang, data, actor):
+    """Check an uploaded .po for lang and, only if it passes, merge it in and compile it.
+
+    The uploaded translations are merged into the current catalogue (see merge_upload): strings added to
+    the code since the translator downloaded are kept, strings no longer used are ignored. Fuzzy entries
+    are written to the .po but left out of the .mo, so they show in English. Audited; flushes only.
+    """
+    with _catalogue_lock(directory):
+        current = read_catalogue(directory, lang)
+        checked = check_upload(data, lang, current.num_plurals)
+        if not checked.ok:
+            return Upload(checked)
+        merged = merge_upload(current, checked.catalogue)
+        catalogue = merged.catalogue
+        catalogue.revision_date = datetime.now(UTC)
+        catalogue.last_translator = f"{actor.name} <{actor.email}>" if actor is not None else catalogue.last_translator
+        po, mo = io.BytesIO(), io.BytesIO()
+        write_po(po, catalogue, width=76)
+        write_mo(mo, catalogue, use_fuzzy=False)
+        _replace_file(catalogue_path(directory, lang), po.getvalue())
+        _replace_file(catalogue_path(directory, lang, "mo"), mo.getvalue())
+    record(session, actor, "catalogue.upload", f"catalogue:{lang}", changed=merged.changed, ignored=merged.ignored)
+    return Upload(checked, merged.changed, merged.ignored)
+
+
+def catalogue_mtimes(directories):
+    """Modification times of every compiled catalogue: a change means a worker must drop its cached ones."""
+    times = []
+    for directory in directories:
+        if not os.path.isdir(directory):
+            continue
+        for lang in sorted(os.listdir(directory)):
+            path = catalogue_path(directory, lang, "mo")
+            if os.path.exists(path):
+                times.append((path, os.stat(path).st_mtime_ns))
+    return tuple(times)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Content: what there is to translate, and its state in one language
+
+ENTITIES = ("round", "pot", "proposal")
+FIELDS = {"round": ("title", "description"), "pot": ("name", "instructions"),
+          "proposal": ("title", "summary")}  # the ballot and lists show these; descriptions fall back
+
+
+def source_hash(originals):
+    """sha256 of {field: original text}, canonical JSON: equal originals give equal hashes, on any database."""
+    return hashlib.sha256(json.dumps(originals, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _remember_source(session, originals):
+    digest = source_hash(originals)
+    if session.get(ContentSource, digest) is None:
+        session.add(ContentSource(source_hash=digest, text=json.dumps(originals, sort_keys=True, ensure_ascii=False)))
+    return digest
+
+
+def word_changes(old, new):
+    """[(op, text)] with op "same", "removed" or "added": a word-by-word account of an edit."""
+    old_words, new_words = (old or "").split(), (new or "").split()
     result = []
-    for lang in languages():
-        catalogue = read_catalogue(lang)
-        entries = [((msg.id if lang == "en" else msg.string), msg.fuzzy) for msg in catalogue if msg.id]
-        result.append((lang, coverage(entries)))
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            result.append(("same", " ".join(old_words[i1:i2])))
+            continue
+        if i2 > i1:
+            result.append(("removed", " ".join(old_words[i1:i2])))
+        if j2 > j1:
+            result.append(("added", " ".join(new_words[j1:j2])))
     return result
+
+
+@dataclass
+class FieldState:
+    name: str
+    original: str
+    translation: str = ""
+    previous_original: str | None = None  # the original when translated, if it has changed since
+
+    @property
+    def changes(self):
+        return word_changes(self.previous_original, self.original) if self.previous_original is not None else []
+
+
+@dataclass
+class ContentItem:
+    """One round, pot or proposal as a translator into one language sees it."""
+
+    entity: str
+    entity_id: int
+    original_locale: str
+    context: str  # the round a pot or proposal belongs to (its original title)
+    fields: list = field(default_factory=list)
+    field_states: list = field(default_factory=list)  # per field: missing | stale | translated | reviewed
+    state: str = "missing"  # the item's worst field state, or "original" when written in this language
+
+    @property
+    def label(self):
+        return self.fields[0].original if self.fields else ""
+
+
+@dataclass(frozen=True)
+class ContentCoverage:
+    reviewed: int
+    translated: int  # current, not yet reviewed
+    stale: int
+    missing: int
+
+    @property
+    def total(self):
+        return self.reviewed + self.translated + self.stale + self.missing
+
+    @property
+    def percent(self):
+        return 100 if self.total == 0 else (100 * (self.reviewed + self.translated)) // self.total
+
+
+def _originals(entity, obj):
+    return {name: getattr(obj, name) or "" for name in FIELDS[entity] if getattr(obj, name)}
+
+
+def _original_locale(entity, obj):
+    if entity == "round":
+        return obj.original_locale
+    if entity == "pot":
+        return obj.round.original_locale
+    return obj.original_locale
+
+
+def _sources(session, hashes):
+    if not hashes:
+        return {}
+    rows = session.scalars(select(ContentSource).where(ContentSource.source_hash.in_(hashes)))
+    return {row.source_hash: json.loads(row.text) for row in rows}
+
+
+def load_entity(session, entity, entity_id):
+    """The round, pot or public proposal, or None (drafts, withdrawn and hidden proposals are not for translating)."""
+    if entity == "round":
+        return session.get(Round, entity_id)
+    if entity == "pot":
+        return session.get(Pot, entity_id)
+    if entity == "proposal":
+        proposal = session.get(Proposal, entity_id)
+        if proposal is not None and proposal.status in PUBLIC_STATUSES and not proposal.hidden:
+            return proposal
+    return None
+
+
+def _field_rows(session, entity, ids, lang):
+    if not ids:
+        return {}
+    rows = session.scalars(select(ContentTranslation).where(
+        ContentTranslation.entity == entity, ContentTranslation.entity_id.in_(ids),
+        ContentTranslation.locale == lang))
+    return {(row.entity_id, row.field): row for row in rows}
+
+
+def _proposal_rows(session, ids, lang):
+    if not ids:
+        return {}
+    rows = session.scalars(select(ProposalTranslation).where(
+        ProposalTranslation.proposal_id.in_(ids), ProposalTranslation.locale == lang))
+    return {row.proposal_id: row for row in rows}
+
+
+def _item(entity, obj, lang, rows_for, sources):
+    """Build the ContentItem; rows_for(field) gives the translation row covering that field, or None."""
+    originals = _originals(entity, obj)
+    original_locale = _original_locale(entity, obj)
+    context = obj.title if entity == "round" else obj.round.title
+    item = ContentItem(entity, obj.id, original_locale, context)
+    if original_locale == lang:
+        item.state = "original"
+        item.fields = [FieldState(name, text, text) for name, text in originals.items()]
+        return item
+    states = []
+    for name, text in originals.items():
+        row = rows_for(name)
+        translated = getattr(row, "text", None) if entity != "proposal" else getattr(row, name, None)
+        state = FieldState(name, text, translated or "")
+        if row is None or not translated:
+            states.append("missing")
+        else:
+            covered = {name: text} if entity != "proposal" else originals
+            if row.source_hash != source_hash(covered):
+                before = sources.get(row.source_hash, {})
+                state.previous_original = before.get(name, "")
+                states.append("stale")
+            else:
+                states.append("reviewed" if row.reviewed else "translated")
+        item.fields.append(state)
+    order = ("missing", "stale", "translated", "reviewed")
+    item.state = min(states, key=order.index) if states else "reviewed"
+    item.field_states = states
+    return item
+
+
+def content_items(session, lang):
+    """Every round, pot and public proposal with its translation state in lang, rounds first, newest first."""
+    rounds = session.scalars(select(Round).order_by(Round.id.desc())).all()
+    pots = session.scalars(select(Pot).order_by(Pot.round_id.desc(), Pot.id)).all()
+    proposals = session.scalars(select(Proposal).where(
+        Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False)).order_by(
+        Proposal.round_id.desc(), Proposal.id)).all()
+    round_rows = _field_rows(session, "round", [r.id for r in rounds], lang)
+    pot_rows = _field_rows(session, "pot", [p.id for p in pots], lang)
+    proposal_rows = _proposal_rows(session, [p.id for p in proposals], lang)
+    hashes = {row.source_hash for row in (*round_rows.values(), *pot_rows.values(), *proposal_rows.values())}
+    sources = _sources(session, hashes)
+    items = [_item("round", r, lang, lambda name, r=r: round_rows.get((r.id, name)), sources) for r in rounds]
+    items += [_item("pot", p, lang, lambda name, p=p: pot_rows.get((p.id, name)), sources) for p in pots]
+    items += [_item("proposal", p, lang, lambda name, p=p: proposal_rows.get(p.id), sources) for p in proposals]
+    return items
+
+
+def content_item(session, entity, entity_id, lang):
+    obj = load_entity(session, entity, entity_id)
+    if obj is None:
+        return None
+    if entity == "proposal":
+        rows = _proposal_rows(session, [obj.id], lang)
+        hashes = {row.source_hash for row in rows.values()}
+        return _item(entity, obj, lang, lambda name: rows.get(obj.id), _sources(session, hashes))
+    rows = _field_rows(session, entity, [obj.id], lang)
+    return _item(entity, obj, lang, lambda name: rows.get((obj.id, name)),
+                 _sources(session, {row.source_hash for row in rows.values()}))
+
+
+def content_coverage(items):
+    """Counts of texts (fields) per state; originals in this language are not counted."""
+    counts = {"reviewed": 0, "translated": 0, "stale": 0, "missing": 0}
+    for item in items:
+        if item.state == "original":
+            continue
+        for state in item.field_states:
+            counts[state] += 1
+    return ContentCoverage(**counts)
+
+
+def save_content(session, entity, entity_id, lang, texts, actor):
+    """Save a translator's text for each field of one round, pot or proposal in lang.
+
+    Each saved row remembers the hash of today's original; anything saved is unreviewed again. A blank
+    field removes that translation (the page falls back to the original). Returns the fields changed.
+    Proposals: title and summary go together (checked by the form). Audited; flushes only.
+    """
+    obj = load_entity(session, entity, entity_id)
+    originals = _originals(entity, obj)
+    changed = []
+    if entity == "proposal":
+        row = session.scalar(select(ProposalTranslation).where(
+            ProposalTranslation.proposal_id == obj.id, ProposalTranslation.locale == lang))
+        wanted = {name: (texts.get(name) or "").strip() for name in FIELDS["proposal"]}
+        wanted["description"] = row.description if row is not None else ""
+        if not wanted["title"]:
+            if row is not None:
+                session.delete(row)
+                changed = list(FIELDS["proposal"])
+        else:
+            digest = _remember_source(session, originals)
+            if row is None:
+                row = ProposalTranslation(proposal_id=obj.id, locale=lang, title="", summary="", description="")
+                session.add(row)
+            changed = [name for name in FIELDS["proposal"] if getattr(row, name) != wanted[name]]
+            if changed or row.source_hash != digest:
+                for name in wanted:
+                    setattr(row, name, wanted[name])
+                row.source_hash, row.reviewed, row.translator_id = digest, False, actor.id
+                changed = changed or ["source"]
+    else:
+        for name, original in originals.items():
+            text = (texts.get(name) or "").strip()
+            row = session.scalar(select(ContentTranslation).where(
+                ContentTranslation.entity == entity, ContentTranslation.entity_id == obj.id,
+                ContentTranslation.field == name, ContentTranslation.locale == lang))
+            if not text:
+                if row is not None:
+                    session.delete(row)
+                    changed.append(name)
+                continue
+            digest = _remember_source(session, {name: original})
+            if row is None:
+                row = ContentTranslation(entity=entity, entity_id=obj.id, field=name, locale=lang, text="",
+                                         source_hash="")
+                session.add(row)
+            if row.text != text or row.source_hash != digest:
+                row.text, row.source_hash, row.reviewed, row.translator_id = text, digest, False, actor.id
+                changed.append(name)
+    session.flush()
+    if changed:
+        record(session, actor, "translation.save", f"{entity}:{entity_id}", locale=lang, fields=changed)
+    return changed
+
+
+def mark_reviewed(session, entity, entity_id, lang, actor):
+    """Mark the current (not stale) translations of one item reviewed. Returns False if there is nothing to review."""
+    item = content_item(session, entity, entity_id, lang)
+    if item is None or item.state in ("original", "missing", "stale"):
+        return False
+    if entity == "proposal":
+        rows = [session.scalar(select(ProposalTranslation).where(
+            ProposalTranslation.proposal_id == entity_id, ProposalTranslation.locale == lang))]
+    else:
+        rows = session.scalars(select(ContentTranslation).where(
+            ContentTranslation.entity == entity, ContentTranslation.entity_id == entity_id,
+            ContentTranslation.locale == lang)).all()
+    for row in rows:
+        row.reviewed = True
+    session.flush()
+    record(session, actor, "translation.review", f"{entity}:{entity_id}", locale=lang)
+    return True
+

@@ -1,7 +1,13 @@
-"""`flask --app wsgi translate extract|update|compile|init LANG|status`: pybabel, with argument lists."""
+"""`flask --app wsgi translate extract|update|compile|init LANG|status`: pybabel, with argument lists.
+
+The translators' routine when strings have changed in the code:
+    flask --app wsgi translate extract && flask --app wsgi translate update
+then fill in the new (empty) msgstrs in each translations/<lang>/LC_MESSAGES/messages.po (or in the
+browser: /translate/<lang>/, download, edit, upload), and `flask --app wsgi translate compile`.
+"""
 
 import os
-import subprocess  # nosec B404 (fixed argument lists, no shell)
+import subprocess  # nosec B404
 import sys
 
 import click
@@ -10,11 +16,21 @@ from app import REPO_ROOT
 
 TRANSLATIONS = os.path.join(REPO_ROOT, "translations")
 POT = os.path.join(TRANSLATIONS, "messages.pot")
+# Babel's defaults (_, gettext, ngettext, pgettext, N_, ...) plus Flask-Babel's lazy forms.
+KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2", "_n:1,2")
+
+
+def extract_arguments(output):
+    """pybabel arguments that extract every translatable string of app/ (code and templates) into output."""
+    keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
+    return ["--quiet", "extract", "-F", os.path.join(REPO_ROOT, "babel.cfg"), *keywords,
+            "--add-comments=TRANSLATORS:", "--project=Neighbourhood Budgets", "--version=1.0",
+            "--ignore-dirs", ".* __pycache__ static tests benchmarks migrations instance", "-o", output, REPO_ROOT]
 
 
 def _pybabel(*args):
     command = [sys.executable, "-m", "babel.messages.frontend", *args]
-    subprocess.run(command, check=True, cwd=REPO_ROOT)  # noqa: S603 (argument list, no shell)
+    subprocess.run(command, check=True, cwd=REPO_ROOT)  # noqa: S603  # nosec B603
 
 
 @click.group("translate", help="Language packs (gettext catalogues in translations/).")
@@ -25,19 +41,21 @@ def translate():
 @translate.command()
 def extract():
     """Extract every translatable string from the code and templates into messages.pot."""
-    _pybabel("--quiet", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".*",
-             "-o", POT, ".")
+    _pybabel(*extract_arguments(POT))
 
 
 @translate.command()
 def update():
-    """Merge messages.pot into every catalogue (new strings arrive untranslated)."""
-    _pybabel("--quiet", "update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching")
+    """Merge messages.pot into every catalogue: new strings arrive empty, unused ones are dropped.
+
+    No fuzzy matching: a guess from a similar string would be shown as if a translator had checked it.
+    """
+    _pybabel("--quiet", "update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate.command(name="compile")
 def compile_catalogues():
-    """Compile .po to .mo (fuzzy entries are left out, so they show in English)."""
+    """Compile .po to .mo (fuzzy entries are left out, so they show in English). Running servers reload them."""
     _pybabel("--quiet", "compile", "-d", TRANSLATIONS)
 
 
@@ -56,7 +74,7 @@ def status():
     from app.services.translations import catalogue_status
 
     click.echo(f"{'language':10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'done':>5}")
-    for lang, cover in catalogue_status():
+    for lang, cover in catalogue_status(TRANSLATIONS):
         click.echo(f"{lang:10} {cover.translated:>10} {cover.fuzzy:>6} {cover.missing:>8} {cover.percent:>4}%")
 
 

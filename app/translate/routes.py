@@ -1,24 +1,187 @@
-"""Translators: coverage of each language pack, and the catalogue to download."""
+"""Translators: coverage of each language, content side by side with its original, catalogue download/upload."""
 
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, format_percent, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.access import role_required
+from app.extensions import db
+from app.i18n import locale_name
 from app.services import translations
-from app.translate import bp
+from app.translate import bp, catalogue_directory, forget_cached_catalogues
+from app.translate.forms import FIELD_LABELS, CatalogueUploadForm, ReviewForm, content_form
+
+STATE_LABELS = {
+    "missing": _l("Not translated"),
+    "stale": _l("Original changed"),
+    "translated": _l("Needs review"),
+    "reviewed": _l("Reviewed"),
+    "original": _l("Written in this language"),
+}
+ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea")}
+SHOWN_PROBLEMS = 20
+
+
+def _language_or_404(lang):
+    if lang not in current_app.config["SUPPORTED_LOCALES"]:
+        abort(404)
+    return lang
+
+
+@bp.context_processor
+def _labels():
+    return {"state_labels": STATE_LABELS, "entity_labels": ENTITY_LABELS, "field_labels": FIELD_LABELS,
+            "locale_name": locale_name, "number": format_number,
+            "percent": lambda whole: format_percent(whole / 100)}
 
 
 @bp.get("/")
 @role_required("translator")
 def index():
-    return render_template("translate/index.html", status=translations.catalogue_status())
+    directory = catalogue_directory()
+    ui = dict(translations.catalogue_status(directory))
+    languages = current_app.config["SUPPORTED_LOCALES"]
+    content = {lang: translations.content_coverage(translations.content_items(db.session, lang)) for lang in languages}
+    return render_template("translate/index.html", languages=languages, ui=ui, content=content)
+
+
+@bp.get("/<lang>/")
+@role_required("translator")
+def language(lang):
+    return _language_page(_language_or_404(lang), CatalogueUploadForm())
+
+
+def _language_page(lang, form, problems=(), status=200):
+    items = translations.content_items(db.session, lang)
+    wanted = request.args.get("state", "")
+    shown = [item for item in items if item.state != "original" and (not wanted or item.state == wanted)]
+    ui = dict(translations.catalogue_status(catalogue_directory())).get(lang)
+    return render_template("translate/language.html", lang=lang, items=shown, wanted=wanted, form=form,
+                           problems=problems, ui=ui, content=translations.content_coverage(items)), status
 
 
 @bp.get("/<lang>/messages.po")
 @role_required("translator")
 def download(lang):
-    if lang not in translations.languages():
+    directory = catalogue_directory()
+    if lang not in translations.languages(directory):
         abort(404)
-    with open(translations.catalogue_path(lang), "rb") as handle:
-        data = handle.read()
-    return Response(data, mimetype="text/x-gettext-translation",
+    return Response(translations.catalogue_bytes(directory, lang), mimetype="text/x-gettext-translation",
                     headers={"Content-Disposition": f"attachment; filename={lang}-messages.po"})
+
+
+@bp.post("/<lang>/messages.po")
+@role_required("translator")
+def upload(lang):
+    directory = catalogue_directory()
+    if lang not in translations.languages(directory):
+        abort(404)
+    form = CatalogueUploadForm()
+    if not form.validate_on_submit():
+        return _language_page(lang, form, status=400)
+    result = translations.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
+    if not result.ok:
+        db.session.rollback()
+        problems = [_problem_text(problem, lang) for problem in result.checked.problems]
+        if len(problems) > SHOWN_PROBLEMS:
+            more = len(problems) - SHOWN_PROBLEMS
+            problems = problems[:SHOWN_PROBLEMS] + [ngettext("and %(num)d more problem.", "and %(num)d more problems.",
+                                                             more)]
+        form.catalogue.errors.append(_("The catalogue was not changed. Correct the file and upload it again."))
+        return _language_page(lang, form, problems, status=400)
+    db.session.commit()
+    forget_cached_catalogues()
+    flash(ngettext("%(language)s catalogue saved: %(num)d string changed.",
+                   "%(language)s catalogue saved: %(num)d strings changed.", result.changed,
+                   language=locale_name(lang)), "success")
+    if result.ignored:
+        flash(ngettext("%(num)d string in the file is no longer used by the service and was ignored.",
+                       "%(num)d strings in the file are no longer used by the service and were ignored.",
+                       result.ignored), "info")
+    return redirect(url_for("translate.language", lang=lang))
+
+
+def _short(text, limit=80):
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _problem_text(problem, lang):
+    """Say, for a translator, why an upload was refused and which string to fix."""
+    msgid = _short(problem.msgid)
+    if problem.code == "syntax" and problem.detail == "duplicate":
+        return _("The file holds the same original string more than once.")
+    if problem.code == "syntax":
+        if problem.detail.isdigit():
+            return _("The file is not a valid .po catalogue: there is a mistake near line %(line)s.",
+                     line=int(problem.detail) + 1)
+        return _("The file is not a valid .po catalogue saved as UTF-8.")
+    if problem.code == "too_large":
+        return _("The file is too large to be a catalogue.")
+    if problem.code == "language":
+        return _("The file is a catalogue for “%(found)s”, not for %(language)s: check its Language header.",
+                 found=problem.detail or "?", language=locale_name(lang))
+    if problem.code == "plural_forms" and not msgid:
+        return _("The file’s Plural-Forms header has %(found)s forms; %(language)s needs the forms of the "
+                 "catalogue you downloaded.", found=problem.detail, language=locale_name(lang))
+    if problem.code == "plural_forms":
+        return _("“%(msgid)s” has the wrong number of plural forms.", msgid=msgid)
+    if problem.code == "plural_incomplete":
+        return _("Fill in every plural form of “%(msgid)s”, or none of them.", msgid=msgid)
+    if problem.code == "placeholders":
+        return _("The translation of “%(msgid)s” must keep the original’s placeholders, written exactly as "
+                 "they are (such as %(example)s).", msgid=msgid, example="%(name)s")
+    if problem.code == "percent":
+        return _("The translation of “%(msgid)s” has a percent sign that is not a placeholder: write two "
+                 "percent signs for one.", msgid=msgid)
+    if problem.code == "html":
+        return _("The translation of “%(msgid)s” adds or changes HTML tags: use only the tags of the original.",
+                 msgid=msgid)
+    return _("The translation of “%(msgid)s” has a problem.", msgid=msgid)
+
+
+def _item_or_404(entity, entity_id, lang):
+    if entity not in translations.ENTITIES:
+        abort(404)
+    item = translations.content_item(db.session, entity, entity_id, lang)
+    if item is None or item.state == "original":
+        abort(404)
+    return item
+
+
+@bp.route("/<lang>/<entity>/<int:entity_id>", methods=["GET", "POST"])
+@role_required("translator")
+def edit(lang, entity, entity_id):
+    lang = _language_or_404(lang)
+    item = _item_or_404(entity, entity_id, lang)
+    names = [f.name for f in item.fields]
+    form = content_form(entity, names, data={f.name: f.translation for f in item.fields})
+    for f in item.fields:
+        form[f.name].label.text = _("%(field)s in %(language)s", field=FIELD_LABELS[f.name],
+                                    language=locale_name(lang))
+    if form.validate_on_submit():
+        changed = translations.save_content(db.session, entity, entity_id, lang,
+                                            {name: form[name].data for name in names}, current_user)
+        db.session.commit()
+        flash(_("Translation saved. Another translator can now review it.") if changed
+              else _("Nothing changed."), "success")
+        return redirect(url_for("translate.edit", lang=lang, entity=entity, entity_id=entity_id))
+    return render_template("translate/edit.html", lang=lang, item=item, form=form), (
+        400 if form.errors else 200)
+
+
+@bp.post("/<lang>/<entity>/<int:entity_id>/review")
+@role_required("translator")
+def review(lang, entity, entity_id):
+    lang = _language_or_404(lang)
+    _item_or_404(entity, entity_id, lang)
+    if not ReviewForm().validate_on_submit():
+        abort(400)
+    if translations.mark_reviewed(db.session, entity, entity_id, lang, current_user):
+        db.session.commit()
+        flash(_("Marked as reviewed."), "success")
+    else:
+        flash(_("Only a complete, up-to-date translation can be marked as reviewed."), "error")
+    return redirect(url_for("translate.edit", lang=lang, entity=entity, entity_id=entity_id))
