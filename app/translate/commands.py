@@ -21,11 +21,11 @@ KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2", "_n
 
 
 def extract_arguments(output):
-    """pybabel arguments that extract every translatable string of app/ (code and templates) into output."""
+    """pybabel arguments (run in REPO_ROOT, so locations stay relative) that extract app/ code and templates."""
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
-    return ["--quiet", "extract", "-F", os.path.join(REPO_ROOT, "babel.cfg"), *keywords,
+    return ["--quiet", "extract", "-F", "babel.cfg", *keywords,
             "--add-comments=TRANSLATORS:", "--project=Neighbourhood Budgets", "--version=1.0",
-            "--ignore-dirs", ".* __pycache__ static tests benchmarks migrations instance", "-o", output, REPO_ROOT]
+            "--ignore-dirs", ".* __pycache__ static tests benchmarks migrations instance", "-o", output, "."]
 
 
 def _pybabel(*args):
