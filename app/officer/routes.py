@@ -7,6 +7,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.access import role_required
+from app.database import begin_write_transaction
 from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.domain.rounds import check_pot
 from app.extensions import db
@@ -127,6 +128,9 @@ def round_detail(round_id):
 @bp.post("/rounds/<int:round_id>/phase")
 @role_required("officer")
 def move_phase(round_id):
+    # Take the write lock before reading: closing voting must queue behind residents' casts, not fail with
+    # "database is locked" on SQLite when a deferred transaction tries to upgrade (tests/live/test_races.py).
+    begin_write_transaction(db.session)
     round_ = get_round_or_404(round_id)
     form = PhaseForm()
     if not form.validate_on_submit():

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.access import login_required
 from app.domain import ballots as ballot_rules
+from app.domain.phases import voting_has_opened
 from app.extensions import db, limiter
 from app.i18n import current_locale_code, format_pence
 from app.models import Pot, Round
@@ -85,8 +86,9 @@ def index():
 
 
 def _pot_or_404(pot_id):
+    """A pot whose round has reached voting; after the close its page stays, saying voting has closed."""
     pot = db.session.get(Pot, pot_id)
-    if pot is None or pot.round.phase != "voting":
+    if pot is None or not voting_has_opened(pot.round.phase):
         abort(404)
     return pot
 
@@ -128,7 +130,7 @@ def ballot(pot_id):
                 session[RECEIPT_SESSION_KEY] = {"pot": pot.id, "code": code, "changed": participation is not None}
                 return redirect(url_for("voting.confirmation", pot_id=pot.id))
         if request.form.get("action") == "cast":
-            errors = [problem_message(p) for p in (problems or reasons)]
+            errors = [problem_message(p) for p in (reasons or problems)]
             status = 400 if errors else 200
         elif problems:
             errors = [problem_message(p) for p in problems]

@@ -66,13 +66,25 @@ def test_anyone_may_check_a_receipt(client, world):
     assert client.get("/voting/receipt").status_code == 200
 
 
-@pytest.mark.parametrize("phase", ["draft", "proposals", "review", "counting", "decision", "published"])
-def test_a_ballot_outside_the_voting_phase_does_not_exist(client, db, login_as, world, phase):
+@pytest.mark.parametrize("phase", ["draft", "proposals", "review"])
+def test_a_ballot_before_voting_opens_does_not_exist(client, db, login_as, world, phase):
     world["round"].phase = phase
     db.session.commit()
     login_as(world["resident"])
     assert client.get(world["url"]).status_code == 404
     assert client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)}).status_code == 404
+    assert _counts(db) == (0, 0)
+
+
+@pytest.mark.parametrize("phase", ["counting", "decision", "published"])
+def test_after_voting_the_ballot_says_it_has_closed_and_stores_nothing(client, db, login_as, world, phase):
+    world["round"].phase = phase
+    db.session.commit()
+    login_as(world["resident"])
+    page = client.get(world["url"]).get_data(as_text=True)
+    assert "Voting in this round has closed." in page and "Cast my vote" not in page
+    response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
+    assert response.status_code == 400 and "Your ballot was not stored." in response.get_data(as_text=True)
     assert _counts(db) == (0, 0)
 
 
