@@ -1,24 +1,37 @@
-"""Language packs: every string in the code is in every catalogue, placeholders match, Welsh is complete."""
+"""Language packs: every string in the code is in every catalogue and translated, placeholders match, no
+literal text in templates escapes translation, and every page carries the right lang and dir.
 
+English is the source language: its msgids are the text, so an empty msgstr in en is complete (gettext
+shows the msgid). Every other shipped language must translate every string, with no fuzzy entries (the
+service treats fuzzy as untranslated). When this fails after someone adds strings, run
+`flask --app wsgi translate extract && flask --app wsgi translate update` and translate the new msgids.
+"""
+
+import gettext
+import re
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.pofile import read_po
 
-from app.domain.catalogue import message_problems
+from app.domain.catalogue import catalogue_problems, is_translated
+from app.translate.commands import extract_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ["en", "cy", "pl", "ur", "pa"]
+RTL = {"ur"}
+PLURALS = {"en": 2, "cy": 6, "pl": 3, "ur": 2, "pa": 2}
 
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "--quiet", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".*", "-o", str(pot), "."],
-                   cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *extract_arguments(str(pot))], cwd=ROOT,
+                   check=True)
     with open(pot, "rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
 
@@ -31,59 +44,164 @@ def _catalogue(lang):
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_every_string_in_the_code_is_in_the_catalogue(extracted, lang):
     ids = {m.id for m in _catalogue(lang) if m.id}
-    assert extracted - ids == set()
+    assert sorted(map(str, extracted - ids)) == []
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_string_is_translated_and_none_is_fuzzy(lang):
+    catalogue = _catalogue(lang)
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    missing = [] if lang == "en" else [m.id for m in catalogue if m.id and not m.fuzzy and not is_translated(m.string)]
+    assert (fuzzy, missing) == ([], [])
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_translations_keep_placeholders_and_add_no_html(lang):
-    problems = []
-    for message in _catalogue(lang):
-        if not message.id or message.fuzzy:
-            continue
-        pairs = zip(message.id, message.string, strict=False) if isinstance(message.id, tuple) else [(message.id, message.string)]
-        if isinstance(message.id, tuple):
-            pairs = [(message.id[1], s) for s in message.string]
-        problems += [(message.id, p) for msgid, text in pairs for p in message_problems(msgid, text)]
-    assert problems == []
+    catalogue = _catalogue(lang)
+    assert catalogue.num_plurals == PLURALS[lang]
+    assert catalogue_problems(catalogue, PLURALS[lang]) == []
 
 
-def test_welsh_is_complete_with_six_plural_forms():
-    catalogue = _catalogue("cy")
-    untranslated = [m.id for m in catalogue if m.id and (m.fuzzy or not all(
-        m.string if isinstance(m.string, tuple) else (m.string,)))]
-    assert untranslated == []
-    assert catalogue.num_plurals == 6
-
-
-def test_welsh_plurals_render_six_forms(app):
+def test_welsh_has_six_plural_forms_and_uses_them(app):
     from flask_babel import force_locale, ngettext
 
+    choose = gettext.c2py(_catalogue("cy").plural_expr)
+    assert [choose(n) for n in (0, 1, 2, 3, 6, 7)] == [0, 1, 2, 3, 4, 5]
     with app.test_request_context(), force_locale("cy"):
         forms = [ngettext("Choose %(num)d project.", "Choose up to %(num)d projects.", n) for n in (0, 1, 2, 3, 6, 7)]
-    import gettext
-
-    expression = _catalogue("cy").plural_expr
-    choose = gettext.c2py(expression)
-    assert [choose(n) for n in (0, 1, 2, 3, 6, 7)] == [0, 1, 2, 3, 4, 5]
-    assert forms[0] == "Dewiswch 0 prosiect." and forms[5] == "Dewiswch hyd at 7 prosiect."
-    assert forms[2] == "Dewiswch hyd at 2 brosiect." and forms[3] == "Dewiswch hyd at 3 phrosiect."
+    assert forms == ["Does dim prosiectau i’w dewis.", "Dewiswch un prosiect.", "Dewiswch hyd at ddau brosiect.",
+                     "Dewiswch hyd at dri phrosiect.", "Dewiswch hyd at chwe phrosiect.",
+                     "Dewiswch hyd at 7 prosiect."]
 
 
-def test_pages_render_in_welsh(client):
-    client.post("/language", data={"locale": "cy", "next": "/"})
-    html = client.get("/").get_data(as_text=True)
-    assert '<html lang="cy" dir="ltr">' in html and "Cyllidebau Cymdogaeth" in html and "Neidio i’r prif gynnwys" in html
+def test_polish_has_three_plural_forms(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("pl"):
+        forms = {n: ngettext("Choose %(num)d project.", "Choose up to %(num)d projects.", n) for n in (1, 3, 5, 22)}
+    assert len({forms[1].replace("1", ""), forms[3].replace("3", ""), forms[5].replace("5", "")}) == 3
+    assert forms[22].replace("22", "") == forms[3].replace("3", "")
 
 
-def test_money_and_dates_follow_the_locale(app):
-    from datetime import date
-
-    from flask_babel import force_locale, format_date
+def test_money_numbers_and_dates_follow_the_locale(app):
+    from flask_babel import force_locale, format_date, format_number
 
     from app.i18n import format_pence
 
     with app.test_request_context():
         assert format_pence(4_000_000, "en") == "£40,000"
         assert format_pence(400_050, "pl").replace("\xa0", " ").replace("\u202f", " ") == "4 000,50 GBP"
+        assert format_pence(4_000_000, "ur") == "£40,000" and format_pence(400_050, "pa") == "£4,000.50"
         with force_locale("cy"):
             assert "Tachwedd" in format_date(date(2026, 11, 30), "long")
+        with force_locale("ur"):
+            assert format_date(date(2026, 11, 30), "long") == "30 نومبر، 2026"
+        with force_locale("pa"):
+            assert format_date(date(2026, 11, 30), "long") == "30 ਨਵੰਬਰ 2026"
+            assert format_number(1234567) == "12,34,567"  # Indian digit grouping
+
+
+# ---- No literal text in templates escapes translation ----------------------------------------------------
+
+# Text that may stand in a template as written: punctuation, symbols and names that are the same in
+# every language. Anything with letters outside {{ }} / {% %} must go through _().
+ALLOWED_TEXT = {"£", "JSON", "CSV", "API", "Pabulib", "axe-core"}
+TRANSLATED_ATTRIBUTES = re.compile(r"""\b(alt|title|placeholder|aria-label|aria-description)\s*=\s*(["'])(.*?)\2""",
+                                   re.S)
+EXPRESSION = "\x00"
+
+
+def _template_text(source):
+    """The template with each {{ }}, {% %} and {# #} replaced by EXPRESSION: what is left is literal."""
+    environment = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.i18n"])
+    parts, inside = [], False
+    for _line, token, value in environment.lex(source):
+        if token == "data":
+            parts.append(value)
+        elif token in ("variable_begin", "block_begin", "comment_begin", "raw_begin"):
+            inside = True
+        elif token in ("variable_end", "block_end", "comment_end", "raw_end") and inside:
+            parts.append(EXPRESSION)
+            inside = False
+    return "".join(parts)
+
+
+def _literal_text(source, html=True):
+    text = _template_text(source)
+    found = []
+    if html:
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        found += [value for _name, _quote, value in TRANSLATED_ATTRIBUTES.findall(text)]
+        text = re.sub(r"<[^>]*>", EXPRESSION, text)
+        text = re.sub(r"&#?\w+;", " ", text)
+    found += text.split(EXPRESSION)
+    leftovers = []
+    for piece in found:
+        piece = " ".join(piece.replace(EXPRESSION, " ").split())
+        if any(ch.isalpha() for ch in piece) and piece.strip(" .,:;()–-") not in ALLOWED_TEXT:
+            leftovers.append(piece)
+    return leftovers
+
+
+def test_the_literal_text_check_finds_untranslated_words():
+    assert _literal_text("<p>{{ _('Vote') }}</p><p>Hello {{ name }}</p>") == ["Hello"]
+    assert _literal_text('<img alt="A map" src="{{ x }}"><a href="{{ u }}" class="x">{{ _("Go") }}</a>') == ["A map"]
+    assert _literal_text("{% if x %}<b>£</b>{% endif %}{# a note #}<!-- a comment -->") == []
+
+
+def test_no_literal_text_in_templates_escapes_translation():
+    leftovers = {}
+    for path in sorted((ROOT / "app" / "templates").rglob("*")):
+        if path.suffix not in (".html", ".txt"):
+            continue
+        found = _literal_text(path.read_text(encoding="utf-8"), html=path.suffix == ".html")
+        if found:
+            leftovers[str(path.relative_to(ROOT))] = found
+    assert leftovers == {}
+
+
+# ---- Every page, in every language, says its language and direction ---------------------------------------
+
+@pytest.fixture
+def world(db):
+    from tests.factories import make_pot, make_proposal, make_round, make_user
+
+    round_ = make_round(phase="voting", voting_open_at=datetime.now(UTC) - timedelta(days=1))
+    pot = make_pot(round_=round_)
+    proposal = make_proposal(pot=pot, status="feasible")
+    everyone = make_user(role=["officer", "translator", "admin", "board"], area=round_.area,
+                         ward=round_.wards[0] if round_.wards else None)
+    db.session.commit()
+    return everyone, {"round_id": round_.id, "pot_id": pot.id, "proposal_id": proposal.id, "lang": "cy",
+                      "user_id": everyone.id}
+
+
+def _pages(app, ids):
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.startswith("api"):
+            continue
+        if any(arg not in ids for arg in rule.arguments):
+            continue
+        path = rule.rule
+        for arg in rule.arguments:
+            path = re.sub(rf"<(?:\w+:)?{arg}>", str(ids[arg]), path)
+        yield path
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_page_has_the_right_lang_and_dir(app, client, db, login_as, world, lang):
+    everyone, ids = world
+    expected = f'<html lang="{lang}" dir="{"rtl" if lang in RTL else "ltr"}">'
+    wrong, seen = [], 0
+    for signed_in in (False, True):
+        if signed_in:
+            login_as(everyone)
+        client.post("/language", data={"locale": lang, "next": "/"})
+        for path in _pages(app, ids):
+            response = client.get(path)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            seen += 1
+            if expected not in response.get_data(as_text=True):
+                wrong.append(path)
+    assert wrong == [] and seen >= 25

@@ -200,7 +200,9 @@ def test_a_good_upload_is_saved_compiled_and_shows_at_once(client, db, login_as,
     po = _edit_line(_po(catalogues, "cy"), "Skip to main content", "Ewch i’r prif gynnwys")
     response = _upload(client, "cy", po)
     assert response.status_code == 302
-    assert "1 string changed" in client.get(response.headers["Location"]).get_data(as_text=True)
+    # The translator reads Welsh: the message uses the Welsh plural form for one.
+    assert "Catalog Cymraeg wedi’i gadw: newidiwyd un llinyn." in client.get(response.headers["Location"]).get_data(
+        as_text=True)
     html = client.get("/").get_data(as_text=True)
     assert "Ewch i’r prif gynnwys" in html and "Neidio i’r prif gynnwys" not in html
     assert "Ewch i’r prif gynnwys".encode() in _po(catalogues, "cy")
