@@ -291,8 +291,9 @@ def _item(entity, obj, lang, rows_for, sources):
         else:
             covered = {name: text} if entity != "proposal" else originals
             if row.source_hash != source_hash(covered):
-                before = sources.get(row.source_hash, {})
-                state.previous_original = before.get(name, "")
+                before = sources.get(row.source_hash)  # None: made outside this service, no record kept
+                if before is not None:
+                    state.previous_original = before.get(name, "")
                 states.append("stale")
             else:
                 states.append("reviewed" if row.reviewed else "translated")

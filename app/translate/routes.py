@@ -1,5 +1,6 @@
 """Translators: coverage of each language, content side by side with its original, catalogue download/upload."""
 
+from babel import Locale, UnknownLocaleError
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_number, format_percent, ngettext
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from flask_login import current_user
 
 from app.access import role_required
 from app.extensions import db
-from app.i18n import locale_name
+from app.i18n import current_locale_code
 from app.services import translations
 from app.translate import bp, catalogue_directory, forget_cached_catalogues
 from app.translate.forms import FIELD_LABELS, CatalogueUploadForm, ReviewForm, content_form
@@ -24,6 +25,14 @@ ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project
 SHOWN_PROBLEMS = 20
 
 
+def language_name(code):
+    """The language's name in the reader's language ("Welsh" in English, "ویلش" in Urdu)."""
+    try:
+        return Locale.parse(code).get_display_name(current_locale_code()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def _language_or_404(lang):
     if lang not in current_app.config["SUPPORTED_LOCALES"]:
         abort(404)
@@ -33,7 +42,7 @@ def _language_or_404(lang):
 @bp.context_processor
 def _labels():
     return {"state_labels": STATE_LABELS, "entity_labels": ENTITY_LABELS, "field_labels": FIELD_LABELS,
-            "locale_name": locale_name, "number": format_number,
+            "language_name": language_name, "number": format_number,
             "percent": lambda whole: format_percent(whole / 100)}
 
 
@@ -95,7 +104,7 @@ def upload(lang):
     forget_cached_catalogues()
     flash(ngettext("%(language)s catalogue saved: %(num)d string changed.",
                    "%(language)s catalogue saved: %(num)d strings changed.", result.changed,
-                   language=locale_name(lang)), "success")
+                   language=language_name(lang)), "success")
     if result.ignored:
         flash(ngettext("%(num)d string in the file is no longer used by the service and was ignored.",
                        "%(num)d strings in the file are no longer used by the service and were ignored.",
@@ -122,10 +131,10 @@ def _problem_text(problem, lang):
         return _("The file is too large to be a catalogue.")
     if problem.code == "language":
         return _("The file is a catalogue for “%(found)s”, not for %(language)s: check its Language header.",
-                 found=problem.detail or "?", language=locale_name(lang))
+                 found=problem.detail or "?", language=language_name(lang))
     if problem.code == "plural_forms" and not msgid:
         return _("The file’s Plural-Forms header has %(found)s forms; %(language)s needs the forms of the "
-                 "catalogue you downloaded.", found=problem.detail, language=locale_name(lang))
+                 "catalogue you downloaded.", found=problem.detail, language=language_name(lang))
     if problem.code == "plural_forms":
         return _("“%(msgid)s” has the wrong number of plural forms.", msgid=msgid)
     if problem.code == "plural_incomplete":
@@ -160,7 +169,7 @@ def edit(lang, entity, entity_id):
     form = content_form(entity, names, data={f.name: f.translation for f in item.fields})
     for f in item.fields:
         form[f.name].label.text = _("%(field)s in %(language)s", field=FIELD_LABELS[f.name],
-                                    language=locale_name(lang))
+                                    language=language_name(lang))
     if form.validate_on_submit():
         changed = translations.save_content(db.session, entity, entity_id, lang,
                                             {name: form[name].data for name in names}, current_user)

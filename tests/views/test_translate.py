@@ -85,7 +85,7 @@ def test_translator_translates_a_round_side_by_side_and_another_reviews_it(clien
     make_pot(round_=round_)
     translator = login_as(make_user(role="translator"))
     page = client.get(f"/translate/cy/round/{round_.id}").get_data(as_text=True)
-    assert "Summer grants" in page and 'lang="cy"' in page and "Title in Cymraeg" in page
+    assert "Summer grants" in page and 'lang="cy"' in page and "Title in Welsh" in page
     response = client.post(f"/translate/cy/round/{round_.id}",
                            data={"title": "Grantiau’r haf", "description": "Trigolion sy’n penderfynu."})
     assert response.status_code == 302
@@ -161,7 +161,7 @@ def test_download_gives_the_language_catalogue(client, db, login_as):
 
 BAD_UPLOADS = {
     "not a catalogue": (lambda po: b"this is not a po file\n", "not a valid .po catalogue"),
-    "wrong language": (lambda po: po.replace(b'"Language: cy\\n"', b'"Language: pl\\n"'), "not for Cymraeg"),
+    "wrong language": (lambda po: po.replace(b'"Language: cy\\n"', b'"Language: pl\\n"'), "not for Welsh"),
     "lost placeholder": (lambda po: _edit_line(po, "Run by %(council)s with its Neighbourhood Boards.",
                                                "Rhedir gan y cyngor."), "must keep the original"),
     "renamed placeholder": (lambda po: _edit_line(po, "Run by %(council)s with its Neighbourhood Boards.",
