@@ -205,3 +205,21 @@ def test_every_page_has_the_right_lang_and_dir(app, client, db, login_as, world,
             if expected not in response.get_data(as_text=True):
                 wrong.append(path)
     assert wrong == [] and seen >= 25
+
+
+# ---- E-mails are written in the recipient's language, whatever the page was in ------------------------------
+
+@pytest.mark.parametrize(("lang", "subject", "phrase"), [
+    ("ur", "اپنا پاس ورڈ دوبارہ ترتیب دیں", "یہ لنک ایک گھنٹے تک اور صرف ایک بار کام کرتا ہے۔"),
+    ("pa", "ਆਪਣਾ ਪਾਸਵਰਡ ਰੀਸੈੱਟ ਕਰੋ", "ਲਿੰਕ ਇੱਕ ਘੰਟੇ ਲਈ ਅਤੇ ਸਿਰਫ਼ ਇੱਕ ਵਾਰ ਕੰਮ ਕਰਦਾ ਹੈ।"),
+    ("pl", "Zresetuj hasło", "Link jest ważny przez godzinę i tylko raz."),
+])
+def test_emails_are_sent_in_the_recipients_language(client, db, outbox, lang, subject, phrase):
+    from tests.factories import make_user
+
+    user = make_user(email=f"{lang}@example.org", locale=lang)
+    db.session.commit()
+    client.post("/auth/reset", data={"email": user.email}, headers={"Accept-Language": "en"})
+    message = outbox.wait_for(lambda m: m["To"] == user.email)
+    assert message["Subject"] == subject and message["Content-Language"] == lang
+    assert phrase in message.get_content()
