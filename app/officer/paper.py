@@ -6,14 +6,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.access import role_required
-from app.domain import ballots as ballot_rules
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
 from app.models import Pot, Round, User
 from app.officer import bp
 from app.services import voting as voting_service
 from app.voting.forms import BallotForm
-from app.voting.routes import problem_message
+from app.voting.routes import problem_message, read_ballot
 
 
 @bp.route("/rounds/<int:round_id>/paper", methods=["GET"])
@@ -46,30 +45,26 @@ def paper_entry(round_id, pot_id, user_id):
     person = db.session.get(User, user_id)
     if pot is None or pot.round_id != round_.id or person is None or round_.phase != "voting":
         abort(404)
-    projects = voting_service.ballot_projects(db.session, pot)
-    costs = {p.id: p.ballot_cost_pence for p in projects}
+    terms = voting_service.ballot_terms(db.session, pot)
     form = BallotForm()
-    errors, choices = [], ([] if pot.ballot_type != "cumulative" else {})
-    already = voting_service.participation_of(db.session, person, pot) is not None
+    errors, choices = [], ({} if terms.ballot_type == "cumulative" else [])
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        choices, unreadable = ballot_rules.normalise_form(pot.ballot_type, request.form.items(multi=True), list(costs))
-        if unreadable:
-            errors = [problem_message("duplicate_position" if "duplicate_position" in unreadable else
-                                      ballot_rules.BadPoints(None))]
-        else:
+        choices, problems = read_ballot(terms, request.form.items(multi=True))
+        if not problems:
             try:
-                voting_service.cast_paper(db.session, current_user, person.id, pot.id, choices)
-                voting_service.commit_cast(db.session, pot.id)
+                cast = voting_service.cast_paper(db.session, current_user, user_id, pot_id, choices, terms=terms)
+                voting_service.commit_cast(db.session, cast)
             except voting_service.VoteRefused as refused:
                 db.session.rollback()
-                errors = [_("This resident has already voted in this pot, online or on paper.")
-                          if p == "already_voted" else problem_message(p) for p in refused.problems]
+                problems = refused.problems
             else:
                 flash(_("Paper ballot recorded for %(name)s.", name=person.name), "success")
                 return redirect(url_for("officer.paper_ballot", round_id=round_.id))
-    total = ballot_rules.ballot_total(choices, costs, pot.ballot_type)
-    return render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, projects=projects,
-                           form=form, errors=errors, choices=choices, total=total, already=already), (
-        400 if errors else 200)
+        errors = [_("This resident has already voted in this pot, online or on paper.")
+                  if p == "already_voted" else problem_message(p) for p in problems]
+    already = voting_service.registered_channel(db.session, person.id, pot.id) is not None
+    return render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, form=form,
+                           projects=voting_service.ballot_projects(db.session, pot), errors=errors,
+                           choices=choices, already=already), (400 if errors else 200)

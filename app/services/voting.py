@@ -7,16 +7,21 @@ close time is checked again just before commit.
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.database import begin_write_transaction
 from app.domain.ballots import check_ballot
 from app.domain.eligibility import Requirements, Resident, age_band, ineligibility_reasons
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
+from app.models.rounds import pot_wards, round_wards
 from app.services import round_keys
 from app.services.audit import record
 
@@ -38,17 +43,22 @@ def new_receipt_code():
 
 
 def receipt_hash(code):
-    return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
+    """Hash of the code's letters and digits only: "abcd efgh jklm" checks the same as "ABCD-EFGH-JKLM"."""
+    return hashlib.sha256("".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum()).encode()).hexdigest()
+
+
+def _on_ballot(pot_id):
+    return (Proposal.pot_id == pot_id, Proposal.on_ballot.is_(True), Proposal.hidden.is_(False),
+            Proposal.status == "feasible")
 
 
 def ballot_projects(session, pot):
     """The proposals on this pot's ballot, in a stable order."""
-    return session.scalars(select(Proposal).where(
-        Proposal.pot_id == pot.id, Proposal.on_ballot.is_(True), Proposal.hidden.is_(False),
-        Proposal.status == "feasible").order_by(Proposal.title, Proposal.id)).all()
+    return session.scalars(select(Proposal).where(*_on_ballot(pot.id)).order_by(Proposal.title, Proposal.id)).all()
 
 
 def voting_is_open(round_, now=None):
+    """round_: a Round, or anything with its phase, voting_open_at and voting_close_at."""
     now = now or utcnow()
     return (round_.phase == "voting" and round_.voting_close_at is not None and now < round_.voting_close_at
             and (round_.voting_open_at is None or now >= round_.voting_open_at))
@@ -56,10 +66,21 @@ def voting_is_open(round_, now=None):
 
 def eligibility_problems(user, round_, pot, now=None):
     """Reasons (codes) this resident may not vote in this pot today."""
+    return _ineligible(_resident(user), _ward_ids(round_, pot), round_, now)
+
+
+def _resident(user):
+    """A User, or a row of its eligibility columns, as the eligibility rule's Resident."""
+    return Resident(user.ward_id, user.date_of_birth, user.age_confirmed, user.email_verified_at is not None)
+
+
+def _ward_ids(round_, pot):
+    return frozenset(w.id for w in pot.wards) or frozenset(w.id for w in round_.wards)
+
+
+def _ineligible(resident, ward_ids, round_, now):
     today = (now or utcnow()).astimezone(LONDON).date()
-    requirements = Requirements(frozenset(w.id for w in pot.wards) or frozenset(w.id for w in round_.wards),
-                                round_.min_age, today, round_.require_verified_email)
-    resident = Resident(user.ward_id, user.date_of_birth, user.age_confirmed, user.email_verified)
+    requirements = Requirements(ward_ids, round_.min_age, today, round_.require_verified_email)
     return ineligibility_reasons(resident, requirements)
 
 
@@ -75,118 +96,193 @@ def participation_of(session, user, pot):
                                                       Participation.pot_id == pot.id))
 
 
-def _lock_resident_and_round(session, user_id, round_id):
-    """Serialise one resident's casts and hold the round open until commit (PostgreSQL row locks).
+@dataclass(frozen=True)
+class BallotTerms:
+    """What a pot's ballot allows, as plain values read once per request.
 
-    The resident's row FOR UPDATE: two casts (online or paper) for one resident queue behind each other.
-    The round's row FOR SHARE: casts do not block each other, but moving the round to counting (an UPDATE of
-    that row) waits for casts in flight, and a cast that starts after the move sees the new phase.
-    SQLite needs neither: BEGIN IMMEDIATE already holds the database's only write lock.
+    Safe to read before the write lock: once a round is in voting its pots' limits, wards and ballot list are
+    frozen (app.domain.rounds), and the lock re-reads what can still change (phase, close time, the resident).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(User.id).where(User.id == user_id).with_for_update())
-        session.execute(select(Round).where(Round.id == round_id).with_for_update(read=True)
-                        .execution_options(populate_existing=True))
+
+    pot_id: int
+    round_id: int
+    ballot_type: str
+    costs: dict
+    cap: int
+    max_items: int | None
+    total_points: int | None
+    max_points: int | None
+    ward_ids: frozenset
+    in_voting: bool
+
+    def check(self, choices):
+        return check_ballot(choices, self.costs, ballot_type=self.ballot_type, cap=self.cap, max_items=self.max_items,
+                            total_points=self.total_points, max_points=self.max_points)
 
 
-def _check_choices(session, pot, choices):
-    projects = ballot_projects(session, pot)
-    costs = {p.id: p.ballot_cost_pence for p in projects}
-    return check_ballot(choices, costs, ballot_type=pot.ballot_type, cap=pot.amount_pence, max_items=pot.max_choices,
-                        total_points=pot.total_points, max_points=pot.max_points_per_project)
+def ballot_terms(session, pot):
+    """Read the pot's ballot terms with column queries (no ORM objects: this runs on every cast)."""
+    cost = func.coalesce(Proposal.adjusted_cost_pence, Proposal.cost_pence)  # as Proposal.ballot_cost_pence
+    costs = dict(session.execute(select(Proposal.id, cost).where(*_on_ballot(pot.id))).all())
+    ward_ids = frozenset(session.scalars(select(pot_wards.c.ward_id).where(pot_wards.c.pot_id == pot.id)))
+    if not ward_ids:
+        ward_ids = frozenset(session.scalars(select(round_wards.c.ward_id)
+                                             .where(round_wards.c.round_id == pot.round_id)))
+    return BallotTerms(pot.id, pot.round_id, pot.ballot_type, costs, pot.amount_pence, pot.max_choices,
+                       pot.total_points, pot.max_points_per_project, ward_ids, pot.round.phase == "voting")
 
 
-def _store(session, pot, choices, replace_key):
-    """Add the anonymous ballot; return its receipt code (only the code's hash is stored)."""
-    code = new_receipt_code()
-    stored = {str(k): v for k, v in choices.items()} if isinstance(choices, dict) else [int(c) for c in choices]
-    session.add(Ballot(id=secrets.token_hex(16), pot_id=pot.id, channel="any", choices=stored,
-                       replace_key=replace_key, receipt_hash=receipt_hash(code)))
-    return code
-
-
-def _open_for_casting(session, user_id, pot_id, now):
-    """Start the write transaction, lock the resident, and load them and an open pot (or refuse)."""
-    begin_write_transaction(session)
+def _terms_for(session, pot_id, terms):
+    if terms is not None:
+        return terms
     pot = session.get(Pot, pot_id)
     if pot is None:
         raise VoteRefused(["not_found"])
-    _lock_resident_and_round(session, user_id, pot.round_id)
-    user = session.get(User, user_id)
+    return ballot_terms(session, pot)
+
+
+# The statements a cast runs while it holds the lock, built once: Core statements with bound parameters
+# on the session's connection, so the lock is held for the database's work and little Python.
+_RESIDENT = select(User.id, User.ward_id, User.date_of_birth, User.age_confirmed, User.email_verified_at
+                   ).where(User.id == bindparam("user_id"))
+_ROUND = select(Round.phase, Round.voting_open_at, Round.voting_close_at, Round.min_age, Round.require_verified_email
+                ).where(Round.id == bindparam("round_id"))
+# PostgreSQL: the resident's row FOR UPDATE (two casts for one resident queue); the round's row FOR SHARE
+# (casts do not block each other, but moving the round to counting waits for casts in flight).
+_RESIDENT_LOCKED = _RESIDENT.with_for_update()
+_ROUND_LOCKED = _ROUND.with_for_update(read=True)
+_CHANNEL = select(Participation.channel).where(Participation.user_id == bindparam("user_id"),
+                                               Participation.pot_id == bindparam("pot_id"))
+_REGISTER = Participation.__table__.insert()
+_ADD_BALLOT = Ballot.__table__.insert()
+_REMOVE_BALLOT = Ballot.__table__.delete().where(Ballot.pot_id == bindparam("pot_id"),
+                                                 Ballot.replace_key == bindparam("key"))
+
+
+def _lock_and_load(session, user_id, terms, now):
+    """Start the write transaction; lock and re-read the resident and the round; refuse if voting is not open.
+
+    SQLite: BEGIN IMMEDIATE holds the database's only write lock until commit.
+    PostgreSQL: row locks, see _RESIDENT_LOCKED and _ROUND_LOCKED.
+    Returns the connection the cast's statements run on, the resident's row and the round's row.
+    """
+    begin_write_transaction(session)
+    connection = session.connection()
+    locking = connection.dialect.name == "postgresql"
+    user = connection.execute(_RESIDENT_LOCKED if locking else _RESIDENT, {"user_id": user_id}).first()
+    round_ = connection.execute(_ROUND_LOCKED if locking else _ROUND, {"round_id": terms.round_id}).one()
     if user is None:
         raise VoteRefused(["not_found"])
-    if not voting_is_open(pot.round, now):
+    if not terms.in_voting or not voting_is_open(round_, now):
         raise VoteRefused(["voting_closed"])
-    return user, pot
+    return connection, user, round_
 
 
-def cast_online(session, user_id, pot_id, choices, now=None):
-    """Cast or replace the resident's online ballot. Returns the receipt code. Raises VoteRefused.
+def _registration(user, terms, channel, now):
+    today = (now or utcnow()).astimezone(LONDON).date()
+    return {"user_id": user.id, "pot_id": terms.pot_id, "channel": channel, "ward_id": user.ward_id,
+            "age_band": age_band(user.date_of_birth, today)}
 
-    Starts its own write transaction (anything unflushed in the session is discarded); the caller
-    commits with commit_cast().
+
+def _new_ballot(pot_id, choices):
+    """The anonymous ballot's row (replace_key still to set) and its receipt code (only its hash is stored)."""
+    code = new_receipt_code()
+    stored = {str(k): v for k, v in choices.items()} if isinstance(choices, dict) else [int(c) for c in choices]
+    return {"id": secrets.token_hex(16), "pot_id": pot_id, "channel": "any", "choices": stored,
+            "replace_key": None, "receipt_hash": receipt_hash(code)}, code
+
+
+def registered_channel(session, user_id, pot_id):
+    """"online" or "paper" if the resident is in the pot's register, else None."""
+    return session.connection().execute(_CHANNEL, {"user_id": user_id, "pot_id": pot_id}).scalar()
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A stored ballot: the receipt code to show once, whether it replaced the resident's earlier ballot,
+    and the close time read under the lock (commit_cast refuses to commit after it)."""
+
+    code: str
+    replaced: bool
+    closes_at: datetime
+
+
+def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
+    """Cast or replace the resident's online ballot. Returns a Cast. Raises VoteRefused.
+
+    The ballot is checked against the pot's frozen terms and its row prepared first; then, under the write
+    lock, only what can change concurrently is read again. Starts its own write transaction (anything
+    unflushed in the session is discarded); the caller commits with commit_cast().
     """
-    user, pot = _open_for_casting(session, user_id, pot_id, now)
-    reasons = eligibility_problems(user, pot.round, pot, now)
-    if reasons:
-        raise VoteRefused(reasons)
-    problems = _check_choices(session, pot, choices)
+    terms = _terms_for(session, pot_id, terms)
+    problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    round_ = pot.round
-    key = round_keys.replace_key(round_.id, user.id, pot.id)
-    participation = participation_of(session, user, pot)
-    if participation is not None:
-        if participation.channel == "paper":
-            raise VoteRefused(["voted_on_paper"])
-        session.execute(delete(Ballot).where(Ballot.pot_id == pot.id, Ballot.replace_key == key))
-    else:
-        today = (now or utcnow()).astimezone(LONDON).date()
-        session.add(Participation(user_id=user.id, pot_id=pot.id, channel="online", ward_id=user.ward_id,
-                                  age_band=age_band(user.date_of_birth, today)))
-    code = _store(session, pot, choices, key)
+    ballot, code = _new_ballot(terms.pot_id, choices)
+    connection, user, round_ = _lock_and_load(session, user_id, terms, now)
+    reasons = _ineligible(_resident(user), terms.ward_ids, round_, now)
+    if reasons:
+        raise VoteRefused(reasons)
+    # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
+    # cannot outlive the close.
+    ballot["replace_key"] = key = round_keys.replace_key(terms.round_id, user_id, terms.pot_id)
     try:
-        session.flush()
+        channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
+        if channel == "paper":
+            raise VoteRefused(["voted_on_paper"])
+        if channel is None:
+            connection.execute(_REGISTER, _registration(user, terms, "online", now))
+        elif connection.execute(_REMOVE_BALLOT, {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
+            # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
+            raise VoteRefused(["try_again"])
+        connection.execute(_ADD_BALLOT, ballot)
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["try_again"]) from None
-    return code
+    return Cast(code, channel is not None, round_.voting_close_at)
 
 
-def commit_cast(session, pot_id, now=None):
-    """Commit only while voting is still open: a cast that would commit after the close is refused."""
-    pot = session.get(Pot, pot_id)
-    if not voting_is_open(pot.round, now):
+def commit_cast(session, cast, now=None):
+    """Commit only before the close: a cast that would commit after the closing time is refused.
+
+    The phase cannot have changed since the cast read it: the write lock (SQLite) or the round's row lock
+    (PostgreSQL) is held until this commit; only the clock has moved.
+    """
+    if not (now or utcnow()) < cast.closes_at:
         session.rollback()
         raise VoteRefused(["voting_closed"])
     session.commit()
 
 
-def cast_paper(session, officer, user_id, pot_id, choices, now=None):
-    """Record a paper ballot for a resident: marks the register, stores the ballot, audits who entered it."""
-    user, pot = _open_for_casting(session, user_id, pot_id, now)
+def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None):
+    """Record a paper ballot for a resident: marks the register, stores the ballot, audits who entered it.
+
+    Returns a Cast (its receipt code is not shown: the paper voter has no way to be given it in secret).
+    """
+    terms = _terms_for(session, pot_id, terms)
+    officer_id = officer.id
+    ballot, code = _new_ballot(terms.pot_id, choices)
+    connection, user, round_ = _lock_and_load(session, user_id, terms, now)
+    # A paper ballot gets a replace_key too, so nothing on the ballot row tells it apart from an online one
+    # (and the unique (pot, replace_key) pair refuses a second ballot for the resident).
+    ballot["replace_key"] = round_keys.replace_key(terms.round_id, user_id, terms.pot_id)
     # A paper voter shows who they are in person, so a confirmed e-mail is not needed.
-    reasons = [r for r in eligibility_problems(user, pot.round, pot, now) if r != "email_not_verified"]
+    reasons = [r for r in _ineligible(_resident(user), terms.ward_ids, round_, now) if r != "email_not_verified"]
     if reasons:
         raise VoteRefused(reasons)
-    if participation_of(session, user, pot) is not None:
+    if connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar() is not None:
         raise VoteRefused(["already_voted"])
-    problems = _check_choices(session, pot, choices)
+    problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    today = (now or utcnow()).astimezone(LONDON).date()
-    session.add(Participation(user_id=user.id, pot_id=pot.id, channel="paper", ward_id=user.ward_id,
-                              age_band=age_band(user.date_of_birth, today)))
-    # A paper ballot gets a replace_key too, so nothing on the ballot row tells it apart from an online one
-    # (and the unique (pot, replace_key) pair refuses a second ballot for the resident at the database).
-    code = _store(session, pot, choices, round_keys.replace_key(pot.round_id, user.id, pot.id))
     try:
-        session.flush()
+        connection.execute(_REGISTER, _registration(user, terms, "paper", now))
+        connection.execute(_ADD_BALLOT, ballot)
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["already_voted"]) from None
-    record(session, officer, "ballot.paper_entered", f"pot:{pot.id}", resident=user.id)
-    return code
+    record(session, session.get(User, officer_id), "ballot.paper_entered", f"pot:{terms.pot_id}", resident=user_id)
+    return Cast(code, False, round_.voting_close_at)
 
 
 def receipt_is_counted(session, code):
@@ -199,7 +295,8 @@ def close_voting(session, round_):
     Rewrites the round's ballots without replace_key and in a random order: the database's own traces of
     when a row was written (PostgreSQL's xmin and physical order, an insertion order on disk) then say
     nothing about which cast, and so which register row, a ballot came from. Runs in the caller's
-    transaction (the move to counting); the key file is deleted last.
+    transaction (the move to counting); the key file is deleted once that transaction commits, so a close
+    that rolls back leaves residents able to change their vote.
     """
     pot_ids = [pot.id for pot in round_.pots]
     if pot_ids:
@@ -211,7 +308,26 @@ def close_voting(session, round_):
         session.execute(delete(Ballot).where(Ballot.pot_id.in_(pot_ids)))
         if rows:
             session.execute(insert(Ballot), rows)
-    round_keys.discard(round_.id)
+    _after_commit(session, partial(round_keys.discard, round_.id))
+
+
+_AFTER_COMMIT = "nb_voting_after_commit"
+
+
+def _after_commit(session, action):
+    """Run action once the session's current transaction commits; forget it if the transaction rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session):
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def close_time_text(round_):

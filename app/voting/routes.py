@@ -93,51 +93,49 @@ def _pot_or_404(pot_id):
     return pot
 
 
+def read_ballot(terms, form_items):
+    """The choices in a submitted ballot form and what is wrong with them (empty: a valid ballot)."""
+    choices, unreadable = ballot_rules.normalise_form(terms.ballot_type, form_items, list(terms.costs))
+    problems = [ballot_rules.BadPoints(u) for u in unreadable if u != "duplicate_position"]
+    if "duplicate_position" in unreadable:
+        problems.append("duplicate_position")
+    return choices, problems or terms.check(choices)
+
+
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id):
     pot = _pot_or_404(pot_id)
-    round_ = pot.round
-    projects = voting_service.ballot_projects(db.session, pot)
-    costs = {p.id: p.ballot_cost_pence for p in projects}
+    terms = voting_service.ballot_terms(db.session, pot)
     form = BallotForm()
-    errors, choices = [], ([] if pot.ballot_type != "cumulative" else {})
-    reasons = voting_service.eligibility_problems(current_user, round_, pot)
-    participation = voting_service.participation_of(db.session, current_user, pot)
-    if not voting_service.voting_is_open(round_):
-        reasons = ["voting_closed", *reasons]
-    status = 200
+    choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
+    casting = request.method == "POST" and request.form.get("action") == "cast"
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        choices, unreadable = ballot_rules.normalise_form(pot.ballot_type, request.form.items(multi=True),
-                                                          list(costs))
-        problems = [ballot_rules.BadPoints(u) for u in unreadable if u != "duplicate_position"]
-        if "duplicate_position" in unreadable:
-            problems.append("duplicate_position")
-        if not problems:
-            problems = ballot_rules.check_ballot(choices, costs, pot.ballot_type, cap=pot.amount_pence,
-                                                 max_items=pot.max_choices, total_points=pot.total_points,
-                                                 max_points=pot.max_points_per_project)
-        if request.form.get("action") == "cast" and not problems and not reasons:
+        choices, problems = read_ballot(terms, request.form.items(multi=True))
+        if casting and not problems:
             try:
-                code = voting_service.cast_online(db.session, current_user.id, pot.id, choices)
-                voting_service.commit_cast(db.session, pot.id)
+                cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
+                voting_service.commit_cast(db.session, cast)
             except voting_service.VoteRefused as refused:
                 db.session.rollback()
                 problems = refused.problems
             else:
-                session[RECEIPT_SESSION_KEY] = {"pot": pot.id, "code": code, "changed": participation is not None}
-                return redirect(url_for("voting.confirmation", pot_id=pot.id))
-        if request.form.get("action") == "cast":
-            errors = [problem_message(p) for p in (reasons or problems)]
-            status = 400 if errors else 200
-        elif problems:
-            errors = [problem_message(p) for p in problems]
-    total = ballot_rules.ballot_total(choices, costs, pot.ballot_type)
-    return render_template("voting/ballot.html", pot=pot, round=round_, projects=projects, form=form, errors=errors,
-                           choices=choices, total=total, reasons=reasons, participation=participation,
-                           close_at=voting_service.close_time_text(round_)), status
+                session[RECEIPT_SESSION_KEY] = {"pot": pot_id, "code": cast.code, "changed": cast.replaced}
+                return redirect(url_for("voting.confirmation", pot_id=pot_id))
+    round_ = pot.round
+    reasons = voting_service.eligibility_problems(current_user, round_, pot)
+    if not voting_service.voting_is_open(round_):
+        reasons = ["voting_closed", *reasons]
+    # Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
+    # the ballot's own problems, as a preview.
+    errors = [problem_message(p) for p in ((reasons or problems) if casting else problems)]
+    return render_template("voting/ballot.html", pot=pot, round=round_, form=form, errors=errors, choices=choices,
+                           projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
+                           total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
+                           participation=voting_service.participation_of(db.session, current_user, pot),
+                           close_at=voting_service.close_time_text(round_)), (400 if casting and errors else 200)
 
 
 @bp.get("/pots/<int:pot_id>/confirmation")

@@ -4,7 +4,7 @@ import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import false, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.ballots import DuplicateRank, OverBudget, TooManyChoices, TooManyPoints
@@ -12,6 +12,12 @@ from app.models import AuditEntry, Ballot, Participation
 from app.services import round_keys, voting
 from app.services.rounds import move_phase
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+
+
+def committed(db, cast):
+    """Commit a cast as the view does; return its receipt code."""
+    voting.commit_cast(db.session, cast)
+    return cast.code
 
 
 @pytest.fixture
@@ -32,10 +38,8 @@ def setup(app, db):
 
 def test_cast_then_change_keeps_exactly_one_ballot(db, setup):
     s = setup
-    first = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
-    second = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    first = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    second = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id]))
     assert db.session.query(Participation).count() == 1
     ballots = db.session.query(Ballot).all()
     assert [b.choices for b in ballots] == [[s["b"].id]]
@@ -63,16 +67,14 @@ def test_the_database_refuses_a_second_participation(db, setup):
 
 def test_paper_ballot_blocks_online_and_online_blocks_paper(db, setup):
     s = setup
-    voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["a"].id]))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
     assert refused.value.problems == ["voted_on_paper"]
     db.session.rollback()
     other = make_user(ward=s["ward"])
     db.session.commit()
-    voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id]))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_paper(db.session, s["officer"], other.id, s["pot"].id, [s["a"].id])
     assert refused.value.problems == ["already_voted"]
@@ -80,17 +82,17 @@ def test_paper_ballot_blocks_online_and_online_blocks_paper(db, setup):
 
 def test_a_cast_that_would_commit_after_the_close_is_refused(db, setup):
     s = setup
-    voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
+    cast = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
     later = s["round"].voting_close_at + timedelta(seconds=1)
-    with pytest.raises(voting.VoteRefused):
-        voting.commit_cast(db.session, s["pot"].id, now=later)
-    assert db.session.query(Ballot).count() == 0
+    with pytest.raises(voting.VoteRefused) as refused:
+        voting.commit_cast(db.session, cast, now=later)
+    assert refused.value.problems == ["voting_closed"]
+    assert db.session.query(Ballot).count() == 0 and db.session.query(Participation).count() == 0
 
 
 def test_closing_cuts_the_link_between_ballots_and_residents(app, db, setup):
     s = setup
-    voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
     assert db.session.query(Ballot).one().replace_key is not None
     voting.close_voting(db.session, s["round"])
     db.session.commit()
@@ -128,9 +130,9 @@ def test_too_many_choices_on_an_approval_pot(db, setup):
 def test_a_lost_race_caught_by_the_database_is_refused_cleanly_and_keeps_the_first_ballot(db, setup, monkeypatch):
     """If the register check ever misses a row another request just wrote, the unique constraint refuses."""
     s = setup
-    first = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
-    monkeypatch.setattr(voting, "participation_of", lambda session, user, pot: None)  # the stale read of a race
+    first = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    # The register check reads nothing, as it would if it ran just before another request's commit.
+    monkeypatch.setattr(voting, "_CHANNEL", voting._CHANNEL.where(false()))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
     assert refused.value.problems == ["try_again"]
@@ -142,12 +144,10 @@ def test_a_lost_race_caught_by_the_database_is_refused_cleanly_and_keeps_the_fir
 
 def test_paper_ballots_look_like_online_ballots_and_the_audit_holds_no_choices(db, setup):
     s = setup
-    voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["a"].id]))
     other = make_user(ward=s["ward"])
     db.session.commit()
-    voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id]))
     ballots = db.session.query(Ballot).all()
     assert {b.channel for b in ballots} == {"any"} and all(b.replace_key for b in ballots)
     assert {user_id: channel for user_id, channel in db.session.execute(select(Participation.user_id, Participation.channel))} == {
@@ -165,8 +165,7 @@ def test_a_paper_voter_need_not_have_confirmed_an_email(db, setup):
         voting.cast_online(db.session, offline.id, s["pot"].id, [s["a"].id])
     assert refused.value.problems == ["email_not_verified"]
     db.session.rollback()
-    voting.cast_paper(db.session, s["officer"], offline.id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_paper(db.session, s["officer"], offline.id, s["pot"].id, [s["a"].id]))
     assert db.session.query(Ballot).count() == 1
 
 
@@ -202,8 +201,7 @@ def test_cumulative_and_ranked_ballots_are_checked_and_stored(db, setup):
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, {s["a"].id: 6, s["b"].id: 5})
     assert refused.value.problems == [TooManyPoints(11, 10)]
     db.session.rollback()
-    voting.cast_online(db.session, s["resident"].id, s["pot"].id, {s["a"].id: 7, s["b"].id: 3})
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, {s["a"].id: 7, s["b"].id: 3}))
     assert db.session.query(Ballot).one().choices == {str(s["a"].id): 7, str(s["b"].id): 3}
     s["pot"].ballot_type, s["pot"].max_choices = "ranked", 2
     db.session.commit()
@@ -211,8 +209,7 @@ def test_cumulative_and_ranked_ballots_are_checked_and_stored(db, setup):
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id, s["b"].id])
     assert refused.value.problems == [DuplicateRank(s["b"].id)]
     db.session.rollback()
-    voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id, s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id, s["a"].id]))
     assert db.session.query(Ballot).one().choices == [s["b"].id, s["a"].id]
 
 
@@ -222,12 +219,10 @@ def test_moving_to_counting_cuts_links_deletes_the_key_and_keeps_every_receipt(a
     db.session.commit()
     receipts = []
     for voter in voters:
-        receipts.append(voting.cast_online(db.session, voter.id, s["pot"].id, [s["b"].id]))
-        voting.commit_cast(db.session, s["pot"].id)
+        receipts.append(committed(db, voting.cast_online(db.session, voter.id, s["pot"].id, [s["b"].id])))
     paper_voter = make_user(ward=s["ward"])
     db.session.commit()
-    voting.cast_paper(db.session, s["officer"], paper_voter.id, s["pot"].id, [s["a"].id])
-    voting.commit_cast(db.session, s["pot"].id)
+    committed(db, voting.cast_paper(db.session, s["officer"], paper_voter.id, s["pot"].id, [s["a"].id]))
     key_file = os.path.join(app.config["ROUND_KEY_DIR"], f"round-{s['round'].id}.key")
     assert os.path.exists(key_file)
     move_phase(db.session, s["officer"], s["round"], "counting")
@@ -248,3 +243,36 @@ def test_the_round_key_is_made_once_and_differs_between_rounds(app, db, setup):
     assert round_keys.replace_key(101, 1, 1) != first  # a discarded key is never recovered
     round_keys.discard(101)
     round_keys.discard(102)
+
+
+def test_a_close_that_rolls_back_keeps_the_key_so_votes_can_still_be_changed(app, db, setup):
+    s = setup
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    move_phase(db.session, s["officer"], s["round"], "counting")
+    db.session.rollback()
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id]))
+    assert [b.choices for b in db.session.query(Ballot)] == [[s["b"].id]]
+
+
+def test_a_registered_resident_whose_ballot_cannot_be_found_is_refused_rather_than_given_a_second(app, db, setup):
+    s = setup
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    round_keys.discard(s["round"].id)  # the key lost while voting is open: the old ballot cannot be found
+    with pytest.raises(voting.VoteRefused) as refused:
+        voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
+    assert refused.value.problems == ["try_again"]
+    db.session.rollback()
+    assert [b.choices for b in db.session.query(Ballot)] == [[s["a"].id]]
+
+
+def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, setup):
+    s = setup
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    move_phase(db.session, s["officer"], s["round"], "counting")
+    db.session.commit()
+    key_file = os.path.join(app.config["ROUND_KEY_DIR"], f"round-{s['round'].id}.key")
+    assert not os.path.exists(key_file)
+    with pytest.raises(voting.VoteRefused) as refused:
+        voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
+    assert refused.value.problems == ["voting_closed"]
+    assert not os.path.exists(key_file)

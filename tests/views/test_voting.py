@@ -40,6 +40,11 @@ def world(app, db):
             "url": f"/voting/pots/{pot.id}"}
 
 
+def committed(db, cast):
+    voting_service.commit_cast(db.session, cast)
+    return cast.code
+
+
 def _counts(db):
     return db.session.query(Participation).count(), db.session.query(Ballot).count()
 
@@ -272,8 +277,7 @@ def test_a_paper_voter_is_told_and_cannot_vote_online(app, client, db, login_as,
     officer = make_user(role="officer", ward=world["ward"])
     db.session.commit()
     with app.test_request_context():
-        voting_service.cast_paper(db.session, officer, world["resident"].id, world["pot"].id, [world["bench"].id])
-        voting_service.commit_cast(db.session, world["pot"].id)
+        committed(db, voting_service.cast_paper(db.session, officer, world["resident"].id, world["pot"].id, [world["bench"].id]))
     login_as(world["resident"])
     assert "You voted on paper. Your vote is counted." in client.get("/voting/").get_data(as_text=True)
     response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
@@ -378,10 +382,8 @@ def test_no_staff_page_pairs_a_resident_with_their_choices_or_shows_counts_befor
     with app.test_request_context():
         for voter, choice in zip(voters, [[world["garden"].id], [world["garden"].id, world["bench"].id],
                                           [world["lights"].id]], strict=False):
-            voting_service.cast_online(db.session, voter.id, world["pot"].id, choice)
-            voting_service.commit_cast(db.session, world["pot"].id)
-        voting_service.cast_paper(db.session, staff, voters[3].id, world["pot"].id, [world["lights"].id])
-        voting_service.commit_cast(db.session, world["pot"].id)
+            committed(db, voting_service.cast_online(db.session, voter.id, world["pot"].id, choice))
+        committed(db, voting_service.cast_paper(db.session, staff, voters[3].id, world["pot"].id, [world["lights"].id]))
     for voter in voters:
         after = crawl(voter)
         assert "Already voted" in after[f"/officer/rounds/{world['round'].id}/paper?name=zed&postcode=FL1+1AA"]
