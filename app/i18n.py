@@ -1,5 +1,8 @@
 """Locale selection and locale-aware formatting shared by every blueprint."""
 
+import re
+
+from babel import Locale
 from babel.numbers import format_currency
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -48,5 +51,7 @@ def format_pence(pence, locale_code=None):
         return ""
     locale_code = locale_code or current_locale_code()
     amount = pence / 100
-    fmt = "¤#,##0" if pence % 100 == 0 else None
+    fmt = None
+    if pence % 100 == 0:  # the locale's own pattern without decimals, so Polish keeps "11 000 GBP" order
+        fmt = re.sub(r"\.0+", "", Locale.parse(locale_code).currency_formats["standard"].pattern)
     return format_currency(amount, "GBP", format=fmt, locale=locale_code, currency_digits=fmt is None)
