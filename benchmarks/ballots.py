@@ -7,7 +7,7 @@ database, and has each client cast ballots as one resident after another through
 (CSRF, eligibility, the write lock, the register and the anonymous ballot). A share of casts are changes
 of vote. Prints casts/s, p50/p95/p99 latency and errors; asserts nothing.
 
-Usage: .venv/bin/python benchmarks/ballots.py [--clients 50] [--seconds 60] [--workers 4] [--threads 8]
+Usage: .venv/bin/python benchmarks/ballots.py [--clients 50] [--seconds 60] [--workers 2] [--threads 4]
                                               [--database-url postgresql+psycopg://nb@127.0.0.1:54329/postgres]
 Target (issue 5): >= 300 casts/s sustained at 50 clients with p95 < 200 ms and 0 errors on 2 cores.
 """
@@ -29,8 +29,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--residents", type=int, default=0, help="default: enough for ~500 casts/s")
     parser.add_argument("--client-processes", type=int, default=2, help="load generator processes")
     parser.add_argument("--change-share", type=float, default=0.1, help="share of casts that change a vote")
