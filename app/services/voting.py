@@ -84,13 +84,6 @@ def _ineligible(resident, ward_ids, round_, now):
     return ineligibility_reasons(resident, requirements)
 
 
-def eligible_pots(session, user, now=None):
-    """Pots in rounds open for voting that this resident may vote in."""
-    rounds = session.scalars(select(Round).where(Round.phase == "voting")).all()
-    return [pot for round_ in rounds if voting_is_open(round_, now) for pot in round_.pots
-            if not eligibility_problems(user, round_, pot, now)]
-
-
 def participation_of(session, user, pot):
     return session.scalar(select(Participation).where(Participation.user_id == user.id,
                                                       Participation.pot_id == pot.id))

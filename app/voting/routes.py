@@ -125,7 +125,10 @@ def ballot(pot_id):
                 session[RECEIPT_SESSION_KEY] = {"pot": pot_id, "code": cast.code, "changed": cast.replaced}
                 return redirect(url_for("voting.confirmation", pot_id=pot_id))
     round_ = pot.round
+    participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = voting_service.eligibility_problems(current_user, round_, pot)
+    if participation is not None and participation.channel == "paper":
+        reasons = ["voted_on_paper"]
     if not voting_service.voting_is_open(round_):
         reasons = ["voting_closed", *reasons]
     # Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
@@ -134,7 +137,7 @@ def ballot(pot_id):
     return render_template("voting/ballot.html", pot=pot, round=round_, form=form, errors=errors, choices=choices,
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
-                           participation=voting_service.participation_of(db.session, current_user, pot),
+                           participation=participation,
                            close_at=voting_service.close_time_text(round_)), (400 if casting and errors else 200)
 
 

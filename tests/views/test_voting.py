@@ -280,6 +280,8 @@ def test_a_paper_voter_is_told_and_cannot_vote_online(app, client, db, login_as,
         committed(db, voting_service.cast_paper(db.session, officer, world["resident"].id, world["pot"].id, [world["bench"].id]))
     login_as(world["resident"])
     assert "You voted on paper. Your vote is counted." in client.get("/voting/").get_data(as_text=True)
+    ballot_page = client.get(world["url"]).get_data(as_text=True)
+    assert "You have already voted on paper in this pot" in ballot_page and "Cast my vote" not in ballot_page
     response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
     assert response.status_code == 400
     assert "You have already voted on paper in this pot" in response.get_data(as_text=True)
