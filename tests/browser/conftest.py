@@ -1,17 +1,38 @@
-"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, against gunicorn on loopback."""
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API, against the app under
+gunicorn on loopback (tests/support/live_server.py) with a real SMTP capture server.
 
+Fixtures:
+    live_server (module)  the running server: .url, .database_url, .app_context(), .kill9(), .restart()
+    live                  the same server (older name, kept for the tests that use it)
+    mail_server (session) the SMTP capture server (tests/conftest.py): .messages, .wait_for(pred), .clear()
+    browser (session)     one Chromium for the whole run
+    page                  a fresh context and page per test (1024 x 800)
+    new_page              factory for more pages in their own contexts: new_page(locale="ur", width=320)
+Helpers (import from tests.browser.conftest):
+    axe_violations(page, context=None)   WCAG 2.0/2.1/2.2 A and AA violations (axe-core) as readable strings
+    assert_accessible(page, label)       no violations and no horizontal scroll at the current width
+    record_step(page, name)              a screenshot kept in memory; all are written to test-artifacts/
+                                         only if the test fails
+On failure every open page of the test is saved as test-artifacts/<test name>[-n].png.
+Pages may only load from the live server: any other request is aborted and fails the test.
+"""
+
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import sync_playwright
 
+from tests.support import live_server as live_server_module
 from tests.support.live_server import LiveServer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1024, "height": 800}
 
 
 @pytest.fixture(scope="session")
@@ -23,22 +44,69 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory, mail_server):
+def live_server(tmp_path_factory, mail_server):
     server = LiveServer(tmp_path_factory.mktemp("browser"), mail_server.port)
     yield server
     server.close()
 
 
+@pytest.fixture(scope="module")
+def live(live_server):
+    return live_server
+
+
+def _safe_name(name):
+    return re.sub(r"[^\w.-]+", "_", name)[:150]
+
+
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1024, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    if getattr(request.node, "failed", False):
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+def new_page(browser, request):
+    """Open pages in fresh browser contexts; screenshots of all of them are saved if the test fails."""
+    opened = []
+
+    def _open(locale=None, width=DESKTOP["width"], height=DESKTOP["height"]):
+        options = {"viewport": {"width": width, "height": height}}
+        if locale:
+            options["locale"] = locale  # sent as Accept-Language, which the app honours for visitors
+        context = browser.new_context(**options)
+        blocked = []
+
+        def only_loopback(route):
+            host = urlsplit(route.request.url).hostname
+            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.steps = []
+        opened.append((context, page, blocked))
+        return page
+
+    yield _open
+    failed = getattr(request.node, "failed", False)
+    name = _safe_name(request.node.name)
+    for n, (context, page, _) in enumerate(opened):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            suffix = f"-{n}" if n else ""
+            for step, (label, png) in enumerate(page.steps, 1):
+                (ARTIFACTS / f"{name}{suffix}-step{step:02d}-{_safe_name(label)}.png").write_bytes(png)
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
+            except Exception as error:  # a crashed page must not hide the test's own failure
+                print(f"no screenshot of {name}{suffix}: {error}")
+        context.close()
+    outside = [url for _, _, blocked in opened for url in blocked]
+    assert outside == [], f"pages tried to load from outside the app: {outside}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -49,23 +117,43 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-_axe = Axe()
+def pytest_terminal_summary(terminalreporter):
+    for note in dict.fromkeys(live_server_module.NOTES):
+        terminalreporter.write_line("NOTE (live server): " + note, yellow=True)
 
 
-def axe_violations(page):
-    """WCAG 2.0/2.1/2.2 A and AA violations on the current page (axe-core, shipped inside the package)."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+def axe_violations(page, context=None):
+    """WCAG 2.0/2.1/2.2 A and AA violations on the current page, as "rule: help (n nodes) [first target]".
+
+    axe-core is the axe.min.js shipped inside axe-playwright-python (no download). It is injected with
+    page.evaluate, which runs through the DevTools protocol and so is not blocked by our CSP (script-src
+    'self', no inline script): no bypass_csp context is needed. context narrows the check to part of the
+    page (an axe context: a CSS selector or {"include": [...], "exclude": [...]}).
+    """
+    page.evaluate(AXE_SCRIPT)
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes) {v['nodes'][0]['target']}"
-            for v in results.response["violations"]]
+            for v in results["violations"]]
+
+
+def horizontal_scroll(page):
+    """True when the page is wider than the window (WCAG 1.4.10 reflow at 320 CSS px)."""
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 
 def assert_accessible(page, label=""):
     violations = axe_violations(page)
     assert violations == [], f"{label} {page.url}: {violations}"
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"), \
-        f"{label}: horizontal scroll"
+    assert not horizontal_scroll(page), f"{label} {page.url}: horizontal scroll at {page.viewport_size['width']}px"
+
+
+def record_step(page, name):
+    """Keep a screenshot of this step; written to test-artifacts/ only if the test fails."""
+    page.steps.append((name, page.screenshot(full_page=True)))
 
 
 def screenshot_step(page, name):
+    """Save a screenshot now (kept for the tests that use it; record_step saves only on failure)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"step-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"step-{_safe_name(name)}.png"), full_page=True)

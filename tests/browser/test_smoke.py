@@ -8,15 +8,15 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("locale", ["en", "cy", "ur"])
-def test_home_and_statements_are_accessible(live, page, locale):
-    page.goto(live.url + "/")
+def test_home_and_statements_are_accessible(live_server, page, locale):
+    page.goto(live_server.url + "/")
     page.select_option("#language-select", locale)
     page.get_by_role("button", name=page.locator("form.language-switcher button").inner_text()).click()
     assert page.locator("html").get_attribute("lang") == locale
     assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ur" else "ltr")
     for path in ("/", "/accessibility", "/auth/register", "/auth/login", "/results/", "/proposals/"):
-        page.goto(live.url + path)
+        page.goto(live_server.url + path)
         assert_accessible(page, f"{locale} {path}")
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(live.url + "/auth/register")
+    page.goto(live_server.url + "/auth/register")
     assert_accessible(page, f"{locale} register at 320px")

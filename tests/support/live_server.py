@@ -1,6 +1,17 @@
-"""The real app under gunicorn on loopback, on a fresh database migrated with Alembic, for race, crash
-and browser tests. Mail goes to a real SMTP capture server."""
+"""The real app under gunicorn on loopback, on a fresh database built by the Alembic migrations, for race,
+crash and browser tests. Mail goes to a real SMTP capture server (tests/support/smtp.py).
 
+    server = LiveServer(tmp_dir, mail_server.port)   # started and answering when the constructor returns
+    server.url, server.database_url
+    with server.app_context(): ...                   # set up data on the same database
+    server.kill9(); server.restart(); server.close()
+
+If the migrations no longer match the models (someone changed a model and the migration is regenerated
+later), the schema is built with db.create_all() instead and the fact is noted: in .schema_note, in the
+gunicorn log, on stderr and in pytest's terminal summary (tests/browser/conftest.py). It is never silent.
+"""
+
+import contextlib
 import os
 import re
 import signal
@@ -17,6 +28,11 @@ from tests.support.databases import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+SECRET_KEY = "live-server-test-key"
+NOTES = []  # schema fallbacks taken in this test run, for the terminal summary
+
+_CREATE_ALL = ("from app import create_app; from app.extensions import db; app = create_app(); "
+               "app.app_context().push(); db.create_all()")
 
 
 def free_port():
@@ -25,33 +41,84 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def migration_differences(database_url):
+    """What Alembic's autogenerate would still add or change after `db upgrade` (empty: the migration is current)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from app import models  # noqa: F401  (every table on db.metadata)
+    from app.extensions import db
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, db.metadata)
+    finally:
+        engine.dispose()
+
+
 class LiveServer:
+    """gunicorn (--workers 2 --threads 4 by default) serving wsgi:app on 127.0.0.1 at a free port."""
+
     def __init__(self, tmp_dir, mail_port, workers=2, threads=4):
-        self.database_url = create_database(tmp_dir, tag="nb_live")
+        self.tmp_dir = tmp_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.round_keys = tempfile.mkdtemp(prefix="nb-live-keys-")
+        self.log_path = os.path.join(self.round_keys, "gunicorn.log")
         self.workers, self.threads = workers, threads
-        self.env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY="live-server-test-key",
-                        NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
-                        NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(mail_port),
-                        NB_ROUND_KEY_DIR=self.round_keys, NB_RATELIMIT_ENABLED="false",
-                        NB_COUNT_IN_BACKGROUND="false", NB_SERVER_NAME=f"127.0.0.1:{self.port}")
-        self.env.pop("TEST_DATABASE_URL", None)
-        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env, check=True,
-                       capture_output=True)
+        self.mail_port = mail_port
         self.process = None
         self._app = None
+        self.schema_note = None
+        self.database_url = create_database(tmp_dir, tag="nb_live")
+        self._build_schema()
         self.start()
 
+    @property
+    def env(self):
+        env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY,
+                   NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
+                   NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
+                   NB_ROUND_KEY_DIR=self.round_keys, NB_RATELIMIT_ENABLED="false",
+                   NB_COUNT_IN_BACKGROUND="false", NB_SERVER_NAME=f"127.0.0.1:{self.port}")
+        env.pop("TEST_DATABASE_URL", None)
+        return env
+
+    def _build_schema(self):
+        """`flask db upgrade`; if the result differs from the models, a fresh database built by create_all."""
+        self._run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"])
+        differences = migration_differences(self.database_url)
+        if not differences:
+            return
+        drop_database(self.database_url)
+        self.database_url = create_database(self.tmp_dir, tag="nb_live")
+        self._run([str(BIN / "python"), "-c", _CREATE_ALL])
+        self.schema_note = (f"migrations/ is behind the models ({len(differences)} difference(s), first: "
+                            f"{str(differences[0])[:160]}); the live server's schema was built with db.create_all(). "
+                            "Regenerate the migration.")
+        NOTES.append(self.schema_note)
+        print("NOTE (live server): " + self.schema_note, file=sys.stderr)
+        with open(self.log_path, "a") as log:
+            log.write("NOTE: " + self.schema_note + "\n")
+
+    def _run(self, command):
+        done = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command[-3:])} failed:\n{done.stderr[-3000:]}")
+
     def start(self):
-        with open(os.path.join(self.round_keys, "gunicorn.log"), "ab") as log:  # the child keeps its own handle
+        with open(self.log_path, "ab") as log:  # the child keeps its own handle
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", str(self.workers), "--threads", str(self.threads),
                  "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
                 if requests.get(self.url + "/", timeout=2).status_code == 200:
                     return
@@ -60,15 +127,19 @@ class LiveServer:
         raise RuntimeError("gunicorn did not start: " + self.logs()[-2000:])
 
     def logs(self):
-        with open(os.path.join(self.round_keys, "gunicorn.log"), "rb") as handle:
+        with open(self.log_path, "rb") as handle:
             return handle.read().decode(errors="replace")
 
     def kill9(self):
         """SIGKILL the whole process group (master and workers): no clean shutdown at all."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def restart(self):
+        """Start again on the same port and database (after stop() or kill9())."""
+        if self.process is not None and self.process.poll() is None:
+            self.stop()
         self.start()
 
     def stop(self):
@@ -77,16 +148,28 @@ class LiveServer:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.kill9()
 
     def app(self):
         """A Flask app on the same database, for setting up data and checking results."""
         from app import create_app
 
         if self._app is None:
-            self._app = create_app({"TESTING": True, "SECRET_KEY": "live-server-test-key",
+            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
                                     "SQLALCHEMY_DATABASE_URI": self.database_url, "ROUND_KEY_DIR": self.round_keys})
         return self._app
+
+    @contextlib.contextmanager
+    def app_context(self):
+        """An app context on the server's database; commits on success, and leaves no session behind."""
+        from app.extensions import db
+
+        with self.app().app_context():
+            try:
+                yield db
+                db.session.commit()
+            finally:
+                db.session.remove()
 
     def close(self):
         self.stop()
