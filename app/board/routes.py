@@ -1,4 +1,8 @@
-"""Neighbourhood Board members: draft, confirm and print the board's decision record."""
+"""Neighbourhood Board members: draft, confirm, correct and print the board's decision record.
+
+Only members of the round's own area board may see or act on its record (require_board_member):
+a member of another area's board gets 403, like anyone without the board role.
+"""
 
 from datetime import date
 
@@ -10,32 +14,39 @@ from sqlalchemy import select
 
 from app.access import require_board_member, role_required
 from app.board import bp
-from app.domain.decisions import Item
+from app.database import begin_write_transaction
+from app.domain.decisions import CONFIRMATIONS_NEEDED, MIN_QUORUM, DecisionProblem, Item
 from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
 from app.extensions import db
-from app.models import DecisionRecord, Proposal, Round
+from app.models import DecisionRecord, Round
 from app.services import decisions as decision_service
 from app.services.count import latest_results
 
+DECLARATION_ROWS = 3
+
 
 class DecisionForm(FlaskForm):
-    pass
+    """CSRF only: the record's fields are per member and per project, read from request.form."""
 
 
 PROBLEM_MESSAGES = {
     "not_in_decision": lambda: _("The round is not waiting for a board decision."),
-    "locked": lambda: _("This record is confirmed and locked. Start a correction instead."),
+    "locked": lambda: _("This record is confirmed and locked. Record a correction instead."),
     "present_not_member": lambda: _("Only members of this board can be recorded as present."),
-    "bad_declaration": lambda: _("Each declaration of interest needs a board member and what the interest is."),
+    "bad_declaration": lambda: _("Each declaration of interest needs a board member, a project and what the "
+                                 "interest is."),
     "unknown_proposal": lambda: _("One of the projects is not in this round."),
-    "reason_required": lambda: _("Give a reason for every project that is deferred, rejected or funded by the board."),
+    "reason_required": lambda: _("Give a reason for every project that is deferred, rejected or funded by the "
+                                 "board."),
     "already_recommended": lambda: _("The count already selected this project: confirm it instead."),
     "not_recommended": lambda: _("Only projects the count selected can be confirmed. Use 'fund' with a reason."),
     "over_pot": lambda: _("The awards add up to more than the pot."),
     "unknown_outcome": lambda: _("Choose an outcome for each project."),
     "missing_outcome": lambda: _("Choose an outcome for every project the count selected."),
-    "bad_amount": lambda: _("Enter award amounts in pounds, like 4000."),
+    "bad_amount": lambda: _("Enter an award in pounds, more than nothing and no more than the project's cost, "
+                            "like 4000."),
     "bad_date": lambda: _("Enter the meeting date, like 2026-11-30."),
+    "quorum_too_low": lambda: _("The quorum must be at least %(n)d members.", n=MIN_QUORUM),
     "no_quorum": lambda: _("The meeting was not quorate, so the record cannot be confirmed."),
     "not_a_member": lambda: _("Only members of this board can confirm."),
     "not_present": lambda: _("Only members recorded as present can confirm."),
@@ -43,10 +54,29 @@ PROBLEM_MESSAGES = {
     "already_confirmed": lambda: _("You have already confirmed. A second board member must confirm."),
 }
 
+# Which form field an error summary entry links to.
+PROBLEM_FIELDS = {
+    "bad_date": lambda pid: "meeting_date",
+    "quorum_too_low": lambda pid: "quorum",
+    "present_not_member": lambda pid: "present",
+    "bad_declaration": lambda pid: "decl-0-member",
+    "reason_required": lambda pid: f"reason-{pid}",
+    "bad_amount": lambda pid: f"amount-{pid}",
+    "already_recommended": lambda pid: f"outcome-{pid}",
+    "not_recommended": lambda pid: f"outcome-{pid}",
+    "unknown_outcome": lambda pid: f"outcome-{pid}",
+    "missing_outcome": lambda pid: f"outcome-{pid}",
+    "over_pot": lambda pid: "projects",
+}
 
-def message_for(problem):
+
+def message_for(problem, titles=None):
     code = getattr(problem, "code", problem)
-    return PROBLEM_MESSAGES.get(code, lambda: code)()
+    message = PROBLEM_MESSAGES.get(code, lambda: code)()
+    proposal_id = getattr(problem, "proposal_id", None)
+    if titles and proposal_id in titles:
+        return _("%(project)s: %(message)s", project=titles[proposal_id], message=message)
+    return message
 
 
 def _round_for_board(round_id):
@@ -57,97 +87,139 @@ def _round_for_board(round_id):
     return round_
 
 
-@bp.get("/")
-@role_required("board")
-def index():
-    areas = current_user.board_area_ids()
-    rounds = db.session.scalars(select(Round).where(Round.area_id.in_(areas)).order_by(Round.id.desc())).all()
-    records = {r.id: decision_service.current_record(db.session, r) for r in rounds}
-    return render_template("board/index.html", rounds=rounds, records=records)
-
-
-def _parse(round_, members, proposals, recommended):
-    errors = []
-    try:
-        meeting_date = date.fromisoformat(request.form.get("meeting_date", ""))
-    except ValueError:
-        meeting_date = None
-        errors.append("bad_date")
-    quorum = request.form.get("quorum", type=int) or 1
-    present = [m.id for m in members if request.form.get(f"present-{m.id}")]
-    declarations = []
-    for index in range(3):
-        user_id = request.form.get(f"decl-{index}-member", type=int)
-        proposal_id = request.form.get(f"decl-{index}-proposal", type=int)
-        nature = request.form.get(f"decl-{index}-nature", "")
-        if user_id and proposal_id:
-            declarations.append((user_id, proposal_id, nature[:500]))
-    items = []
-    for proposal in proposals:
-        outcome = request.form.get(f"outcome-{proposal.id}", "")
-        if not outcome:
-            if proposal.id in recommended:
-                errors.append("missing_outcome")
-            continue
-        try:
-            amount = parse_pounds(request.form.get(f"amount-{proposal.id}", "0") or "0")
-        except MoneyError:
-            errors.append("bad_amount")
-            amount = 0
-        items.append(Item(proposal.id, outcome, amount if outcome in ("confirm", "fund") else 0,
-                          request.form.get(f"reason-{proposal.id}", "")[:2000], proposal.id in recommended))
-    return meeting_date, quorum, present, declarations, items, sorted(set(errors))
-
-
-@bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
-@role_required("board")
-def decision(round_id):
-    round_ = _round_for_board(round_id)
-    record_ = decision_service.current_record(db.session, round_)
-    if record_ is not None and record_.status == "confirmed" and request.args.get("correct") != "1" \
-            and request.method == "GET":
-        return redirect(url_for("board.record", record_id=record_.id))
-    editing = record_ if record_ is not None and record_.status == "draft" else None
-    members = decision_service.board_members(db.session, round_.area_id)
-    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id, Proposal.on_ballot.is_(True))
-                                   .order_by(Proposal.pot_id, Proposal.title)).all()
-    recommended = decision_service.recommended_ids(db.session, round_)
-    form = DecisionForm()
-    errors = []
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        meeting_date, quorum, present, declarations, items, errors = _parse(round_, members, proposals, recommended)
-        if not errors:
-            try:
-                saved = decision_service.save_record(db.session, current_user, round_, editing,
-                                                     meeting_date=meeting_date, quorum=quorum, present_ids=present,
-                                                     declarations=declarations, items=items,
-                                                     notes=request.form.get("notes", "")[:5000])
-            except decision_service.DecisionRefused as refused:
-                db.session.rollback()
-                errors = refused.problems
-            else:
-                db.session.commit()
-                flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
-                return redirect(url_for("board.record", record_id=saved.id))
-    return render_template("board/decision_form.html", round=round_, record=editing, members=members,
-                           proposals=proposals, recommended=recommended, form=form,
-                           errors=[message_for(e) for e in errors], results=latest_results(db.session, round_),
-                           pounds=pence_to_pounds_text), (400 if errors else 200)
-
-
 def _record_for_board(record_id):
     record_ = db.session.get(DecisionRecord, record_id) or abort(404)
     require_board_member(record_.round.area_id)
     return record_
 
 
+@bp.get("/")
+@role_required("board")
+def index():
+    areas = current_user.board_area_ids()
+    rounds = db.session.scalars(select(Round).where(Round.area_id.in_(areas),
+                                                    Round.phase.in_(("counting", "decision", "published")))
+                                .order_by(Round.id.desc())).all()
+    records = {r.id: decision_service.current_record(db.session, r) for r in rounds}
+    return render_template("board/index.html", rounds=rounds, records=records)
+
+
+def _defaults(record_, proposals, recommended):
+    """Form values for a new record (the count's selection confirmed at cost) or from an earlier record."""
+    values = {"quorum": str(MIN_QUORUM)}
+    for proposal in proposals:
+        values[f"amount-{proposal.id}"] = pence_to_pounds_text(proposal.ballot_cost_pence)
+        if proposal.id in recommended:
+            values[f"outcome-{proposal.id}"] = "confirm"
+    if record_ is None:
+        return values
+    values.update(meeting_date=record_.meeting_date.isoformat(), quorum=str(record_.quorum), notes=record_.notes)
+    for attendance in record_.attendance:
+        values[f"present-{attendance.user_id}"] = "y"
+    for index, declaration in enumerate(record_.declarations[:DECLARATION_ROWS]):
+        values.update({f"decl-{index}-member": str(declaration.user_id),
+                       f"decl-{index}-proposal": str(declaration.proposal_id),
+                       f"decl-{index}-nature": declaration.nature})
+    for proposal in proposals:
+        values.pop(f"outcome-{proposal.id}", None)
+    for item in record_.items:
+        values[f"outcome-{item.proposal_id}"] = item.outcome
+        values[f"reason-{item.proposal_id}"] = item.reason
+        if item.outcome in ("confirm", "fund"):
+            values[f"amount-{item.proposal_id}"] = pence_to_pounds_text(item.amount_pence)
+    return values
+
+
+def _parse(members, proposals, recommended):
+    """Read the posted record into plain values; problems that are about typing, not rules."""
+    form = request.form
+    problems = []
+    try:
+        meeting_date = date.fromisoformat(form.get("meeting_date", "").strip())
+    except ValueError:
+        meeting_date = None
+        problems.append(DecisionProblem("bad_date"))
+    quorum = form.get("quorum", type=int) or 0
+    present = [m.id for m in members if form.get(f"present-{m.id}")]
+    declarations = []
+    for index in range(DECLARATION_ROWS):
+        user_id = form.get(f"decl-{index}-member", type=int)
+        proposal_id = form.get(f"decl-{index}-proposal", type=int)
+        nature = form.get(f"decl-{index}-nature", "")[:500]
+        if user_id or proposal_id or nature.strip():
+            declarations.append((user_id, proposal_id, nature))
+    items = []
+    for proposal in proposals:
+        outcome = form.get(f"outcome-{proposal.id}", "")
+        if not outcome:
+            continue
+        amount = 0
+        if outcome in ("confirm", "fund"):
+            try:
+                amount = parse_pounds(form.get(f"amount-{proposal.id}", ""))
+            except MoneyError:
+                problems.append(DecisionProblem("bad_amount", proposal.id))
+        items.append(Item(proposal.id, outcome, amount, form.get(f"reason-{proposal.id}", "")[:2000],
+                          proposal.id in recommended))
+    return meeting_date, quorum, present, declarations, items, problems
+
+
+@bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
+@role_required("board")
+def decision(round_id):
+    round_ = _round_for_board(round_id)
+    current = decision_service.current_record(db.session, round_)
+    correcting = current is not None and current.status == "confirmed"
+    if correcting and request.method == "GET" and request.args.get("correct") != "1":
+        return redirect(url_for("board.record", record_id=current.id))
+    if decision_service.may_draft(db.session, round_):
+        flash(message_for("not_in_decision"), "error")
+        return redirect(url_for("board.index"))
+    editing = current if current is not None and current.status == "draft" else None
+    members = decision_service.board_members(db.session, round_.area_id)
+    proposals = decision_service.decision_proposals(db.session, round_)
+    recommended = decision_service.recommended_ids(db.session, round_)
+    form = DecisionForm()
+    problems = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        meeting_date, quorum, present, declarations, items, problems = _parse(members, proposals, recommended)
+        if not problems:
+            try:
+                begin_write_transaction(db.session)
+                round_ = db.session.get(Round, round_id)
+                editing = db.session.get(DecisionRecord, editing.id) if editing is not None else None
+                saved = decision_service.save_record(
+                    db.session, current_user, round_, editing, meeting_date=meeting_date, quorum=quorum,
+                    present_ids=present, declarations=declarations, items=items, notes=request.form.get("notes", "")[:5000])
+            except decision_service.DecisionRefused as refused:
+                db.session.rollback()
+                problems = refused.problems
+            else:
+                db.session.commit()
+                flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
+                return redirect(url_for("board.record", record_id=saved.id))
+    titles = {p.id: p.title for p in proposals}
+    errors = [(PROBLEM_FIELDS.get(p.code, lambda _pid: None)(p.proposal_id), message_for(p, titles))
+              for p in problems]
+    field_errors = {target: message for target, message in errors if target}
+    values = request.form if request.method == "POST" else _defaults(editing or current, proposals, recommended)
+    results = latest_results(db.session, round_)
+    scores = {int(pid): e.get("score", 0) for r in results.values() if r and r.status == "done"
+              for pid, e in r.explanations.items()}
+    return render_template("board/decision_form.html", round=round_, record=editing, correcting=correcting,
+                           superseded=current if correcting else None, members=members, proposals=proposals,
+                           recommended=recommended, form=form, errors=errors, field_errors=field_errors,
+                           values=values, scores=scores, declaration_rows=DECLARATION_ROWS), (400 if errors else 200)
+
+
 @bp.get("/decisions/<int:record_id>")
 @role_required("board")
 def record(record_id):
     record_ = _record_for_board(record_id)
-    return render_template("board/record.html", record=record_, round=record_.round, form=DecisionForm())
+    return render_template("board/record.html", record=record_, round=record_.round, form=DecisionForm(),
+                           quorate=decision_service.quorate(db.session, record_), needed=CONFIRMATIONS_NEEDED)
 
 
 @bp.post("/decisions/<int:record_id>/confirm")
@@ -156,6 +228,8 @@ def confirm(record_id):
     record_ = _record_for_board(record_id)
     if not DecisionForm().validate_on_submit():
         abort(400)
+    begin_write_transaction(db.session)  # two members confirming at once: the second waits and sees the first
+    record_ = db.session.get(DecisionRecord, record_id)
     try:
         decision_service.confirm(db.session, current_user, record_)
     except decision_service.DecisionRefused as refused:
@@ -168,4 +242,4 @@ def confirm(record_id):
             flash(_("The decision is confirmed and locked. The results are now published."), "success")
         else:
             flash(_("Thank you. One more board member who was present must confirm."), "success")
-    return redirect(url_for("board.record", record_id=record_.id))
+    return redirect(url_for("board.record", record_id=record_id))

@@ -1,8 +1,17 @@
-"""Rules for a Neighbourhood Board's decision record: quorum, interests, money, two-person confirmation."""
+"""Rules for a Neighbourhood Board's decision record: quorum, interests, money, two-person confirmation.
+
+Declarations of interest: a member who declares an interest in any project of the round takes no part
+in the decision, so they may not confirm the record at all (not just that project's award). Boards are
+small and the record is confirmed as a whole, so a per-award rule would let a conflicted member lock
+the other awards; the stricter rule is simpler to explain and to audit.
+"""
 
 from dataclasses import dataclass
 
 OUTCOMES = ("confirm", "defer", "reject", "fund")  # fund: the board funds a project the count did not select
+AWARDING = ("confirm", "fund")
+CONFIRMATIONS_NEEDED = 2
+MIN_QUORUM = CONFIRMATIONS_NEEDED  # a meeting smaller than the two confirmers cannot decide anything
 
 
 @dataclass(frozen=True)
@@ -20,8 +29,13 @@ class DecisionProblem:
     proposal_id: int | None = None
 
 
-def check_items(items, pot_amounts, proposal_pots):
-    """Problems with the board's outcomes: reasons where needed, and awards within each pot."""
+def check_items(items, pot_amounts, proposal_pots, costs=None):
+    """Problems with the board's outcomes: reasons where needed, amounts, and awards within each pot.
+
+    confirm is only for projects the count selected, fund (the board's override) only for the others and
+    always with a reason; defer and reject need a reason too. An award is more than nothing and, when
+    costs ({proposal id: pence}) are given, no more than the project's cost. Awards never exceed the pot.
+    """
     problems = []
     awarded = {}
     for item in items:
@@ -34,12 +48,43 @@ def check_items(items, pot_amounts, proposal_pots):
             problems.append(DecisionProblem("already_recommended", item.proposal_id))
         if item.outcome == "confirm" and not item.recommended:
             problems.append(DecisionProblem("not_recommended", item.proposal_id))
-        if item.outcome in ("confirm", "fund"):
+        if item.outcome in AWARDING:
+            if item.amount_pence <= 0 or (costs is not None and item.amount_pence > costs[item.proposal_id]):
+                problems.append(DecisionProblem("bad_amount", item.proposal_id))
             pot = proposal_pots[item.proposal_id]
             awarded[pot] = awarded.get(pot, 0) + item.amount_pence
     for pot, total in sorted(awarded.items()):
         if total > pot_amounts[pot]:
             problems.append(DecisionProblem("over_pot"))
+    return problems
+
+
+def awards_by_pot(items, proposal_pots):
+    """{pot id: pence awarded} for confirm and fund outcomes."""
+    totals = {}
+    for item in items:
+        if item.outcome in AWARDING:
+            pot = proposal_pots[item.proposal_id]
+            totals[pot] = totals.get(pot, 0) + item.amount_pence
+    return totals
+
+
+def check_meeting(quorum, present_ids, member_ids, declarations, proposal_ids):
+    """Problems with the meeting part of a record.
+
+    declarations: [(user id, proposal id, nature)]. Only board members can be present or declare, a
+    declaration names a project of the round and says what the interest is, and the quorum is at least
+    MIN_QUORUM (the two confirmers).
+    """
+    problems = []
+    if quorum < MIN_QUORUM:
+        problems.append(DecisionProblem("quorum_too_low"))
+    if not set(present_ids) <= set(member_ids):
+        problems.append(DecisionProblem("present_not_member"))
+    for user_id, proposal_id, nature in declarations:
+        if user_id not in member_ids or proposal_id not in proposal_ids or not nature.strip():
+            problems.append(DecisionProblem("bad_declaration", proposal_id))
+            break
     return problems
 
 
@@ -66,4 +111,11 @@ def may_confirm(user_id, present_ids, member_ids, declared_user_ids, already_con
     return problems
 
 
-CONFIRMATIONS_NEEDED = 2
+def locks_now(confirmer_ids):
+    """True once CONFIRMATIONS_NEEDED distinct members have confirmed."""
+    return len(set(confirmer_ids)) >= CONFIRMATIONS_NEEDED
+
+
+def may_edit(status):
+    """A confirmed record is locked: corrections are new records that supersede it."""
+    return status == "draft"

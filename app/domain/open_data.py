@@ -1,13 +1,24 @@
-"""Rules for what may be published: small counts suppressed, wards only where enough voters."""
+"""Rules for what may be published: canonical anonymised ballots, small counts suppressed, wards only where
+enough voters took part.
 
+The count's input digest is the SHA-256 of the canonical ballots, and the published Pabulib file holds
+exactly those ballots (shuffled), so anyone can re-import the file, recompute the digest and re-count.
+"""
+
+import hashlib
+import json
 import random
+from fractions import Fraction
 
 SUPPRESS_BELOW = 10
 
 
 def suppress(count):
-    """Counts under 10 are shown as None ("fewer than 10") so nobody can be singled out."""
-    return None if count < SUPPRESS_BELOW else count
+    """Counts from 1 to 9 are shown as None ("fewer than 10") so nobody can be singled out.
+
+    Zero is shown: "nobody" identifies nobody, and hiding it would force its complement to be hidden too.
+    """
+    return None if 0 < count < SUPPRESS_BELOW else count
 
 
 def shuffled(items, seed):
@@ -20,3 +31,55 @@ def shuffled(items, seed):
 def publishable_wards(ward_counts):
     """The ward names that may appear next to anonymised ballots: only wards with at least 10 voters."""
     return {ward for ward, count in ward_counts.items() if count >= SUPPRESS_BELOW}
+
+
+def _points(value):
+    value = Fraction(value)
+    return int(value) if value.denominator == 1 else str(value)
+
+
+def canonical_ballot(vote_type, choices):
+    """One ballot in canonical form, project ids as strings; the same ballot always looks the same.
+
+    vote_type is the tally engine's: "approval" (ids, order irrelevant), "cumulative" ({id: points},
+    zero points dropped) or "ordinal" (ids, best first: order kept).
+    """
+    if vote_type == "cumulative":
+        return {str(k): _points(v) for k, v in sorted(choices.items(), key=lambda kv: str(kv[0])) if Fraction(v) > 0}
+    if vote_type == "ordinal":
+        return [str(c) for c in choices]
+    return sorted(str(c) for c in choices)
+
+
+def _sort_key(ballot):
+    return json.dumps(ballot, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_ballots(vote_type, ballots):
+    """All ballots in canonical form, in a fixed order that says nothing about when they were cast."""
+    return sorted((canonical_ballot(vote_type, b) for b in ballots), key=_sort_key)
+
+
+def ballots_digest(canonical):
+    """SHA-256 (hex) of canonical ballots as compact JSON: the count's input fingerprint."""
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def csv_safe(text):
+    """Stop spreadsheet formula injection from resident-written text in a CSV cell."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def suppress_parts(counts):
+    """Suppress counts under 10 in a set of counts that add up to a published total, and protect them.
+
+    {key: count} -> {key: count or None}. When exactly one part would be hidden, the next smallest is
+    hidden too: otherwise the hidden one could be worked out by subtracting the others from the total.
+    """
+    shown = {key: suppress(count) for key, count in counts.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    visible = sorted((value, str(key), key) for key, value in shown.items() if value is not None)
+    if len(hidden) == 1 and visible:
+        shown[visible[0][2]] = None
+    return shown

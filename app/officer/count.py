@@ -1,4 +1,8 @@
-"""Officer views: run the count and see its status and results."""
+"""Officer views: run the count, follow its status, see its results and the participation report.
+
+A count runs in a background thread (or `flask --app wsgi count run ROUND_ID`), so the request only
+writes the pending rows. The status page refreshes through a plain "Refresh the status" link: no script.
+"""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,41 +10,75 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.access import role_required
+from app.database import begin_write_transaction
 from app.extensions import db
 from app.models import Round
 from app.officer import bp
 from app.services import count as count_service
+from app.services import results as results_service
+
+COUNT_PHASES = ("counting", "decision", "published")
+REPORT_PHASES = ("voting", "counting", "decision", "published")
 
 
 class CountForm(FlaskForm):
-    pass
+    """CSRF only."""
+
+
+REFUSALS = {
+    "not_counting": lambda: _("The count can only be run while the round is in the counting phase."),
+    "already_running": lambda: _("A count is already running. Refresh the status to see its progress."),
+}
+
+
+def _round_or_404(round_id, phases):
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.phase not in phases:
+        abort(404)
+    return round_
 
 
 @bp.get("/rounds/<int:round_id>/count")
 @role_required("officer")
 def count(round_id):
-    round_ = db.session.get(Round, round_id) or abort(404)
-    if round_.phase not in ("counting", "decision", "published"):
-        abort(404)
+    round_ = _round_or_404(round_id, COUNT_PHASES)
     results = count_service.latest_results(db.session, round_)
-    return render_template("officer/count.html", round=round_, results=results, form=CountForm())
+    done, total = count_service.progress(db.session, round_)
+    outcomes = {pot.id: results_service.pot_outcome(db.session, pot, results[pot.id]) for pot in round_.pots}
+    return render_template("officer/count.html", round=round_, results=results, outcomes=outcomes,
+                           status=count_service.count_status(db.session, round_), done=done, total=total,
+                           form=CountForm())
 
 
 @bp.post("/rounds/<int:round_id>/count")
 @role_required("officer")
 def run_count(round_id):
-    round_ = db.session.get(Round, round_id) or abort(404)
+    _round_or_404(round_id, COUNT_PHASES + ("voting",))
     if not CountForm().validate_on_submit():
         abort(400)
-    if round_.phase != "counting":
-        flash(_("The count can only be run while the round is in the counting phase."), "error")
-        return redirect(url_for("officer.count", round_id=round_.id) if round_.phase in ("decision", "published")
-                        else url_for("officer.round_detail", round_id=round_.id))
+    begin_write_transaction(db.session)  # two officers pressing at once: one count starts, the other is told
+    round_ = db.session.get(Round, round_id)
+    try:
+        rows = count_service.begin_count(db.session, round_, current_user)
+    except count_service.CountRefused as refused:
+        db.session.rollback()
+        flash(REFUSALS[refused.code](), "error")
+        target = "officer.count" if round_.phase in COUNT_PHASES else "officer.round_detail"
+        return redirect(url_for(target, round_id=round_id))
     if current_app.config.get("COUNT_IN_BACKGROUND", True):
-        count_service.start_count_in_background(current_app._get_current_object(), round_.id, current_user.id)
-        flash(_("The count has started. Refresh this page to see when it has finished."), "success")
+        db.session.commit()
+        count_service.start_count_in_background(current_app._get_current_object(), round_id, current_user.id)
+        flash(_("The count has started. Refresh the status to see when it has finished."), "success")
     else:
-        count_service.count_round(db.session, round_, current_user)
+        count_service.run_count(db.session, round_, current_user, rows)
         db.session.commit()
         flash(_("The count has finished. The round is now with the Neighbourhood Board."), "success")
-    return redirect(url_for("officer.count", round_id=round_.id))
+    return redirect(url_for("officer.count", round_id=round_id))
+
+
+@bp.get("/rounds/<int:round_id>/participation")
+@role_required("officer")
+def participation(round_id):
+    round_ = _round_or_404(round_id, REPORT_PHASES)
+    return render_template("officer/count_participation.html", round=round_,
+                           report=results_service.participation_report(db.session, round_))

@@ -1,20 +1,31 @@
-"""A read-only JSON API of published rounds (/api/...)."""
+"""A read-only JSON API of published rounds (/api/...). Hidden rounds are 404, as on the pages."""
 
 from flask import Blueprint, jsonify, url_for
 
 from app.extensions import db
 from app.results.routes import published_round_or_404
 from app.services import results as results_service
+from app.services.audit import chain_head
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/rounds")
 def rounds():
-    return jsonify(rounds=[{"id": r.id, "title": r.title, "url": url_for("api.round_detail", round_id=r.id)}
-                           for r in results_service.published_rounds(db.session)])
+    return jsonify(rounds=[{"id": r.id, "title": r.title, "area": r.area.name if r.area else None,
+                            "url": url_for("api.round_detail", round_id=r.id, _external=True),
+                            "results_page": url_for("results.round_results", round_id=r.id, _external=True)}
+                           for r in results_service.published_rounds(db.session)],
+                   audit_chain_head=chain_head(db.session))
 
 
 @bp.get("/rounds/<int:round_id>")
 def round_detail(round_id):
-    return jsonify(results_service.results_json(db.session, published_round_or_404(round_id)))
+    round_ = published_round_or_404(round_id)
+    data = results_service.results_json(db.session, round_)
+    data["downloads"] = {
+        "csv": url_for("results.results_csv", round_id=round_.id, _external=True),
+        "json": url_for("results.results_json", round_id=round_.id, _external=True),
+        "pabulib": {str(pot.id): url_for("results.ballots_pb", pot_id=pot.id, _external=True) for pot in round_.pots},
+    }
+    return jsonify(data)

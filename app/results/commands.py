@@ -1,4 +1,4 @@
-"""CLI: `flask --app wsgi audit verify` recomputes the audit log's hash chain; `count run ROUND_ID`."""
+"""CLI: `flask --app wsgi audit verify` recomputes the audit log's hash chain; `count run ROUND_ID` counts."""
 
 import click
 from flask.cli import with_appcontext
@@ -12,16 +12,22 @@ def audit():
 
 
 @audit.command("verify")
+@click.option("--head", "expected_head", default=None,
+              help="A chain head published earlier (e.g. on a results page); it must still be in the log.")
 @with_appcontext
-def verify_command():
-    """Recompute the chain; print the head, or the first broken entry and exit 1."""
+def verify_command(expected_head):
+    """Recompute the chain; print OK and the head, or the first broken entry and exit 1."""
     from app.services.audit import chain_head, verify
 
-    broken = verify(db.session)
+    broken = verify(db.session, expected_head=expected_head)
     if broken is None:
         click.echo(f"OK: audit chain intact. Head {chain_head(db.session)}")
         return
-    click.echo(f"BROKEN at entry id {broken.entry_id} (position {broken.position}): {broken.problem}", err=True)
+    if broken.problem == "head_missing":
+        click.echo(f"BROKEN: the head {expected_head} is not in the log (entries removed from the end, or the "
+                   "log was rebuilt)", err=True)
+    else:
+        click.echo(f"BROKEN at entry id {broken.entry_id} (position {broken.position}): {broken.problem}", err=True)
     raise SystemExit(1)
 
 
@@ -34,16 +40,33 @@ def count():
 @click.argument("round_id", type=int)
 @with_appcontext
 def run_count(round_id):
-    """Count every pot of a round in the counting phase and hand it to the board."""
-    from app.models import Round
-    from app.services.count import count_round
+    """Count every pot of a round in the counting phase, pot by pot, and hand it to the board."""
+    from app.database import write_transaction
+    from app.models import CountResult, Round
+    from app.services import count as count_service
 
+    with write_transaction(db.session):
+        round_ = db.session.get(Round, round_id)
+        if round_ is None:
+            raise click.ClickException("There is no round with that id.")
+        try:
+            count_service.begin_count(db.session, round_)
+        except count_service.CountRefused as refused:
+            raise click.ClickException({"not_counting": "The round is not in the counting phase.",
+                                        "already_running": "A count of this round is already running."}
+                                       [refused.code]) from None
+    click.echo(f"Counting round {round_id}...")
+    def progress(pot_id, done, total):
+        click.echo(f"  pot {pot_id} counted ({done} of {total})")
+
+    if not count_service.run_count_committing(db.session, round_id, None, on_pot=progress):
+        raise click.ClickException("The count failed; the round is still in the counting phase.")
     round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.phase != "counting":
-        raise click.ClickException("That round does not exist or is not in the counting phase.")
-    for result in count_round(db.session, round_):
-        click.echo(f"pot {result.pot_id}: {result.ballot_count} ballots, selected {result.selected}")
-    db.session.commit()
+    for pot in round_.pots:
+        result = db.session.get(CountResult, count_service.latest_results(db.session, round_)[pot.id].id)
+        click.echo(f"pot {pot.id} ({pot.name}): {result.ballot_count} ballots, rule {result.rule}, "
+                   f"selected {result.selected}, digest {result.input_digest}")
+    click.echo(f"Round {round_id} is now in the phase: {round_.phase}")
 
 
 COMMANDS = [audit, count]

@@ -46,10 +46,14 @@ def chain_head(session):
     return session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS_HASH
 
 
-def verify(session):
-    """Recompute the whole chain; return the first ChainBreak or None."""
+def verify(session, expected_head=None):
+    """Recompute the whole chain; return the first ChainBreak or None.
+
+    expected_head: a head published earlier (e.g. copied from the results page); it must still be in
+    the chain, which catches entries deleted from the end.
+    """
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    return verify_chain(
+    entries = (
         ChainEntry(
             id=row.id,
             actor_label=row.actor_label,
@@ -62,3 +66,4 @@ def verify(session):
         )
         for row in rows
     )
+    return verify_chain(entries, expected_head=expected_head)

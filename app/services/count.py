@@ -1,18 +1,34 @@
-"""Count a round: each pot's ballots (online and paper) with the pot's rule, stored with its explanation."""
+"""Count a round: each pot's ballots (online and paper) with the pot's rule, stored with its explanation.
 
-import hashlib
-import json
+A count has two halves so that no web worker waits on a large one: begin_count (quick, in the request:
+checks the phase, refuses a second count while one runs, writes a "pending" row per pot) and
+run_count (the tally, pot by pot, each pot's row going running -> done; then the round moves to the
+board). The officer's view runs the second half in a background thread, or the CLI
+`flask --app wsgi count run ROUND_ID` runs both; count_round does both in the caller's transaction.
+"""
+
 import threading
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from app.database import write_transaction
+from app.domain.open_data import ballots_digest, canonical_ballots
 from app.domain.tally import DEFAULT_TIE_BREAK, Election, Project, tally
-from app.models import Ballot, CountResult, Proposal, Round
+from app.models import Ballot, CountResult, Pot, Proposal, Round
 from app.models._common import utcnow
 from app.services.audit import record
 
 VOTE_TYPES = {"approval": "approval", "knapsack": "approval", "cumulative": "cumulative", "ranked": "ordinal"}
+IN_PROGRESS = ("pending", "running")
+STALE_AFTER = timedelta(minutes=30)  # a count "running" this long died with its worker: a new one may start
+
+
+class CountRefused(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code  # "not_counting" | "already_running"
 
 
 def counted_projects(session, pot):
@@ -20,63 +36,41 @@ def counted_projects(session, pot):
                            .order_by(Proposal.id)).all()
 
 
-def canonical_ballot(ballot_type, choices):
-    """A ballot's choices in one canonical form (ids as strings): the same ballot always looks the same."""
-    if ballot_type == "cumulative":
-        return {str(k): int(v) for k, v in sorted(choices.items(), key=lambda kv: str(kv[0])) if int(v) > 0}
-    if ballot_type == "ranked":
-        return [str(c) for c in choices]
-    return sorted(str(c) for c in choices)
+def vote_type(pot):
+    return VOTE_TYPES[pot.ballot_type]
 
 
 def pot_ballots(session, pot):
     """The anonymised ballots of a pot, canonical and sorted: the count's input (and what is published)."""
     rows = session.scalars(select(Ballot.choices).where(Ballot.pot_id == pot.id)).all()
-    ballots = [canonical_ballot(pot.ballot_type, choices) for choices in rows]
-    return sorted(ballots, key=lambda b: json.dumps(b, sort_keys=True))
+    return canonical_ballots(vote_type(pot), rows)
 
 
 def input_digest(ballots):
-    return hashlib.sha256(json.dumps(ballots, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return ballots_digest(ballots)
 
 
 def election_for(pot, projects, ballots):
     """The tally engine's Election for a pot: money in pence, project ids as strings."""
-    vote_type = VOTE_TYPES[pot.ballot_type]
+    kind = vote_type(pot)
     converted = []
     for ballot in ballots:
-        if vote_type == "cumulative":
+        if kind == "cumulative":
             converted.append(dict(ballot))
-        elif vote_type == "ordinal":
+        elif kind == "ordinal":
             converted.append(tuple(ballot))
         else:
             converted.append(frozenset(ballot))
-    constraints = {"max_length": str(pot.max_choices)} if vote_type == "ordinal" and pot.max_choices else {}
+    constraints = {"max_length": str(pot.max_choices)} if kind == "ordinal" and pot.max_choices else {}
     return Election([Project(str(p.id), p.ballot_cost_pence, p.title) for p in projects], converted,
-                    pot.amount_pence, vote_type, constraints)
+                    pot.amount_pence, kind, constraints)
 
 
 def rule_options(pot):
+    """The tally options for a pot: its rule, Equal Shares' completion, and the product's tie-break."""
     if pot.counting_rule == "greedy":
         return {"rule": "greedy", "tie_break": DEFAULT_TIE_BREAK}
     return {"rule": pot.counting_rule, "completion": pot.completion, "tie_break": DEFAULT_TIE_BREAK}
-
-
-def count_pot(session, pot, actor=None):
-    """Count one pot now and store a CountResult (status "done")."""
-    projects = counted_projects(session, pot)
-    ballots = pot_ballots(session, pot)
-    options = rule_options(pot)
-    outcome = tally(election_for(pot, projects, ballots), **options)
-    result = CountResult(
-        pot_id=pot.id, status="done", progress=100, rule=options["rule"], parameters=outcome.parameters,
-        tie_break=options["tie_break"], input_digest=input_digest(ballots), ballot_count=len(ballots),
-        selected=[int(pid) for pid in outcome.selected],
-        explanations={pid: exp.as_dict() for pid, exp in outcome.explanations.items()},
-        total_cost_pence=int(outcome.total_cost), counted_by_id=actor.id if actor else None, finished_at=utcnow())
-    session.add(result)
-    session.flush()
-    return result
 
 
 def latest_results(session, round_):
@@ -88,39 +82,163 @@ def latest_results(session, round_):
     return results
 
 
-def count_round(session, round_, actor=None):
-    """Count every pot of a round in counting phase, audit it, and hand the round to the board."""
+def count_status(session, round_, now=None):
+    """"none" | "running" | "done" | "failed" for the round's newest count (stale runs count as failed)."""
+    results = [r for r in latest_results(session, round_).values() if r is not None]
+    if not results:
+        return "none"
+    now = now or utcnow()
+    if any(r.status in IN_PROGRESS for r in results):
+        if all(now - r.created_at > STALE_AFTER for r in results if r.status in IN_PROGRESS):
+            return "failed"
+        return "running"
+    if any(r.status == "failed" for r in results):
+        return "failed"
+    return "done" if len(results) == len(round_.pots) else "none"
+
+
+def progress(session, round_):
+    """(pots counted, pots) of the newest count, for the officer's status line."""
+    results = latest_results(session, round_)
+    return sum(1 for r in results.values() if r is not None and r.status == "done"), len(results)
+
+
+def begin_count(session, round_, actor=None):
+    """Start a count: a pending CountResult per pot. Refuses outside counting or while a count runs.
+
+    Call with the write lock held (begin_write_transaction) so two officers cannot start two counts.
+    """
+    if round_.phase != "counting":
+        raise CountRefused("not_counting")
+    if count_status(session, round_) == "running":
+        raise CountRefused("already_running")
+    rows = []
+    for pot in round_.pots:
+        options = rule_options(pot)
+        rows.append(CountResult(pot_id=pot.id, status="pending", progress=0, rule=options["rule"],
+                                parameters={}, tie_break=options["tie_break"],
+                                counted_by_id=actor.id if actor else None))
+    session.add_all(rows)
+    session.flush()
+    record(session, actor, "count.start", f"round:{round_.id}", pots=[pot.id for pot in round_.pots])
+    return rows
+
+
+def prepare_pot(session, pot):
+    """Read what a pot's count needs: (canonical ballots, tally options, Election). Plain values only."""
+    ballots = pot_ballots(session, pot)
+    return ballots, rule_options(pot), election_for(pot, counted_projects(session, pot), ballots)
+
+
+def store_outcome(session, result, ballots, options, outcome):
+    """Write a tally Outcome into its CountResult; status "done"."""
+    result.rule, result.tie_break = options["rule"], options["tie_break"]
+    result.parameters = dict(outcome.parameters)
+    result.input_digest = input_digest(ballots)
+    result.ballot_count = len(ballots)
+    result.selected = [int(pid) for pid in outcome.selected]
+    result.explanations = {pid: exp.as_dict() for pid, exp in outcome.explanations.items()}
+    result.total_cost_pence = int(outcome.total_cost)
+    result.status, result.progress, result.finished_at = "done", 100, utcnow()
+    session.flush()
+    return result
+
+
+def count_pot(session, pot, result):
+    """Tally one pot into its (pending) CountResult; status "done"."""
+    ballots, options, election = prepare_pot(session, pot)
+    return store_outcome(session, result, ballots, options, tally(election, **options))
+
+
+def finish_count(session, round_, actor, results):
+    """Audit the finished count (rules, digests, selections: never ballots) and hand the round to the board."""
     from app.services.rounds import move_phase
 
-    if round_.phase != "counting":
-        raise ValueError("not_counting")
-    results = [count_pot(session, pot, actor) for pot in round_.pots]
     record(session, actor, "count.run", f"round:{round_.id}",
-           pots={str(r.pot_id): {"rule": r.rule, "digest": r.input_digest, "ballots": r.ballot_count} for r in results})
+           pots={str(r.pot_id): {"rule": r.rule, "tie_break": r.tie_break, "digest": r.input_digest,
+                                 "ballots": r.ballot_count, "selected": r.selected} for r in results})
     move_phase(session, actor, round_, "decision")
+
+
+def run_count(session, round_, actor=None, rows=None):
+    """Count every pot into the pending rows (one transaction); then audit and hand the round to the board."""
+    rows = rows if rows is not None else list(latest_results(session, round_).values())
+    by_pot = {row.pot_id: row for row in rows}
+    results = []
+    for pot in round_.pots:
+        row = by_pot[pot.id]
+        row.status = "running"
+        results.append(count_pot(session, pot, row))
+    finish_count(session, round_, actor, results)
     return results
 
 
+def count_round(session, round_, actor=None):
+    """Begin and run a count in the caller's transaction (CLI, tests, small rounds)."""
+    rows = begin_count(session, round_, actor)
+    return run_count(session, round_, actor, rows)
+
+
+def mark_failed(session, round_, actor=None, error="count_failed"):
+    """Mark the newest unfinished rows failed (the round stays in counting, so the officer can run it again)."""
+    for row in latest_results(session, round_).values():
+        if row is not None and row.status in IN_PROGRESS:
+            row.status, row.error, row.finished_at = "failed", error, utcnow()
+    session.flush()
+    record(session, actor, "count.failed", f"round:{round_.id}", error=error)
+
+
+def run_count_committing(session, round_id, actor_id, on_pot=None):
+    """Run a begun count pot by pot, committing as it goes, so the officer's page shows progress.
+
+    The long tally runs outside any transaction: each pot's ballots are read, the read transaction
+    ends, the tally runs, then a short write transaction stores the result. A failure marks the count
+    failed (the round stays in counting and can be counted again). on_pot(pot id, done, total) reports
+    progress. Returns True when the count finished.
+    """
+    from app.models import User
+
+    try:
+        round_ = session.get(Round, round_id)
+        pot_ids = [pot.id for pot in round_.pots]
+        row_ids = {pot_id: row.id for pot_id, row in latest_results(session, round_).items()}
+        session.rollback()
+        for pot_id in pot_ids:
+            with write_transaction(session):
+                session.get(CountResult, row_ids[pot_id]).status = "running"
+            ballots, options, election = prepare_pot(session, session.get(Pot, pot_id))
+            session.rollback()  # end the read transaction before the long tally
+            outcome = tally(election, **options)
+            with write_transaction(session):
+                store_outcome(session, session.get(CountResult, row_ids[pot_id]), ballots, options, outcome)
+            if on_pot is not None:
+                on_pot(pot_id, pot_ids.index(pot_id) + 1, len(pot_ids))
+        with write_transaction(session):
+            round_ = session.get(Round, round_id)
+            actor = session.get(User, actor_id) if actor_id else None
+            finish_count(session, round_, actor, [session.get(CountResult, row_ids[p]) for p in pot_ids])
+    except Exception:  # noqa: BLE001 (recorded as a failed count for officers to see)
+        session.rollback()
+        current_app.logger.exception("count of round %s failed", round_id)
+        with write_transaction(session):
+            actor = session.get(User, actor_id) if actor_id else None
+            mark_failed(session, session.get(Round, round_id), actor)
+        return False
+    return True
+
+
 def start_count_in_background(app, round_id, actor_id):
-    """Run count_round in a thread with its own app context, so no web worker waits on a big count."""
+    """Run run_count_committing in a thread with its own app context and session.
+
+    The caller has already committed begin_count's pending rows.
+    """
 
     def work():
         from app.extensions import db
-        from app.models import User
 
         with app.app_context():
-            round_ = db.session.get(Round, round_id)
-            actor = db.session.get(User, actor_id) if actor_id else None
             try:
-                count_round(db.session, round_, actor)
-                db.session.commit()
-            except Exception:  # noqa: BLE001 (recorded as a failed count for officers to see)
-                db.session.rollback()
-                for pot in db.session.get(Round, round_id).pots:
-                    db.session.add(CountResult(pot_id=pot.id, status="failed", rule=pot.counting_rule,
-                                               tie_break=DEFAULT_TIE_BREAK, error="count failed"))
-                db.session.commit()
-                current_app.logger.exception("count of round %s failed", round_id)
+                run_count_committing(db.session, round_id, actor_id)
             finally:
                 db.session.remove()
 

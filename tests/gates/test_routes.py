@@ -1,218 +1,335 @@
-"""Gates over every route, generated from app.url_map so that new routes are covered automatically:
-access control per role (with ids of other people's and other areas' objects), CSRF on every POST,
-no state change on GET, security headers on every response."""
+"""Gates over every route in app.url_map, so that a route added later is covered without touching this file:
 
-from datetime import UTC, date, datetime, timedelta
+- access control: every GET route x eight kinds of people x three sets of URL ids (our own objects, a
+  published round's, another area's or another resident's) answers only what the view declares and the
+  object's scope allow: sign-in for visitors, 403 for the wrong role, 403/404 out of scope, never a 200
+  where nothing should be shown;
+- every state-changing route refuses people without the role or the scope, and changes nothing;
+- CSRF: every POST/PUT/PATCH/DELETE with a missing, forged or another session's token is refused (400) and
+  changes nothing, even with a form that is otherwise exactly what the page offers;
+- no GET or HEAD changes the database, for anybody;
+- security headers on every response, errors included; cookies HttpOnly, SameSite and Secure in production.
+"""
+
+import re
 
 import pytest
-from sqlalchemy import func, select
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
 
-from app.models import DecisionRecord
-from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.gates.world import (
+    GRANTS,
+    IDSETS,
+    ROLES,
+    STATE_CHANGING,
+    build_path,
+    build_world,
+    checksum,
+    declared_roles,
+    empty_database,
+    login_redirect,
+    read_forms,
+    request,
+    rules,
+    sign_in,
+    uses_ids,
+)
 
-ROLES = ["anonymous", "resident", "other_resident", "officer", "board_here", "board_elsewhere", "translator",
-         "admin"]
-SKIP = {"static"}
+HTTPS = "https://localhost"
 
-
-@pytest.fixture
-def world(app, db):
-    here, elsewhere = make_area(name="Here"), make_area(name="Elsewhere")
-    ward = make_ward(area=here, postcodes=["FL1 1AA"])
-    round_ = make_round(area=here, phase="voting", voting_open_at=datetime.now(UTC) - timedelta(days=1))
-    pot = make_pot(round_=round_)
-    people = {
-        "resident": make_user(ward=ward, email="resident@example.org"),
-        "other_resident": make_user(ward=ward, email="other@example.org"),
-        "officer": make_user(role="officer", ward=ward),
-        "board_here": make_user(role="board", area=here, ward=ward),
-        "board_elsewhere": make_user(role="board", area=elsewhere),
-        "translator": make_user(role="translator"),
-        "admin": make_user(role="admin"),
-    }
-    proposal = make_proposal(pot=pot, author=people["resident"], status="draft")
-    record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), created_by_id=people["board_here"].id)
-    db.session.add(record)
-    db.session.commit()
-    ids = {"round_id": round_.id, "pot_id": pot.id, "proposal_id": proposal.id, "record_id": record.id,
-           "user_id": people["other_resident"].id, "grant_id": people["officer"].roles[0].id, "lang": "cy",
-           "token": "not-a-token"}
-    return {"people": people, "ids": ids}
-
-
-def routes(app, method):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint in SKIP or method not in rule.methods:
-            continue
-        yield rule
-
-
-def build_path(rule, ids):
-    values = {arg: ids.get(arg, 1) for arg in rule.arguments}
-    path = rule.rule
-    for arg, value in values.items():
-        path = path.replace(f"<int:{arg}>", str(value)).replace(f"<{arg}>", str(value))
-    return path
-
-
-# The access policy, written down independently of the code: who may use each area of the product.
-POLICY = {"officer": ("officer",), "admin": ("admin",), "board": ("board",), "translate": ("translator",),
+# The access policy, written down apart from the code: who may use each part of the product (by blueprint),
+# so that a new view that forgets its @role_required is caught. None: open to everyone.
+POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None,
+          "officer": ("officer",), "admin": ("admin",), "board": ("board",), "translate": ("translator",),
           "voting": ("resident",)}
 ENDPOINT_POLICY = {
-    "voting.receipt": None,  # anyone can check a receipt code
+    "voting.receipt": None,  # anyone can check a receipt code: it says only "counted" or not
     "auth.account": ("resident",), "auth.change_password": ("resident",), "auth.resend_verification": ("resident",),
     "proposals.mine": ("resident",), "proposals.edit": ("resident",), "proposals.withdraw": ("resident",),
 }
 
+HIDDEN = frozenset({403, 404})
+NOT_FOUND = frozenset({404})
 
-def required_roles(app, rule):
-    """Who the policy says may use the route (None: everyone), checked against what the view declares."""
-    if rule.endpoint in ENDPOINT_POLICY:
-        expected = ENDPOINT_POLICY[rule.endpoint]
-    else:
-        expected = POLICY.get(rule.endpoint.split(".")[0])
-    declared = getattr(app.view_functions[rule.endpoint], "required_roles", None)
-    assert declared == expected, f"{rule.endpoint} declares {declared}, the policy says {expected}"
-    return expected
-
-
-def login(client, person):
-    with client.session_transaction() as sess:
-        sess.clear()
-        if person is not None:
-            sess["_user_id"] = person.session_token
-            sess["_fresh"] = True
-
-
-def may_use(required, role):
-    if required is None:
-        return True
-    if role == "anonymous":
-        return False
-    grants = {"resident": {"resident"}, "other_resident": {"resident"}, "officer": {"resident", "officer"},
-              "board_here": {"resident", "board"}, "board_elsewhere": {"resident", "board"},
-              "translator": {"resident", "translator"}, "admin": {"resident", "admin"}}[role]
-    return bool(grants & set(required))
-
-
-# Routes that narrow access further than their role decorator, with the reason.
-SCOPED = {
-    # Board members only see their own area's rounds and records.
-    ("board.decision", "board_elsewhere"): {403},
-    ("board.record", "board_elsewhere"): {403},
-    ("board.confirm", "board_elsewhere"): {403},
-    # A resident's own proposals: someone else's draft does not exist for other residents.
-    ("proposals.edit", "other_resident"): {404},
-    ("proposals.withdraw", "other_resident"): {404},
+# Routes that answer differently from the generic rules, with the reason. (endpoint, role or "*", idset or "*").
+EXCEPTIONS = {
+    ("auth.verify", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
+    ("auth.reset_password", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
+    ("admin.revoke", "admin", "foreign"): (NOT_FOUND, "a role grant that belongs to someone else does not exist"),
 }
+# GET routes that answer 200 to nobody in the world, with the reason (every other route must, or the
+# world is not reaching it and the matrix would pass without testing anything).
+NEVER_200 = {}
 
 
-def snapshot(db):
-    """Row counts of every table: any state change by a request shows up here."""
-    counts = {}
-    for table in db.metadata.sorted_tables:
-        counts[table.name] = db.session.scalar(select(func.count()).select_from(table))
-    db.session.rollback()
-    return counts
+def _exception(endpoint, role, idset):
+    for key in ((endpoint, role, idset), (endpoint, "*", idset), (endpoint, role, "*"), (endpoint, "*", "*")):
+        if key in EXCEPTIONS:
+            return EXCEPTIONS[key]
+    return None
 
 
-def test_access_control_matrix_has_no_unexpected_success(app, client, db, world):
-    unexpected = []
-    for rule in routes(app, "GET"):
-        path = build_path(rule, world["ids"])
-        required = required_roles(app, rule)
+def expected(app, rule, role, idset, world):
+    """(statuses or "login", why): what this person may get from this route with these ids."""
+    required = declared_roles(app, rule)
+    if required is not None and not GRANTS[role] & set(required):
+        if role == "anonymous":
+            return ({401} if rule.rule.startswith("/api/") else "login"), "sign in first"
+        return {403}, f"needs {'/'.join(required)}"
+    special = _exception(rule.endpoint, role, idset)
+    if special is not None:
+        return special
+    facts, arguments = world.facts[idset], set(rule.arguments)
+    blueprint = rule.endpoint.split(".")[0]
+    if blueprint == "board" and arguments & {"round_id", "record_id"} and role != f"board_{facts['area']}":
+        return HIDDEN, "another area's board"
+    if blueprint in ("results", "api") and arguments & {"round_id", "pot_id"} and not facts["published"]:
+        return NOT_FOUND, "nothing of a round is public before it is published"
+    if blueprint == "proposals" and "proposal_id" in arguments:
+        author = role == facts["author"]
+        if required is not None and not author:
+            return HIDDEN, "only the author changes a proposal"
+        staff = role == "officer" or role == f"board_{facts['area']}"
+        if not facts["published"] and not (author or staff):
+            return NOT_FOUND, "a draft is seen by its author and the staff who review it"
+    if blueprint == "translate" and idset == "foreign":
+        return NOT_FOUND, "a language we do not ship, or a private draft, is not for translating"
+    return None, "allowed"
+
+
+def _matches(statuses, answer):
+    if statuses == "login":
+        return login_redirect(answer)
+    return answer.status in statuses
+
+
+def _cases(app, methods):
+    for rule in rules(app, methods):
+        for idset in (IDSETS if uses_ids(rule) else IDSETS[:1]):
+            yield rule, idset
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    world = build_world(app)
+    yield world
+    empty_database(app)
+
+
+@pytest.fixture(scope="module")
+def crawl(app, world):
+    """Every GET route x role x id set, once: the answers, the forms they show, and any database change."""
+    answers, forms, changed = {}, {}, []
+    clients = {role: app.test_client() for role in ROLES}
+    before = checksum(app)
+    for rule, idset in _cases(app, {"GET"}):
+        path = build_path(rule, world.ids[idset])
         for role in ROLES:
-            login(client, world["people"].get(role))
-            status = client.get(path).status_code
-            scoped = SCOPED.get((rule.endpoint, role))
-            if status >= 500:
-                unexpected.append((rule.endpoint, role, status))
-            elif scoped is not None and status not in scoped:
-                unexpected.append((rule.endpoint, role, status, "expected", scoped))
-            elif not may_use(required, role):
-                expected = 302 if role == "anonymous" else 403
-                if status != expected:
-                    unexpected.append((rule.endpoint, role, status, "expected", expected))
+            sign_in(app, clients[role], role, world)
+            answer = request(clients[role], "GET", path, base_url=HTTPS)
+            after = checksum(app)
+            if after != before:
+                changed.append((rule.endpoint, role, idset, answer.status))
+                before = after
+            answers[rule.endpoint, role, idset] = answer
+            if answer.status == 200 and answer.content_type.startswith("text/html"):
+                for form in read_forms(path, answer.body):
+                    forms.setdefault(form.action, []).append((role, idset, form))
+    return {"answers": answers, "forms": forms, "changed": changed}
+
+
+def test_every_view_declares_the_role_its_part_of_the_product_needs(app):
+    wrong = []
+    for rule in rules(app, {"GET", *STATE_CHANGING}):
+        policy = ENDPOINT_POLICY.get(rule.endpoint, POLICY.get(rule.endpoint.split(".")[0], "unknown"))
+        if policy == "unknown":
+            wrong.append((rule.endpoint, "blueprint missing from POLICY in tests/gates/test_routes.py"))
+        elif declared_roles(app, rule) != policy:
+            wrong.append((rule.endpoint, f"declares {declared_roles(app, rule)}, the policy says {policy}"))
+    assert wrong == []
+
+
+def test_access_control_matrix_has_no_unexpected_answer(app, world, crawl):
+    unexpected = []
+    for rule, idset in _cases(app, {"GET"}):
+        for role in ROLES:
+            answer = crawl["answers"][rule.endpoint, role, idset]
+            statuses, why = expected(app, rule, role, idset, world)
+            if answer.status >= 500:
+                unexpected.append((rule.rule, role, idset, answer.status, answer.body[-300:]))
+            elif statuses is not None and not _matches(statuses, answer):
+                unexpected.append((rule.rule, role, idset, answer.status, f"expected {statuses}: {why}"))
     assert unexpected == []
 
 
-def test_post_routes_refuse_people_without_the_role(app, client, db, world):
-    unexpected = []
-    for rule in routes(app, "POST"):
-        path = build_path(rule, world["ids"])
-        required = required_roles(app, rule)
+def test_the_world_reaches_every_get_route(app, world, crawl):
+    """Each GET route shows a page to someone, or the matrix above would pass without testing anything."""
+    unreached = [rule.rule for rule in rules(app, {"GET"}) if rule.endpoint not in NEVER_200
+                 and not any(crawl["answers"][rule.endpoint, role, idset].status == 200
+                             for role in ROLES for idset in (IDSETS if uses_ids(rule) else IDSETS[:1]))]
+    assert unreached == []
+    assert len(rules(app, {"GET"})) >= 40 and len(rules(app, STATE_CHANGING)) >= 20
+
+
+def test_no_get_changes_the_database(crawl):
+    assert crawl["changed"] == []
+
+
+def test_head_changes_nothing_either(app, world):
+    client = app.test_client()
+    before = checksum(app)
+    for rule, idset in _cases(app, {"HEAD"}):
+        for role in ("anonymous", "resident", "admin"):
+            sign_in(app, client, role, world)
+            request(client, "HEAD", build_path(rule, world.ids[idset]), base_url=HTTPS)
+    assert checksum(app) == before
+
+
+def forms_for(app, forms, rule):
+    """The forms seen on any page that post to this rule, as [(role, idset, Form)]."""
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for action, seen in forms.items():
+        try:
+            matched, _ = adapter.match(action, method="POST", return_rule=True)
+        except HTTPException:
+            continue
+        if matched is rule:
+            found.extend(seen)
+    return found
+
+
+def _form_data(app, crawl, rule):
+    """The fields of a form that posts to this route, as the page offers them (empty if no page shows one)."""
+    seen = forms_for(app, crawl["forms"], rule)
+    return seen[0][2].defaults() if seen else {}
+
+
+def test_state_changing_routes_refuse_people_without_role_or_scope_and_change_nothing(app, world, crawl):
+    client, unexpected = app.test_client(), []
+    for rule, idset in _cases(app, STATE_CHANGING):
+        path = build_path(rule, world.ids[idset])
+        data = _form_data(app, crawl, rule)
         for role in ROLES:
-            if may_use(required, role) and (rule.endpoint, role) not in SCOPED:
+            statuses, why = expected(app, rule, role, idset, world)
+            if statuses is None or statuses == {400}:
                 continue
-            login(client, world["people"].get(role))
-            before = snapshot(db)
-            status = client.post(path, data={}).status_code
-            expected = SCOPED.get((rule.endpoint, role)) or ({302} if role == "anonymous" else {403})
-            if status not in expected or snapshot(db) != before:
-                unexpected.append((rule.endpoint, role, status))
+            for method in sorted(rule.methods & STATE_CHANGING):
+                sign_in(app, client, role, world)
+                before = checksum(app)
+                answer = request(client, method, path, data=dict(data), base_url=HTTPS)
+                if not _matches(statuses, answer) or checksum(app) != before:
+                    unexpected.append((method, rule.rule, role, idset, answer.status, f"expected {statuses}: {why}"))
     assert unexpected == []
 
 
-def test_every_post_route_rejects_missing_and_foreign_csrf_tokens(app, client, db, world):
-    everyone = make_user(role=["officer", "board", "translator", "admin"], area=world["people"]["board_here"].roles[0].area)
-    db.session.commit()
-    accepted = []
-    for rule in routes(app, "POST"):
-        path = build_path(rule, world["ids"])
-        login(client, everyone)
-        for token in (None, "forged-token-from-another-site"):
-            before = snapshot(db)
-            data = {} if token is None else {"csrf_token": token}
-            status = client.post(path, data=data, csrf=False).status_code
-            if status != 400 or snapshot(db) != before:
-                accepted.append((rule.endpoint, token, status))
+def _foreign_tokens(app):
+    other = app.test_client()
+    return {"missing": None, "garbage": "forged-token-from-another-site",
+            "another session's": other.csrf_token(),
+            "another key's": URLSafeTimedSerializer("not-our-secret", salt="wtf-csrf-token").dumps("0" * 40)}
+
+
+def test_every_state_changing_route_refuses_missing_and_foreign_csrf_tokens(app, world, crawl):
+    """Sent by someone allowed to use the route, with the form exactly as the page offers it."""
+    client, accepted = app.test_client(), []
+    tokens = _foreign_tokens(app)
+    for rule, idset in _cases(app, STATE_CHANGING):
+        path = build_path(rule, world.ids[idset])
+        data = _form_data(app, crawl, rule)
+        role = next((r for r in ROLES[::-1] if expected(app, rule, r, idset, world)[0] is None), "admin")
+        for method in sorted(rule.methods & STATE_CHANGING):
+            for label, token in tokens.items():
+                sign_in(app, client, role, world)
+                form = {k: v for k, v in data.items() if k != "csrf_token"}
+                if token is not None:
+                    form["csrf_token"] = token
+                before = checksum(app)
+                answer = request(client, method, path, data=form, csrf=False, base_url=HTTPS)
+                if answer.status != 400 or "not sent from this site" not in answer.body or checksum(app) != before:
+                    accepted.append((method, rule.rule, role, idset, label, answer.status))
     assert accepted == []
 
 
-def test_no_get_changes_state(app, client, db, world):
-    changed = []
-    for rule in routes(app, "GET"):
-        path = build_path(rule, world["ids"])
-        for role in ROLES:
-            login(client, world["people"].get(role))
-            before = snapshot(db)
-            client.get(path)
-            if snapshot(db) != before:
-                changed.append((rule.endpoint, role))
-    assert changed == []
+CSP_REQUIRED = {"default-src", "script-src", "style-src", "frame-ancestors", "object-src", "base-uri", "form-action"}
 
 
-def test_the_gates_see_every_route(app):
-    assert len(list(routes(app, "GET"))) >= 40 and len(list(routes(app, "POST"))) >= 20
+def header_problems(headers, secure):
+    problems = []
+    directives = {}
+    for part in headers.get("Content-Security-Policy", "").split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    if missing := CSP_REQUIRED - set(directives):
+        problems.append(f"CSP lacks {sorted(missing)}")
+    for name in ("script-src", "style-src", "default-src"):
+        if {"'unsafe-inline'", "'unsafe-eval'", "*", "data:"} & set(directives.get(name, [])):
+            problems.append(f"CSP {name} allows {directives[name]}")
+    if directives.get("frame-ancestors") not in (["'none'"], ["'self'"]):
+        problems.append("CSP frame-ancestors")
+    if headers.get("X-Content-Type-Options") != "nosniff":
+        problems.append("nosniff")
+    if headers.get("Referrer-Policy") not in ("no-referrer", "same-origin", "strict-origin",
+                                              "strict-origin-when-cross-origin"):
+        problems.append("Referrer-Policy")
+    hsts = headers.get("Strict-Transport-Security", "")
+    if secure:
+        age = re.search(r"max-age=(\d+)", hsts)
+        if not age or int(age.group(1)) < 31_536_000:
+            problems.append("HSTS over HTTPS (a year at least)")
+    return problems
 
 
-def test_security_headers_on_every_response(app, client, db, world):
-    missing = []
-    for rule in routes(app, "GET"):
-        path = build_path(rule, world["ids"])
-        login(client, world["people"]["admin"])
-        for base in ("http://localhost", "https://localhost"):
-            response = client.get(path, base_url=base)
-            headers = response.headers
-            csp = headers.get("Content-Security-Policy", "")
-            problems = [name for name, ok in (
-                ("csp", "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp),
-                ("nosniff", headers.get("X-Content-Type-Options") == "nosniff"),
-                ("referrer", bool(headers.get("Referrer-Policy"))),
-                ("hsts", base.startswith("http:") or "Strict-Transport-Security" in headers),
-            ) if not ok]
-            if problems:
-                missing.append((rule.endpoint, base, problems))
+def test_security_headers_on_every_answer_of_every_route_over_https(app, world, crawl):
+    missing = [(endpoint, role, idset, answer.status, problems)
+               for (endpoint, role, idset), answer in crawl["answers"].items()
+               if (problems := header_problems(answer.headers, secure=True))]
     assert missing == []
+    statuses = {answer.status for answer in crawl["answers"].values()}
+    assert {200, 302, 403, 404} <= statuses  # errors and redirects were among them
+
+
+def test_security_headers_on_errors_and_over_plain_http(app, world):
+    client, answers = app.test_client(), []
+    for rule in rules(app, {"GET", *STATE_CHANGING}):
+        path = build_path(rule, world.ids["own"])
+        answers.append(("GET", path, request(client, "GET", path)))  # 405 where GET is not allowed
+        if rule.methods & STATE_CHANGING:
+            answers.append(("POST no token", path, request(client, "POST", path, data={}, csrf=False)))
+    answers.append(("unknown page", "/no-such-page", request(client, "GET", "/no-such-page")))
+    answers.append(("static file", "/static/css/app.css", request(client, "GET", "/static/css/app.css")))
+    problems = [(what, path, answer.status, p) for what, path, answer in answers
+                if (p := header_problems(answer.headers, secure=False))]
+    assert problems == []
+    assert {200, 400, 404, 405} <= {answer.status for _, _, answer in answers}
+    assert all("Strict-Transport-Security" not in answer.headers for _, _, answer in answers)
+
+
+def test_a_server_error_page_has_the_headers_and_no_stack_trace(tmp_path):
+    from app import create_app
+
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db"})
+
+    @production.get("/__gate-error")
+    def broken():
+        raise RuntimeError("a secret detail")
+
+    response = production.test_client().get("/__gate-error", base_url=HTTPS)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert header_problems(response.headers, secure=True) == []
+    assert "Traceback" not in body and "a secret detail" not in body
 
 
 def test_session_cookie_is_httponly_samesite_and_secure_in_production(tmp_path):
     from app import create_app
 
     production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
-    assert production.config["SESSION_COOKIE_SECURE"] is True
-    assert production.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    response = production.test_client().get("/", base_url="https://localhost")
+    for name in ("SESSION", "REMEMBER"):
+        assert production.config[f"{name}_COOKIE_SECURE"] is True
+        assert production.config[f"{name}_COOKIE_HTTPONLY"] is True
+        assert production.config[f"{name}_COOKIE_SAMESITE"] in ("Lax", "Strict")
+    response = production.test_client().get("/auth/login", base_url=HTTPS)
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -60,3 +60,31 @@ def test_cli_verify_reports_ok_and_the_first_broken_entry(app, db, chain):
     _sql(db, "UPDATE audit_entry SET target = 'round:99' WHERE id = :id", id=chain[3])
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1 and f"entry id {chain[3]}" in bad.output
+
+
+def test_entries_cut_off_the_end_are_caught_against_the_published_head(app, db, chain):
+    published_head = chain_head(db.session)
+    _sql(db, "DELETE FROM audit_entry WHERE id = :id", id=chain[-1])
+    assert verify(db.session) is None  # the shorter log is still a chain...
+    assert verify(db.session, expected_head=published_head).problem == "head_missing"  # ...but not the published one
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["audit", "verify", "--head", published_head])
+    assert bad.exit_code == 1 and "not in the log" in bad.output
+
+
+def test_cli_accepts_an_older_published_head_still_in_the_log(app, db, chain):
+    older = db.session.query(AuditEntry).filter_by(id=chain[1]).one().entry_hash
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--head", older])
+    assert result.exit_code == 0 and chain_head(db.session) in result.output
+
+
+def test_details_are_stored_exactly_as_hashed(db):
+    from datetime import date
+
+    officer = make_user(role="officer")
+    record(db.session, officer, "decision.create", "decision:1", meeting_date=date(2026, 11, 30), items={"1": ["x", 5]})
+    db.session.commit()
+    db.session.expire_all()
+    assert verify(db.session) is None
+    entry = db.session.query(AuditEntry).one()
+    assert entry.details == {"meeting_date": "2026-11-30", "items": {"1": ["x", 5]}}

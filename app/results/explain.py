@@ -1,0 +1,93 @@
+"""Plain-language, translated sentences for the count's reason codes and counting rules.
+
+The tally engine and the stored results keep codes ("did_not_fit", 123400 pence); turning them into
+words in the reader's language is the view's job, so the same stored count reads well in every language.
+"""
+
+from flask_babel import gettext as _
+
+from app.i18n import format_pence
+
+
+def explanation_text(row, pot):
+    """One sentence a resident can read about why a project was or was not funded.
+
+    row: a results_service.pot_outcome row (reason code, money left and supporters' money in pence).
+    """
+    reason, left, could, cost = row["reason"], row["money_left"], row["supporters_could_pay"], row["cost"]
+    if reason == "selected":
+        if row["phase"] == "completion":
+            if left is not None:
+                return _("Funded from the money left over after Equal Shares: it fitted the %(left)s left.",
+                         left=format_pence(left))
+            return _("Funded from the money left over after Equal Shares.")
+        if row["phase"] == "equal_shares":
+            return _("Funded: its supporters' equal shares covered its %(cost)s cost.", cost=format_pence(cost))
+        if left is not None:
+            return _("Funded: its turn came with %(left)s left, and it fitted.", left=format_pence(left))
+        return _("Funded: it had enough votes and fitted the money left.")
+    if reason == "did_not_fit" and left is not None:
+        return _("Not funded: it did not fit the %(left)s left.", left=format_pence(left))
+    if reason == "completion_did_not_fit":
+        if could is not None and left is not None:
+            return _("Not funded: its supporters could pay %(could)s of its %(cost)s cost, and it did not fit "
+                     "the %(left)s left over afterwards.", could=format_pence(could), cost=format_pence(cost),
+                     left=format_pence(left))
+        if left is not None:
+            return _("Not funded: it did not fit the %(left)s left.", left=format_pence(left))
+    if reason == "supporters_could_not_afford" and could is not None:
+        return _("Not funded: its supporters could pay %(could)s of its %(cost)s cost.",
+                 could=format_pence(could), cost=format_pence(cost))
+    if reason == "stopped_no_skip":
+        return _("Not funded: counting stopped at an earlier project that did not fit.")
+    if reason == "below_threshold":
+        return _("Not funded: it did not reach the minimum number of votes.")
+    if reason == "no_support":
+        return _("Not funded: nobody voted for it.")
+    return _("Not funded.")
+
+
+def score_label(pot):
+    """What the score column counts for this ballot type."""
+    if pot.ballot_type == "cumulative":
+        return _("Points")
+    if pot.ballot_type == "ranked":
+        return _("Ranking points")
+    return _("Votes")
+
+
+def rule_text(pot, tie_break="cost-votes"):
+    """The pot's counting rule, in plain words, including how ties were settled."""
+    if pot.counting_rule == "greedy":
+        if pot.ballot_type == "cumulative":
+            text = _("Projects were funded in order of points, most first, as long as they fitted the money left.")
+        elif pot.ballot_type == "ranked":
+            text = _("Each ranking gave points (a first choice the most). Projects were funded in order of "
+                     "points, most first, as long as they fitted the money left.")
+        else:
+            text = _("Projects were funded in order of votes, most first, as long as they fitted the money left.")
+    else:
+        text = _("The Method of Equal Shares: every voter had an equal share of the pot, and a project was funded "
+                 "when its supporters' shares could pay for it, the best value for its supporters first.")
+        if pot.counting_rule == "mes-card":
+            text += " " + _("Every project a voter supported counted the same for them, whatever it cost.")
+        if pot.completion in ("add1", "add1u"):
+            text += " " + _("The shares were then raised step by step while the result still fitted the pot.")
+        if pot.completion == "add1u":
+            text += " " + _("Money left over was then used for the most-voted projects that still fitted.")
+    if tie_break == "lexico":
+        return text + " " + _("Ties went to the project with the lower reference number.")
+    return text + " " + _("Ties went to the cheaper project, then to the one with more votes.")
+
+
+def decision_label(outcome):
+    return {"confirm": _("Award confirmed"), "defer": _("Deferred"), "reject": _("Rejected"),
+            "fund": _("Funded by board decision")}.get(outcome, outcome)
+
+
+def age_band_label(band):
+    if band == "under-11":
+        return _("Under 11")
+    if band == "unknown":
+        return _("Not known")
+    return band
