@@ -1,0 +1,166 @@
+"""Board views: only the round's own area board may draft, confirm or correct its decision record."""
+
+import re
+
+import pytest
+
+from app.models import AuditEntry, DecisionRecord, Round
+from tests.factories import make_area, make_user
+from tests.support.results_scenarios import Scenario
+
+
+@pytest.fixture
+def s(db):
+    scenario = Scenario(phase="decision")
+    scenario.record = scenario.draft()
+    db.session.commit()
+    return scenario
+
+
+def form_for(s, **changes):
+    data = {"meeting_date": "2026-11-30", "quorum": "2",
+            **{f"present-{m.id}": "y" for m in s.members},
+            f"outcome-{s.garden.id}": "confirm", f"amount-{s.garden.id}": "6000",
+            f"outcome-{s.bench.id}": "confirm", f"amount-{s.bench.id}": "1500",
+            f"outcome-{s.lights.id}": "reject", f"reason-{s.lights.id}": "Highways will fund the lights."}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def users(s):
+    other_area = make_area(name="Shephall")
+    return {
+        "anonymous": None,
+        "resident": make_user(),
+        "officer": make_user(role="officer"),
+        "admin": make_user(role="admin"),
+        "other board": make_user(role="board", area=other_area),
+        "own board": s.members[0],
+    }
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("anonymous", 302), ("resident", 403), ("officer", 403), ("admin", 403), ("other board", 403),
+    ("own board", 200),
+])
+def test_permission_matrix_for_board_pages(client, db, login_as, s, who, expected):
+    user = users(s)[who]
+    db.session.commit()
+    if user is not None:
+        login_as(user)
+    for url in (f"/board/rounds/{s.round.id}/decision", f"/board/decisions/{s.record.id}"):
+        response = client.get(url)
+        assert response.status_code == expected, (who, url)
+        if expected == 302:
+            assert "/auth/login" in response.headers["Location"]
+    index = client.get("/board/")
+    assert index.status_code == (expected if who in ("anonymous", "own board") else
+                                 (200 if who == "other board" else 403))
+    if who == "other board":
+        assert "Bedwell grants" not in index.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "officer", "other board"])
+def test_outsiders_cannot_save_or_confirm(client, db, login_as, s, who):
+    user = users(s)[who]
+    db.session.commit()
+    if user is not None:
+        login_as(user)
+    before = db.session.query(AuditEntry).count()
+    assert client.post(f"/board/decisions/{s.record.id}/confirm").status_code in (302, 403)
+    assert client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(s)).status_code in (302, 403)
+    db.session.expire_all()
+    assert db.session.get(DecisionRecord, s.record.id).confirmations == []
+    assert db.session.query(AuditEntry).count() == before
+
+
+def test_a_round_without_a_board_area_is_not_found(client, db, login_as, s):
+    s.round.area_id = None
+    db.session.commit()
+    login_as(s.members[0])
+    assert client.get(f"/board/rounds/{s.round.id}/decision").status_code == 404
+
+
+def test_bad_input_re_renders_with_linked_errors_and_stores_nothing(client, db, login_as, s):
+    login_as(s.members[0])
+    before = db.session.query(AuditEntry).count()
+    response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
+        s, meeting_date="30/11/2026", **{f"reason-{s.lights.id}": "", f"amount-{s.bench.id}": "lots",
+                                          "decl-0-member": str(s.members[2].id), "decl-0-nature": "Neighbour"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert 'href="#meeting_date"' in page and f'href="#amount-{s.bench.id}"' in page
+    assert 'value="30/11/2026"' in page and 'value="lots"' in page  # what was typed comes back
+    assert f'id="amount-{s.bench.id}-error"' in page and 'aria-invalid="true"' in page
+    response = client.post(f"/board/rounds/{s.round.id}/decision",
+                           data=form_for(s, **{f"reason-{s.lights.id}": ""}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and f'href="#reason-{s.lights.id}"' in page
+    assert "Lights: Give a reason" in page
+    over = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
+        s, **{f"outcome-{s.lights.id}": "fund", f"amount-{s.lights.id}": "5000"}))
+    assert over.status_code == 400 and "The awards add up to more than the pot." in over.get_data(as_text=True)
+    assert db.session.query(AuditEntry).count() == before
+    db.session.expire_all()
+    record_ = db.session.get(DecisionRecord, s.record.id)
+    assert {i.proposal_id: i.outcome for i in record_.items}[s.lights.id] == "reject"
+    assert record_.meeting_date.isoformat() == "2026-11-30" and record_.declarations == []
+
+
+def test_two_members_confirm_in_the_browser_flow_and_the_round_is_published(client, db, login_as, s):
+    login_as(s.members[0])
+    response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
+        s, **{"decl-0-member": str(s.members[2].id), "decl-0-proposal": str(s.garden.id),
+              "decl-0-nature": "Chairs the garden group"}))
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    assert url.endswith(f"/board/decisions/{s.record.id}")  # the draft was updated, not duplicated
+    client.post(url + "/confirm")
+    page = client.get(url).get_data(as_text=True)
+    assert "Confirmations so far: 1 of 2." in page and "Chairs the garden group" in page
+    login_as(s.members[2])
+    client.post(url + "/confirm")
+    assert "You declared an interest" in client.get(url).get_data(as_text=True)
+    login_as(s.members[1])
+    client.post(url + "/confirm")
+    page = client.get(url).get_data(as_text=True)
+    assert "Confirmed and locked" in page and "Record a correction" in page
+    db.session.expire_all()
+    assert db.session.get(Round, s.round.id).phase == "published"
+    assert db.session.get(DecisionRecord, s.record.id).status == "confirmed"
+
+
+def test_a_locked_record_is_corrected_by_a_new_linked_record(client, db, login_as, s):
+    from app.services import decisions
+
+    decisions.confirm(db.session, s.members[0], s.record)
+    decisions.confirm(db.session, s.members[1], s.record)
+    db.session.commit()
+    login_as(s.members[2])
+    assert client.get(f"/board/rounds/{s.round.id}/decision").status_code == 302  # to the locked record
+    form_page = client.get(f"/board/rounds/{s.round.id}/decision?correct=1").get_data(as_text=True)
+    assert "This is a correction" in form_page and "Highways will fund the lights." in form_page
+    response = client.post(f"/board/rounds/{s.round.id}/decision?correct=1", data=form_for(
+        s, **{f"outcome-{s.lights.id}": "fund", f"amount-{s.lights.id}": "2500",
+              f"reason-{s.lights.id}": "Highways withdrew."}))
+    assert response.status_code == 302
+    new_id = int(re.search(r"/decisions/(\d+)", response.headers["Location"]).group(1))
+    db.session.expire_all()
+    assert new_id != s.record.id
+    assert db.session.get(DecisionRecord, new_id).supersedes_id == s.record.id
+    assert db.session.get(DecisionRecord, s.record.id).status == "confirmed"
+
+
+def test_confirm_without_a_csrf_token_is_refused(client, db, login_as, s):
+    login_as(s.members[0])
+    assert client.post(f"/board/decisions/{s.record.id}/confirm", csrf=False).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(DecisionRecord, s.record.id).confirmations == []
+
+
+def test_the_record_page_prints_cleanly(client, db, login_as, s):
+    login_as(s.members[0])
+    page = client.get(f"/board/decisions/{s.record.id}").get_data(as_text=True)
+    assert 'media="print"' in page and 'class="print-only"' in page and 'class="no-print"' in page
+    assert "style=" not in page and "<script" not in page

@@ -1,0 +1,107 @@
+"""Officer count views: who may count, status without script, background runs, refusals, participation."""
+
+import threading
+
+import pytest
+
+from app.models import CountResult, Round
+from app.services import count as count_service
+from tests.factories import make_area, make_user
+from tests.support.results_scenarios import Scenario
+
+
+@pytest.fixture
+def s(db):
+    scenario = Scenario(phase="counting")
+    db.session.commit()
+    return scenario
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("anonymous", 302), ("resident", 403), ("board", 403), ("officer", 200)])
+def test_only_officers_see_and_run_the_count(app, client, db, login_as, s, who, expected):
+    app.config["COUNT_IN_BACKGROUND"] = False
+    user = {"anonymous": None, "resident": make_user(), "board": s.members[0], "officer": s.officer}[who]
+    db.session.commit()
+    if user is not None:
+        login_as(user)
+    for url in (f"/officer/rounds/{s.round.id}/count", f"/officer/rounds/{s.round.id}/participation"):
+        assert client.get(url).status_code == expected, url
+    response = client.post(f"/officer/rounds/{s.round.id}/count")
+    assert response.status_code == (302 if expected == 200 else expected)
+    db.session.expire_all()
+    assert db.session.query(CountResult).count() == (1 if who == "officer" else 0)
+
+
+def test_count_page_is_not_found_before_counting(client, db, login_as, s):
+    s.round.phase = "voting"
+    db.session.commit()
+    login_as(s.officer)
+    assert client.get(f"/officer/rounds/{s.round.id}/count").status_code == 404
+
+
+def test_running_the_count_shows_the_result_with_explanations(app, client, db, login_as, s):
+    app.config["COUNT_IN_BACKGROUND"] = False
+    login_as(s.officer)
+    page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+    assert "Not counted yet." in page and "Run the count" in page
+    response = client.post(f"/officer/rounds/{s.round.id}/count")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The count has finished" in page and "The round is now with the Neighbourhood Board." in page
+    assert "Not funded: it did not fit the £4,000 left." in page
+    result = db.session.query(CountResult).one()
+    assert result.input_digest in page and "Run the count" not in page
+    assert "<script" not in page and "style=" not in page and 'http-equiv="refresh"' not in page
+
+
+def test_status_while_running_offers_a_refresh_link_and_refuses_a_second_count(app, client, db, login_as, s):
+    count_service.begin_count(db.session, s.round, s.officer)  # a count another officer started
+    db.session.commit()
+    login_as(s.officer)
+    page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+    assert "The count is running: 0 of 1 pots counted." in page
+    assert f'href="/officer/rounds/{s.round.id}/count">Refresh the status</a>' in page.replace("http://localhost", "")
+    assert "Run the count" not in page
+    response = client.post(f"/officer/rounds/{s.round.id}/count")
+    assert "A count is already running" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.query(CountResult).count() == 1
+
+
+def test_background_count_finishes_and_the_status_says_so(app, client, db, login_as, s):
+    app.config["COUNT_IN_BACKGROUND"] = True
+    try:
+        login_as(s.officer)
+        response = client.post(f"/officer/rounds/{s.round.id}/count")
+        assert "The count has started" in client.get(response.headers["Location"]).get_data(as_text=True)
+        for thread in threading.enumerate():
+            if thread.name == f"count-round-{s.round.id}":
+                thread.join(timeout=60)
+        page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+        assert "The count has finished: 1 of 1 pots counted." in page
+        db.session.rollback()
+        assert db.session.get(Round, s.round.id).phase == "decision"
+    finally:
+        app.config["COUNT_IN_BACKGROUND"] = False
+
+
+def test_the_cli_counts_a_round_and_refuses_the_wrong_phase(app, db, s):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["count", "run", str(s.round.id)])
+    assert result.exit_code == 0, result.output
+    assert "pot counted (1 of 1)" in result.output.replace(f"pot {s.pot.id} counted", "pot counted")
+    assert f"selected [{s.garden.id}, {s.bench.id}]" in result.output and "decision" in result.output
+    again = runner.invoke(args=["count", "run", str(s.round.id)])
+    assert again.exit_code != 0 and "not in the counting phase" in again.output
+    assert runner.invoke(args=["count", "run", "999999"]).exit_code != 0
+
+
+def test_participation_report_for_officers_suppresses_small_counts(client, db, login_as, s):
+    login_as(s.officer)
+    page = client.get(f"/officer/rounds/{s.round.id}/participation").get_data(as_text=True)
+    assert "Turnout by ward" in page and "Bedwell North" in page
+    assert "fewer than 10" in page and ">6<" not in page and ">4<" not in page
+
+
+def test_board_member_of_another_area_cannot_reach_officer_pages(client, db, login_as, s):
+    login_as(make_user(role="board", area=make_area()))
+    assert client.get(f"/officer/rounds/{s.round.id}/count").status_code == 403
