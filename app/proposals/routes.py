@@ -90,7 +90,8 @@ def _visible_or_404(proposal_id):
     if proposal is None:
         abort(404)
     is_author = current_user.is_authenticated and proposal.author_id == current_user.id
-    is_staff = current_user.is_authenticated and (current_user.has_role("officer") or current_user.has_role("board"))
+    is_staff = current_user.is_authenticated and (current_user.has_role("officer")
+                                                  or current_user.has_role("board", area_id=proposal.round.area_id))
     public = proposal.status in PUBLIC_STATUSES and not proposal.hidden
     if not (public or is_author or is_staff):
         abort(404)

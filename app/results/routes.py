@@ -5,11 +5,14 @@ exist for the public (404), so no count leaks through HTML, CSV, JSON or the .pb
 """
 
 from flask import Response, abort, render_template
+from markupsafe import Markup
 
 from app.extensions import db
+from app.i18n import current_locale_code
 from app.models import Pot, Round
 from app.results import bp
 from app.results.explain import age_band_label, decision_label, explanation_text, rule_text, score_label
+from app.results.page_cache import results_content
 from app.services import results as results_service
 from app.services.audit import chain_head
 from app.services.decisions import published_record
@@ -47,8 +50,15 @@ def index():
 @bp.get("/rounds/<int:round_id>")
 def round_results(round_id):
     round_ = published_round_or_404(round_id)
-    summary = results_service.round_summary(db.session, round_)
-    return render_template("results/round.html", round=round_, summary=summary, chain_head=chain_head(db.session))
+    head = chain_head(db.session)
+
+    def render():
+        summary = results_service.round_summary(db.session, round_)
+        html = render_template("results/_round.html", round=round_, summary=summary, chain_head=head)
+        return Markup(html)  # noqa: S704 (autoescaped template output)
+
+    content = results_content.get_or_render((round_.id, current_locale_code(), head), render)
+    return render_template("results/round.html", round=round_, content=content)
 
 
 @bp.get("/rounds/<int:round_id>/participation")

@@ -1,0 +1,41 @@
+"""A small per-process cache of rendered results content, so a popular results page is cheap to serve.
+
+Keys include the audit chain head: every count, confirmation and correction appends an audit entry, so a
+new head means a fresh render; the time limit bounds anything else (e.g. a translated project title).
+Only content the same for every visitor is cached (never the page chrome with its CSRF token).
+"""
+
+import threading
+import time
+
+MAX_ENTRIES = 256
+TTL_SECONDS = 60
+
+
+class PageCache:
+    def __init__(self, max_entries=MAX_ENTRIES, ttl=TTL_SECONDS, clock=time.monotonic):
+        self._entries = {}
+        self._lock = threading.Lock()
+        self.max_entries, self.ttl, self.clock = max_entries, ttl, clock
+
+    def get_or_render(self, key, render):
+        """The cached value for key, or render() stored under key."""
+        now = self.clock()
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and now - hit[0] < self.ttl:
+                return hit[1]
+        value = render()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                oldest = min(self._entries, key=lambda k: self._entries[k][0])
+                del self._entries[oldest]
+            self._entries[key] = (now, value)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+results_content = PageCache()
