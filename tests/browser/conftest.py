@@ -25,7 +25,6 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import sync_playwright
 
-from tests.support import live_server as live_server_module
 from tests.support.live_server import LiveServer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -115,11 +114,6 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed:
         item.failed = True
     return report
-
-
-def pytest_terminal_summary(terminalreporter):
-    for note in dict.fromkeys(live_server_module.NOTES):
-        terminalreporter.write_line("NOTE (live server): " + note, yellow=True)
 
 
 def axe_violations(page, context=None):

@@ -6,9 +6,8 @@ crash and browser tests. Mail goes to a real SMTP capture server (tests/support/
     with server.app_context(): ...                   # set up data on the same database
     server.kill9(); server.restart(); server.close()
 
-If the migrations no longer match the models (someone changed a model and the migration is regenerated
-later), the schema is built with db.create_all() instead and the fact is noted: in .schema_note, in the
-gunicorn log, on stderr and in pytest's terminal summary (tests/browser/conftest.py). It is never silent.
+If the migrations no longer match the models, the server refuses to start and says so: the live tests
+run on exactly the schema a deployment gets from `flask db upgrade`.
 """
 
 import contextlib
@@ -29,10 +28,6 @@ from tests.support.databases import create_database, drop_database
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET_KEY = "live-server-test-key"
-NOTES = []  # schema fallbacks taken in this test run, for the terminal summary
-
-_CREATE_ALL = ("from app import create_app; from app.extensions import db; app = create_app(); "
-               "app.app_context().push(); db.create_all()")
 
 
 def free_port():
@@ -72,7 +67,6 @@ class LiveServer:
         self.mail_port = mail_port
         self.process = None
         self._app = None
-        self.schema_note = None
         self.database_url = create_database(tmp_dir, tag="nb_live")
         self._build_schema()
         self.start()
@@ -88,21 +82,12 @@ class LiveServer:
         return env
 
     def _build_schema(self):
-        """`flask db upgrade`; if the result differs from the models, a fresh database built by create_all."""
+        """`flask db upgrade`, then refuse to go on if the result differs from the models."""
         self._run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"])
         differences = migration_differences(self.database_url)
-        if not differences:
-            return
-        drop_database(self.database_url)
-        self.database_url = create_database(self.tmp_dir, tag="nb_live")
-        self._run([str(BIN / "python"), "-c", _CREATE_ALL])
-        self.schema_note = (f"migrations/ is behind the models ({len(differences)} difference(s), first: "
-                            f"{str(differences[0])[:160]}); the live server's schema was built with db.create_all(). "
-                            "Regenerate the migration.")
-        NOTES.append(self.schema_note)
-        print("NOTE (live server): " + self.schema_note, file=sys.stderr)
-        with open(self.log_path, "a") as log:
-            log.write("NOTE: " + self.schema_note + "\n")
+        if differences:
+            raise RuntimeError(f"migrations/ is behind the models ({len(differences)} difference(s), first: "
+                               f"{str(differences[0])[:160]}): run `flask --app wsgi db migrate`.")
 
     def _run(self, command):
         done = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
