@@ -1,6 +1,7 @@
-"""The whole journey in real Chromium: an officer sets up a round, a resident registers, proposes and
-votes (keyboard only, in Welsh), the officer reviews and counts, two board members confirm, and the public
-sees results whose Pabulib download re-counts to the same outcome. axe-core on every page visited."""
+"""The whole journey in real Chromium: an officer sets up a round with two pots, a resident registers,
+proposes and votes (keyboard only, in Welsh) and changes her vote, a second resident votes in Urdu, the
+officer enters a third resident's paper ballot, reviews and counts, two board members confirm, and the
+public sees results whose Pabulib download re-counts to the same outcome. axe-core on every page visited."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -38,7 +39,8 @@ def sign_in(page, live, email, password=PASSWORD):
     page.fill("#email", email)
     page.fill("#password", password)
     go(page, "main button[type=submit]")
-    assert "Sign out" in page.content(), f"could not sign in as {email}"
+    # The sign-out button, whatever language the account's saved preference shows the page in.
+    assert page.locator("form[action='/auth/logout']").count() == 1, f"could not sign in as {email}"
 
 
 def sign_out(page):
@@ -54,6 +56,8 @@ def test_full_journey(live, page, mail_server):
         make_user(role="officer", email="officer@example.org", ward=chells)
         make_user(role="board", email="board1@example.org", name="Cllr Bina Shah", area=area, ward=chells)
         make_user(role="board", email="board2@example.org", name="Cllr Tom Hughes", area=area, ward=chells)
+        make_user(email="bilal@example.org", name="Bilal Ahmed", ward=chells, locale="ur")
+        make_user(email="gwen@example.org", name="Gwen Price", ward=chells, postcode="FL1 2AB")
         db.session.commit()
         db.session.remove()
 
@@ -169,9 +173,36 @@ def test_full_journey(live, page, mail_server):
     go(page, "form.language-switcher button")
     sign_out(page)
 
-    # The officer closes voting and counts.
+    # A second resident, whose saved language is Urdu, votes: the ballot is right to left.
+    sign_in(page, live, "bilal@example.org")
+    page.goto(live.url + "/voting/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    go(page, "text=ابھی ووٹ دیں >> nth=0")
+    assert page.locator("html").get_attribute("lang") == "ur"
+    assert_accessible(page, "ballot (ur)")
+    page.check("input[name=project]")
+    go(page, "button[value=cast]")
+    assert "آپ کا ووٹ شمار ہو گیا ہے" in page.content()
+    assert_accessible(page, "confirmation (ur)")
+    sign_out(page)
+
+    # The officer enters a third resident's paper ballot, found by name and postcode.
     sign_in(page, live, "officer@example.org")
     page.goto(round_url)
+    go(page, "text=Enter a paper ballot")
+    page.fill("#name", "gwen")
+    page.fill("#postcode", "fl12ab")
+    go(page, "text=Find resident")
+    assert_accessible(page, "paper ballot search")
+    go(page, "a:has-text('Enter ballot') >> nth=0")
+    assert_accessible(page, "paper ballot entry")
+    page.check("input[name=project]")
+    go(page, "text=Record paper ballot")
+    assert "Paper ballot recorded for Gwen Price." in page.content()
+    page.goto(round_url)
+    assert "Turnout: 2 online, 1 on paper" in page.content()
+
+    # The officer closes voting and counts.
     go(page, "text=Move to: Counting")
     go(page, "text=The count")
     assert_accessible(page, "count")
@@ -212,4 +243,4 @@ def test_full_journey(live, page, mail_server):
     exported = read_pabulib(requests.get(live.url + href, timeout=10).text)
     outcome = tally(exported.election, rule="greedy")
     published = [pid for pid, record in exported.projects.items() if record.get("selected") == "1"]
-    assert outcome.selected == published and len(exported.election.ballots) == 1
+    assert outcome.selected == published and len(exported.election.ballots) == 3
