@@ -177,3 +177,22 @@ def test_an_equal_shares_explanation_names_what_supporters_could_pay(client, db)
     assert "The Method of Equal Shares" in page
     assert "Funded: its supporters&#39; equal shares covered its" in page
     assert re.search(r"Not funded: its supporters could pay £[\d,.]+ of its £[\d,]+ cost\.", page)
+
+
+def test_a_confirmed_correction_shows_at_once_and_each_language_gets_its_own_page(client, db, published):
+    """The rendered results are cached per round, language and audit-chain head: a newly confirmed
+    correction appends to the audit log, so the very next visitor sees it; Welsh never gets the English page."""
+    from app.services import decisions
+
+    s = published
+    url = f"/results/rounds/{s.round.id}"
+    assert "Rejected. Highways will fund the lights." in client.get(url).get_data(as_text=True)
+    correction = s.draft(lights=("reject", 0, "Moved to next year's highways budget."))
+    decisions.confirm(db.session, s.members[0], correction)
+    decisions.confirm(db.session, s.members[1], correction)
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Moved to next year&#39;s highways budget." in page and "Highways will fund the lights." not in page
+    client.post("/language", data={"locale": "cy", "next": url})
+    welsh = client.get(url).get_data(as_text=True)
+    assert '<html lang="cy"' in welsh and "Projects were funded in order of votes" not in welsh
