@@ -68,10 +68,13 @@ def read_pabulib(text):
             raise PabulibError(number, f"unknown section name {stripped!r} (expected one of META, PROJECTS, VOTES)")
         if current is None:
             raise PabulibError(number, "expected the META section first")
-        try:
-            row = next(csv.reader([raw], delimiter=";", quotechar='"'))
-        except csv.Error as error:
-            raise PabulibError(number, f"cannot read the row: {error}") from None
+        if '"' in raw:
+            try:
+                row = next(csv.reader([raw], delimiter=";", quotechar='"'))
+            except csv.Error as error:
+                raise PabulibError(number, f"cannot read the row: {error}") from None
+        else:  # no quoting on the line: a plain split reads it the same, many times faster on big files
+            row = raw.split(";")
         row = [cell.strip() for cell in row]
         if header is None:
             header = row

@@ -39,21 +39,23 @@ class Groups:
         self.support_weight = {pid: sum(self.weights[g] for g in groups) for pid, groups in self.supporters.items()}
 
 
-def _share(cost, groups, weights, money):
-    """Smallest per-voter payment x with sum(w·min(money, x)) >= cost, or None if supporters can't afford it."""
-    remaining_weight = sum(weights[g] for g in groups)
-    equal = cost / remaining_weight
-    if all(money[g] >= equal for g in groups):
-        return equal  # nobody is short: the plain equal split (the common case, no sort needed)
-    members = sorted(groups, key=money.__getitem__)
+def _share(cost, groups, weights, money, remaining_weight):
+    """Smallest per-voter payment x with sum(w·min(money, x)) >= cost, or None if supporters can't afford it.
+
+    Nobody who holds less than the share computed so far can pay it in full, and capping them only
+    raises the share, so each pass caps those at once: a few passes over shrinking lists, no sort.
+    """
     paid = 0
-    need = cost
-    for g in members:
-        x = (need - paid) / remaining_weight
-        if money[g] >= x:
+    pending = groups
+    while remaining_weight:
+        x = (cost - paid) / remaining_weight
+        short = [g for g in pending if money[g] < x]
+        if not short:
             return x
-        paid += weights[g] * money[g]
-        remaining_weight -= weights[g]
+        for g in short:
+            paid += weights[g] * money[g]
+            remaining_weight -= weights[g]
+        pending = [g for g in pending if money[g] >= x]
     return None
 
 
@@ -74,22 +76,29 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
     """
     weights = groups.weights
     money = [endowment] * len(weights)
+    zero = endowment * 0
 
     def rho(pid):
-        x = _share(costs[pid], groups.supporters[pid], weights, money)
+        x = _share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
         if x is None:
             return None
         if utility == COST_UTILITY:
             return x / costs[pid] if costs[pid] else x * 0
         return x
 
+    # Before anything is bought every voter holds the same endowment, so each project's first share is
+    # the plain equal split and affordability is one comparison; a project its supporters cannot afford
+    # now they can never afford (money only shrinks), so it never enters the heap.
     heap = []
     for pid, members in groups.supporters.items():
         if not members or (skip_zero_cost and costs[pid] == 0):
             continue
-        value = rho(pid)
-        if value is not None:
-            heap.append((value, tie_key(pid), pid))
+        cost, weight = costs[pid], groups.support_weight[pid]
+        if endowment * weight < cost:
+            continue
+        share = cost / weight
+        value = (share / cost if cost else share * 0) if utility == COST_UTILITY else share
+        heap.append((value, tie_key(pid), pid))
     heapq.heapify(heap)
     selected = []
     while heap:
@@ -102,7 +111,8 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
             continue
         x = current * costs[pid] if utility == COST_UTILITY else current
         for g in groups.supporters[pid]:
-            money[g] = money[g] - min(money[g], x)
+            left = money[g]
+            money[g] = left - x if left > x else zero
         selected.append(pid)
     return selected, money
 
