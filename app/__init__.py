@@ -42,20 +42,37 @@ def create_app(test_config=None):
 
 
 def _load_config(app, test_config):
+    """Layer the settings: defaults < instance/config.py < environment; test_config replaces the last two.
+
+    The environment is SECRET_KEY, DATABASE_URL and NB_<SETTING>. DATABASE_URL (normalised for psycopg 3)
+    and SQLALCHEMY_DATABASE_URI are one setting: a higher layer's either beats a lower layer's either,
+    and within one layer DATABASE_URL wins.
+    """
     app.config.from_object(app_config.Defaults)
-    app.config["SQLALCHEMY_DATABASE_URI"] = app_config.database_url_from_env(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app_config.sqlite_url(app.instance_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(REPO_ROOT, "translations")
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        _take_database_url(app.config)
         app.config.from_prefixed_env("NB")  # e.g. NB_MAIL_SERVER, NB_SESSION_COOKIE_SECURE=false
+        for name in ("SECRET_KEY", "DATABASE_URL"):
+            if os.environ.get(name):
+                app.config[name] = os.environ[name]
+        _take_database_url(app.config)
     else:
         app.config.update(test_config)
-    if os.environ.get("SECRET_KEY") and test_config is None:
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        _take_database_url(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _take_database_url(config):
+    """Turn the layer just loaded's DATABASE_URL, if any, into SQLALCHEMY_DATABASE_URI."""
+    url = config.pop("DATABASE_URL", None)
+    if url:
+        config["SQLALCHEMY_DATABASE_URI"] = app_config.sqlalchemy_url(url)
 
 
 def _development_secret_key(instance_path):

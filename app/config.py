@@ -13,16 +13,17 @@ LOCALE_NAMES = {  # each language named in itself, for the switcher
 }
 
 
-def database_url_from_env(instance_path):
-    """Return the SQLAlchemy URL: DATABASE_URL if set (PostgreSQL through psycopg 3), else SQLite in instance/."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return "sqlite:///" + os.path.join(instance_path, "neighbourhood_budgets.sqlite3")
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
+def sqlite_url(instance_path):
+    """The embedded default: a SQLite file in instance/."""
+    return "sqlite:///" + os.path.join(instance_path, "neighbourhood_budgets.sqlite3")
+
+
+def sqlalchemy_url(database_url):
+    """Return a DATABASE_URL as SQLAlchemy wants it: postgres:// and postgresql:// through psycopg 3."""
+    for scheme in ("postgres://", "postgresql://"):
+        if database_url.startswith(scheme):
+            return "postgresql+psycopg://" + database_url[len(scheme) :]
+    return database_url
 
 
 class Defaults:

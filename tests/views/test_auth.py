@@ -177,6 +177,32 @@ def test_login_is_rate_limited(client, db):
     assert statuses[10] == 429
 
 
+WELSH_TOO_MANY = "Gormod o ymdrechion. Arhoswch funud a rhowch gynnig arall arni"
+
+
+def test_registration_is_rate_limited_and_the_refused_one_stores_and_sends_nothing(client, db, ward, outbox):
+    statuses = [client.post("/auth/register", data=dict(REGISTRATION, email="not-an-email")).status_code
+                for _ in range(5)]
+    assert statuses == [400] * 5
+    refused = client.post("/auth/register", data=dict(REGISTRATION), headers={"Accept-Language": "cy"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert '<html lang="cy"' in html and WELSH_TOO_MANY in html
+    assert db.session.query(User).count() == 0
+    assert outbox.messages == []
+
+
+def test_reset_request_is_rate_limited_and_the_refused_one_sends_nothing(client, db, outbox):
+    make_user(email="known@example.org")
+    statuses = [client.post("/auth/reset", data={"email": f"nobody{n}@example.org"}).status_code for n in range(5)]
+    assert statuses == [302] * 5
+    refused = client.post("/auth/reset", data={"email": "known@example.org"}, headers={"Accept-Language": "cy"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert '<html lang="cy"' in html and WELSH_TOO_MANY in html
+    assert outbox.messages == []
+
+
 def test_forged_post_without_csrf_token_changes_nothing(client, db, ward):
     response = client.post("/auth/register", data=dict(REGISTRATION), csrf=False)
     assert response.status_code == 400
