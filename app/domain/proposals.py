@@ -54,9 +54,19 @@ def check_proposal(title, summary, description, cost_pence, breakdown, priority,
     return problems
 
 
-def resident_may_edit(status, phase):
+def proposals_open(phase, closes_at=None, now=None):
+    """Say whether proposals are taken: in the proposals phase and, when a close is set, before it.
+
+    The close is checked as well as the phase because the round only leaves the phase when
+    `flask rounds advance` next runs or an officer moves it: the deadline is the date, not the cron.
+    Pass now (aware UTC) whenever closes_at is given.
+    """
+    return phase == "proposals" and (closes_at is None or now < closes_at)
+
+
+def resident_may_edit(status, phase, closes_at=None, now=None):
     """Residents edit or withdraw their proposals only while proposals are open and not yet decided."""
-    return phase == "proposals" and status in EDITABLE_STATUSES
+    return proposals_open(phase, closes_at, now) and status in EDITABLE_STATUSES
 
 
 def check_review(outcome, reason):

@@ -1,4 +1,5 @@
-"""Officer CLI: large geography imports with progress (`flask --app wsgi geography import-postcodes FILE`)."""
+"""Officer CLI: large geography imports with progress (`flask --app wsgi geography import-postcodes FILE`) and
+moving rounds by date (`flask --app wsgi rounds advance`, from cron)."""
 
 import csv
 
@@ -52,4 +53,28 @@ def import_postcodes_command(path, council_slug):
     click.echo(f"Done: {counts}")
 
 
-COMMANDS = [geography]
+@click.group("rounds", help="Budget rounds.")
+def rounds():
+    pass
+
+
+@rounds.command("advance")
+@with_appcontext
+def advance_command():
+    """Move every round whose dates have passed, one line per move. Run from cron every few minutes.
+
+    Prints nothing when nothing is due, so cron only mails when a round moved.
+    """
+    from app.database import write_transaction
+    from app.services.rounds import advance_by_date
+
+    # Lock first, as the officer's phase button does: closing voting queues behind residents' casts.
+    with write_transaction(db.session):
+        moves = advance_by_date(db.session)
+        lines = [f"round {round_.id} ({round_.title}): {previous} -> {phase}"
+                 for round_, previous, phase in moves]
+    for line in lines:
+        click.echo(line)
+
+
+COMMANDS = [geography, rounds]

@@ -286,8 +286,13 @@ def moderate(proposal_id):
         abort(400)
     try:
         proposal_service.moderate(db.session, current_user, proposal, hide, form.reason.data or "")
-    except proposal_service.ProposalRefused:
-        flash(_("Give a reason for hiding the proposal."), "error")
+    except proposal_service.ProposalRefused as refused:
+        frozen = [code for code in refused.problems if isinstance(code, str) and code.startswith("frozen:")]
+        if frozen:
+            db.session.commit()  # keep the audit entry of the refused change
+            flash(refusal_message(frozen[0]), "error")
+        else:
+            flash(_("Give a reason for hiding the proposal."), "error")
         return redirect(url_for("officer.review", proposal_id=proposal.id))
     db.session.commit()
     flash(_("Proposal hidden.") if hide else _("Proposal shown again."), "success")

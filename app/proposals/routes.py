@@ -102,7 +102,8 @@ def _visible_or_404(proposal_id):
 def detail(proposal_id):
     proposal = _visible_or_404(proposal_id)
     is_author = current_user.is_authenticated and proposal.author_id == current_user.id
-    may_edit = is_author and resident_may_edit(proposal.status, proposal.round.phase)
+    may_edit = is_author and resident_may_edit(proposal.status, proposal.round.phase,
+                                                proposal.round.proposals_close_at, utcnow())
     return render_template("proposals/detail.html", proposal=proposal, is_author=is_author, may_edit=may_edit,
                            withdraw_form=EmptyForm())
 
@@ -157,7 +158,7 @@ def edit(round_id, proposal_id):
         if proposal is None or proposal.author_id != current_user.id:
             abort(404)  # another resident's proposal does not exist, as far as this resident can tell
         round_ = proposal.round
-        if not resident_may_edit(proposal.status, round_.phase):
+        if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, utcnow()):
             flash(_("This proposal can no longer be changed."), "error")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     else:

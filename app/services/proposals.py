@@ -1,6 +1,13 @@
 """Residents' proposals (draft, submit, edit, withdraw) and officers' review (feasibility, cost, merge, hide)."""
 
-from app.domain.proposals import REVIEWABLE_STATUSES, check_proposal, check_review, resident_may_edit
+from app.domain.proposals import (
+    REVIEWABLE_STATUSES,
+    check_proposal,
+    check_review,
+    proposals_open,
+    resident_may_edit,
+)
+from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
 from app.models import Proposal
 from app.models._common import utcnow
 from app.services.audit import record
@@ -23,17 +30,21 @@ def _check(pot, fields, final):
                           pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final)
 
 
-def save_proposal(session, author, pot, proposal=None, submit=False, **fields):
-    """Create or edit a resident's proposal; submit=True makes it public for review. Raises ProposalRefused."""
+def save_proposal(session, author, pot, proposal=None, submit=False, now=None, **fields):
+    """Create or edit a resident's proposal; submit=True makes it public for review. Raises ProposalRefused.
+
+    Nothing is taken once proposals_close_at has passed, even before the round leaves the proposals phase.
+    """
     round_ = pot.round
+    now = now or utcnow()
     if proposal is None:
-        if round_.phase != "proposals":
+        if not proposals_open(round_.phase, round_.proposals_close_at, now):
             raise ProposalRefused(["proposals_closed"])
         proposal = Proposal(round_id=round_.id, pot=pot, author_id=author.id, status="draft")
     else:
         if proposal.author_id != author.id:
             raise ProposalRefused(["not_yours"])
-        if not resident_may_edit(proposal.status, round_.phase):
+        if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, now):
             raise ProposalRefused(["not_editable"])
         proposal.pot = pot
     problems = _check(pot, fields, final=submit or proposal.status != "draft")
@@ -46,16 +57,18 @@ def save_proposal(session, author, pot, proposal=None, submit=False, **fields):
         proposal.cost_pence = 0
     if submit and proposal.status in ("draft", "needs_changes"):
         proposal.status = "submitted"
-        proposal.submitted_at = utcnow()
+        proposal.submitted_at = now
     session.add(proposal)
     session.flush()
     return proposal
 
 
-def withdraw(session, author, proposal):
+def withdraw(session, author, proposal, now=None):
+    """Withdraw the author's proposal, on the same terms (phase and deadline) as editing it."""
     if proposal.author_id != author.id:
         raise ProposalRefused(["not_yours"])
-    if not resident_may_edit(proposal.status, proposal.round.phase):
+    round_ = proposal.round
+    if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, now or utcnow()):
         raise ProposalRefused(["not_editable"])
     proposal.status = "withdrawn"
     proposal.on_ballot = False
@@ -105,12 +118,22 @@ def merge(session, officer, duplicate, into):
 
 
 def moderate(session, officer, proposal, hide, reason=""):
+    """Hide a proposal (a reason is required) or show it again, only before voting opens.
+
+    Once voting has opened the ballot is frozen: the count would still count a hidden project while voters
+    no longer saw it, so the change is refused with "frozen:ballot" and audited as round.change_refused.
+    """
+    refused = frozen_changes(proposal.round.phase, ["ballot"], FROZEN_ROUND_FIELDS)
+    if refused:
+        record(session, officer, "round.change_refused", f"proposal:{proposal.id}", fields=refused,
+               change="hide" if hide else "unhide")
+        raise ProposalRefused(["frozen:" + name for name in refused])
     if hide and not (reason or "").strip():
         raise ProposalRefused(["reason_required"])
     proposal.hidden = hide
     proposal.hidden_reason = reason.strip() if hide else ""
     if hide:
-        proposal.on_ballot = False if proposal.round.phase in ("proposals", "review") else proposal.on_ballot
+        proposal.on_ballot = False
     session.flush()
     record(session, officer, "proposal.hide" if hide else "proposal.unhide", f"proposal:{proposal.id}")
     return proposal

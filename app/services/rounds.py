@@ -115,13 +115,16 @@ def move_phase(session, actor, round_, target, now=None):
 
 
 def advance_by_date(session, now=None):
-    """Move every round whose dates say so (proposals -> review -> voting -> counting). Returns moved rounds.
+    """Move every round whose dates say so (proposals -> review -> voting -> counting), audited as the system.
 
-    Opening voting by date needs a confirmed ballot list; otherwise the round waits in review for an officer.
+    Returns one (round, previous phase, new phase) per move, in order. Opening voting by date needs a
+    confirmed ballot list; otherwise the round waits in review for an officer.
     """
     now = now or utcnow()
     moved = []
-    for round_ in session.scalars(select(Round).where(Round.phase.in_(("proposals", "review", "voting")))):
+    open_rounds = session.scalars(select(Round).where(Round.phase.in_(("proposals", "review", "voting")))
+                                  .order_by(Round.id)).all()
+    for round_ in open_rounds:
         dates = RoundDates(round_.proposals_open_at, round_.proposals_close_at, round_.voting_open_at,
                            round_.voting_close_at)
         due = phase_due_by_date(round_.phase, dates, now)
@@ -129,11 +132,12 @@ def advance_by_date(session, now=None):
             target = {"proposals": "review", "review": "voting", "voting": "counting"}[round_.phase]
             if target == "voting" and round_.ballot_confirmed_at is None:
                 break
+            previous = round_.phase
             try:
                 move_phase(session, None, round_, target, now=now)
             except ChangeRefused:
                 break
-            moved.append(round_)
+            moved.append((round_, previous, target))
     return moved
 
 

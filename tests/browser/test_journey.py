@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from app.extensions import db
-from tests.browser.conftest import assert_accessible, screenshot_step
+from app.models import Round
+from tests.browser.conftest import assert_accessible, record_step
 from tests.factories import PASSWORD, make_area, make_user, make_ward
 
 pytestmark = pytest.mark.browser
@@ -71,8 +73,8 @@ def test_full_journey(live, page, mail_server):
     page.check("label:has-text('Chells') >> xpath=preceding-sibling::input")
     page.check("label:has-text('Manor') >> xpath=preceding-sibling::input")
     page.fill("#proposals_open_at", _local(-3))
-    page.fill("#proposals_close_at", _local(-2))
-    page.fill("#voting_open_at", _local(-1))
+    page.fill("#proposals_close_at", _local(1))
+    page.fill("#voting_open_at", _local(2))
     page.fill("#voting_close_at", _local(5))
     go(page, "main button[type=submit]")
     assert "Round saved." in page.content()
@@ -87,7 +89,7 @@ def test_full_journey(live, page, mail_server):
         assert "Pot saved." in page.content()
     go(page, "text=Move to: Proposals open")
     assert_accessible(page, "round detail")
-    screenshot_step(page, "round")
+    record_step(page, "round set up")
     sign_out(page)
 
     # A resident registers, gets the e-mail from the SMTP server, verifies and signs in.
@@ -122,8 +124,20 @@ def test_full_journey(live, page, mail_server):
     page.select_option("#priority", "green_spaces")
     go(page, "text=Send for review")
     assert "Waiting for review" in page.content()
+    assert_accessible(page, "proposal sent")
     proposal_url = page.url
+    page.goto(live.url + "/proposals/mine")
+    assert_accessible(page, "my proposals")
+    record_step(page, "proposal sent")
     sign_out(page)
+
+    # The calendar moves on: the proposal deadline passes and the first day of voting comes.
+    with app.app_context():
+        round_ = db.session.scalar(select(Round).where(Round.title == "Chells & Manor community grants"))
+        round_.proposals_close_at = datetime.now(UTC) - timedelta(days=2)
+        round_.voting_open_at = datetime.now(UTC) - timedelta(days=1)
+        db.session.commit()
+        db.session.remove()
 
     # The officer marks it feasible with an adjusted cost, then opens voting.
     sign_in(page, live, "officer@example.org")
@@ -141,6 +155,8 @@ def test_full_journey(live, page, mail_server):
     sign_in(page, live, "amira@example.org", RESIDENT_PASSWORD)
     page.goto(proposal_url)
     assert "Feasible" in page.content() and "£7,000" in page.content()
+    assert_accessible(page, "proposal feasible")
+    record_step(page, "resident sees the review")
     page.goto(live.url + "/")
     page.select_option("#language-select", "cy")
     go(page, "form.language-switcher button")
@@ -169,6 +185,8 @@ def test_full_journey(live, page, mail_server):
     page.fill("#code", receipt)
     press_enter(page)
     assert "Ydy." in page.content()
+    assert_accessible(page, "receipt checked (cy)")
+    record_step(page, "vote changed and receipt checked")
     page.select_option("#language-select", "en")
     go(page, "form.language-switcher button")
     sign_out(page)
@@ -201,6 +219,7 @@ def test_full_journey(live, page, mail_server):
     assert "Paper ballot recorded for Gwen Price." in page.content()
     page.goto(round_url)
     assert "Turnout: 2 online, 1 on paper" in page.content()
+    record_step(page, "paper ballot entered")
 
     # The officer closes voting and counts.
     go(page, "text=Move to: Counting")
@@ -208,6 +227,8 @@ def test_full_journey(live, page, mail_server):
     assert_accessible(page, "count")
     go(page, "text=Run the count")
     assert "The count has finished" in page.content()
+    assert_accessible(page, "count finished")
+    record_step(page, "counted")
     sign_out(page)
 
     # Two board members confirm the decision.
@@ -227,6 +248,8 @@ def test_full_journey(live, page, mail_server):
     go(page, "text=Decision record")
     go(page, "text=Confirm this record")
     assert "confirmed and locked" in page.content()
+    assert_accessible(page, "record confirmed and locked")
+    record_step(page, "decision confirmed")
     sign_out(page)
 
     # The public sees the results and downloads the ballots, which re-count to the same outcome.
@@ -235,12 +258,21 @@ def test_full_journey(live, page, mail_server):
     go(page, "text=Chells & Manor community grants")
     assert "Community garden" in page.content() and "Award confirmed" in page.content()
     assert_accessible(page, "results page")
-    screenshot_step(page, "results")
-    href = page.get_attribute("text=Download the anonymised ballots >> nth=0", "href")
+    record_step(page, "results")
+    round_id = round_url.rstrip("/").rsplit("/", 1)[1]
+    results = requests.get(f"{live.url}/results/rounds/{round_id}/results.json", timeout=10).json()
+    assert len(results["pots"]) == 2
     from app.domain.pabulib import read_pabulib
     from app.domain.tally import tally
 
-    exported = read_pabulib(requests.get(live.url + href, timeout=10).text)
-    outcome = tally(exported.election, rule="greedy")
-    published = [pid for pid, record in exported.projects.items() if record.get("selected") == "1"]
-    assert outcome.selected == published and len(exported.election.ballots) == 3
+    for pot in results["pots"]:
+        exported = read_pabulib(requests.get(f"{live.url}/results/pots/{pot['id']}/ballots.pb", timeout=10).text)
+        options = {"rule": pot["rule"], "tie_break": pot["tie_break"]}
+        if pot["rule"] != "greedy":
+            options["completion"] = pot["parameters"]["completion"]
+        outcome = tally(exported.election, **options)
+        counted = {str(project["id"]) for project in pot["projects"] if project["selected_by_count"]}
+        assert set(outcome.selected) == counted, pot["name"]
+        assert len(exported.election.ballots) == pot["ballots"]
+    assert results["pots"][0]["ballots"] == 3 and "Community garden" in {
+        project["title"] for project in results["pots"][0]["projects"] if project["selected_by_count"]}
