@@ -96,7 +96,7 @@ def db(app):
     """The database, emptied after the test. Service tests flush; commit where the view would."""
     from app.extensions import db as _db
     from app.extensions import limiter
-    from app.results.page_cache import results_content
+    from app.results.page_cache import results_content, visitor_pages
 
     with app.app_context():
         yield _db
@@ -104,6 +104,7 @@ def db(app):
         _db.session.remove()
         _empty_all_tables(_db)
         limiter.reset()
+        visitor_pages.clear()
         results_content.clear()  # ids restart with the emptied tables; a cached page must not outlive them
 
 

@@ -2,7 +2,8 @@
 
 Keys include the audit chain head: every count, confirmation and correction appends an audit entry, so a
 new head means a fresh render; the time limit bounds anything else (e.g. a translated project title).
-Only content the same for every visitor is cached (never the page chrome with its CSRF token).
+results_content holds the content the same for every visitor; visitor_pages the whole page as a visitor
+who is not signed in sees it, with the CSRF token of its one form left out and put back per request.
 """
 
 import threading
@@ -39,3 +40,4 @@ class PageCache:
 
 
 results_content = PageCache()
+visitor_pages = PageCache()  # whole results pages for visitors who are not signed in, per path and language

@@ -4,15 +4,18 @@ Every route loads its round through published_round_or_404: a round in any other
 exist for the public (404), so no count leaks through HTML, CSV, JSON or the .pb download.
 """
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Round
 from app.results import bp
 from app.results.explain import age_band_label, decision_label, explanation_text, rule_text, score_label
-from app.results.page_cache import results_content
+from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
 from app.services.audit import chain_head
 from app.services.decisions import published_record
@@ -49,16 +52,34 @@ def index():
 
 @bp.get("/rounds/<int:round_id>")
 def round_results(round_id):
-    round_ = published_round_or_404(round_id)
+    # The most visited page: a one-column check first; the round itself is loaded only to render.
+    if db.session.scalar(select(Round.phase).where(Round.id == round_id)) != "published":
+        abort(404)
     head = chain_head(db.session)
+    locale = current_locale_code()
 
-    def render():
-        summary = results_service.round_summary(db.session, round_)
-        html = render_template("results/_round.html", round=round_, summary=summary, chain_head=head)
-        return Markup(html)  # noqa: S704 (autoescaped template output)
+    def page():
+        round_ = published_round_or_404(round_id)
 
-    content = results_content.get_or_render((round_.id, current_locale_code(), head), render)
-    return render_template("results/round.html", round=round_, content=content)
+        def render():
+            summary = results_service.round_summary(db.session, round_)
+            html = render_template("results/_round.html", round=round_, summary=summary, chain_head=head)
+            return Markup(html)  # noqa: S704 (autoescaped template output)
+
+        content = results_content.get_or_render((round_.id, locale, head), render)
+        return render_template("results/round.html", round=round_, content=content)
+
+    if current_user.is_authenticated or session.get("_flashes"):
+        return page()  # the navigation or a message is this person's own
+    # Every visitor in a language sees the same page but for the CSRF token of the language switcher:
+    # keep the page with a placeholder and put this visitor's token in.
+    token = generate_csrf()
+    cached = visitor_pages.get_or_render((request.full_path, locale, head),
+                                         lambda: page().replace(token, CSRF_PLACEHOLDER))
+    return cached.replace(CSRF_PLACEHOLDER, token)
+
+
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 
 
 @bp.get("/rounds/<int:round_id>/participation")
