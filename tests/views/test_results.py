@@ -47,6 +47,39 @@ def test_nothing_of_a_round_is_visible_before_it_is_published(app, client, db, p
             assert secret not in body, (url, secret)
 
 
+COUNT_TELLTALES = ("did not fit", "did_not_fit", "selected_by_count", "Funded:", "Not funded", "its turn came",
+                   "supporters_could_pay", "Award confirmed")
+
+
+@pytest.mark.parametrize("phase", ["decision", "decision+draft"])
+def test_no_route_shows_the_count_to_the_public_before_publication(app, db, login_as, phase):
+    """Every GET route in the app, not only the results pages, as a visitor and as a resident who voted:
+    while the count waits for the board, nothing of it shows anywhere."""
+    from tests.factories import make_user
+
+    s = Scenario(phase="decision")
+    record_id = s.draft().id if phase == "decision+draft" else 1
+    resident = make_user(ward=s.ward)
+    db.session.commit()
+    values = {"round_id": s.round.id, "pot_id": s.pot.id, "proposal_id": s.garden.id, "record_id": record_id,
+              "user_id": resident.id, "lang": "cy", "entity": "proposal", "entity_id": s.garden.id,
+              "filename": "css/app.css", "token": "x"}
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    assert len(rules) > 40
+    for who in ("visitor", "resident"):
+        client = app.test_client()
+        if who == "resident":
+            login_as(resident, on=client)
+        for rule in rules:
+            url = rule.build({k: values[k] for k in rule.arguments})[1]
+            response = client.get(url)
+            body = response.get_data(as_text=True)
+            response.close()
+            assert response.status_code < 500, (who, url)
+            shown = [telltale for telltale in COUNT_TELLTALES if telltale in body]
+            assert shown == [], (who, url, shown)
+
+
 def test_the_index_and_api_list_only_published_rounds(client, db):
     hidden = Scenario(phase="decision")
     hidden.round.title = "Hidden grants"
