@@ -27,7 +27,7 @@ run: install translations
 	NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 system-deps:
-	scripts/install-system-deps
+	.ci/install-system-deps
 
 lint: install
 	$(VENV)/bin/ruff check app tests benchmarks wsgi.py
@@ -39,9 +39,9 @@ test-sqlite: install translations
 # The PostgreSQL run repeats everything that touches a database or the web app; tests/domain are pure
 # Python (no database at all), so they run once, in test-sqlite.
 test-postgres: install translations
-	url=$$(scripts/test-postgres start) && \
+	url=$$(.ci/test-postgres start) && \
 	  TEST_DATABASE_URL=$$url $(PY) -m pytest --ignore=tests/domain $(PYTEST_ARGS); \
-	  status=$$?; scripts/test-postgres stop; exit $$status
+	  status=$$?; .ci/test-postgres stop; exit $$status
 
 test: system-deps install translations lint
 	$(MAKE) test-sqlite

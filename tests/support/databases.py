@@ -1,6 +1,6 @@
 """Fresh, throwaway databases for a test run: SQLite files, or new databases on the PostgreSQL test server.
 
-Set TEST_DATABASE_URL to the test server's maintenance database (scripts/test-postgres start prints it)
+Set TEST_DATABASE_URL to the test server's maintenance database (.ci/test-postgres start prints it)
 to run against PostgreSQL; otherwise tests use SQLite files in a temporary folder.
 """
 
