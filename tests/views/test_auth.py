@@ -212,3 +212,59 @@ def test_forged_post_without_csrf_token_changes_nothing(client, db, ward):
 def test_account_page_needs_sign_in(client, db):
     response = client.get("/auth/account")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def _hash_of(db, email):
+    return db.session.query(User.password_hash).filter_by(email=email).scalar()
+
+
+def test_bad_reset_request_re_renders_with_a_message_and_sends_nothing(client, db, outbox):
+    response = client.post("/auth/reset", data={"email": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in page and "Enter your e-mail address." in page
+    assert outbox.messages == []
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short", "Your password must be at least 10 characters long."),
+    ("aaaaaaaaaaaa", "That password is too easy to guess."),
+    ("", "Create a password."),
+])
+def test_a_weak_new_password_from_a_reset_link_is_refused_and_the_link_still_works(client, db, outbox, password,
+                                                                                   message):
+    make_user(email="known@example.org")
+    before = _hash_of(db, "known@example.org")
+    client.post("/auth/reset", data={"email": "known@example.org"})
+    link = _link(outbox.wait_for(lambda m: m["To"] == "known@example.org"))
+    refused = client.post(link, data={"password": password})
+    assert refused.status_code == 400 and message in refused.get_data(as_text=True)
+    assert "There is a problem" in refused.get_data(as_text=True)
+    assert _hash_of(db, "known@example.org") == before
+    assert client.post(link, data={"password": "violet harbour drum nine"}).status_code == 302
+
+
+def test_account_details_with_bad_input_re_render_and_change_nothing(client, db, login_as):
+    user = login_as(make_user(email="known@example.org", name="Amira Khan", locale="en"))
+    for data, message in (({"name": "", "locale": "cy"}, "Enter your name."),
+                          ({"name": "Amira", "locale": "xx"}, "Not a valid choice")):
+        response = client.post("/auth/account", data=data)
+        assert response.status_code == 400, data
+        assert message in response.get_data(as_text=True) and "There is a problem" in response.get_data(as_text=True)
+        db.session.refresh(user)
+        assert (user.name, user.preferred_locale) == ("Amira Khan", "en")
+
+
+def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, db, login_as):
+    login_as(make_user(email="known@example.org"))
+    before = _hash_of(db, "known@example.org")
+    for data, message in (
+        ({"pw-current_password": "not my password", "pw-new_password": "violet harbour drum nine"},
+         "Your current password is not right."),
+        ({"pw-current_password": PASSWORD, "pw-new_password": "short"},
+         "Your password must be at least 10 characters long."),
+    ):
+        response = client.post("/auth/account/password", data=data)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+        assert "There is a problem" in response.get_data(as_text=True)
+        assert _hash_of(db, "known@example.org") == before
+    assert client.get("/auth/account").status_code == 200  # still signed in
