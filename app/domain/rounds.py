@@ -1,6 +1,7 @@
 """Rules for grant pots and what is frozen once voting has opened."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from app.domain.phases import voting_has_opened
 
@@ -8,17 +9,36 @@ BALLOT_TYPES = ("approval", "knapsack", "cumulative", "ranked")
 COUNTING_RULES = ("greedy", "mes-cost", "mes-card")
 COMPLETIONS = ("none", "add1", "add1u")
 
-# Fields of a pot (and the round's ballot list) that may not change once voting has opened.
+# What may not change once voting has opened (issue 4): a pot's money, ballot type, limits, counting rule and
+# wards; and for the round, everything that decides who may vote and when, plus the list of projects on the ballot.
 FROZEN_POT_FIELDS = frozenset({"amount_pence", "ballot_type", "max_choices", "total_points", "max_points_per_project",
                                "counting_rule", "completion", "ward_ids", "min_project_cost_pence",
                                "max_project_cost_pence"})
-FROZEN_ROUND_FIELDS = frozenset({"ward_ids", "min_age", "require_verified_email", "ballot"})
+FROZEN_ROUND_FIELDS = frozenset({"area_id", "ward_ids", "min_age", "require_verified_email", "voting_open_at",
+                                 "voting_close_at", "ballot"})
 
 
 @dataclass(frozen=True)
 class PotProblem:
     field: str
     code: str
+
+
+def changed_fields(current, proposed):
+    """Return the names in proposed whose value differs from current, in proposed's order.
+
+    Times compare to the minute, the precision an officer types, so saving a form again unchanged is no
+    change even when the stored time has seconds (demo rounds do). Lists (ward ids) compare as sets.
+    """
+    return [name for name, value in proposed.items() if _comparable(current.get(name)) != _comparable(value)]
+
+
+def _comparable(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(second=0, microsecond=0)
+    if isinstance(value, list | tuple | set | frozenset):
+        return frozenset(value)
+    return value
 
 
 def frozen_changes(phase, changed_fields, frozen=FROZEN_POT_FIELDS):

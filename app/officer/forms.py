@@ -42,11 +42,21 @@ class MoneyField(StringField):
 
 
 class LondonDateTimeField(DateTimeLocalField):
-    """A date and time typed in UK time; .utc gives the aware UTC value."""
+    """A date and time typed in UK time; .utc gives the aware UTC value, show_utc() fills it from one.
+
+    The first format is the one written into value="": HTML's normalised datetime-local form, to the minute.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+        super().__init__(*args, **kwargs)
 
     @property
     def utc(self):
         return self.data.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC")) if self.data else None
+
+    def show_utc(self, value):
+        self.data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
 
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg"), SelectChoice("pl", "Polski"),

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.mail import send_email
 from app.models import Area, Council, Proposal, Round, Ward
 from app.officer import bp
-from app.officer.forms import LONDON, MergeForm, ModerateForm, PhaseForm, PotForm, ReviewForm, RoundForm
+from app.officer.forms import MergeForm, ModerateForm, PhaseForm, PotForm, ReviewForm, RoundForm
 from app.services import proposals as proposal_service
 from app.services import rounds as round_service
 
@@ -31,7 +31,12 @@ def phase_label(phase):
     }[phase]
 
 
-def refusal_message(code):
+# The form field that edits each frozen setting, so a refusal names it as the officer saw it.
+FORM_FIELD_FOR = {"area_id": "area", "ward_ids": "wards", "amount_pence": "amount",
+                  "min_project_cost_pence": "min_project_cost", "max_project_cost_pence": "max_project_cost"}
+
+
+def refusal_message(code, form=None):
     messages = {
         "skips_a_phase": _("A round moves one phase at a time."),
         "cannot_go_back_after_voting": _("Once voting has opened, a round cannot go back."),
@@ -42,8 +47,10 @@ def refusal_message(code):
         "frozen:pots": _("Pots cannot be added once voting has opened."),
     }
     if code.startswith("frozen:"):
-        return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.",
-                                    field=code.split(":", 1)[1]))
+        name = code.split(":", 1)[1]
+        field_name = FORM_FIELD_FOR.get(name, name)
+        label = form[field_name].label.text if form is not None and field_name in form else name
+        return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.", field=label))
     return messages.get(code, code)
 
 
@@ -70,8 +77,7 @@ def _round_form(round_=None):
         form.area.data = str(round_.area_id or "")
         form.wards.data = [w.id for w in round_.wards]
         for name in ("proposals_open_at", "proposals_close_at", "voting_open_at", "voting_close_at"):
-            value = getattr(round_, name)
-            getattr(form, name).data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
+            getattr(form, name).show_utc(getattr(round_, name))
     return form
 
 
@@ -104,7 +110,7 @@ def _edit_round(round_):
         except round_service.ChangeRefused as refused:
             db.session.commit()  # keep the audit entry of the refusal
             for code in refused.codes:
-                form.form_errors.append(refusal_message(code))
+                form.form_errors.append(refusal_message(code, form))
         else:
             db.session.commit()
             flash(_("Round saved."), "success")
@@ -206,7 +212,7 @@ def edit_pot(round_id, pot_id):
             except round_service.ChangeRefused as refused:
                 db.session.commit()
                 for code in refused.codes:
-                    form.form_errors.append(refusal_message(code))
+                    form.form_errors.append(refusal_message(code, form))
             else:
                 db.session.commit()
                 flash(_("Pot saved."), "success")

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from app.domain.phases import RoundDates, check_transition, phase_due_by_date
-from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
+from app.domain.phases import RoundDates, check_transition, phase_due_by_date, voting_has_opened
+from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fields, frozen_changes
 from app.models import Participation, Pot, Proposal, Round, Ward
 from app.models._common import utcnow
 from app.services.audit import record
@@ -26,26 +26,39 @@ ROUND_FIELDS = ("title", "description", "original_locale", "languages", "proposa
 
 
 def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
-    """Create or update a round. After voting opened, eligibility is frozen: ChangeRefused (and audited)."""
+    """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited)."""
     creating = round_ is None
     if creating:
         round_ = Round(council_id=council_id, created_by_id=actor.id, phase="draft")
         session.add(round_)
-    changed = [name for name in ROUND_FIELDS if name in fields and getattr(round_, name) != fields[name]]
-    if not creating and sorted(w.id for w in round_.wards) != sorted(ward_ids):
-        changed.append("ward_ids")
+    changed = _changes(round_, ROUND_FIELDS, fields, ward_ids)
     refused = [] if creating else frozen_changes(round_.phase, changed, FROZEN_ROUND_FIELDS)
     if refused:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
-    for name in ROUND_FIELDS:
-        if name in fields:
-            setattr(round_, name, fields[name])
-    round_.wards = list(_wards(session, ward_ids))
+    _apply(session, round_, changed, fields, ward_ids)
     session.flush()
     record(session, actor, "round.create" if creating else "round.update", f"round:{round_.id}",
            fields=sorted(set(changed) | ({"ward_ids"} if creating else set())))
     return round_
+
+
+def _changes(row, names, fields, ward_ids):
+    """The names (and "ward_ids") whose new value differs from the row's, as the freezing rule sees them."""
+    current = {name: getattr(row, name) for name in names if name in fields}
+    current["ward_ids"] = [w.id for w in row.wards]
+    proposed = {name: fields[name] for name in names if name in fields}
+    proposed["ward_ids"] = list(ward_ids)
+    return changed_fields(current, proposed)
+
+
+def _apply(session, row, changed, fields, ward_ids):
+    # Only what changed is written: a time re-typed to the minute must not shave seconds off a frozen one.
+    for name in changed:
+        if name != "ward_ids":
+            setattr(row, name, fields[name])
+    if "ward_ids" in changed:
+        row.wards = list(_wards(session, ward_ids))
 
 
 POT_FIELDS = ("name", "instructions", "amount_pence", "min_project_cost_pence", "max_project_cost_pence", "ballot_type",
@@ -53,27 +66,20 @@ POT_FIELDS = ("name", "instructions", "amount_pence", "min_project_cost_pence", 
 
 
 def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
-    """Create or update a pot. After voting opened its money, ballot and rule are frozen: ChangeRefused."""
-    from app.domain.rounds import FROZEN_POT_FIELDS
-
+    """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused."""
     creating = pot is None
     if creating:
-        if round_.phase not in ("draft", "proposals", "review"):
+        if voting_has_opened(round_.phase):
             record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["pots"])
             raise ChangeRefused(["frozen:pots"])
         pot = Pot(round=round_)
         session.add(pot)
-    changed = [name for name in POT_FIELDS if name in fields and getattr(pot, name) != fields[name]]
-    if not creating and sorted(w.id for w in pot.wards) != sorted(ward_ids):
-        changed.append("ward_ids")
+    changed = _changes(pot, POT_FIELDS, fields, ward_ids)
     refused = [] if creating else frozen_changes(round_.phase, changed, FROZEN_POT_FIELDS)
     if refused:
         record(session, actor, "round.change_refused", f"pot:{pot.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
-    for name in POT_FIELDS:
-        if name in fields:
-            setattr(pot, name, fields[name])
-    pot.wards = list(_wards(session, ward_ids))
+    _apply(session, pot, changed, fields, ward_ids)
     session.flush()
     record(session, actor, "pot.create" if creating else "pot.update", f"pot:{pot.id}", fields=sorted(changed))
     return pot
