@@ -1,4 +1,4 @@
-"""The one fallback rule for translated content."""
+"""The one fallback rule for translated content, and which translations are current enough to show."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,9 @@ class Picked:
     text: str
     locale: str
     is_fallback: bool  # True when the page should say it shows another language
+
+    def __str__(self):
+        return self.text  # so a Picked reads as its text inside a sentence ("Ballot: %(pot)s")
 
 
 def pick_translation(values, locale, original_locale, default_locale="en"):
@@ -23,3 +26,17 @@ def pick_translation(values, locale, original_locale, default_locale="en"):
         if text:
             return Picked(text, candidate, candidate != locale)
     return Picked("", locale, False)
+
+
+def current_translations(translations, original_hash, recorded_hashes):
+    """{locale: text} of the translations that may be shown: a stale one is left out, so the page shows the
+    original (and says it is a fallback) until a translator updates it (issue 7).
+
+    translations: (locale, text, made_from), made_from being the hash of the original it was translated
+    from; original_hash: today's original's hash. A translation is stale when it was made from an original
+    on record (recorded_hashes: every original the translators' pages kept) that is not today's. One made
+    from an original that is not on record (written outside those pages: imports, fixtures) cannot be
+    compared with anything, and is shown.
+    """
+    return {locale: text for locale, text, made_from in translations
+            if made_from == original_hash or made_from not in recorded_hashes}

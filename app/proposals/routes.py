@@ -16,7 +16,7 @@ from app.models._common import utcnow
 from app.proposals import bp
 from app.proposals.forms import PRIORITY_LABELS, EmptyForm, ProposalForm
 from app.services import proposals as proposal_service
-from app.services.content import proposal_text
+from app.services.content import pot_text
 
 PAGE_SIZE = 20
 
@@ -46,8 +46,7 @@ STATUS_LABELS = {
 
 @bp.app_context_processor
 def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": lambda p: PRIORITY_LABELS.get(p, p),
-            "proposal_text": lambda p, f: proposal_text(p, f, current_locale_code())}
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": lambda p: PRIORITY_LABELS.get(p, p)}
 
 
 def _public_query():
@@ -132,7 +131,9 @@ def _eligible_pots(round_):
 
 def _form_for(round_, pots, proposal=None):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
-    form.pot.choices = [SelectChoice(p.id, p.name) for p in pots]
+    names = [(p, pot_text(db.session, p, "name", current_locale_code())) for p in pots]
+    form.pot.choices = [SelectChoice(p.id, name.text, {"lang": name.locale} if name.is_fallback else {})
+                        for p, name in names]
     wards = sorted({w for p in pots for w in p.wards}, key=lambda w: w.name)
     form.ward.choices = [SelectChoice(w.id, w.name) for w in wards]
     if request.method == "GET":

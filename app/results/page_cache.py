@@ -1,7 +1,11 @@
 """A small per-process cache of rendered results content, so a popular results page is cheap to serve.
 
 Keys include the audit chain head: every count, confirmation and correction appends an audit entry, so a
-new head means a fresh render; the time limit bounds anything else (e.g. a translated project title).
+new head means a fresh render. So does every change to the words shown: a translator saving or removing a
+translation (services.translations.save_content records "translation.save"), an officer renaming a round
+or pot ("round.update", "pot.update"); residents edit proposals only while proposals are open. The text
+depends on nothing else (a stale translation is recognised from the rows at render time), so the key needs
+no separate content version. The time limit bounds what bypasses the services (a direct database edit).
 results_content holds the content the same for every visitor; visitor_pages the whole page as a visitor
 who is not signed in sees it, with the CSRF token of its one form left out and put back per request.
 """

@@ -69,12 +69,15 @@ def init(lang):
 
 
 @translate.command()
-def status():
+@click.option("--directory", "-d", default=TRANSLATIONS, show_default=True,
+              type=click.Path(exists=True, file_okay=False),
+              help="The translations directory to read (e.g. a translator's working copy).")
+def status(directory):
     """Per language: translated, fuzzy and missing strings."""
     from app.services.translations import catalogue_status
 
     click.echo(f"{'language':10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'done':>5}")
-    for lang, cover in catalogue_status(TRANSLATIONS):
+    for lang, cover in catalogue_status(directory):
         click.echo(f"{lang:10} {cover.translated:>10} {cover.fuzzy:>6} {cover.missing:>8} {cover.percent:>4}%")
 
 

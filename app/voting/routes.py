@@ -10,10 +10,9 @@ from app.access import login_required
 from app.domain import ballots as ballot_rules
 from app.domain.phases import voting_has_opened
 from app.extensions import db, limiter
-from app.i18n import current_locale_code, format_pence
+from app.i18n import format_pence
 from app.models import Pot, Round
 from app.services import voting as voting_service
-from app.services.content import pot_text, round_text
 from app.voting import bp
 from app.voting.forms import BallotForm, ReceiptForm
 
@@ -56,18 +55,10 @@ def problem_message(problem):
     }.get(problem, _("Your ballot could not be stored. Please check it and try again."))
 
 
-def _pot_text(pot, field):
-    return pot_text(db.session, pot, field, current_locale_code()).text if getattr(pot, field) else ""
-
-
-def _round_text(round_, field):
-    return round_text(db.session, round_, field, current_locale_code()).text
-
-
 @bp.app_context_processor
 def voting_helpers():
-    """Ballot problems in words, and officers' pot and round labels in the reader's language."""
-    return {"ballot_problem_message": problem_message, "pot_text": _pot_text, "round_text": _round_text}
+    """Ballot problems in words (pot and round labels: app.main.routes.content_helpers)."""
+    return {"ballot_problem_message": problem_message}
 
 
 @bp.get("/")
