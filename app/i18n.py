@@ -11,6 +11,14 @@ from flask_login import current_user
 from app.config import LOCALE_NAMES, RTL_LOCALES
 
 SESSION_LOCALE_KEY = "locale"
+# Babel's plain "en" formats dates the American way ("Jul 1, 2026, 6:00:00 PM"); a UK council writes
+# "1 Jul 2026, 18:00:00". The language code (catalogue, lang attribute, caches) stays "en".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def formatting_locale(code):
+    """The Babel locale that formats dates and numbers for a shipped language code."""
+    return FORMAT_LOCALES.get(code, code)
 
 
 def supported_locales():
@@ -19,6 +27,10 @@ def supported_locales():
 
 def select_locale():
     """Saved preference -> explicit switch (session) -> Accept-Language -> default."""
+    return formatting_locale(_chosen_language())
+
+
+def _chosen_language():
     supported = supported_locales()
     if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
         return current_user.preferred_locale

@@ -9,13 +9,15 @@ from uuid import uuid4
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app.i18n import formatting_locale
+
 
 def send_email(to, subject_factory, template, locale="en", **context):
     """Render template (.txt) under the recipient's locale and send it.
 
     subject_factory is a callable returning the translated subject, so it is evaluated under that locale.
     """
-    with force_locale(locale):
+    with force_locale(formatting_locale(locale)):
         subject = subject_factory()
         body = render_template(f"{template}.txt", **context)
     message = EmailMessage()

@@ -179,7 +179,7 @@ def test_cast_confirm_change_and_check_the_receipt(client, db, login_as, world):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your vote has been counted" in page
     # The close, 21:00 UTC on 1 July, is shown in UK time (British Summer Time).
-    assert re.search(r"You can change your vote until July 1, 2030, 10:00:00\sPM [^<]* \(UK time\)\. "
+    assert re.search(r"You can change your vote until 1 July 2030, 22:00:00 [^<]* \(UK time\)\. "
                      r"If you change it, only your latest vote will count\.", page)
     first = _receipt(page)
     # The code is shown once: coming back to the confirmation page does not show it again.
