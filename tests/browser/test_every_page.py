@@ -73,6 +73,7 @@ def test_every_page_is_accessible_in_every_language(live, new_page, people, lang
     with visitor.expect_navigation():
         visitor.click("main button[type=submit]")
     assert visitor.locator(".error-summary").count() == 1
+    visitor.wait_for_function("document.activeElement && document.activeElement.matches('[data-error-summary]')")
     assert_accessible(visitor, f"{lang} register with errors")
 
     # Reflow at 320 CSS px, on every page above (WCAG 1.4.10).

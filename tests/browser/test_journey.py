@@ -49,6 +49,55 @@ def sign_out(page):
     go(page, "nav .link-button")
 
 
+# The resident's part of the journey uses only the keyboard: Tab / Shift+Tab from wherever focus is, typing,
+# Space for boxes, typing to choose in a select, Enter to submit or follow a link. (test_voting_browser.tab_to
+# takes only CSS selectors, matched with Element.matches; this one takes any Playwright selector and can go back.)
+def tab_to(page, selector, max_presses=60, backwards=False):
+    """Press Tab (Shift+Tab if backwards) until the focused element is the first match of selector."""
+    key = "Shift+Tab" if backwards else "Tab"
+    target = page.locator(selector).first
+    target.wait_for(state="attached")
+    for _ in range(max_presses):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press(key)
+    if target.evaluate("element => element === document.activeElement"):
+        return
+    focused = page.evaluate("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 160) : null")
+    raise AssertionError(f"{selector} not reached with {max_presses} presses of {key} on {page.url}; "
+                         f"focus is on {focused}")
+
+
+def follow(page, selector):
+    """Tab to a link or button and press Enter, waiting for the page it loads."""
+    tab_to(page, selector)
+    press_enter(page)
+
+
+def type_date(page, iso_date):
+    """Type a date into the focused <input type=date>, in the order the browser's locale shows its parts."""
+    year, month, day = iso_date.split("-")
+    order = page.evaluate("() => new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2000, 10, 22))"
+                          ".filter(part => part.type !== 'literal').map(part => part.type)")
+    for part in order:
+        page.keyboard.type({"year": year, "month": month, "day": day}[part])
+
+
+def keyboard_sign_in(page, email, password):
+    """On the sign-in page: type the e-mail and password and press Enter."""
+    assert page.url.split("?")[0].endswith("/auth/login"), page.url
+    tab_to(page, "#email")
+    page.keyboard.type(email)
+    tab_to(page, "#password")
+    page.keyboard.type(password)
+    press_enter(page)
+    assert page.locator("form[action='/auth/logout']").count() == 1, f"could not sign in as {email}"
+
+
+def keyboard_sign_out(page):
+    follow(page, "nav form[action='/auth/logout'] button")
+
+
 def test_full_journey(live, page, mail_server):
     app = live.app()
     with app.app_context():
@@ -92,44 +141,63 @@ def test_full_journey(live, page, mail_server):
     record_step(page, "round set up")
     sign_out(page)
 
-    # A resident registers, gets the e-mail from the SMTP server, verifies and signs in.
+    # A resident registers with the keyboard only, gets the e-mail from the SMTP server, verifies and signs in.
     mail_server.clear()
     page.goto(live.url + "/auth/register")
-    page.fill("#name", "Amira Khan")
-    page.fill("#email", "amira@example.org")
-    page.fill("#password", RESIDENT_PASSWORD)
-    page.fill("#postcode", "fl1 2ab")
-    page.fill("#date_of_birth", "1990-04-01")
-    page.check("#accept")
-    go(page, "main button[type=submit]")
+    tab_to(page, "#name")
+    page.keyboard.type("Amira Khan")
+    tab_to(page, "#email")
+    page.keyboard.type("amira@example.org")
+    tab_to(page, "#password")
+    page.keyboard.type(RESIDENT_PASSWORD)
+    tab_to(page, "#postcode")
+    page.keyboard.type("fl1 2ab")
+    tab_to(page, "#date_of_birth")
+    type_date(page, "1990-04-01")
+    assert page.input_value("#date_of_birth") == "1990-04-01"
+    tab_to(page, "#accept")
+    page.keyboard.press("Space")
+    assert page.is_checked("#accept")
+    follow(page, "main button[type=submit]")
     assert_accessible(page, "check e-mail")
     message = mail_server.wait_for(lambda m: m["To"] == "amira@example.org")
     link = re.search(r"http://\S+", message.get_content()).group(0)
-    page.goto(link)
+    page.goto(link)  # what following the link in her mail program does
     assert_accessible(page, "verify")
-    go(page, "main button[type=submit]")
-    sign_in(page, live, "amira@example.org", RESIDENT_PASSWORD)
+    follow(page, "main button[type=submit]")
+    keyboard_sign_in(page, "amira@example.org", RESIDENT_PASSWORD)
 
     # She proposes a project.
-    page.goto(live.url + "/proposals/mine")
-    go(page, "text=Suggest a project for")
+    follow(page, "nav a[href='/proposals/']")
+    follow(page, "main a[href='/proposals/mine']")
+    follow(page, "main a:has-text('Suggest a project for')")
     assert_accessible(page, "proposal form")
-    go(page, "text=Send for review")
+    follow(page, "main button[value=submit]")
     assert "There is a problem" in page.content()
     assert_accessible(page, "proposal form with errors")
-    page.fill("#title", "Community garden")
-    page.fill("#summary", "Raised beds for neighbours.")
-    page.fill("#description", "A shared garden on the green, run by the residents' association.")
-    page.fill("#cost", "6500")
-    page.select_option("#priority", "green_spaces")
-    go(page, "text=Send for review")
-    assert "Waiting for review" in page.content()
+    # The error summary's first link takes her to the title field (the browser focuses the link's target).
+    tab_to(page, ".error-summary a[href='#title']")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'title'")
+    page.keyboard.type("Community garden")
+    tab_to(page, "#summary")
+    page.keyboard.type("Raised beds for neighbours.")
+    tab_to(page, "#description")
+    page.keyboard.type("A shared garden on the green, run by the residents' association.")
+    tab_to(page, "#cost")
+    page.keyboard.type("6500")
+    tab_to(page, "#priority")
+    page.keyboard.type("Parks")
+    assert page.input_value("#priority") == "green_spaces"
+    follow(page, "main button[value=submit]")
+    assert "Waiting for review" in page.content(), page.inner_text("main")
     assert_accessible(page, "proposal sent")
     proposal_url = page.url
-    page.goto(live.url + "/proposals/mine")
+    follow(page, "nav a[href='/proposals/']")
+    follow(page, "main a[href='/proposals/mine']")
     assert_accessible(page, "my proposals")
     record_step(page, "proposal sent")
-    sign_out(page)
+    keyboard_sign_out(page)
 
     # The calendar moves on: the proposal deadline passes and the first day of voting comes.
     with app.app_context():
@@ -152,44 +220,52 @@ def test_full_journey(live, page, mail_server):
     sign_out(page)
 
     # The resident sees the new status, then votes in Welsh with the keyboard only, and changes her vote.
-    sign_in(page, live, "amira@example.org", RESIDENT_PASSWORD)
-    page.goto(proposal_url)
+    follow(page, "nav a[href='/auth/login']")
+    keyboard_sign_in(page, "amira@example.org", RESIDENT_PASSWORD)
+    follow(page, "nav a[href='/proposals/']")
+    follow(page, "main a[href='/proposals/mine']")
+    follow(page, "main a:text-is('Community garden')")
+    assert page.url.split("#")[0] == proposal_url.split("#")[0]
     assert "Feasible" in page.content() and "£7,000" in page.content()
     assert_accessible(page, "proposal feasible")
     record_step(page, "resident sees the review")
-    page.goto(live.url + "/")
-    page.select_option("#language-select", "cy")
-    go(page, "form.language-switcher button")
-    page.goto(live.url + "/voting/")
+    tab_to(page, "#language-select")
+    page.keyboard.type("Cymraeg")
+    assert page.input_value("#language-select") == "cy"
+    follow(page, "form.language-switcher button")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    follow(page, "nav a[href='/voting/']")
     assert_accessible(page, "voting index (cy)")
-    go(page, "text=Pleidleisio nawr >> nth=0")
+    follow(page, "main a:has-text('Pleidleisio nawr')")
     assert page.locator("html").get_attribute("lang") == "cy"
     assert_accessible(page, "ballot (cy)")
-    page.focus("input[name=project]")
+    tab_to(page, "input[name=project]")
     page.keyboard.press("Space")
     assert page.is_checked("input[name=project]")
-    page.focus("button[value=cast]")
-    press_enter(page)
+    follow(page, "button[value=cast]")
     assert "Mae eich pleidlais wedi’i chyfrif" in page.content()
     first_receipt = page.inner_text("#receipt-code")
     assert_accessible(page, "confirmation (cy)")
-    go(page, "a:text-is('Newid eich pleidlais')")
-    page.focus("input[name=project]")
+    follow(page, "main a:text-is('Newid eich pleidlais')")
+    tab_to(page, "input[name=project]")
     page.keyboard.press("Space")
-    page.focus("button[value=cast]")
-    press_enter(page)
+    assert page.is_checked("input[name=project]")
+    follow(page, "button[value=cast]")
     assert "disodli" in page.content()
     receipt = page.inner_text("#receipt-code")
     assert receipt != first_receipt
-    page.goto(live.url + "/voting/receipt")
-    page.fill("#code", receipt)
+    follow(page, "main a[href='/voting/receipt']")
+    tab_to(page, "#code")
+    page.keyboard.type(receipt)
     press_enter(page)
     assert "Ydy." in page.content()
     assert_accessible(page, "receipt checked (cy)")
     record_step(page, "vote changed and receipt checked")
-    page.select_option("#language-select", "en")
-    go(page, "form.language-switcher button")
-    sign_out(page)
+    tab_to(page, "#language-select")
+    page.keyboard.type("English")
+    assert page.input_value("#language-select") == "en"
+    follow(page, "form.language-switcher button")
+    keyboard_sign_out(page)
 
     # A second resident, whose saved language is Urdu, votes: the ballot is right to left.
     sign_in(page, live, "bilal@example.org")
