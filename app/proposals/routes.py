@@ -79,7 +79,9 @@ def index():
     items = db.session.scalars(query.order_by(Proposal.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()
     wards = db.session.scalars(select(Ward).order_by(Ward.name)).all()
-    return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
+    pots = db.session.scalars(select(Pot).join(Round, Round.id == Pot.round_id).where(Round.phase != "draft")
+                              .order_by(Round.id.desc(), Pot.id)).all()
+    return render_template("proposals/index.html", items=items, total=total, page=page, words=words, pots=pots,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, rounds=rounds,
                            wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=PRIORITY_LABELS)
 

@@ -2,6 +2,8 @@
 2.x A/AA violations and no horizontal scroll at 320 px, including the empty states (nothing to vote in,
 no proposals, no rounds), the error pages (403, 404) and a form re-rendered with its error summary."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from app.extensions import db
@@ -86,3 +88,66 @@ def test_every_page_is_accessible_in_every_language(live, new_page, people, lang
             wide.append((who, path))
     assert wide == [], f"{lang}: horizontal scroll at 320px on {wide}"
     assert len(checked) == len(PAGES)
+
+
+@pytest.fixture(scope="module")
+def rounds(live, people):
+    """A round in voting in the people's ward (two projects on the ballot) and a published, decided round."""
+    from sqlalchemy import select
+
+    from app.models import Area
+    from tests.factories import make_pot, make_proposal, make_round
+    from tests.support.results_scenarios import Scenario
+
+    app = live.app()
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.name == "Bedwell & Pin Green"))
+        voting = make_round(area=area, phase="voting", title="Bedwell & Pin Green grants",
+                            voting_open_at=datetime.now(UTC) - timedelta(days=1),
+                            voting_close_at=datetime.now(UTC) + timedelta(days=5))
+        pot = make_pot(round_=voting, name="Community grants", max_choices=2)
+        garden = make_proposal(pot=pot, title="Community garden", status="feasible", on_ballot=True)
+        make_proposal(pot=pot, title="Benches on the green", status="feasible", on_ballot=True)
+        make_proposal(pot=pot, title="Lights on the path", status="feasible", on_ballot=True)
+        published = Scenario(phase="published")
+        db.session.commit()
+        ids = {"pot": pot.id, "proposal": garden.id, "published": published.round.id}
+        db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_ballot_and_results_pages_are_accessible_in_every_language(live, new_page, people, rounds, lang):
+    """The pages of the journey that need a round: a resident's ballot (and the ballot sent back with an
+    error), a proposal, and the public results, participation report and decision record."""
+    resident = new_page(locale="en")
+    _sign_in(resident, live, people["resident", lang])
+    visitor = new_page(locale=lang)
+    pages = [(resident, f"/voting/pots/{rounds['pot']}"), (resident, f"/proposals/{rounds['proposal']}"),
+             (visitor, f"/results/rounds/{rounds['published']}"),
+             (visitor, f"/results/rounds/{rounds['published']}/participation"),
+             (visitor, f"/results/rounds/{rounds['published']}/decision")]
+    for page, path in pages:
+        for width in (1024, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            answer = page.goto(live.url + path)
+            assert answer.status == 200, (path, answer.status)
+            assert page.locator("html").get_attribute("lang") == lang, path
+            assert_accessible(page, f"{lang} {path} at {width}px")
+    # Three projects ticked where two may be chosen: the ballot comes back with its error summary; then
+    # a valid ballot and its confirmation.
+    resident.set_viewport_size({"width": 1024, "height": 800})
+    resident.goto(live.url + f"/voting/pots/{rounds['pot']}")
+    boxes = resident.locator("input[name=project]")
+    assert boxes.count() == 3
+    for n in range(3):
+        boxes.nth(n).check()
+    with resident.expect_navigation():
+        resident.click("button[value=cast]")
+    assert resident.locator(".error-summary").count() == 1
+    assert_accessible(resident, f"{lang} ballot with an error")
+    resident.locator("input[name=project]").nth(0).uncheck()
+    with resident.expect_navigation():
+        resident.click("button[value=cast]")
+    assert resident.locator("#receipt-code").count() == 1
+    assert_accessible(resident, f"{lang} confirmation")
