@@ -1,6 +1,6 @@
 """Request-wide wiring: sign-in loading, security headers, error pages and template helpers."""
 
-from flask import jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -26,6 +26,14 @@ def init_app(app):
     @login_manager.user_loader
     def load_user(session_token):
         return db.session.scalar(select(User).where(User.session_token == session_token, User.active))
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No one means to type U+0000, and PostgreSQL cannot store it in text: such a request is bad input
+        (400, the translated error page) before any view can try to save it."""
+        values = [v for source in (request.args, request.form) for _, v in source.items(multi=True)]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

@@ -151,3 +151,64 @@ def test_the_ballot_and_results_pages_are_accessible_in_every_language(live, new
         resident.click("button[value=cast]")
     assert resident.locator("#receipt-code").count() == 1
     assert_accessible(resident, f"{lang} confirmation")
+
+
+@pytest.fixture(scope="module")
+def counted(live):
+    """A counted round waiting for the board (in the results scenario's Bedwell area), one paper voter."""
+    from tests.support.results_scenarios import Scenario
+
+    app = live.app()
+    with app.app_context():
+        s = Scenario(phase="decision")
+        paper_voter = make_user(ward=s.ward, name="Gwen Price", postcode="FL1 2AB")
+        db.session.commit()
+        ids = {"round": s.round.id, "pot": s.pot.id, "proposal": s.garden.id, "officer": s.officer.id,
+               "board": s.members[0].id, "paper_voter": paper_voter.id}
+        db.session.remove()
+    return ids
+
+
+def _as(live, new_page, user_id, lang):
+    """A page signed in as that user, whose saved language is set to lang first."""
+    from app.models import User
+
+    app = live.app()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.preferred_locale = lang
+        email = user.email
+        db.session.commit()
+        db.session.remove()
+    page = new_page(locale="en")
+    _sign_in(page, live, email)
+    return page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_staff_pages_of_the_journey_are_accessible_in_every_language(live, new_page, counted, lang):
+    """The officer's round, review, pot, paper ballot, count and participation pages, and the board's
+    decision form, in each language at 1024 and 320 px."""
+    officer = _as(live, new_page, counted["officer"], lang)
+    board = _as(live, new_page, counted["board"], lang)
+    r = counted["round"]
+    pages = [(officer, f"/officer/rounds/{r}"), (officer, f"/officer/rounds/{r}/edit"),
+             (officer, f"/officer/proposals/{counted['proposal']}/review"),
+             (officer, f"/officer/rounds/{r}/pots/{counted['pot']}/edit"),
+             (officer, f"/officer/rounds/{r}/paper?name=gwen&postcode=FL1+2AB"),
+             (officer, f"/officer/rounds/{r}/count"), (officer, f"/officer/rounds/{r}/participation"),
+             (board, "/board/"), (board, f"/board/rounds/{r}/decision")]
+    for page, path in pages:
+        for width in (1024, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            answer = page.goto(live.url + path)
+            assert answer.status == 200, (lang, path, answer.status)
+            assert page.locator("html").get_attribute("lang") == lang, path
+            assert_accessible(page, f"{lang} {path} at {width}px")
+    # The decision form sent back with problems (no meeting date, nobody present).
+    board.set_viewport_size({"width": 1024, "height": 800})
+    board.goto(live.url + f"/board/rounds/{r}/decision")
+    with board.expect_navigation():
+        board.click("main button[type=submit] >> nth=0")
+    assert board.locator(".error-summary").count() == 1
+    assert_accessible(board, f"{lang} decision form with errors")
