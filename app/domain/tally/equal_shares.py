@@ -78,13 +78,15 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
     money = [endowment] * len(weights)
     zero = endowment * 0
 
+    def rho_of(share, cost):
+        """The quantity MES minimises: the share per unit of utility (cost utilities) or the share itself."""
+        if utility == COST_UTILITY:
+            return share / cost if cost else share * 0
+        return share
+
     def rho(pid):
         x = _share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
-        if x is None:
-            return None
-        if utility == COST_UTILITY:
-            return x / costs[pid] if costs[pid] else x * 0
-        return x
+        return None if x is None else rho_of(x, costs[pid])
 
     # Before anything is bought every voter holds the same endowment, so each project's first share is
     # the plain equal split and affordability is one comparison; a project its supporters cannot afford
@@ -96,9 +98,7 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
         cost, weight = costs[pid], groups.support_weight[pid]
         if endowment * weight < cost:
             continue
-        share = cost / weight
-        value = (share / cost if cost else share * 0) if utility == COST_UTILITY else share
-        heap.append((value, tie_key(pid), pid))
+        heap.append((rho_of(cost / weight, cost), tie_key(pid), pid))
     heapq.heapify(heap)
     selected = []
     while heap:
