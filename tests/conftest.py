@@ -5,9 +5,8 @@ import contextvars
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
 
-from tests.support.databases import create_database, drop_database
+from tests.support.databases import create_database, drop_database, empty_database
 from tests.support.smtp import CaptureSMTPServer
 
 
@@ -95,28 +94,12 @@ def app(database_url, mail_server):
 def db(app):
     """The database, emptied after the test. Service tests flush; commit where the view would."""
     from app.extensions import db as _db
-    from app.extensions import limiter
-    from app.results.page_cache import results_content, visitor_pages
 
     with app.app_context():
         yield _db
         _db.session.rollback()
         _db.session.remove()
-        _empty_all_tables(_db)
-        limiter.reset()
-        visitor_pages.clear()
-        results_content.clear()  # ids restart with the emptied tables; a cached page must not outlive them
-
-
-def _empty_all_tables(_db):
-    tables = list(reversed(_db.metadata.sorted_tables))
-    with _db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+        empty_database(_db)
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import DecisionRecord, User
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.databases import empty_database as empty_tables_and_caches
 
 ROLES = ("anonymous", "resident", "other_resident", "officer", "board_here", "board_elsewhere", "translator",
          "admin")
@@ -154,18 +155,10 @@ def build_world(app):
 
 
 def empty_database(app):
-    """What the db fixture does after each test: every table emptied, rate limits forgotten."""
+    """What the db fixture does after each test, for the module-scoped world."""
     with app.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
-        limiter.reset()
+        empty_tables_and_caches(db)
 
 
 def rules(app, methods):

@@ -7,7 +7,7 @@ to run against PostgreSQL; otherwise tests use SQLite files in a temporary folde
 import os
 import uuid
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 
@@ -37,3 +37,22 @@ def drop_database(url):
     with engine.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
     engine.dispose()
+
+
+def empty_database(db):
+    """Every table emptied (ids restart), rate limits and the results page caches forgotten: what a test
+    leaves behind must not reach the next one, including a cached page for an id that comes round again."""
+    from app.extensions import limiter
+    from app.results.page_cache import results_content, visitor_pages
+
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    limiter.reset()
+    visitor_pages.clear()
+    results_content.clear()
