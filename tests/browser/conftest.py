@@ -11,6 +11,7 @@ Fixtures:
 Helpers (import from tests.browser.conftest):
     axe_violations(page, context=None)   WCAG 2.0/2.1/2.2 A and AA violations (axe-core) as readable strings
     assert_accessible(page, label)       no violations and no horizontal scroll at the current width
+    sign_in(page, live, email[, pw])     through the login form, checked by the sign-out button
     record_step(page, name)              a screenshot kept in memory; all are written to test-artifacts/
                                          only if the test fails
 On failure every open page of the test is saved as test-artifacts/<test name>[-n].png.
@@ -140,6 +141,19 @@ def assert_accessible(page, label=""):
     violations = axe_violations(page)
     assert violations == [], f"{label} {page.url}: {violations}"
     assert not horizontal_scroll(page), f"{label} {page.url}: horizontal scroll at {page.viewport_size['width']}px"
+
+
+def sign_in(page, live, email, password=None):
+    """Sign in through the login form (the factories' password unless given) and check it worked: the
+    sign-out button is there, whatever language the account's saved preference shows the page in."""
+    from tests.factories import PASSWORD
+
+    page.goto(live.url + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password or PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator("form[action='/auth/logout']").count() == 1, f"could not sign in as {email}"
 
 
 def record_step(page, name):

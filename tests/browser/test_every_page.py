@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from tests.browser.conftest import assert_accessible, horizontal_scroll
-from tests.factories import PASSWORD, make_area, make_user, make_ward
+from tests.browser.conftest import assert_accessible, horizontal_scroll, sign_in
+from tests.factories import make_area, make_user, make_ward
 
 pytestmark = pytest.mark.browser
 LANGUAGES = ("en", "cy", "pl", "ur", "pa")
@@ -43,22 +43,13 @@ def people(live):
     return emails
 
 
-def _sign_in(page, live, email):
-    page.goto(live.url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert page.locator("form[action='/auth/logout']").count() == 1, f"could not sign in as {email}"
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_is_accessible_in_every_language(live, new_page, people, lang):
     checked = []
     pages = {"visitor": new_page(locale=lang)}  # a visitor's language comes from Accept-Language
     for who in ("resident", "officer", "board", "translator", "admin"):
         pages[who] = new_page(locale="en")  # a signed-in person's saved preference wins over the browser
-        _sign_in(pages[who], live, people[who, lang])
+        sign_in(pages[who], live, people[who, lang])
 
     for who, path, status in PAGES:
         page = pages[who]
@@ -121,7 +112,7 @@ def test_the_ballot_and_results_pages_are_accessible_in_every_language(live, new
     """The pages of the journey that need a round: a resident's ballot (and the ballot sent back with an
     error), a proposal, and the public results, participation report and decision record."""
     resident = new_page(locale="en")
-    _sign_in(resident, live, people["resident", lang])
+    sign_in(resident, live, people["resident", lang])
     visitor = new_page(locale=lang)
     pages = [(resident, f"/voting/pots/{rounds['pot']}"), (resident, f"/proposals/{rounds['proposal']}"),
              (visitor, f"/results/rounds/{rounds['published']}"),
@@ -181,7 +172,7 @@ def _as(live, new_page, user_id, lang):
         db.session.commit()
         db.session.remove()
     page = new_page(locale="en")
-    _sign_in(page, live, email)
+    sign_in(page, live, email)
     return page
 
 

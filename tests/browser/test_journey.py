@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Round
-from tests.browser.conftest import assert_accessible, record_step
-from tests.factories import PASSWORD, make_area, make_user, make_ward
+from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.factories import make_area, make_user, make_ward
 
 pytestmark = pytest.mark.browser
 LONDON = ZoneInfo("Europe/London")
@@ -34,15 +34,6 @@ def go(page, selector):
 def press_enter(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
-
-
-def sign_in(page, live, email, password=PASSWORD):
-    page.goto(live.url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    go(page, "main button[type=submit]")
-    # The sign-out button, whatever language the account's saved preference shows the page in.
-    assert page.locator("form[action='/auth/logout']").count() == 1, f"could not sign in as {email}"
 
 
 def sign_out(page):

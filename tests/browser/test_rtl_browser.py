@@ -9,8 +9,8 @@ import pytest
 from app.extensions import db
 from app.models import ContentTranslation
 from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 
 pytestmark = pytest.mark.browser
 BALLOT_TYPES = {"approval": {"max_choices": 2}, "knapsack": {}, "cumulative": {"total_points": 10,
@@ -49,17 +49,9 @@ def urdu_round(live):
     return pots
 
 
-def _sign_in(page, live, email):
-    page.goto(live.url + "/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
 @pytest.mark.parametrize("ballot_type", sorted(BALLOT_TYPES))
 def test_the_ballot_in_urdu_is_mirrored_readable_and_accessible(live, page, urdu_round, ballot_type):
-    _sign_in(page, live, "nadia@example.org")
+    sign_in(page, live, "nadia@example.org")
     page.goto(f"{live.url}/voting/pots/{urdu_round[ballot_type]}")
     assert page.locator("html").get_attribute("lang") == "ur"
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -81,7 +73,7 @@ def test_the_ballot_in_urdu_is_mirrored_readable_and_accessible(live, page, urdu
 
 
 def test_translated_pot_names_show_in_urdu_and_the_rest_falls_back(live, page, urdu_round):
-    _sign_in(page, live, "nadia@example.org")
+    sign_in(page, live, "nadia@example.org")
     page.goto(f"{live.url}/voting/pots/{urdu_round['approval']}")
     assert "پارک اور گلیاں" in page.inner_text("h1")
     assert "ہر منصوبہ پڑھیں" in page.inner_text("main")
@@ -94,7 +86,7 @@ def test_translated_pot_names_show_in_urdu_and_the_rest_falls_back(live, page, u
 
 
 def test_translators_pages_in_urdu_are_accessible_at_320px(live, page, urdu_round):
-    _sign_in(page, live, "tariq@example.org")
+    sign_in(page, live, "tariq@example.org")
     for path in ("/translate/", "/translate/ur/", f"/translate/ur/pot/{urdu_round['knapsack']}"):
         page.set_viewport_size({"width": 1024, "height": 800})
         page.goto(live.url + path)
@@ -106,7 +98,7 @@ def test_translators_pages_in_urdu_are_accessible_at_320px(live, page, urdu_roun
 
 
 def test_a_translator_saves_content_side_by_side_in_the_browser(live, page, urdu_round):
-    _sign_in(page, live, "tariq@example.org")
+    sign_in(page, live, "tariq@example.org")
     page.goto(f"{live.url}/translate/ur/pot/{urdu_round['ranked']}")
     original, field = page.locator(".original-text").first, page.locator("#name")
     assert original.get_attribute("lang") == "en" and original.get_attribute("dir") == "ltr"
