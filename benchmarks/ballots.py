@@ -22,7 +22,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
-from _live import percentiles, start_server
+from _live import percentiles, start_server, timed_request
 
 
 def main():
@@ -117,18 +117,9 @@ def client_process(port, path, residents, picks, threads, seconds, change_share,
                 if cookie is None:
                     return
             body = urlencode([("csrf_token", token), ("action", "cast"), *(("project", p) for p in rng.choice(picks))])
-            started = time.perf_counter()
-            try:
-                connection.request("POST", path, body, {"Cookie": cookie,
-                                                        "Content-Type": "application/x-www-form-urlencoded"})
-                response = connection.getresponse()
-                response.read()
-                problem = None if response.status == 302 else f"HTTP {response.status}"
-            except (OSError, http.client.HTTPException) as error:
-                problem = type(error).__name__
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - started
+            connection, elapsed, problem = timed_request(
+                connection, port, "POST", path, 302, body,
+                {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
             if time.monotonic() >= deadline:
                 return
             with lock:

@@ -20,7 +20,7 @@ import threading
 import time
 from datetime import date
 
-from _live import percentiles, start_server
+from _live import percentiles, start_server, timed_request
 
 
 def main():
@@ -114,17 +114,7 @@ def client_process(port, path, threads, seconds, results):
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while True:
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                problem = None if response.status == 200 else f"HTTP {response.status}"
-            except (OSError, http.client.HTTPException) as error:
-                problem = type(error).__name__
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            elapsed = time.perf_counter() - started
+            connection, elapsed, problem = timed_request(connection, port, "GET", path, 200)
             if time.monotonic() >= deadline:
                 return
             with lock:
