@@ -59,6 +59,14 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Neighbourhood Budgets <no-reply@neighbourhood-budgets.example>"
+    # Requests only queue mail (the outbox table); `flask mail send` delivers it, MAIL_SEND_BATCH at a time,
+    # each batch leased for MAIL_CLAIM_SECONDS (longer than a batch can take at MAIL_TIMEOUT_SECONDS a try).
+    MAIL_TIMEOUT_SECONDS = 30
+    MAIL_SEND_BATCH = 10
+    MAIL_CLAIM_SECONDS = 900
+    MAIL_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes, at most MAIL_RETRY_MAX_SECONDS apart
+    MAIL_RETRY_MAX_SECONDS = 3600
+    MAIL_MAX_REFUSALS = 5  # a message the server keeps refusing (5xx) is set aside after this many tries
 
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 2  # verification links: two days
     RESET_TOKEN_MAX_AGE = 60 * 60  # password reset links: one hour

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.support.databases import create_database, drop_database, empty_database
-from tests.support.smtp import CaptureSMTPServer
+from tests.support.smtp import CaptureSMTPServer, Mailbox
 
 
 class CSRFClient(FlaskClient):
@@ -108,10 +108,19 @@ def client(app, db):
 
 
 @pytest.fixture
-def outbox(mail_server):
-    """Messages received by the real SMTP server during this test."""
+def outbox(app, mail_server):
+    """Messages received by the real SMTP server during this test. Requests only queue mail in the outbox
+    table; reading .messages or .wait_for() first runs the real sender (`flask mail send`) on its own session."""
+    from app.extensions import db as _db
+    from app.mail.sender import send_pending
+
+    def deliver():
+        with app.app_context():
+            send_pending(_db.session)
+            _db.session.remove()
+
     mail_server.clear()
-    return mail_server
+    return Mailbox(mail_server, deliver)
 
 
 @pytest.fixture

@@ -94,7 +94,6 @@ def register():
                 age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
                 locale=form.locale.data,
             )
-            db.session.commit()
             if result.user is not None:
                 _send_verification(result.user)
             else:
@@ -102,6 +101,7 @@ def register():
                 send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
                            "email/already_registered", locale=owner.preferred_locale, user=owner,
                            link=url_for("auth.reset_request", _external=True))
+            db.session.commit()  # the account and its mail together (the outbox): same answer either way
             return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -155,6 +155,7 @@ def reset_request():
             token = accounts.make_token(current_app.secret_key, accounts.RESET, user)
             send_email(user.email, lambda: _("Reset your password"), "email/reset", locale=user.preferred_locale,
                        user=user, link=url_for("auth.reset_password", token=token, _external=True))
+            db.session.commit()  # queued in the outbox; no mail I/O here, so known and unknown cost alike
         return redirect(url_for("auth.check_email"))
     return render_template("auth/reset_request.html", form=form), (400 if form.errors else 200)
 
@@ -221,5 +222,6 @@ def resend_verification():
     form = EmptyForm(prefix="resend")
     if form.validate_on_submit() and not current_user.email_verified:
         _send_verification(current_user)
+        db.session.commit()
         flash(_("We have sent you a new link. It works for 48 hours."), "success")
     return redirect(url_for("auth.account"))

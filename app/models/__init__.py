@@ -12,6 +12,7 @@ from app.models.decisions import (
     InterestDeclaration,
 )
 from app.models.geography import Area, Council, Postcode, Ward
+from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
 from app.models.proposals import Proposal, ProposalTranslation
 from app.models.rounds import Pot, Round, pot_wards, round_wards
@@ -28,6 +29,7 @@ __all__ = [
     "DecisionItem",
     "DecisionRecord",
     "InterestDeclaration",
+    "OutboxMessage",
     "Participation",
     "Postcode",
     "Pot",

@@ -246,10 +246,10 @@ def review(proposal_id):
             for code in refused.problems:
                 form.form_errors.append(messages.get(code, code))
         else:
-            db.session.commit()
             send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
                        locale=proposal.author.preferred_locale, proposal=proposal,
                        link=url_for("proposals.detail", proposal_id=proposal.id, _external=True))
+            db.session.commit()  # the review and its notice together (the outbox)
             flash(_("Review saved. The proposer has been told."), "success")
             return redirect(url_for("officer.round_detail", round_id=proposal.round_id))
     status = 400 if (form.errors or form.form_errors) else 200
@@ -273,11 +273,11 @@ def merge(proposal_id):
     except proposal_service.ProposalRefused:
         flash(_("These proposals cannot be merged."), "error")
         return redirect(url_for("officer.review", proposal_id=proposal.id))
-    db.session.commit()
     for person in {proposal.author, into.author}:
         send_email(person.email, lambda: _("Project ideas have been merged"), "email/proposal_merged",
                    locale=person.preferred_locale, duplicate=proposal, into=into,
                    link=url_for("proposals.detail", proposal_id=into.id, _external=True))
+    db.session.commit()  # the merge and both notices together (the outbox)
     flash(_("Merged. Both proposers have been told."), "success")
     return redirect(url_for("officer.round_detail", round_id=proposal.round_id))
 

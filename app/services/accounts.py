@@ -75,14 +75,18 @@ class Registration:
 
 
 def register(session, *, name, email, password, postcode, ward_id, date_of_birth, age_confirmed, locale):
-    """Create an unverified account, or report the existing owner of the e-mail (never revealed to the caller's UI)."""
+    """Create an unverified account, or report the existing owner of the e-mail (never revealed to the caller's UI).
+
+    The password is hashed either way: skipping the hash for a known address made that answer ~8x faster.
+    """
+    password_hash = generate_password_hash(password)
     existing = find_by_email(session, email)
     if existing is not None:
         return Registration(None, existing)
     user = User(
         name=name.strip(),
         email=email.strip().lower(),
-        password_hash=generate_password_hash(password),
+        password_hash=password_hash,
         postcode=postcode,
         ward_id=ward_id,
         date_of_birth=date_of_birth,

@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests and browser journeys."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests and browser journeys, and
+the tests' mailbox: what a resident would find after the outbox sender (`flask mail send`) has run."""
 
 import email
 import email.policy
@@ -57,6 +58,30 @@ class CaptureSMTPServer:
                     return message
             time.sleep(0.05)
         raise AssertionError("no matching e-mail arrived")
+
+
+class Mailbox:
+    """The SMTP capture as a test reads it: every read first runs deliver (the real outbox sender, the function
+    `flask --app wsgi mail send` calls), as cron would have by the time a resident opens their mail.
+
+    .messages, .wait_for(predicate) and .clear() as on CaptureSMTPServer; .deliver() runs the sender alone.
+    """
+
+    def __init__(self, server, deliver):
+        self.server = server
+        self.deliver = deliver
+
+    @property
+    def messages(self):
+        self.deliver()
+        return self.server.messages
+
+    def clear(self):
+        self.server.clear()
+
+    def wait_for(self, predicate, timeout=10):
+        self.deliver()
+        return self.server.wait_for(predicate, timeout)
 
 
 def _free_port():

@@ -1,0 +1,46 @@
+"""Outgoing e-mail. Requests only *queue* mail: send_email renders the message in the recipient's language and
+adds it to the outbox in the caller's database transaction. `flask --app wsgi mail send` (app/mail/sender.py,
+from cron or a worker) delivers it over SMTP (production, tests) or into instance/mail as .eml files
+(development), with retries. So a mail server outage never shows anyone an error, never loses a message, and
+a request costs the same whether or not it sends mail."""
+
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+
+from app.extensions import db
+from app.i18n import formatting_locale
+from app.models.outbox import OutboxMessage
+
+
+def send_email(to, subject_factory, template, locale="en", *, headers=None, **context):
+    """Render template (.txt, and .html when there is one) under the recipient's locale and queue it.
+
+    subject_factory is a callable returning the translated subject, so it is evaluated under that locale.
+    The message joins the request's database session: it is sent only if the caller commits, and it is never
+    lost once committed. headers are extra SMTP headers (e.g. List-Unsubscribe). Returns the OutboxMessage.
+    """
+    with force_locale(formatting_locale(locale)):
+        subject = subject_factory()
+        text_body = render_template(f"{template}.txt", **context)
+        try:
+            html_body = render_template(f"{template}.html", **context)
+        except TemplateNotFound:
+            html_body = None
+    message = OutboxMessage(
+        to_address=to,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        headers={
+            "From": current_app.config["MAIL_DEFAULT_SENDER"],
+            "Message-ID": make_msgid(domain="neighbourhood-budgets.example"),
+            "Content-Language": locale,
+            **(headers or {}),
+        },
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
