@@ -120,7 +120,8 @@ def outbox(app, mail_server):
             _db.session.remove()
 
     mail_server.clear()
-    return Mailbox(mail_server, deliver)
+    yield Mailbox(mail_server, deliver)
+    mail_server.clear()  # and accepting everyone again, if the test made it refuse or slow down
 
 
 @pytest.fixture

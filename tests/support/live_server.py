@@ -3,6 +3,7 @@ crash and browser tests. Mail goes to a real SMTP capture server (tests/support/
 
     server = LiveServer(tmp_dir, mail_server.port)   # started and answering when the constructor returns
     server.url, server.database_url
+    server.send_mail()                               # `flask mail send`: deliver the queued mail
     with server.app_context(): ...                   # set up data on the same database
     server.kill9(); server.restart(); server.close()
 
@@ -88,6 +89,10 @@ class LiveServer:
         if differences:
             raise RuntimeError(f"migrations/ is behind the models ({len(differences)} difference(s), first: "
                                f"{str(differences[0])[:160]}): run `flask --app wsgi db migrate`.")
+
+    def send_mail(self):
+        """Run the outbox sender as cron would (`flask --app wsgi mail send`): requests only queue mail."""
+        self._run([str(BIN / "flask"), "--app", "wsgi", "mail", "send"])
 
     def _run(self, command):
         done = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)

@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests and browser journeys, and
 the tests' mailbox: what a resident would find after the outbox sender (`flask mail send`) has run."""
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -12,8 +13,18 @@ class _Collector:
     def __init__(self):
         self.messages = []
         self.lock = threading.Lock()
+        self.refused = set()  # recipients answered "550" (a mailbox that does not exist)
+        self.delay = 0.0  # seconds each message takes to accept (a slow server)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
@@ -37,8 +48,19 @@ class CaptureSMTPServer:
             return list(self._collector.messages)
 
     def clear(self):
+        """Forget received messages, and go back to accepting everyone at full speed."""
         with self._collector.lock:
             self._collector.messages.clear()
+        self._collector.refused = set()
+        self._collector.delay = 0.0
+
+    def refuse(self, *addresses):
+        """Answer 550 (no such mailbox) for these recipients until clear()."""
+        self._collector.refused = set(addresses)
+
+    def slow_down(self, seconds):
+        """Take this long to accept each message until clear()."""
+        self._collector.delay = seconds
 
     def start(self):
         self._controller.start()
