@@ -18,12 +18,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.database import write_transaction
 from app.domain.mail_retry import RetryPolicy, after_failure
 from app.models._common import utcnow
-from app.models.outbox import FAILED, PENDING, SENT, OutboxMessage
+from app.models.outbox import FAILED, PENDING, SENT, STAND_IN, OutboxMessage
 
 # Errors that mean "the mail server is not there or will not talk to us": stop this run, retry later.
 _OUTAGE_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError,
@@ -82,6 +82,7 @@ def send_pending(session, *, batch_size=None, clock=utcnow):
 def _claim(session, token, batch_size, now):
     lease = timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
     with write_transaction(session):
+        session.execute(delete(OutboxMessage).where(OutboxMessage.status == STAND_IN))
         rows = session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,

@@ -12,6 +12,7 @@ from app.models._common import UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"  # refused outright by the mail server too many times; kept, and `mail retry` re-queues it
+STAND_IN = "stand-in"  # written where a message would have been, so both answers cost alike; never sent
 
 
 class OutboxMessage(db.Model):

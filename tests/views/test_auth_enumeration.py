@@ -62,6 +62,9 @@ def test_asking_for_a_reset_for_a_known_and_an_unknown_address_gives_the_same_an
     unknown = client.post("/auth/reset", data={"email": "nobody@example.org"})
     assert answer(known) == answer(unknown)
     assert [m["To"] for m in outbox.messages] == ["known@example.org"]
+    db.session.commit()
+    assert [(m.to_address, m.status) for m in db.session.query(OutboxMessage)] == [("known@example.org", "sent")], \
+        "the unknown address's stand-in row is gone, and it never held the address"
 
 
 def test_with_smtp_down_nobody_sees_an_error_and_the_mail_goes_once_smtp_is_back(app, client, db, ward, outbox,
@@ -80,6 +83,7 @@ def test_with_smtp_down_nobody_sees_an_error_and_the_mail_goes_once_smtp_is_back
 
     down = mail_send(app)
     assert down.exit_code == 1 and outbox.server.messages == []
+    db.session.commit()  # read afresh: the sender wrote in its own transactions
     queued = db.session.query(OutboxMessage).order_by(OutboxMessage.id).all()
     assert [(m.to_address, m.status) for m in queued] == [
         ("known@example.org", "pending"), ("new@example.org", "pending"), ("known@example.org", "pending")]
