@@ -14,6 +14,7 @@ import smtplib
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -26,8 +27,12 @@ from app.models._common import utcnow
 from app.models.outbox import FAILED, PENDING, SENT, STAND_IN, OutboxMessage
 
 # Errors that mean "the mail server is not there or will not talk to us": stop this run, retry later.
+# (Any error while connecting, logging in or starting TLS counts too.)
 _OUTAGE_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError,
-                  smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError)
+                  smtplib.SMTPAuthenticationError)
+# What smtplib and email raise for one bad message (e.g. an address the server cannot take): that message
+# waits, the others go on.
+_MESSAGE_ERRORS = (ValueError, TypeError, LookupError)
 
 
 @dataclass
@@ -62,14 +67,15 @@ def send_pending(session, *, batch_size=None, clock=utcnow):
     with _Transport(config) as transport:
         while True:
             token = uuid.uuid4().hex
-            claimed = _claim(session, token, batch_size, clock())
-            if not claimed:
+            found, claimed = _claim(session, token, batch_size, clock())
+            if not found:
                 return report
             for index, item in enumerate(claimed):
                 try:
                     transport.send(item.email)
-                except (OSError, smtplib.SMTPException) as error:  # SMTPException is an OSError
-                    outage = isinstance(error, _OUTAGE_ERRORS) or not isinstance(error, smtplib.SMTPException)
+                except (OSError, *_MESSAGE_ERRORS) as error:  # smtplib.SMTPException is an OSError
+                    outage = transport.unreachable or isinstance(error, _OUTAGE_ERRORS) or (
+                        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException))
                     _record_failure(session, item, token, error, clock(), report)
                     if outage:
                         _release(session, [later.id for later in claimed[index + 1:]], token)
@@ -80,6 +86,8 @@ def send_pending(session, *, batch_size=None, clock=utcnow):
 
 
 def _claim(session, token, batch_size, now):
+    """Return (how many due rows were found, the ones claimed for sending); rows that cannot be built are
+    set aside as failed instead."""
     lease = timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
     with write_transaction(session):
         session.execute(delete(OutboxMessage).where(OutboxMessage.status == STAND_IN))
@@ -93,9 +101,14 @@ def _claim(session, token, batch_size, now):
         ).all()
         claimed = []
         for row in rows:
+            try:
+                email = _build(row)
+            except (*_MESSAGE_ERRORS, MessageError) as error:  # cannot be sent as stored: set it aside
+                row.status, row.last_error = FAILED, f"cannot build the message: {error}"[:500]
+                continue
             row.claim_token, row.claimed_until = token, now + lease
-            claimed.append(_Claimed(row.id, row.attempts, _build(row)))
-    return claimed
+            claimed.append(_Claimed(row.id, row.attempts, email))
+    return len(rows), claimed
 
 
 def _build(row):
@@ -161,7 +174,10 @@ def _release(session, ids, token):
 
 
 def _refused(error):
-    """The server refused this message for good (5xx), as opposed to an outage or a "try later" (4xx)."""
+    """The server refused this message for good (5xx) or it cannot be sent as it is, as opposed to an outage or
+    a "try later" (4xx)."""
+    if isinstance(error, _MESSAGE_ERRORS):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500 \
@@ -181,6 +197,7 @@ class _Transport:
     def __init__(self, config):
         self.config = config
         self.smtp = None
+        self.unreachable = False  # the last try to connect (or log in) failed
         if config["MAIL_BACKEND"] not in ("smtp", "file"):
             raise ValueError(f"unknown MAIL_BACKEND {config['MAIL_BACKEND']!r}")
 
@@ -196,7 +213,9 @@ class _Transport:
             return
         try:
             if self.smtp is None:
+                self.unreachable = True
                 self.smtp = self._connect()
+                self.unreachable = False
             self.smtp.send_message(message)
         except Exception:
             self._close()

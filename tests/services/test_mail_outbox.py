@@ -145,6 +145,14 @@ def test_a_refused_address_is_retried_then_set_aside_without_holding_up_the_othe
     assert row(db, gone).status == "sent"
 
 
+def test_a_message_that_cannot_be_built_is_set_aside_and_the_others_go(app, db, outbox):
+    broken = queue(db, "amira@example.org", subject="Two\nlines")
+    fine = [queue(db, f"r{n}@example.org") for n in range(3)]
+    assert run_sender(app, batch_size=1).sent == 3
+    assert row(db, broken).status == "failed" and "cannot build" in row(db, broken).last_error
+    assert {row(db, m).status for m in fine} == {"sent"}
+
+
 def test_a_message_claimed_by_a_sender_that_died_is_sent_when_its_lease_runs_out(app, db, outbox):
     now = utcnow()
     due = now - timedelta(minutes=20)
