@@ -156,7 +156,7 @@ def reset_request():
             send_email(user.email, lambda: _("Reset your password"), "email/reset", locale=user.preferred_locale,
                        user=user, link=url_for("auth.reset_password", token=token, _external=True))
         else:
-            queue_stand_in("email/reset")  # the same work as a queued message: an unknown address answers as fast
+            queue_stand_in("email/reset")  # the work of queuing one: an unknown address answers as fast
         db.session.commit()  # queued in the outbox: no mail I/O here, so known and unknown cost alike
         return redirect(url_for("auth.check_email"))
     return render_template("auth/reset_request.html", form=form), (400 if form.errors else 200)
