@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from flask_babel import gettext as _
 
 from app.mail.sender import send_pending
 from app.models import OutboxMessage
@@ -73,6 +74,22 @@ def test_a_queued_message_is_delivered_with_its_headers_and_its_body_is_then_dro
     assert run_sender(app).sent == 0, "sent once, never again"
 
 
+def test_send_email_queues_the_message_rendered_in_the_recipients_language_with_extra_headers(app, db, outbox):
+    from app.mail import send_email
+    from tests.factories import make_user
+
+    user = make_user(email="jakub@example.org", name="Jakub", locale="pl")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        send_email(user.email, lambda: _("Reset your password"), "email/reset", locale="pl", user=user,
+                   link="https://example.org/reset/x", headers={"List-Unsubscribe": "<https://example.org/u/1>"})
+    assert outbox.server.messages == [], "queued, not sent, until the caller commits and the sender runs"
+    db.session.commit()
+    received = outbox.wait_for(lambda m: m["To"] == "jakub@example.org")
+    assert received["Subject"] == "Zresetuj hasło" and received["Content-Language"] == "pl"
+    assert received["List-Unsubscribe"] == "<https://example.org/u/1>"
+    assert "https://example.org/reset/x" in received.get_content()
+
+
 def test_an_html_body_goes_as_an_alternative_to_the_text(app, db, outbox):
     queue(db, "amira@example.org", html_body="<p>Hello</p>")
     run_sender(app)
@@ -98,7 +115,7 @@ def test_while_smtp_is_down_the_message_waits_with_backoff_and_goes_once_smtp_is
     assert row(db, message).next_attempt_at == start + timedelta(seconds=60 + 120), "twice as long"
 
     later = start + timedelta(hours=10)
-    for _ in range(8):  # an outage never makes the sender give up; waits stop growing at an hour
+    for _try in range(8):  # an outage never makes the sender give up; waits stop growing at an hour
         run_sender(app, clock=lambda at=later: at)
         later = row(db, message).next_attempt_at
     waiting = row(db, message)
@@ -131,7 +148,7 @@ def test_a_refused_address_is_retried_then_set_aside_without_holding_up_the_othe
     assert row(db, other).status == "sent"
 
     clock = utcnow()
-    for _ in range(4):
+    for _try in range(4):
         clock = clock + timedelta(hours=2)
         run_sender(app, clock=lambda at=clock: at)
     refused = row(db, gone)
