@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.support.databases import create_database, drop_database, empty_database
-from tests.support.smtp import CaptureSMTPServer, Mailbox
+from tests.support.smtp import CaptureSMTPServer, Mailbox, free_port
 
 
 class CSRFClient(FlaskClient):
@@ -122,6 +122,20 @@ def outbox(app, mail_server):
     mail_server.clear()
     yield Mailbox(mail_server, deliver)
     mail_server.clear()  # and accepting everyone again, if the test made it refuse or slow down
+
+
+@pytest.fixture
+def smtp_down(app, monkeypatch):
+    """Nothing listens where the app sends mail, until the test calls smtp_down.back()."""
+    real_port = app.config["MAIL_PORT"]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+
+    class SMTPDown:
+        @staticmethod
+        def back():
+            app.config["MAIL_PORT"] = real_port
+
+    return SMTPDown
 
 
 @pytest.fixture

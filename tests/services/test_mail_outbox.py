@@ -5,13 +5,11 @@ import contextvars
 import threading
 from datetime import timedelta
 
-import pytest
 from flask_babel import gettext as _
 
 from app.mail.sender import send_pending
 from app.models import OutboxMessage
 from app.models._common import utcnow
-from tests.support.smtp import _free_port
 
 
 def queue(db, to, subject="Hello", body="A message for you.\n", **fields):
@@ -36,20 +34,6 @@ def run_sender(app, clock=utcnow, batch_size=None):
                 db.session.remove()
 
     return contextvars.Context().run(run)
-
-
-@pytest.fixture
-def smtp_down(app, monkeypatch):
-    """Point the app at a port where no mail server listens; undo() brings the real one back."""
-    real_port = app.config["MAIL_PORT"]
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
-
-    class Switch:
-        @staticmethod
-        def undo():
-            app.config["MAIL_PORT"] = real_port
-
-    return Switch
 
 
 def row(db, message):
@@ -122,7 +106,7 @@ def test_while_smtp_is_down_the_message_waits_with_backoff_and_goes_once_smtp_is
     assert waiting.status == "pending" and waiting.attempts == 10
     assert outbox.server.messages == []
 
-    smtp_down.undo()
+    smtp_down.back()
     assert run_sender(app, clock=lambda: later).sent == 1
     assert [m["To"] for m in outbox.server.messages] == ["amira@example.org"]
     assert row(db, message).status == "sent"
@@ -134,7 +118,7 @@ def test_an_outage_ends_the_run_without_counting_a_try_against_the_other_message
     assert report.retrying == 1
     assert [row(db, m).attempts for m in messages] == [1, 0, 0]
     assert all(row(db, m).claim_token is None for m in messages), "nothing left claimed"
-    smtp_down.undo()
+    smtp_down.back()
     assert run_sender(app, clock=lambda: utcnow() + timedelta(minutes=2)).sent == 3
 
 
@@ -219,7 +203,7 @@ def test_the_command_prints_what_it_did_and_fails_while_mail_cannot_go(app, db, 
     status = contextvars.Context().run(invoke, args=["mail", "status"])
     assert status.output.startswith("pending 1, sent 0, failed 0\n")
 
-    smtp_down.undo()
+    smtp_down.back()
     back = contextvars.Context().run(invoke, args=["mail", "send"])
     assert back.exit_code == 0 and back.output == "sent 1, to retry 0, set aside 0\n"
     assert contextvars.Context().run(invoke, args=["mail", "send"]).output == "", "nothing to do: silent"

@@ -36,7 +36,7 @@ class CaptureSMTPServer:
 
     def __init__(self, host="127.0.0.1", port=0):
         self._collector = _Collector()
-        self._controller = Controller(self._collector, hostname=host, port=port or _free_port())
+        self._controller = Controller(self._collector, hostname=host, port=port or free_port())
 
     @property
     def port(self):
@@ -106,7 +106,7 @@ class Mailbox:
         return self.server.wait_for(predicate, timeout)
 
 
-def _free_port():
+def free_port():
     import socket
 
     with socket.socket() as sock:

@@ -9,7 +9,6 @@ import pytest
 
 from app.models import OutboxMessage, User
 from tests.factories import make_user, make_ward
-from tests.support.smtp import _free_port
 
 REGISTRATION = {
     "name": "Amira Khan",
@@ -27,17 +26,14 @@ def ward(db):
     return make_ward(name="Chells", postcodes=["FL1 2AB"])
 
 
-@pytest.fixture
-def smtp_down(app, monkeypatch):
-    """No mail server listens where the app sends mail, until the test calls the returned function."""
-    real_port = app.config["MAIL_PORT"]
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
-    monkeypatch.setitem(app.config, "MAIL_RETRY_BASE_SECONDS", 0)  # the next `mail send` retries at once
-    return lambda: app.config.__setitem__("MAIL_PORT", real_port)
-
-
 def answer(response):
     return response.status_code, response.headers.get("Location"), response.get_data()
+
+
+@pytest.fixture(autouse=True)
+def retry_at_once(app, monkeypatch):
+    """A failed message is due again at once, so the next `mail send` (cron's next minute) retries it."""
+    monkeypatch.setitem(app.config, "MAIL_RETRY_BASE_SECONDS", 0)
 
 
 def mail_send(app):
@@ -88,7 +84,7 @@ def test_with_smtp_down_nobody_sees_an_error_and_the_mail_goes_once_smtp_is_back
     assert [(m.to_address, m.status) for m in queued] == [
         ("known@example.org", "pending"), ("new@example.org", "pending"), ("known@example.org", "pending")]
 
-    smtp_down()
+    smtp_down.back()
     back = mail_send(app)
     assert back.exit_code == 0 and back.output == "sent 3, to retry 0, set aside 0\n"
     verification = outbox.wait_for(lambda m: m["To"] == "new@example.org")
@@ -104,6 +100,6 @@ def test_asking_for_a_new_verification_link_while_smtp_is_down_is_no_error(app, 
     login_as(make_user(email="amira@example.org", verified=False))
     response = client.post("/auth/account/resend", data={}, follow_redirects=True)
     assert response.status_code == 200 and "We have sent you a new link" in response.get_data(as_text=True)
-    smtp_down()
+    smtp_down.back()
     assert mail_send(app).exit_code == 0
     assert outbox.wait_for(lambda m: m["To"] == "amira@example.org")["Subject"] == "Confirm your e-mail address"
