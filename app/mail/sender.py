@@ -211,11 +211,19 @@ class _Transport:
         if self.config["MAIL_BACKEND"] == "file":
             self._write(message)
             return
+        if self.smtp is not None:
+            try:
+                self.smtp.send_message(message)
+                return
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                self._close()  # it dropped the connection we kept from the last message: one fresh try
+            except Exception:
+                self._close()
+                raise
         try:
-            if self.smtp is None:
-                self.unreachable = True
-                self.smtp = self._connect()
-                self.unreachable = False
+            self.unreachable = True
+            self.smtp = self._connect()
+            self.unreachable = False
             self.smtp.send_message(message)
         except Exception:
             self._close()

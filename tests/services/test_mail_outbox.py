@@ -208,3 +208,28 @@ def test_the_command_prints_what_it_did_and_fails_while_mail_cannot_go(app, db, 
     assert back.exit_code == 0 and back.output == "sent 1, to retry 0, set aside 0\n"
     assert contextvars.Context().run(invoke, args=["mail", "send"]).output == "", "nothing to do: silent"
     assert [m["To"] for m in outbox.server.messages] == ["amira@example.org"]
+
+
+def test_a_connection_the_mail_server_dropped_between_messages_is_reopened_without_a_failure(app, monkeypatch):
+    from email.message import EmailMessage
+
+    from app.mail.sender import _Transport
+    from tests.support.smtp import CaptureSMTPServer
+
+    def message(to):
+        built = EmailMessage()
+        built["From"], built["To"], built["Subject"] = "a@example.org", to, "Hi"
+        built.set_content("Hello")
+        return built
+
+    first = CaptureSMTPServer().start()
+    monkeypatch.setitem(app.config, "MAIL_PORT", first.port)
+    with app.app_context(), _Transport(app.config) as transport:
+        transport.send(message("r0@example.org"))
+        first.stop()  # the server restarts (or times out an idle client): the kept connection is gone
+        second = CaptureSMTPServer(port=first.port).start()
+        try:
+            transport.send(message("r1@example.org"))
+        finally:
+            second.stop()
+    assert [m["To"] for m in first.messages + second.messages] == ["r0@example.org", "r1@example.org"]
