@@ -1,11 +1,13 @@
 """Mail CLI: `flask --app wsgi mail send` delivers the outbox (from cron every minute, or `--watch` as a worker);
-`mail status` counts what is waiting; `mail retry` puts messages set aside as failed back in the queue."""
+`mail status` counts what is waiting; `mail retry` puts messages set aside as failed back in the queue;
+`mail purge` forgets old sent messages."""
 
 import time
+from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.database import write_transaction
 from app.extensions import db
@@ -64,6 +66,20 @@ def retry_command():
             .values(status=PENDING, attempts=0, next_attempt_at=utcnow())
         )
     click.echo(f"queued again: {result.rowcount}")
+
+
+@mail.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Keep the record of messages sent in the last DAYS days.")
+@with_appcontext
+def purge_command(days):
+    """Delete the record of messages sent more than DAYS days ago (who was mailed, what about, and when)."""
+    with write_transaction(db.session):
+        result = db.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.status == SENT,
+                                        OutboxMessage.sent_at < utcnow() - timedelta(days=days))
+        )
+    click.echo(f"deleted: {result.rowcount}")
 
 
 COMMANDS = [mail]

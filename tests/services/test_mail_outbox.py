@@ -210,6 +210,17 @@ def test_the_command_prints_what_it_did_and_fails_while_mail_cannot_go(app, db, 
     assert [m["To"] for m in outbox.server.messages] == ["amira@example.org"]
 
 
+def test_purge_forgets_messages_sent_long_ago_and_keeps_the_rest(app, db, outbox):
+    queue(db, "old@example.org", status="sent", sent_at=utcnow() - timedelta(days=31))
+    queue(db, "recent@example.org", status="sent", sent_at=utcnow() - timedelta(days=29))
+    queue(db, "waiting@example.org", created_at=utcnow() - timedelta(days=40))
+    result = contextvars.Context().run(app.test_cli_runner().invoke, args=["mail", "purge", "--days", "30"])
+    assert result.output == "deleted: 1\n"
+    db.session.commit()
+    assert sorted(m.to_address for m in db.session.query(OutboxMessage)) == ["recent@example.org",
+                                                                             "waiting@example.org"]
+
+
 def test_a_connection_the_mail_server_dropped_between_messages_is_reopened_without_a_failure(app, monkeypatch):
     from email.message import EmailMessage
 
