@@ -11,6 +11,7 @@ from app.models.decisions import (
     DecisionRecord,
     InterestDeclaration,
 )
+from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
 from app.models.people import RoleGrant, User
 from app.models.proposals import Proposal, ProposalTranslation
@@ -27,6 +28,7 @@ __all__ = [
     "DecisionConfirmation",
     "DecisionItem",
     "DecisionRecord",
+    "ElectorateFigure",
     "InterestDeclaration",
     "Participation",
     "Postcode",

@@ -109,7 +109,9 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert "Projects were funded in order of votes" in page and "Ties went to the cheaper project" in page
     assert "Rejected. Highways will fund the lights." in page
     assert "Award confirmed" in page and "£7,500" in page and "£2,500 left" in page
-    assert "Fewer than 10 residents took part." in page  # six voters: not shown
+    # Six ballots were counted and are published: the six residents are never "fewer than 10" beside them.
+    assert "6 residents took part" in page and "<dt>Ballots counted</dt><dd>6</dd>" in page
+    assert "Fewer than 10 residents" not in page
     assert chain_head(db.session) in page
 
 
@@ -148,14 +150,20 @@ def test_turnout_by_ward_and_age_suppresses_small_counts(client, db):
     s.decide_and_confirm()
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
-    # 20 residents: 18 online, 2 on paper -> the 2 is hidden, and so is the 18 that would give it away.
+    # 20 residents: 18 online, 2 on paper -> the 2 is hidden, and so is the 18 that would give it away:
+    # the 18 is not "fewer than 10", it is hidden to protect the small group.
     assert "<dt>Residents who took part</dt><dd>20</dd>" in page
-    assert "<dt>Online</dt><dd>fewer than 10</dd>" in page and "<dt>On paper</dt><dd>fewer than 10</dd>" in page
-    assert re.search(r"<th scope=\"row\">18-24</th><td class=\"num\">14</td>", page)
-    assert re.search(r"<th scope=\"row\">65-74</th><td class=\"num\">fewer than 10</td>", page)
-    assert re.search(r"<th scope=\"row\">25-34</th><td class=\"num\">fewer than 10</td>", page)
+    assert "<dt>Online</dt><dd>hidden to protect a small group</dd>" in page
+    assert "<dt>On paper</dt><dd>fewer than 10</dd>" in page
+    assert _age_cell(page, "18-24") == "14"
+    assert _age_cell(page, "65-74") == "fewer than 10" and _age_cell(page, "25-34") == "fewer than 10"
     data = client.get(f"/api/rounds/{s.round.id}").get_json()["participation"]
     assert data["total"] == 20 and data["online"] is None and data["paper"] is None
+    assert data["hidden"] == {"online": "protects", "paper": "small"}
+
+
+def _age_cell(page, band):
+    return re.search(rf'<th scope="row">{re.escape(band)}</th><td class="num"[^>]*>([^<]+)</td>', page).group(1)
 
 
 def test_open_data_downloads(client, db, published):
