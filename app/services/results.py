@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from app.domain.open_data import Hidden, csv_safe, protect_cells, shuffled
 from app.domain.pabulib import write_pabulib
 from app.domain.turnout import ELECTORATE_BANDS, eligible_population, turnout_share
-from app.models import Participation, Round, Ward
+from app.models import Ballot, CountResult, Participation, Round, Ward
 from app.services import count as count_service
 from app.services import electorate as electorate_service
 from app.services.decisions import awarded, published_record
+from app.services.voting import receipt_hash
 
 
 def published_rounds(session):
@@ -54,6 +55,32 @@ def pot_outcome(session, pot, result=None, decision=None):
     return {"pot": pot, "result": result, "rows": rows, "used": used, "left": pot.amount_pence - used,
             "awarded": board_awarded,
             "awarded_left": pot.amount_pence - board_awarded if board_awarded is not None else None}
+
+
+def proposal_outcome(session, proposal):
+    """The count's result and the board's decision for one project once its round is published, else None.
+
+    Returns the project's pot_outcome row (selected, reason, decision) with its pot; nothing of the count
+    is shown before publication.
+    """
+    if proposal.round.phase != "published":
+        return None
+    entry = pot_outcome(session, proposal.pot, decision=published_record(session, proposal.round))
+    row = next((r for r in entry["rows"] if r["proposal"].id == proposal.id), None)
+    if row is None or entry["result"] is None:
+        return None
+    return {"row": row, "pot": proposal.pot}
+
+
+def receipt_was_counted(session, code):
+    """Whether the count has run on the pot holding the ballot with this receipt code (False: still in the
+    ballot box, or no such ballot). Says nothing of what the ballot says; the voting service finds the ballot."""
+    pot_id = session.scalar(select(Ballot.pot_id).where(Ballot.receipt_hash == receipt_hash(code)).limit(1))
+    if pot_id is None:
+        return False
+    status = session.scalar(select(CountResult.status).where(CountResult.pot_id == pot_id)
+                            .order_by(CountResult.id.desc()).limit(1))
+    return status == "done"
 
 
 def _pot_ids(round_):
