@@ -305,9 +305,9 @@ def test_in_urdu_the_chart_is_drawn_right_to_left_inside_its_own_box(client, db,
     svg = _chart(page)
     assert 'direction="rtl"' in svg.split(">", 1)[0]
     names = re.findall(r'<text x="([\d.]+)"[^>]*font-weight="bold"', svg)
-    assert names and all(float(x) == 640 for x in names)  # anchored at the right edge, running left
+    assert names and all(float(x) == 632 for x in names)  # anchored at the right edge, running left
     for rect in re.finditer(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg):
-        assert abs(float(rect.group(1)) + float(rect.group(2)) - 640) < 0.2  # bars grow from the right
+        assert abs(float(rect.group(1)) + float(rect.group(2)) - 632) < 0.2  # bars grow from the right
     english = client.post("/language", data={"locale": "en", "next": "/"})
     assert english.status_code == 302
     assert 'direction="ltr"' in _chart(client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True))
