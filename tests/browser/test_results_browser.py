@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import ProposalTranslation
 from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, record_step
+from tests.browser.conftest import assert_accessible, record_step, sign_in
 from tests.support.results_scenarios import Scenario, add_electorate, add_voters
 
 pytestmark = pytest.mark.browser
@@ -119,3 +119,28 @@ def test_amounts_do_not_break_in_a_wide_table(live, new_page, published_round):
     heights = page.evaluate("""() => [...document.querySelectorAll('main table .amount')]
         .map(e => e.getClientRects().length)""")
     assert heights and set(heights) == {1}
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_the_officers_electorate_page_and_its_errors_are_accessible(live, new_page, published_round, locale):
+    from tests.factories import make_user
+
+    app = live.app()
+    email = f"electorate-officer-{locale}@example.org"
+    with app.app_context():
+        make_user(role="officer", email=email, locale=locale)
+        db.session.commit()
+        db.session.remove()
+    page = new_page(locale=locale)
+    sign_in(page, live, email)
+    page.goto(f"{live.url}/officer/electorate")
+    assert_accessible(page, f"electorate page ({locale})")
+    page.fill("#source", "")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    record_step(page, f"electorate errors ({locale})")
+    assert_accessible(page, f"electorate page with errors ({locale})")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live.url}/officer/electorate")
+    assert_accessible(page, f"electorate page at 320 px ({locale})")
