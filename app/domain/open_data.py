@@ -8,6 +8,7 @@ exactly those ballots (shuffled), so anyone can re-import the file, recompute th
 import hashlib
 import json
 import random
+from dataclasses import dataclass
 from fractions import Fraction
 
 SUPPRESS_BELOW = 10
@@ -71,15 +72,46 @@ def csv_safe(text):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def suppress_parts(counts):
-    """Suppress counts under 10 in a set of counts that add up to a published total, and protect them.
+@dataclass(frozen=True)
+class Hidden:
+    """A count that is not published, and why: "small" (1 to 9) or "protects" (hidden only so that a small
+    count elsewhere in the same table cannot be worked out by subtraction: a secondary suppression)."""
 
-    {key: count} -> {key: count or None}. When exactly one part would be hidden, the next smallest is
-    hidden too: otherwise the hidden one could be worked out by subtracting the others from the total.
+    reason: str
+
+
+SMALL = Hidden("small")
+PROTECTS = Hidden("protects")
+
+
+def protect_cells(cells, sums, public=()):
+    """Hide small counts in a table, and enough others that none can be worked out from what is shown.
+
+    cells: {key: count}. sums: [(total key, [part keys])], each a line of the table whose parts add up to
+    its total. public: keys published elsewhere (the number of ballots counted is in the open data), never
+    hidden. Returns {key: count or Hidden}.
+
+    A line with exactly one hidden cell gives that cell away, so its smallest other cell is hidden too
+    (PROTECTS), non-zero first, until no line has exactly one. When every other cell of such a line is
+    public, the hidden one is known anyway: it is shown, so the page never contradicts a published number.
     """
-    shown = {key: suppress(count) for key, count in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    visible = sorted((value, str(key), key) for key, value in shown.items() if value is not None)
-    if len(hidden) == 1 and visible:
-        shown[visible[0][2]] = None
+    public = set(public)
+    shown = {key: SMALL if key not in public and 0 < count < SUPPRESS_BELOW else count
+             for key, count in cells.items()}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in sums:
+            line = [total, *parts]
+            hidden = [key for key in line if isinstance(shown[key], Hidden)]
+            if len(hidden) != 1:
+                continue
+            candidates = sorted((cells[key] == 0, cells[key], str(key), key) for key in line
+                                if key not in public and not isinstance(shown[key], Hidden))
+            if candidates:
+                shown[candidates[0][3]] = PROTECTS
+            else:
+                shown[hidden[0]] = cells[hidden[0]]
+                public.add(hidden[0])
+            changed = True
     return shown

@@ -11,6 +11,7 @@ from app.models.decisions import (
     DecisionRecord,
     InterestDeclaration,
 )
+from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
 from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
@@ -28,6 +29,7 @@ __all__ = [
     "DecisionConfirmation",
     "DecisionItem",
     "DecisionRecord",
+    "ElectorateFigure",
     "InterestDeclaration",
     "OutboxMessage",
     "Participation",

@@ -16,6 +16,7 @@ from app.models._common import utcnow
 from app.proposals import bp
 from app.proposals.forms import PRIORITY_LABELS, EmptyForm, ProposalForm
 from app.services import proposals as proposal_service
+from app.services import results as results_service
 from app.services.content import pot_text
 
 PAGE_SIZE = 20
@@ -106,7 +107,7 @@ def detail(proposal_id):
     may_edit = is_author and resident_may_edit(proposal.status, proposal.round.phase,
                                                 proposal.round.proposals_close_at, utcnow())
     return render_template("proposals/detail.html", proposal=proposal, is_author=is_author, may_edit=may_edit,
-                           withdraw_form=EmptyForm())
+                           withdraw_form=EmptyForm(), outcome=results_service.proposal_outcome(db.session, proposal))
 
 
 @bp.get("/mine")

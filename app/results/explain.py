@@ -4,8 +4,10 @@ The tally engine and the stored results keep codes ("did_not_fit", 123400 pence)
 words in the reader's language is the view's job, so the same stored count reads well in every language.
 """
 
+from flask_babel import format_percent
 from flask_babel import gettext as _
 
+from app.domain.open_data import Hidden
 from app.i18n import format_pence
 
 
@@ -91,3 +93,32 @@ def age_band_label(band):
     if band == "unknown":
         return _("Not known")
     return band
+
+
+def count_text(value):
+    """A turnout count, or why it is not shown: small (1 to 9) or hidden only to protect a small one."""
+    if isinstance(value, Hidden):
+        return _("fewer than 10") if value.reason == "small" else _("hidden to protect a small group")
+    return value
+
+
+def share_text(value):
+    """A turnout share (a Fraction) as a percentage with one decimal, "–" when no electorate is known."""
+    if value is None:
+        return "–"
+    if isinstance(value, Hidden):
+        return _("hidden to protect a small group")
+    return format_percent(float(value), "#,##0.0%")
+
+
+def count_result_label(row):
+    """What the count did with a project, in words: the chart and the proposal's page say the same."""
+    return _("Selected by the count") if row["selected"] else _("Not selected by the count")
+
+
+def board_label(decision):
+    """The board's decision on a project in words, "no decision" when it made none."""
+    if decision is None:
+        return _("No board decision")
+    return {"confirm": _("Board: award confirmed"), "defer": _("Board: deferred"), "reject": _("Board: rejected"),
+            "fund": _("Board: funded")}.get(decision.outcome, decision.outcome)

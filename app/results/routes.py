@@ -14,7 +14,17 @@ from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Round
 from app.results import bp
-from app.results.explain import age_band_label, decision_label, explanation_text, rule_text, score_label
+from app.results.explain import (
+    age_band_label,
+    board_label,
+    count_result_label,
+    count_text,
+    decision_label,
+    explanation_text,
+    rule_text,
+    score_label,
+    share_text,
+)
 from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
 from app.services.audit import chain_head
@@ -38,7 +48,8 @@ def published_pot_or_404(pot_id):
 @bp.app_context_processor
 def results_helpers():
     return {"explanation_text": explanation_text, "rule_text": rule_text, "score_label": score_label,
-            "decision_label": decision_label, "age_band_label": age_band_label}
+            "decision_label": decision_label, "age_band_label": age_band_label, "count_text": count_text,
+            "share_text": share_text, "count_result_label": count_result_label, "board_label": board_label}
 
 
 def _download(body, mimetype, filename):

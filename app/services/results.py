@@ -11,11 +11,14 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from app.domain.open_data import csv_safe, shuffled, suppress, suppress_parts
+from app.domain.open_data import Hidden, csv_safe, protect_cells, shuffled
 from app.domain.pabulib import write_pabulib
-from app.models import Participation, Round, Ward
+from app.domain.turnout import ELECTORATE_BANDS, eligible_population, turnout_share
+from app.models import Ballot, CountResult, Participation, Round, Ward
 from app.services import count as count_service
+from app.services import electorate as electorate_service
 from app.services.decisions import awarded, published_record
+from app.services.voting import receipt_hash
 
 
 def published_rounds(session):
@@ -54,63 +57,109 @@ def pot_outcome(session, pot, result=None, decision=None):
             "awarded_left": pot.amount_pence - board_awarded if board_awarded is not None else None}
 
 
+def proposal_outcome(session, proposal):
+    """The count's result and the board's decision for one project once its round is published, else None.
+
+    Returns the project's pot_outcome row (selected, reason, decision) with its pot; nothing of the count
+    is shown before publication.
+    """
+    if proposal.round.phase != "published":
+        return None
+    entry = pot_outcome(session, proposal.pot, decision=published_record(session, proposal.round))
+    row = next((r for r in entry["rows"] if r["proposal"].id == proposal.id), None)
+    if row is None or entry["result"] is None:
+        return None
+    return {"row": row, "pot": proposal.pot}
+
+
+def receipt_was_counted(session, code):
+    """Whether the count has run on the pot holding the ballot with this receipt code (False: still in the
+    ballot box, or no such ballot). Says nothing of what the ballot says; the voting service finds the ballot."""
+    pot_id = session.scalar(select(Ballot.pot_id).where(Ballot.receipt_hash == receipt_hash(code)).limit(1))
+    if pot_id is None:
+        return False
+    status = session.scalar(select(CountResult.status).where(CountResult.pot_id == pot_id)
+                            .order_by(CountResult.id.desc()).limit(1))
+    return status == "done"
+
+
 def _pot_ids(round_):
     return [p.id for p in round_.pots]
 
 
-def turnout_totals(session, round_):
-    """{"online": n, "paper": n, "total": n} residents (each counted once per channel), unsuppressed."""
-    rows = session.execute(select(Participation.channel, func.count(func.distinct(Participation.user_id)))
-                           .where(Participation.pot_id.in_(_pot_ids(round_)))
-                           .group_by(Participation.channel)).all()
-    totals = {"online": 0, "paper": 0}
-    totals.update(dict(rows))
-    totals["total"] = session.scalar(select(func.count(func.distinct(Participation.user_id)))
-                                     .where(Participation.pot_id.in_(_pot_ids(round_)))) or 0
-    return totals
+AGE_BANDS = (*ELECTORATE_BANDS, "unknown")
+CHANNELS = ("online", "paper")
 
 
-AGE_BANDS = ("under-11", "11-15", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+", "unknown")
+def _age_order(band):
+    return AGE_BANDS.index(band) if band in AGE_BANDS else len(AGE_BANDS)
 
 
-def turnout_by_ward(session, round_):
-    """[(ward name, online, paper, total)] with counts under 10 suppressed (None), and their complements."""
-    pot_ids = _pot_ids(round_)
-    rows = session.execute(
-        select(Ward.name, Participation.channel, func.count(func.distinct(Participation.user_id)))
-        .join(Participation, Participation.ward_id == Ward.id)
-        .where(Participation.pot_id.in_(pot_ids)).group_by(Ward.name, Participation.channel)).all()
-    totals = dict(session.execute(
-        select(Ward.name, func.count(func.distinct(Participation.user_id)))
-        .join(Participation, Participation.ward_id == Ward.id)
-        .where(Participation.pot_id.in_(pot_ids)).group_by(Ward.name)).all())
-    table = {}
-    for ward, channel, count in rows:
-        table.setdefault(ward, {"online": 0, "paper": 0})[channel] = count
-    shown_totals = suppress_parts(totals)
-    report = []
-    for ward, channels in sorted(table.items()):
-        shown = suppress_parts(channels) if shown_totals[ward] is not None else {"online": None, "paper": None}
-        report.append((ward, shown["online"], shown["paper"], shown_totals[ward]))
-    return report
-
-
-def turnout_by_age(session, round_):
-    """[(age band or "unknown", count or None)] in age order, counts under 10 suppressed with complements."""
-    rows = session.execute(
-        select(Participation.age_band, func.count(func.distinct(Participation.user_id)))
-        .where(Participation.pot_id.in_(_pot_ids(round_))).group_by(Participation.age_band)).all()
-    counts = {band or "unknown": count for band, count in rows}
-    shown = suppress_parts(counts)
-    return sorted(shown.items(), key=lambda kv: AGE_BANDS.index(kv[0]) if kv[0] in AGE_BANDS else len(AGE_BANDS))
+def _report_wards(session, round_, ward_ids):
+    wards = {w.id: w for w in round_.wards}
+    wards.update({w.id: w for pot in round_.pots for w in pot.wards})
+    missing = set(ward_ids) - set(wards)
+    if missing:
+        wards.update({w.id: w for w in session.scalars(select(Ward).where(Ward.id.in_(missing)))})
+    return sorted(wards.values(), key=lambda w: (w.name, w.id))
 
 
 def participation_report(session, round_):
-    """Turnout by channel, ward and age band with counts under 10 suppressed: for officers and the public."""
-    totals = turnout_totals(session, round_)
-    channels = suppress_parts({"online": totals["online"], "paper": totals["paper"]})
-    return {"online": channels["online"], "paper": channels["paper"], "total": suppress(totals["total"]),
-            "by_ward": turnout_by_ward(session, round_), "by_age": turnout_by_age(session, round_)}
+    """Turnout by channel, ward and age band, with small counts hidden: for officers and the public.
+
+    The number of residents who took part is always shown: the ballots counted are published with the
+    results (and the anonymised ballots themselves), so hiding it would only contradict them. Every other
+    count is an int or an open_data.Hidden; see open_data.protect_cells for what is hidden and why.
+    Turnout per ward is a share of its electorate (services.electorate) where the officer has entered it.
+    """
+    pot_ids = _pot_ids(round_)
+    in_round = Participation.pot_id.in_(pot_ids)
+    people = func.count(func.distinct(Participation.user_id))
+    total = session.scalar(select(people).where(in_round)) or 0
+    channels = dict(session.execute(select(Participation.channel, people).where(in_round)
+                                    .group_by(Participation.channel)).all())
+    by_ward_channel = session.execute(select(Participation.ward_id, Participation.channel, people).where(in_round)
+                                      .group_by(Participation.ward_id, Participation.channel)).all()
+    ward_totals = dict(session.execute(select(Participation.ward_id, people).where(in_round)
+                                       .group_by(Participation.ward_id)).all())
+    ages = {band or "unknown": n for band, n in session.execute(
+        select(Participation.age_band, people).where(in_round).group_by(Participation.age_band)).all()}
+    wards = _report_wards(session, round_, [w for w in ward_totals if w is not None])
+
+    cells = {"total": total} | {("channel", c): channels.get(c, 0) for c in CHANNELS}
+    for ward in wards:
+        cells[("ward", ward.id)] = ward_totals.get(ward.id, 0)
+        cells |= {("ward", ward.id, c): 0 for c in CHANNELS}
+    for ward_id, channel, n in by_ward_channel:
+        if ward_id is not None and channel in CHANNELS:
+            cells[("ward", ward_id, channel)] = n
+    bands = sorted(ages, key=_age_order)
+    cells |= {("age", band): ages[band] for band in bands}
+    ward_keys = [("ward", w.id) for w in wards]
+    sums = [("total", [("channel", c) for c in CHANNELS]), ("total", [("age", b) for b in bands])]
+    if None not in ward_totals:  # every resident has a ward: the wards add up to the whole
+        sums.append(("total", ward_keys))
+        sums += [(("channel", c), [("ward", w.id, c) for w in wards]) for c in CHANNELS]
+    sums += [(("ward", w.id), [("ward", w.id, c) for c in CHANNELS]) for w in wards]
+    shown = protect_cells(cells, sums, public={"total"})
+
+    figures = electorate_service.figures_for(session, [w.id for w in wards])
+    rows = []
+    for ward in wards:
+        took_part = shown[("ward", ward.id)]
+        ward_figures = figures.get(ward.id)
+        population = eligible_population(ward_figures.residents, round_.min_age) if ward_figures else None
+        share = took_part if isinstance(took_part, Hidden) else turnout_share(took_part, population)
+        rows.append({"ward": ward.name, "code": ward.code, "online": shown[("ward", ward.id, "online")],
+                     "paper": shown[("ward", ward.id, "paper")], "total": took_part, "eligible": population,
+                     "share": share if population else None, "sources": ward_figures.sources if ward_figures else []})
+    populations = [row["eligible"] for row in rows]
+    whole = sum(populations) if rows and None not in populations else None
+    return {"total": total, "online": shown[("channel", "online")], "paper": shown[("channel", "paper")],
+            "by_ward": rows, "by_age": [(band, shown[("age", band)]) for band in bands],
+            "eligible": whole, "share": turnout_share(total, whole),
+            "sources": sorted({source for row in rows for source in row["sources"]}, key=lambda s: (s[1], s[0])),
+            "min_age": round_.min_age}
 
 
 def round_summary(session, round_):
@@ -128,14 +177,35 @@ def results_json(session, round_):
     return {
         "round": {"id": round_.id, "title": round_.title, "area": round_.area.name if round_.area else None,
                   "phase": round_.phase},
-        "participation": {key: value for key, value in summary["participation"].items()
-                          if key in ("online", "paper", "total")}
-        | {"by_ward": [{"ward": w, "online": o, "paper": p, "total": t}
-                       for w, o, p, t in summary["participation"]["by_ward"]],
-           "by_age": [{"age_band": band, "residents": n} for band, n in summary["participation"]["by_age"]],
-           "suppressed_below": 10},
+        "participation": _participation_json(summary["participation"]),
         "pots": [_pot_json(entry) for entry in summary["pots"]],
         "decision": _decision_json(decision) if decision else None,
+    }
+
+
+def _open(values):
+    """{field: count or Hidden} -> the same with null for hidden counts, and "hidden": {field: reason}."""
+    out = {key: None if isinstance(value, Hidden) else value for key, value in values.items()}
+    hidden = {key: value.reason for key, value in values.items() if isinstance(value, Hidden)}
+    return out | ({"hidden": hidden} if hidden else {})
+
+
+def _share(value):
+    return None if value is None or isinstance(value, Hidden) else round(float(value) * 100, 1)
+
+
+def _participation_json(report):
+    """Turnout as open data: the page's numbers exactly; a hidden count is null, with "hidden" saying why
+    ("small": 1 to 9; "protects": hidden only so that a small count cannot be worked out)."""
+    return _open({key: report[key] for key in ("online", "paper", "total")}) | {
+        "by_ward": [_open({"online": w["online"], "paper": w["paper"], "total": w["total"]})
+                    | {"ward": w["ward"], "ward_code": w["code"], "eligible": w["eligible"],
+                       "turnout_percent": _share(w["share"]),
+                       "electorate_sources": [{"source": s, "date": d.isoformat()} for s, d in w["sources"]]}
+                    for w in report["by_ward"]],
+        "by_age": [_open({"residents": n}) | {"age_band": band} for band, n in report["by_age"]],
+        "eligible": report["eligible"], "turnout_percent": _share(report["share"]),
+        "suppressed_below": 10,
     }
 
 

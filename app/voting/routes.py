@@ -12,6 +12,7 @@ from app.domain.phases import voting_has_opened
 from app.extensions import db, limiter
 from app.i18n import format_pence
 from app.models import Pot, Round
+from app.services import results as results_service
 from app.services import voting as voting_service
 from app.voting import bp
 from app.voting.forms import BallotForm, ReceiptForm
@@ -148,7 +149,9 @@ def confirmation(pot_id):
 def receipt():
     """Anyone may check a receipt code: it says only whether that ballot is in the count, never what it says."""
     form = ReceiptForm()
-    result = None
+    result = counted = None
     if form.validate_on_submit():
         result = voting_service.receipt_is_counted(db.session, form.code.data)
-    return render_template("voting/receipt.html", form=form, result=result), (400 if form.errors else 200)
+        counted = result and results_service.receipt_was_counted(db.session, form.code.data)
+    return render_template("voting/receipt.html", form=form, result=result, counted=counted), \
+        (400 if form.errors else 200)

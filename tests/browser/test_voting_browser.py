@@ -16,6 +16,9 @@ from tests.factories import PASSWORD, make_area, make_pot, make_proposal, make_r
 pytestmark = pytest.mark.browser
 
 
+IN_THE_BOX = "Yes. A vote with this receipt code is in the ballot box. It will be counted after voting closes."
+
+
 def tab_to(page, selector, limit=120):
     """Press Tab until the focused element matches selector (as a keyboard user moves through the page)."""
     for _ in range(limit):
@@ -63,9 +66,9 @@ def ballots(live):
                "bench": bench.id, "club": club.id, "skate": skate.id, "music": music.id, "resident": resident.id}
         with app.test_request_context(), force_locale("pl"):
             words = {english: gettext(english) for english in (
-                "Your vote has been counted", "Your new vote has replaced your earlier vote. Only this vote counts.",
-                "Yes. A vote with this receipt code is in the count.", "There is a problem",
-                "No vote with this receipt code is in the count. If you changed your vote, use the code from your "
+                "Your vote is in the ballot box", "Your new vote has replaced your earlier vote. Only this vote counts.",
+                IN_THE_BOX, "There is a problem",
+                "No vote with this receipt code is in the ballot box. If you changed your vote, use the code from your "
                 "latest vote.")}
         db.session.remove()
     assert all(polish != english for english, polish in words.items()), "the Polish catalogue lacks ballot words"
@@ -114,7 +117,7 @@ def test_a_resident_votes_changes_and_checks_the_receipt_in_polish_with_the_keyb
     page.keyboard.press("Space")
     tab_to(page, "button[value=cast]")
     press_and_load(page)
-    assert words["Your vote has been counted"] in page.content()
+    assert words["Your vote is in the ballot box"] in page.content()
     first_receipt = page.inner_text("#receipt-code")
     assert_accessible(page, "confirmation (pl)")
 
@@ -138,12 +141,12 @@ def test_a_resident_votes_changes_and_checks_the_receipt_in_polish_with_the_keyb
     tab_to(page, "#code")
     page.keyboard.type(receipt.lower().replace("-", " "))
     press_and_load(page)
-    assert words["Yes. A vote with this receipt code is in the count."] in page.content()
+    assert words[IN_THE_BOX] in page.content()
     tab_to(page, "#code")
     page.keyboard.press("Control+A")
     page.keyboard.type(first_receipt)
     press_and_load(page)
-    assert words["No vote with this receipt code is in the count. If you changed your vote, use the code from "
+    assert words["No vote with this receipt code is in the ballot box. If you changed your vote, use the code from "
                  "your latest vote."] in page.content()
 
     # A ranked ballot: plain selects, chosen with the arrow keys, no dragging.
@@ -160,7 +163,7 @@ def test_a_resident_votes_changes_and_checks_the_receipt_in_polish_with_the_keyb
     assert page.input_value(f"#rank-{ids['skate']}") == "1" and page.input_value(f"#rank-{ids['club']}") == "2"
     tab_to(page, "button[value=cast]")
     press_and_load(page)
-    assert words["Your vote has been counted"] in page.content()
+    assert words["Your vote is in the ballot box"] in page.content()
     page.set_viewport_size({"width": 320, "height": 640})
     assert_accessible(page, "ranked confirmation at 320 px (pl)")
 

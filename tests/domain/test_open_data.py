@@ -3,14 +3,16 @@
 from fractions import Fraction
 
 from app.domain.open_data import (
+    PROTECTS,
+    SMALL,
     ballots_digest,
     canonical_ballot,
     canonical_ballots,
     csv_safe,
+    protect_cells,
     publishable_wards,
     shuffled,
     suppress,
-    suppress_parts,
 )
 
 
@@ -18,12 +20,42 @@ def test_counts_from_one_to_nine_are_suppressed_zero_and_ten_are_shown():
     assert [suppress(n) for n in (0, 1, 9, 10, 250)] == [0, None, None, 10, 250]
 
 
+def _line(**parts):
+    """One line of a table: its parts and their published total."""
+    return parts | {"total": sum(parts.values())}, [("total", list(parts))]
+
+
 def test_a_lone_hidden_part_hides_the_next_smallest_so_it_cannot_be_subtracted_out():
-    assert suppress_parts({"online": 120, "paper": 4}) == {"online": None, "paper": None}
-    assert suppress_parts({"a": 40, "b": 3, "c": 12}) == {"a": 40, "b": None, "c": None}
-    assert suppress_parts({"a": 40, "b": 3, "c": 5}) == {"a": 40, "b": None, "c": None}
-    assert suppress_parts({"online": 120, "paper": 0}) == {"online": 120, "paper": 0}
-    assert suppress_parts({"only": 4}) == {"only": None}
+    assert protect_cells(*_line(online=120, paper=4)) == {"online": PROTECTS, "paper": SMALL, "total": 124}
+    assert protect_cells(*_line(a=40, b=3, c=12), public={"total"}) == {"a": 40, "b": SMALL, "c": PROTECTS,
+                                                                          "total": 55}
+    assert protect_cells(*_line(a=40, b=3, c=5), public={"total"}) == {"a": 40, "b": SMALL, "c": SMALL, "total": 48}
+    assert protect_cells(*_line(online=120, paper=0), public={"total"}) == {"online": 120, "paper": 0, "total": 120}
+
+
+def test_a_zero_is_hidden_only_when_nothing_else_can_protect_the_small_count():
+    assert protect_cells(*_line(a=40, b=3, c=0, d=25), public={"total"})["d"] == PROTECTS
+    assert protect_cells(*_line(a=3, b=0), public={"total"}) == {"a": SMALL, "b": PROTECTS, "total": 3}
+
+
+def test_a_count_that_published_figures_give_away_is_shown_never_contradicted():
+    """Six residents took part and six ballots are published: "fewer than 10" beside them would be untrue,
+    and one part alone is the total."""
+    assert protect_cells(*_line(only=6), public={"total"}) == {"only": 6, "total": 6}
+
+
+def test_a_table_protects_its_rows_and_its_columns():
+    """Two wards by channel: hiding North's 4 on paper hides North's online (row), South's paper (column)
+    and so South's online; every row and column then has two hidden cells or none."""
+    cells = {"total": 55, "online": 48, "paper": 7, "N": 25, "N-on": 21, "N-pa": 4, "S": 30, "S-on": 27, "S-pa": 3}
+    sums = [("total", ["online", "paper"]), ("total", ["N", "S"]), ("N", ["N-on", "N-pa"]), ("S", ["S-on", "S-pa"]),
+            ("online", ["N-on", "S-on"]), ("paper", ["N-pa", "S-pa"])]
+    shown = protect_cells(cells, sums, public={"total"})
+    assert shown["N-pa"] == SMALL and shown["S-pa"] == SMALL and shown["paper"] == SMALL
+    assert shown["N"] == 25 and shown["S"] == 30  # the wards' own totals stay: they are not small
+    for total, parts in sums:
+        assert sum(shown[key] in (SMALL, PROTECTS) for key in [total, *parts]) != 1, (total, parts, shown)
+    assert {shown["N-on"], shown["S-on"], shown["online"]} == {PROTECTS}
 
 
 def test_wards_appear_next_to_ballots_only_with_ten_voters_or_more():

@@ -103,3 +103,12 @@ class Scenario:
         decisions.confirm(db.session, self.members[1], record_)
         db.session.flush()
         return record_
+
+
+def add_electorate(ward, residents, source="ONS mid-2024 population estimates", as_of=date(2024, 6, 30)):
+    """Electorate figures for a ward: residents {age band: n}."""
+    from app.models import ElectorateFigure
+
+    for band, n in residents.items():
+        db.session.add(ElectorateFigure(ward_id=ward.id, age_band=band, residents=n, source=source, as_of=as_of))
+    db.session.flush()

@@ -109,7 +109,9 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert "Projects were funded in order of votes" in page and "Ties went to the cheaper project" in page
     assert "Rejected. Highways will fund the lights." in page
     assert "Award confirmed" in page and "£7,500" in page and "£2,500 left" in page
-    assert "Fewer than 10 residents took part." in page  # six voters: not shown
+    # Six ballots were counted and are published: the six residents are never "fewer than 10" beside them.
+    assert "6 residents took part" in page and "<dt>Ballots counted</dt><dd>6</dd>" in page
+    assert "Fewer than 10 residents" not in page
     assert chain_head(db.session) in page
 
 
@@ -148,14 +150,20 @@ def test_turnout_by_ward_and_age_suppresses_small_counts(client, db):
     s.decide_and_confirm()
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
-    # 20 residents: 18 online, 2 on paper -> the 2 is hidden, and so is the 18 that would give it away.
+    # 20 residents: 18 online, 2 on paper -> the 2 is hidden, and so is the 18 that would give it away:
+    # the 18 is not "fewer than 10", it is hidden to protect the small group.
     assert "<dt>Residents who took part</dt><dd>20</dd>" in page
-    assert "<dt>Online</dt><dd>fewer than 10</dd>" in page and "<dt>On paper</dt><dd>fewer than 10</dd>" in page
-    assert re.search(r"<th scope=\"row\">18-24</th><td class=\"num\">14</td>", page)
-    assert re.search(r"<th scope=\"row\">65-74</th><td class=\"num\">fewer than 10</td>", page)
-    assert re.search(r"<th scope=\"row\">25-34</th><td class=\"num\">fewer than 10</td>", page)
+    assert "<dt>Online</dt><dd>hidden to protect a small group</dd>" in page
+    assert "<dt>On paper</dt><dd>fewer than 10</dd>" in page
+    assert _age_cell(page, "18-24") == "14"
+    assert _age_cell(page, "65-74") == "fewer than 10" and _age_cell(page, "25-34") == "fewer than 10"
     data = client.get(f"/api/rounds/{s.round.id}").get_json()["participation"]
     assert data["total"] == 20 and data["online"] is None and data["paper"] is None
+    assert data["hidden"] == {"online": "protects", "paper": "small"}
+
+
+def _age_cell(page, band):
+    return re.search(rf'<th scope="row">{re.escape(band)}</th><td class="num"[^>]*>([^<]+)</td>', page).group(1)
 
 
 def test_open_data_downloads(client, db, published):
@@ -248,3 +256,172 @@ def test_visitors_share_a_cached_page_but_each_gets_their_own_working_csrf_token
     assert switched.status_code == 302
     assert '<html lang="cy"' in second.get(url).get_data(as_text=True)
     assert '<html lang="en"' in first.get(url).get_data(as_text=True)
+
+
+def _chart(page):
+    return re.search(r"<svg.*?</svg>", page, re.S).group(0)
+
+
+def _chart_rows(svg):
+    """[(project, status line)] as the chart draws them, top to bottom."""
+    texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
+    return [(texts[i], texts[i + 2]) for i in range(0, len(texts), 3)]
+
+
+def test_the_chart_says_what_the_count_selected_and_what_the_board_decided(client, db):
+    """The count selected Garden and Bench; the board deferred Garden and funded Lights instead. The chart
+    used to mark Garden "funded" and leave Lights unmarked."""
+    s = Scenario(phase="decision")
+    record_ = s.draft(garden=("defer", 0, "Waiting for the landowner's consent."),
+                      lights=("fund", 5_000_00, "The board funds the lights from what is left."))
+    from app.services import decisions
+
+    decisions.confirm(db.session, s.members[0], record_)
+    decisions.confirm(db.session, s.members[1], record_)
+    db.session.commit()
+    page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
+    svg = _chart(page)
+    assert _chart_rows(svg) == [
+        ("Garden", "Selected by the count · Board: deferred"),
+        ("Bench", "Selected by the count · Board: award confirmed"),
+        ("Lights", "Not selected by the count · Board: funded")]
+    assert "funded</text>" not in svg.replace("Board: funded</text>", "")  # no bare "funded" mark
+    # dark bars are what the board funded (Bench, Lights), in the chart's order
+    assert re.findall(r'<rect[^>]*fill="([^"]+)"', svg) == ["#6f777b", "#1d4f7a", "#1d4f7a"]
+    # its description matches its order, which is the table's
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
+    assert "in the order the count selected the projects, then the projects it did not select" in desc
+    assert "most supported first. Funded" not in desc
+    table = page[page.index("<table"):]
+    assert table.index("Garden") < table.index("Bench") < table.index("Lights")
+    assert "in the order the count selected them" in table
+
+
+def test_in_urdu_the_chart_is_drawn_right_to_left_inside_its_own_box(client, db, published):
+    """Inherited direction: rtl anchored every label the other way: project names fell outside the SVG and
+    the scores on the dark bars. The chart sets its direction and mirrors its coordinates."""
+    client.post("/language", data={"locale": "ur", "next": "/"})
+    page = client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True)
+    svg = _chart(page)
+    assert 'direction="rtl"' in svg.split(">", 1)[0]
+    names = re.findall(r'<text x="([\d.]+)"[^>]*font-weight="bold"', svg)
+    assert names and all(float(x) == 632 for x in names)  # anchored at the right edge, running left
+    for rect in re.finditer(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg):
+        assert abs(float(rect.group(1)) + float(rect.group(2)) - 632) < 0.2  # bars grow from the right
+    english = client.post("/language", data={"locale": "en", "next": "/"})
+    assert english.status_code == 302
+    assert 'direction="ltr"' in _chart(client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True))
+
+
+def test_amounts_and_numbers_never_break_and_results_tables_reflow(client, db, published):
+    page = client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True)
+    assert re.search(r'<td class="num" data-label="Cost"><span class="amount">£6,000</span></td>', page)
+    assert '<table class="table-reflow">' in page
+    response = client.get("/static/css/app.css")
+    css = response.get_data(as_text=True)
+    response.close()
+    amount_rule = re.search(r"\n\.amount \{([^}]*)\}", css).group(1)
+    assert "white-space: nowrap" in amount_rule and "overflow-wrap: normal" in amount_rule
+    assert re.search(r"td\.num, th\.num \{[^}]*overflow-wrap: normal", css)
+    assert ".table-reflow td[data-label]::before" in css
+
+
+def test_a_ward_of_25_is_never_called_fewer_than_10(client, db):
+    """Two wards: North 25 online (21) and paper (4); South 30: 27 online and 3 on paper. The small paper
+    counts are hidden, and the counts hidden only to protect them say so."""
+    from tests.factories import make_ward
+
+    s = Scenario(phase="counting")
+    south = make_ward(name="Bedwell South", area=s.area)
+    s.pot.wards.append(south)
+    g = s.garden.id
+    add_voters(s.pot, [[g]] * 17)  # North online: 4 + 17 = 21; paper 2 + 2 below = 4
+    add_voters(s.pot, [[g]] * 2, channel="paper")
+    add_voters(s.pot, [[g]] * 27, ward=south)
+    add_voters(s.pot, [[g]] * 3, ward=south, channel="paper")
+    s.count()
+    s.decide_and_confirm()
+    db.session.commit()
+    page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
+    assert "<dt>Residents who took part</dt><dd>55</dd>" in page
+    rows = {m.group(1): re.findall(r'<td class="num"[^>]*>([^<]+)</td>', m.group(2))
+            for m in re.finditer(r'<th scope="row">(Bedwell \w+)</th>(.*?)</tr>', page, re.S)}
+    assert rows["Bedwell North"][:3] == ["hidden to protect a small group", "fewer than 10", "25"]
+    assert rows["Bedwell South"][:3] == ["hidden to protect a small group", "fewer than 10", "30"]
+    assert "<dt>Online</dt><dd>hidden to protect a small group</dd>" in page
+    data = json.loads(client.get(f"/results/rounds/{s.round.id}/results.json").get_data(as_text=True))
+    wards = {w["ward"]: w for w in data["participation"]["by_ward"]}
+    assert wards["Bedwell North"]["total"] == 25 and wards["Bedwell North"]["online"] is None
+    assert wards["Bedwell North"]["hidden"] == {"online": "protects", "paper": "small"}
+    # the lead says what the participation page says
+    results = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
+    assert "55 residents took part: online: hidden to protect a small group; on paper: fewer than 10." in results
+
+
+def test_turnout_is_a_share_of_the_residents_who_could_take_part_with_its_source(client, db):
+    from datetime import date
+
+    from tests.support.results_scenarios import add_electorate
+
+    s = Scenario(phase="counting")
+    s.round.min_age = 16
+    add_voters(s.pot, [[s.garden.id]] * 14, age_band="18-24")
+    add_electorate(s.ward, {"11-15": 300, "16-17": 100, "18-24": 400, "25-34": 500}, as_of=date(2024, 6, 30))
+    s.count()
+    s.decide_and_confirm()
+    db.session.commit()
+    page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
+    # 20 of the 1,000 aged 16 or over (the 11-15 band has nobody old enough)
+    row = re.search(r'<th scope="row">Bedwell North</th>(.*?)</tr>', page, re.S).group(1)
+    assert re.findall(r'<td class="num"[^>]*>([^<]+)</td>', row)[3:] == ["1000", "2.0%"]
+    assert "ONS mid-2024 population estimates (figures for 30 June 2024)" in page
+    assert "Only age bands with residents aged 16 or over are counted." in page
+    results = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
+    assert "Turnout: 2.0% of the residents who could take part." in results
+    data = client.get(f"/api/rounds/{s.round.id}").get_json()["participation"]
+    assert data["turnout_percent"] == 2.0 and data["eligible"] == 1000
+    assert data["by_ward"][0]["electorate_sources"] == [{"source": "ONS mid-2024 population estimates",
+                                                         "date": "2024-06-30"}]
+
+
+def test_without_electorate_figures_no_percentage_is_made_up(client, db, published):
+    page = client.get(f"/results/rounds/{published.round.id}/participation").get_data(as_text=True)
+    assert "%" not in re.sub(r"<(style|script)[^>]*>.*?</\1>", "", page, flags=re.S).split("<main", 1)[1]
+    assert "Turnout as a percentage is shown once the council has entered" in page
+
+
+def test_a_projects_page_shows_its_round_the_count_and_the_boards_decision(client, db, published):
+    s = published
+    lights = client.get(f"/proposals/{s.lights.id}").get_data(as_text=True)
+    assert "Feasible" not in lights  # rejected by the board: no longer just "feasible"
+    assert '<span class="tag tag-red">Not funded</span>' in lights
+    assert f'href="/results/rounds/{s.round.id}"' in lights and "Bedwell grants" in lights
+    assert "Not selected by the count. Not funded: it did not fit the £4,000 left." in lights
+    assert "Rejected. Highways will fund the lights." in lights
+    garden = client.get(f"/proposals/{s.garden.id}").get_data(as_text=True)
+    assert '<span class="tag tag-green">Funded</span>' in garden and "Selected by the count." in garden
+    assert 'Award confirmed: <span class="amount">£6,000</span>' in garden
+
+
+def test_before_publication_a_projects_page_shows_no_result(client, db):
+    s = Scenario(phase="decision")
+    s.round.phase = "decision"
+    db.session.commit()
+    page = client.get(f"/proposals/{s.lights.id}").get_data(as_text=True)
+    assert "Feasible" in page and "Result of the count" not in page and "Bedwell grants" in page
+
+
+def test_a_receipt_is_in_the_ballot_box_until_the_count_and_counted_after(client, db):
+    from app.models import Ballot
+    from app.services.voting import receipt_hash
+
+    s = Scenario(phase="counting")
+    ballot = db.session.scalars(Ballot.__table__.select().where(Ballot.pot_id == s.pot.id)).first()
+    db.session.execute(Ballot.__table__.update().where(Ballot.id == ballot).values(receipt_hash=receipt_hash("ABCD-EFGH-JKLM")))
+    db.session.commit()
+    before = client.post("/voting/receipt", data={"code": "abcd efgh jklm"}).get_data(as_text=True)
+    assert "is in the ballot box" in before and "was counted" not in before
+    s.count()
+    db.session.commit()
+    after = client.post("/voting/receipt", data={"code": "ABCD-EFGH-JKLM"}).get_data(as_text=True)
+    assert "Yes. A vote with this receipt code was counted." in after and "ballot box" not in after

@@ -74,7 +74,7 @@ def test_officer_sets_up_round_resident_proposes_officer_reviews_and_residents_v
     response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"})
     assert response.status_code == 302
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your vote has been counted" in confirmation
+    assert "Your vote is in the ballot box" in confirmation
     response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"})
     assert "replaced your earlier vote" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.query(Ballot).filter_by(pot_id=pots[0].id).count() == 1

@@ -177,7 +177,7 @@ def test_cast_confirm_change_and_check_the_receipt(client, db, login_as, world):
     response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your vote has been counted" in page
+    assert "Your vote is in the ballot box" in page
     # The close, 21:00 UTC on 1 July, is shown in UK time (British Summer Time).
     assert re.search(r"You can change your vote until 1 July 2030, 22:00:00 [^<]* \(UK time\)\. "
                      r"If you change it, only your latest vote will count\.", page)
@@ -197,10 +197,10 @@ def test_cast_confirm_change_and_check_the_receipt(client, db, login_as, world):
     assert db.session.scalar(select(Ballot.choices)) == [world["lights"].id, world["bench"].id]
 
     checked = client.post("/voting/receipt", data={"code": second.lower()}).get_data(as_text=True)
-    assert "Yes. A vote with this receipt code is in the count." in checked
+    assert "Yes. A vote with this receipt code is in the ballot box." in checked  # not counted yet
     assert "Park lights" not in checked and "Memorial bench" not in checked  # never what the ballot says
     replaced = client.post("/voting/receipt", data={"code": first}).get_data(as_text=True)
-    assert "No vote with this receipt code is in the count." in replaced
+    assert "No vote with this receipt code is in the ballot box." in replaced
 
 
 def test_receipt_check_needs_a_code(client, world):
