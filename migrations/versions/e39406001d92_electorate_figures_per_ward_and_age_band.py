@@ -1,7 +1,7 @@
 """electorate figures per ward and age band
 
 Revision ID: e39406001d92
-Revises: 735443e949e7
+Revises: 41768bcd47f2
 Create Date: 2026-12-03 14:02:01.719666
 
 """
@@ -13,7 +13,7 @@ import app.models._common
 
 # revision identifiers, used by Alembic.
 revision = 'e39406001d92'
-down_revision = '735443e949e7'
+down_revision = '41768bcd47f2'
 branch_labels = None
 depends_on = None
 
