@@ -48,7 +48,7 @@ class Ballot(db.Model):
     channel: Mapped[str] = mapped_column(String(10), default="any")
     # Opened ballots: approval/knapsack: [proposal ids]; cumulative: {proposal id: points}; ranked: [ids, best
     # first]. Sealed ballots: None.
-    choices: Mapped[dict | list | None] = mapped_column(JSON)
+    choices: Mapped[dict | list | None] = mapped_column(JSON(none_as_null=True))
     replace_key: Mapped[str | None] = mapped_column(String(64))
     receipt_hash: Mapped[str] = mapped_column(String(64), index=True)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
