@@ -203,7 +203,7 @@ def _plaintext(choices, digest):
     return (digest + json.dumps(choices, separators=(",", ":"), sort_keys=True)).encode()
 
 
-def sealed_length(terms):
+def _sealed_length(terms):
     """The padded plaintext length of every ballot in a pot: enough for its longest possible ballot (every
     project, the most points), so the length of a sealed ballot says nothing about how many were chosen."""
     if terms.ballot_type == "cumulative":
@@ -224,7 +224,7 @@ def _sealed_ballot(key, terms, user_id, choices):
     code = new_receipt_code()
     digest = receipt_hash(code)
     plaintext = _plaintext(_stored_choices(choices), digest)
-    size = max(sealed_length(terms), PAD_TO * math.ceil(len(plaintext) / PAD_TO))
+    size = max(_sealed_length(terms), PAD_TO * math.ceil(len(plaintext) / PAD_TO))
     replace = round_keys.replace_key(key, user_id, terms.pot_id)
     sealed = round_keys.seal(key, plaintext.ljust(size), _sealing_context(terms.pot_id, replace))
     return {"id": secrets.token_hex(16), "pot_id": terms.pot_id, "channel": "any", "choices": None,
