@@ -1,5 +1,6 @@
 """Casting ballots: one per resident and pot, replaceable until the close, secret, paper and online apart."""
 
+import contextvars
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -347,3 +348,20 @@ def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, set
     assert refused.value.problems == ["voting_closed"]
     db.session.rollback()
     assert keys(db) == 0
+
+
+def test_the_close_by_date_from_cron_opens_the_ballots_and_destroys_the_key(app, db, setup):
+    """`flask rounds advance` closes through the same move as the officer's button: ballots opened once."""
+    s = setup
+    cast_at = datetime.now(UTC) - timedelta(minutes=2)
+    code = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id], now=cast_at))
+    s["round"].voting_close_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    result = contextvars.Context().run(app.test_cli_runner().invoke, args=["rounds", "advance"])
+    assert result.exit_code == 0 and "voting -> counting" in result.output, result.output
+    db.session.expire_all()
+    assert keys(db) == 0
+    assert [(b.choices, b.sealed, b.replace_key) for b in db.session.query(Ballot)] == [([s["a"].id], None, None)]
+    assert voting.receipt_is_counted(db.session, code)
+    count.count_round(db.session, s["round"])
+    assert count.latest_results(db.session, s["round"])[s["pot"].id].ballot_count == 1
