@@ -24,7 +24,8 @@ translations: install
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
+	NB_BALLOT_SECRET=$${NB_BALLOT_SECRET:-development-only-not-secret} \
+	  NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 system-deps:
 	.ci/install-system-deps

@@ -73,5 +73,6 @@ class Defaults:
 
     COUNCIL_NAME = "Borough of Fernleigh"
 
-    # Per-round ballot keys live outside the database (instance/round_keys by default), discarded at close.
-    ROUND_KEY_DIR = None
+    # Seals ballots while voting is open (app.services.round_keys): from the environment (NB_BALLOT_SECRET) or a
+    # secret manager, the same on every app host; required outside debug and testing.
+    BALLOT_SECRET = None

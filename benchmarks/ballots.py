@@ -118,7 +118,7 @@ def client_process(port, path, residents, picks, threads, seconds, change_share,
                     return
             body = urlencode([("csrf_token", token), ("action", "cast"), *(("project", p) for p in rng.choice(picks))])
             connection, elapsed, problem = timed_request(
-                connection, port, "POST", path, 302, body,
+                connection, port, "POST", path, 200, body,  # the confirmation, with the receipt
                 {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
             if time.monotonic() >= deadline:
                 return

@@ -78,7 +78,7 @@ def app(database_url, mail_server):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": mail_server.port,
             "RATELIMIT_STORAGE_URI": "memory://",
-            "ROUND_KEY_DIR": str(__import__("tempfile").mkdtemp(prefix="nb-round-keys-")),
+            "BALLOT_SECRET": "test-ballot-secret-not-for-production",
         }
     )
     app.test_client_class = CSRFClient

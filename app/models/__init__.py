@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Import everything here so Alembic sees every table."""
 
 from app.models.audit import AuditEntry
-from app.models.ballots import Ballot, Participation
+from app.models.ballots import Ballot, Participation, RoundKey
 from app.models.content import ContentTranslation
 from app.models.decisions import (
     CountResult,
@@ -39,6 +39,7 @@ __all__ = [
     "ProposalTranslation",
     "RoleGrant",
     "Round",
+    "RoundKey",
     "User",
     "Ward",
     "pot_wards",

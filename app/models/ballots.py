@@ -1,6 +1,6 @@
 """Who voted (the participation register) is kept apart from what was voted (anonymous ballots)."""
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -27,10 +27,16 @@ class Participation(db.Model):
 class Ballot(db.Model):
     """An anonymous ballot: no resident column, no timestamp, a random id.
 
-    replace_key is an HMAC of the resident with a per-round key kept outside the database, so the
-    resident's own request can find and replace their ballot while voting is open; it is cleared at close.
-    On SQLite the table has no rowid (a hidden rowid would keep the order ballots were cast in, which could
-    be joined back to the register); the rows are stored in the order of their random ids.
+    While voting is open a ballot is sealed: `sealed` holds its choices and its receipt's hash, encrypted with
+    the round's key (app.services.round_keys), `choices` is empty, and `receipt_hash` holds a keyed hash of the
+    receipt (so a resident can check it during voting) that cannot be matched to the opened ballot. The
+    database still keeps traces of which register row a sealed ballot was written with (the transaction, the
+    order on disk, the journal), but what it says cannot be read without the application's secret. At the
+    close the ballots are opened and re-written, shuffled, under fresh random ids (app.services.voting.close_voting).
+
+    replace_key is an HMAC of the resident under the round's key, so the resident's own request can find and
+    replace their ballot while voting is open; opened ballots have none. On SQLite the table has no rowid (a
+    hidden rowid would keep the order ballots were written in); the rows are stored in the order of their ids.
     """
 
     __table_args__ = (UniqueConstraint("pot_id", "replace_key"), {"sqlite_with_rowid": False})
@@ -40,9 +46,19 @@ class Ballot(db.Model):
     # Always "any": the channel is recorded in the register only. Marking paper ballots here would let
     # anyone who sees the few paper voters in the register pick out their ballots.
     channel: Mapped[str] = mapped_column(String(10), default="any")
-    # approval/knapsack: [proposal ids]; cumulative: {proposal id: points}; ranked: [ids, best first]
-    choices: Mapped[dict | list] = mapped_column(JSON)
+    # Opened ballots: approval/knapsack: [proposal ids]; cumulative: {proposal id: points}; ranked: [ids, best
+    # first]. Sealed ballots: None.
+    choices: Mapped[dict | list | None] = mapped_column(JSON(none_as_null=True))
     replace_key: Mapped[str | None] = mapped_column(String(64))
     receipt_hash: Mapped[str] = mapped_column(String(64), index=True)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     pot: Mapped[Pot] = relationship()
+
+
+class RoundKey(db.Model):
+    """A round's ballot key while its voting is open, only ever stored wrapped (encrypted) under the ballot
+    secret from the environment (NB_BALLOT_SECRET). Deleted at the close."""
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)

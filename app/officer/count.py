@@ -28,6 +28,7 @@ class CountForm(FlaskForm):
 REFUSALS = {
     "not_counting": lambda: _("The count can only be run while the round is in the counting phase."),
     "already_running": lambda: _("A count is already running. Refresh the status to see its progress."),
+    "sealed": lambda: _("The ballots are still sealed, so they cannot be counted. Voting must be closed first."),
 }
 
 

@@ -53,7 +53,8 @@ def run_count(round_id):
             count_service.begin_count(db.session, round_)
         except count_service.CountRefused as refused:
             raise click.ClickException({"not_counting": "The round is not in the counting phase.",
-                                        "already_running": "A count of this round is already running."}
+                                        "already_running": "A count of this round is already running.",
+                                        "sealed": "The ballots are still sealed: close voting first."}
                                        [refused.code]) from None
     click.echo(f"Counting round {round_id}...")
     def progress(pot_id, done, total):

@@ -28,7 +28,7 @@ STALE_AFTER = timedelta(minutes=30)  # a count "running" this long died with its
 class CountRefused(Exception):
     def __init__(self, code):
         super().__init__(code)
-        self.code = code  # "not_counting" | "already_running"
+        self.code = code  # "not_counting" | "already_running" | "sealed"
 
 
 def counted_projects(session, pot):
@@ -40,8 +40,17 @@ def vote_type(pot):
     return VOTE_TYPES[pot.ballot_type]
 
 
+def _refuse_sealed(session, pot_ids):
+    """Sealed ballots are opened only by the close (app.services.voting.close_voting); counting them would
+    leave them out. CountRefused("sealed")."""
+    if pot_ids and session.scalar(select(Ballot.id).where(Ballot.pot_id.in_(pot_ids), Ballot.sealed.is_not(None))
+                                  .limit(1)) is not None:
+        raise CountRefused("sealed")
+
+
 def pot_ballots(session, pot):
     """The anonymised ballots of a pot, canonical and sorted: the count's input (and what is published)."""
+    _refuse_sealed(session, [pot.id])
     rows = session.scalars(select(Ballot.choices).where(Ballot.pot_id == pot.id)).all()
     return canonical_ballots(vote_type(pot), rows)
 
@@ -112,6 +121,7 @@ def begin_count(session, round_, actor=None):
         raise CountRefused("not_counting")
     if count_status(session, round_) == "running":
         raise CountRefused("already_running")
+    _refuse_sealed(session, [pot.id for pot in round_.pots])
     rows = []
     for pot in round_.pots:
         options = rule_options(pot)

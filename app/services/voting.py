@@ -3,20 +3,31 @@
 Integrity: every cast runs in a write transaction (BEGIN IMMEDIATE on SQLite; the resident's row locked
 FOR UPDATE on PostgreSQL), the database refuses a second Participation for one resident and pot, and the
 close time is checked again just before commit.
+
+Secrecy: the register row and the ballot are written in one transaction, so the database itself (PostgreSQL's
+xmin, the order rows sit on disk, SQLite's journal) keeps which ballot came with which resident until the
+close. So while voting is open a ballot is sealed with the round's key (app.services.round_keys), its length
+padded to the pot's longest ballot: what those traces point to cannot be read without the application's
+secret. The close opens the ballots and re-writes them, shuffled, under fresh random ids, and destroys the key
+(close_voting).
 """
 
 import hashlib
+import json
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import bindparam, delete, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.database import begin_write_transaction
+from app.database import begin_write_transaction, truncate_journal
 from app.domain.ballots import check_ballot
 from app.domain.eligibility import Requirements, Resident, age_band, ineligibility_reasons
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
@@ -27,6 +38,13 @@ from app.services.audit import record
 
 LONDON = ZoneInfo("Europe/London")
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+PAD_TO = 64  # sealed ballots are padded to a multiple of this many bytes, at least the pot's longest ballot
+DIGEST_CHARS = 64
+log = logging.getLogger(__name__)
+
+
+class BallotsUnreadable(RuntimeError):
+    """A sealed ballot cannot be opened (its round's key is gone, or the row was altered): the close stops."""
 
 
 class VoteRefused(Exception):
@@ -177,12 +195,49 @@ def _registration(user, terms, channel, now):
             "age_band": age_band(user.date_of_birth, today)}
 
 
-def _new_ballot(pot_id, choices):
-    """The anonymous ballot's row (replace_key still to set) and its receipt code (only its hash is stored)."""
+def _stored_choices(choices):
+    return {str(k): v for k, v in choices.items()} if isinstance(choices, dict) else [int(c) for c in choices]
+
+
+def _plaintext(choices, digest):
+    return (digest + json.dumps(choices, separators=(",", ":"), sort_keys=True)).encode()
+
+
+def _sealed_length(terms):
+    """The padded plaintext length of every ballot in a pot: enough for its longest possible ballot (every
+    project, the most points), so the length of a sealed ballot says nothing about how many were chosen."""
+    if terms.ballot_type == "cumulative":
+        most = max(terms.total_points or 0, terms.max_points or 0, 1)
+        longest = {str(project): most for project in terms.costs}
+    else:
+        longest = sorted(terms.costs)
+    return PAD_TO * math.ceil(len(_plaintext(longest, "0" * DIGEST_CHARS)) / PAD_TO)
+
+
+def _sealing_context(pot_id, replace_key):
+    """Authenticated with the sealed ballot: a sealed ballot moved to another pot or resident fails to open."""
+    return f"ballot:{int(pot_id)}:{replace_key}".encode()
+
+
+def _sealed_ballot(key, terms, user_id, choices):
+    """The sealed ballot's row and its receipt code (shown once; only hashes are stored)."""
     code = new_receipt_code()
-    stored = {str(k): v for k, v in choices.items()} if isinstance(choices, dict) else [int(c) for c in choices]
-    return {"id": secrets.token_hex(16), "pot_id": pot_id, "channel": "any", "choices": stored,
-            "replace_key": None, "receipt_hash": receipt_hash(code)}, code
+    digest = receipt_hash(code)
+    plaintext = _plaintext(_stored_choices(choices), digest)
+    size = max(_sealed_length(terms), PAD_TO * math.ceil(len(plaintext) / PAD_TO))
+    replace = round_keys.replace_key(key, user_id, terms.pot_id)
+    sealed = round_keys.seal(key, plaintext.ljust(size), _sealing_context(terms.pot_id, replace))
+    return {"id": secrets.token_hex(16), "pot_id": terms.pot_id, "channel": "any", "choices": None,
+            "replace_key": replace, "receipt_hash": round_keys.receipt_tag(key, digest), "sealed": sealed}, code
+
+
+def open_sealed(key, pot_id, replace_key, sealed):
+    """(choices, receipt hash) of a sealed ballot. Raises BallotsUnreadable."""
+    try:
+        plaintext = round_keys.unseal(key, sealed, _sealing_context(pot_id, replace_key)).decode()
+    except InvalidTag:
+        raise BallotsUnreadable(f"a sealed ballot of pot {pot_id} does not open with its round's key") from None
+    return json.loads(plaintext[DIGEST_CHARS:]), plaintext[:DIGEST_CHARS]
 
 
 def registered_channel(session, user_id, pot_id):
@@ -211,14 +266,14 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
     problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    ballot, code = _new_ballot(terms.pot_id, choices)
     connection, user, round_ = _lock_and_load(session, user_id, terms, now)
     reasons = _ineligible(_resident(user), terms.ward_ids, round_, now)
     if reasons:
         raise VoteRefused(reasons)
     # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
     # cannot outlive the close.
-    ballot["replace_key"] = key = round_keys.replace_key(terms.round_id, user_id, terms.pot_id)
+    ballot, code = _sealed_ballot(round_keys.round_key(session, terms.round_id), terms, user_id, choices)
+    key = ballot["replace_key"]
     try:
         channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
         if channel == "paper":
@@ -254,11 +309,7 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None)
     """
     terms = _terms_for(session, pot_id, terms)
     officer_id = officer.id
-    ballot, code = _new_ballot(terms.pot_id, choices)
     connection, user, round_ = _lock_and_load(session, user_id, terms, now)
-    # A paper ballot gets a replace_key too, so nothing on the ballot row tells it apart from an online one
-    # (and the unique (pot, replace_key) pair refuses a second ballot for the resident).
-    ballot["replace_key"] = round_keys.replace_key(terms.round_id, user_id, terms.pot_id)
     # A paper voter shows who they are in person, so a confirmed e-mail is not needed.
     reasons = [r for r in _ineligible(_resident(user), terms.ward_ids, round_, now) if r != "email_not_verified"]
     if reasons:
@@ -268,6 +319,9 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None)
     problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
+    # Sealed like an online ballot, with a replace_key too, so nothing on the ballot row tells it apart (and
+    # the unique (pot, replace_key) pair refuses a second ballot for the resident).
+    ballot, code = _sealed_ballot(round_keys.round_key(session, terms.round_id), terms, user_id, choices)
     try:
         connection.execute(_REGISTER, _registration(user, terms, "paper", now))
         connection.execute(_ADD_BALLOT, ballot)
@@ -279,29 +333,51 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None)
 
 
 def receipt_is_counted(session, code):
-    return session.scalar(select(Ballot.id).where(Ballot.receipt_hash == receipt_hash(code)).limit(1)) is not None
+    """Is the ballot with this receipt in the count? Opened ballots store the receipt's hash; sealed ones its
+    hash keyed with their round's key, so every open round's key is tried."""
+    digest = receipt_hash(code)
+    candidates = [digest, *(round_keys.receipt_tag(key, digest) for key in round_keys.live_keys(session))]
+    return session.scalar(select(Ballot.id).where(Ballot.receipt_hash.in_(candidates)).limit(1)) is not None
 
 
 def close_voting(session, round_):
-    """At the close: cut every ballot's link to its resident and delete the round's key.
+    """At the close: open the round's sealed ballots, re-write them shuffled under fresh ids, destroy the key.
 
-    Rewrites the round's ballots without replace_key and in a random order: the database's own traces of
-    when a row was written (PostgreSQL's xmin and physical order, an insertion order on disk) then say
-    nothing about which cast, and so which register row, a ballot came from. Runs in the caller's
-    transaction (the move to counting); the key file is deleted once that transaction commits, so a close
-    that rolls back leaves residents able to change their vote.
+    The rewritten ballots carry no replace_key and are written in a random order, all in this one
+    transaction: the database's own traces (PostgreSQL's xmin and physical order, the order of ids on
+    SQLite) then say nothing about which cast, and so which register row, a ballot came from; the sealed
+    rows, which did keep those traces, are gone, and so is the key that could open them. On SQLite freed
+    pages are wiped (secure_delete) and, once this transaction commits, the journal is emptied into the
+    database file and truncated, so neither keeps the sealed rows or the wrapped key.
+    Runs in the caller's transaction (the move to counting, the only way out of voting): a close that rolls
+    back leaves the ballots sealed and the key in place, so residents can still change their votes.
+    Raises BallotsUnreadable (nothing is changed) if a sealed ballot does not open.
     """
     pot_ids = [pot.id for pot in round_.pots]
+    key = round_keys.existing_key(session, round_.id)
+    rows = []
     if pot_ids:
-        rows = [{"id": b.id, "pot_id": b.pot_id, "channel": "any", "choices": b.choices, "replace_key": None,
-                 "receipt_hash": b.receipt_hash}
-                for b in session.execute(select(Ballot.id, Ballot.pot_id, Ballot.choices, Ballot.receipt_hash)
-                                         .where(Ballot.pot_id.in_(pot_ids)))]
+        for ballot in session.execute(select(Ballot.pot_id, Ballot.choices, Ballot.receipt_hash, Ballot.replace_key,
+                                             Ballot.sealed).where(Ballot.pot_id.in_(pot_ids))):
+            choices, digest = ballot.choices, ballot.receipt_hash  # a ballot that was never sealed
+            if ballot.sealed is not None:
+                if key is None:
+                    raise BallotsUnreadable(f"round {round_.id} has sealed ballots but no key")
+                choices, digest = open_sealed(key, ballot.pot_id, ballot.replace_key, ballot.sealed)
+            rows.append({"id": secrets.token_hex(16), "pot_id": ballot.pot_id, "channel": "any", "choices": choices,
+                         "replace_key": None, "receipt_hash": digest, "sealed": None})
         secrets.SystemRandom().shuffle(rows)
         session.execute(delete(Ballot).where(Ballot.pot_id.in_(pot_ids)))
         if rows:
             session.execute(insert(Ballot), rows)
-    _after_commit(session, partial(round_keys.discard, round_.id))
+    round_keys.destroy(session, round_.id)
+    _after_commit(session, partial(_empty_journal, session.get_bind(), round_.id))
+
+
+def _empty_journal(bind, round_id):
+    if not truncate_journal(bind):
+        log.warning("after the close of round %s the database journal could not be truncated (a reader was "
+                    "busy): run PRAGMA wal_checkpoint(TRUNCATE) on the database file", round_id)
 
 
 _AFTER_COMMIT = "nb_voting_after_commit"

@@ -1,6 +1,6 @@
 """Residents' ballots: see the pots you may vote in, cast or change a ballot, check a receipt."""
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,8 +16,6 @@ from app.services import results as results_service
 from app.services import voting as voting_service
 from app.voting import bp
 from app.voting.forms import BallotForm, ReceiptForm
-
-RECEIPT_SESSION_KEY = "last_receipt"
 
 
 def problem_message(problem):
@@ -114,8 +112,10 @@ def ballot(pot_id):
                 db.session.rollback()
                 problems = refused.problems
             else:
-                session[RECEIPT_SESSION_KEY] = {"pot": pot_id, "code": cast.code, "changed": cast.replaced}
-                return redirect(url_for("voting.confirmation", pot_id=pot_id))
+                # The receipt is shown in this response only: it is never stored, not even in the session
+                # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
+                return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
+                                       changed=cast.replaced, close_at=voting_service.close_time_text(pot.round))
     round_ = pot.round
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = voting_service.eligibility_problems(current_user, round_, pot)
@@ -131,17 +131,6 @@ def ballot(pot_id):
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation,
                            close_at=voting_service.close_time_text(round_)), (400 if casting and errors else 200)
-
-
-@bp.get("/pots/<int:pot_id>/confirmation")
-@login_required
-def confirmation(pot_id):
-    pot = db.session.get(Pot, pot_id) or abort(404)
-    receipt = session.pop(RECEIPT_SESSION_KEY, None)
-    if not receipt or receipt.get("pot") != pot.id:
-        return redirect(url_for("voting.ballot", pot_id=pot.id)) if pot.round.phase == "voting" else abort(404)
-    return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=receipt["code"],
-                           changed=receipt["changed"], close_at=voting_service.close_time_text(pot.round))
 
 
 @bp.route("/receipt", methods=["GET", "POST"])

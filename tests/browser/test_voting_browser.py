@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Ballot, Participation, ProposalTranslation
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.ballots import ballot_choices
 
 pytestmark = pytest.mark.browser
 
@@ -168,7 +168,7 @@ def test_a_resident_votes_changes_and_checks_the_receipt_in_polish_with_the_keyb
     assert_accessible(page, "ranked confirmation at 320 px (pl)")
 
     with app.app_context():
-        stored = dict(db.session.execute(select(Ballot.pot_id, Ballot.choices)).all())
-        assert stored == {ids["knapsack"]: [ids["bench"], ids["lights"]], ids["ranked"]: [ids["skate"], ids["club"]]}
+        stored = {pot_id: ballot_choices(db.session, pot_id) for pot_id in (ids["knapsack"], ids["ranked"])}
+        assert stored == {ids["knapsack"]: [[ids["bench"], ids["lights"]]], ids["ranked"]: [[ids["skate"], ids["club"]]]}
         assert db.session.query(Participation).filter_by(user_id=ids["resident"]).count() == 2
         db.session.remove()

@@ -50,6 +50,7 @@ def _counted_round(app, area, people, title, phase):
     """A round whose votes (two residents) are counted, left in phase ("decision" or "published")."""
     from app.services import count as count_service
     from app.services import voting as voting_service
+    from app.services.rounds import move_phase
 
     round_ = make_round(area=area, phase="voting", title=title, voting_open_at=datetime.now(UTC) - timedelta(days=1))
     pot = make_pot(round_=round_, name=f"{title} pot", amount_pence=8_000_00, max_choices=2)
@@ -61,7 +62,7 @@ def _counted_round(app, area, people, title, phase):
     for voter, choice in ((people["resident"], [garden.id]), (people["other_resident"], [garden.id, lights.id])):
         with app.test_request_context():
             voting_service.commit_cast(db.session, voting_service.cast_online(db.session, voter.id, pot.id, choice))
-    round_.phase = "counting"
+    move_phase(db.session, None, round_, "counting")  # the close: opens the sealed ballots
     db.session.commit()
     count_service.count_round(db.session, round_)
     confirmed = phase == "published"

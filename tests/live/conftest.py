@@ -31,11 +31,3 @@ def signed_in(server, session_token):
     session.cookies.set(app.config["SESSION_COOKIE_NAME"], cookie, domain="127.0.0.1", path="/")
     token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
     return session, token
-
-
-def session_value(server, session, key):
-    """Read a value from the signed session cookie the server last set (e.g. the receipt code)."""
-    app = server.app()
-    cookie = session.cookies.get(app.config["SESSION_COOKIE_NAME"], domain="127.0.0.1")
-    with app.test_request_context():
-        return app.session_interface.get_signing_serializer(app).loads(cookie).get(key)

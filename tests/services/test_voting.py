@@ -1,17 +1,22 @@
 """Casting ballots: one per resident and pot, replaceable until the close, secret, paper and online apart."""
 
-import os
+import contextvars
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import false, inspect, select
+from sqlalchemy import false, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.ballots import DuplicateRank, OverBudget, TooManyChoices, TooManyPoints
-from app.models import AuditEntry, Ballot, Participation
-from app.services import round_keys, voting
+from app.models import AuditEntry, Ballot, Participation, RoundKey
+from app.services import count, round_keys, voting
 from app.services.rounds import move_phase
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.ballots import ballot_choices
+
+
+def keys(db):
+    return db.session.scalar(select(func.count()).select_from(RoundKey))
 
 
 def committed(db, cast):
@@ -41,8 +46,7 @@ def test_cast_then_change_keeps_exactly_one_ballot(db, setup):
     first = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
     second = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id]))
     assert db.session.query(Participation).count() == 1
-    ballots = db.session.query(Ballot).all()
-    assert [b.choices for b in ballots] == [[s["b"].id]]
+    assert ballot_choices(db.session) == [[s["b"].id]]
     assert voting.receipt_is_counted(db.session, second) and not voting.receipt_is_counted(db.session, first)
 
 
@@ -90,13 +94,59 @@ def test_a_cast_that_would_commit_after_the_close_is_refused(db, setup):
     assert db.session.query(Ballot).count() == 0 and db.session.query(Participation).count() == 0
 
 
-def test_closing_cuts_the_link_between_ballots_and_residents(app, db, setup):
+def test_a_ballot_is_sealed_while_voting_is_open_and_opened_without_its_link_at_the_close(app, db, setup):
     s = setup
-    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
-    assert db.session.query(Ballot).one().replace_key is not None
+    code = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    sealed = db.session.query(Ballot).one()
+    assert sealed.choices is None and sealed.sealed and sealed.replace_key is not None
+    assert sealed.receipt_hash != voting.receipt_hash(code)  # keyed: it matches nothing after the close
+    sealed_id = sealed.id
     voting.close_voting(db.session, s["round"])
     db.session.commit()
-    assert db.session.query(Ballot).one().replace_key is None
+    opened = db.session.query(Ballot).one()
+    assert (opened.choices, opened.receipt_hash, opened.replace_key, opened.sealed) == (
+        [s["a"].id], voting.receipt_hash(code), None, None)
+    assert opened.id != sealed_id and keys(db) == 0
+    assert voting.receipt_is_counted(db.session, code)
+
+
+def test_a_sealed_ballot_is_as_long_as_the_longest_ballot_of_its_pot(db, setup):
+    s = setup
+    s["pot"].amount_pence = 20_000_00
+    few, many = make_user(ward=s["ward"]), make_user(ward=s["ward"])
+    db.session.commit()
+    committed(db, voting.cast_online(db.session, few.id, s["pot"].id, [s["a"].id]))
+    committed(db, voting.cast_online(db.session, many.id, s["pot"].id, [s["a"].id, s["b"].id]))
+    committed(db, voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["b"].id]))
+    assert len({len(sealed) for sealed in db.session.scalars(select(Ballot.sealed))}) == 1
+
+
+def test_a_sealed_ballot_moved_to_another_residents_row_does_not_open_and_stops_the_close(db, setup):
+    s = setup
+    other = make_user(ward=s["ward"])
+    db.session.commit()
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    committed(db, voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id]))
+    first, second = db.session.execute(select(Ballot.id, Ballot.sealed)).all()
+    db.session.execute(update(Ballot).where(Ballot.id == first.id).values(sealed=second.sealed))
+    db.session.commit()
+    with pytest.raises(voting.BallotsUnreadable):
+        move_phase(db.session, s["officer"], s["round"], "counting")
+    db.session.rollback()
+    assert keys(db) == 1 and db.session.query(Ballot).filter(Ballot.sealed.is_not(None)).count() == 2
+
+
+def test_sealed_ballots_are_never_counted(db, setup):
+    s = setup
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    s["round"].phase = "counting"  # as if the close had been skipped, say by a direct UPDATE
+    db.session.commit()
+    with pytest.raises(count.CountRefused) as refused:
+        count.begin_count(db.session, s["round"])
+    assert refused.value.code == "sealed"
+    db.session.rollback()
+    with pytest.raises(count.CountRefused):
+        count.pot_ballots(db.session, s["pot"])
 
 
 def test_ineligible_resident_is_refused(db, setup):
@@ -111,7 +161,7 @@ def test_ineligible_resident_is_refused(db, setup):
 def test_ballots_have_no_resident_and_no_timestamp_column(db):
     columns = {c["name"] for c in inspect(db.engine).get_columns("ballot")}
     assert not columns & {"user_id", "resident_id", "voter_id", "created_at", "cast_at", "updated_at"}
-    assert columns == {"id", "pot_id", "channel", "choices", "replace_key", "receipt_hash"}
+    assert columns == {"id", "pot_id", "channel", "choices", "replace_key", "receipt_hash", "sealed"}
     if db.engine.dialect.name == "sqlite":  # no hidden rowid keeping the order ballots were cast in
         with db.engine.connect() as connection:
             assert "WITHOUT ROWID" in connection.exec_driver_sql(
@@ -138,7 +188,7 @@ def test_a_lost_race_caught_by_the_database_is_refused_cleanly_and_keeps_the_fir
     assert refused.value.problems == ["try_again"]
     db.session.rollback()
     assert db.session.query(Participation).count() == 1
-    assert [b.choices for b in db.session.query(Ballot)] == [[s["a"].id]]
+    assert ballot_choices(db.session) == [[s["a"].id]]
     assert voting.receipt_is_counted(db.session, first)
 
 
@@ -202,7 +252,7 @@ def test_cumulative_and_ranked_ballots_are_checked_and_stored(db, setup):
     assert refused.value.problems == [TooManyPoints(11, 10)]
     db.session.rollback()
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, {s["a"].id: 7, s["b"].id: 3}))
-    assert db.session.query(Ballot).one().choices == {str(s["a"].id): 7, str(s["b"].id): 3}
+    assert ballot_choices(db.session) == [{str(s["a"].id): 7, str(s["b"].id): 3}]
     s["pot"].ballot_type, s["pot"].max_choices = "ranked", 2
     db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
@@ -210,7 +260,7 @@ def test_cumulative_and_ranked_ballots_are_checked_and_stored(db, setup):
     assert refused.value.problems == [DuplicateRank(s["b"].id)]
     db.session.rollback()
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id, s["a"].id]))
-    assert db.session.query(Ballot).one().choices == [s["b"].id, s["a"].id]
+    assert ballot_choices(db.session) == [[s["b"].id, s["a"].id]]
 
 
 def test_moving_to_counting_cuts_links_deletes_the_key_and_keeps_every_receipt(app, db, setup):
@@ -223,26 +273,47 @@ def test_moving_to_counting_cuts_links_deletes_the_key_and_keeps_every_receipt(a
     paper_voter = make_user(ward=s["ward"])
     db.session.commit()
     committed(db, voting.cast_paper(db.session, s["officer"], paper_voter.id, s["pot"].id, [s["a"].id]))
-    key_file = os.path.join(app.config["ROUND_KEY_DIR"], f"round-{s['round'].id}.key")
-    assert os.path.exists(key_file)
+    assert keys(db) == 1
+    assert all(voting.receipt_is_counted(db.session, code) for code in receipts)  # checked while sealed
     move_phase(db.session, s["officer"], s["round"], "counting")
     db.session.commit()
-    assert not os.path.exists(key_file)
+    assert keys(db) == 0
     ballots = db.session.query(Ballot).all()
-    assert len(ballots) == 6 and all(b.replace_key is None for b in ballots)
+    assert len(ballots) == 6 and all(b.replace_key is None and b.sealed is None for b in ballots)
     assert sorted(map(tuple, (b.choices for b in ballots))) == [(s["a"].id,)] + [(s["b"].id,)] * 5
     assert all(voting.receipt_is_counted(db.session, code) for code in receipts)
+    assert not voting.receipt_is_counted(db.session, voting.new_receipt_code())
     assert db.session.query(Participation).count() == 6
 
 
-def test_the_round_key_is_made_once_and_differs_between_rounds(app, db, setup):
-    first = round_keys.replace_key(101, 1, 1)
-    assert round_keys.replace_key(101, 1, 1) == first
-    assert round_keys.replace_key(102, 1, 1) != first
-    round_keys.discard(101)
-    assert round_keys.replace_key(101, 1, 1) != first  # a discarded key is never recovered
-    round_keys.discard(101)
-    round_keys.discard(102)
+def test_the_round_key_is_made_once_kept_only_wrapped_and_differs_between_rounds(app, db, setup):
+    s = setup
+    other = make_round(area=s["round"].area, phase="voting")
+    db.session.flush()
+    first = round_keys.round_key(db.session, s["round"].id)
+    assert round_keys.round_key(db.session, s["round"].id) == first and len(first) == 32
+    assert round_keys.round_key(db.session, other.id) != first
+    wrapped = db.session.scalar(select(RoundKey.wrapped).where(RoundKey.round_id == s["round"].id))
+    assert first not in wrapped
+    round_keys.destroy(db.session, s["round"].id)
+    assert round_keys.existing_key(db.session, s["round"].id) is None
+    assert round_keys.round_key(db.session, s["round"].id) != first  # a destroyed key is never recovered
+
+
+def test_without_the_ballot_secret_nothing_is_sealed_and_with_another_nothing_opens(app, db, setup, monkeypatch):
+    s = setup
+    committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
+    monkeypatch.setitem(app.config, "BALLOT_SECRET", "another secret")
+    with pytest.raises(round_keys.RoundKeyUnavailable):
+        voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
+    db.session.rollback()
+    monkeypatch.setitem(app.config, "BALLOT_SECRET", None)
+    monkeypatch.setattr(app, "testing", False)
+    with pytest.raises(round_keys.RoundKeyUnavailable, match="NB_BALLOT_SECRET is not set"):
+        voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
+    db.session.rollback()
+    monkeypatch.undo()
+    assert ballot_choices(db.session) == [[s["a"].id]]
 
 
 def test_a_close_that_rolls_back_keeps_the_key_so_votes_can_still_be_changed(app, db, setup):
@@ -251,18 +322,19 @@ def test_a_close_that_rolls_back_keeps_the_key_so_votes_can_still_be_changed(app
     move_phase(db.session, s["officer"], s["round"], "counting")
     db.session.rollback()
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id]))
-    assert [b.choices for b in db.session.query(Ballot)] == [[s["b"].id]]
+    assert ballot_choices(db.session) == [[s["b"].id]]
 
 
 def test_a_registered_resident_whose_ballot_cannot_be_found_is_refused_rather_than_given_a_second(app, db, setup):
     s = setup
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
-    round_keys.discard(s["round"].id)  # the key lost while voting is open: the old ballot cannot be found
+    round_keys.destroy(db.session, s["round"].id)  # the key lost while voting is open: the old ballot cannot be found
+    db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
     assert refused.value.problems == ["try_again"]
     db.session.rollback()
-    assert [b.choices for b in db.session.query(Ballot)] == [[s["a"].id]]
+    assert db.session.query(Ballot).count() == 1
 
 
 def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, setup):
@@ -270,9 +342,26 @@ def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, set
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
     move_phase(db.session, s["officer"], s["round"], "counting")
     db.session.commit()
-    key_file = os.path.join(app.config["ROUND_KEY_DIR"], f"round-{s['round'].id}.key")
-    assert not os.path.exists(key_file)
+    assert keys(db) == 0
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
     assert refused.value.problems == ["voting_closed"]
-    assert not os.path.exists(key_file)
+    db.session.rollback()
+    assert keys(db) == 0
+
+
+def test_the_close_by_date_from_cron_opens_the_ballots_and_destroys_the_key(app, db, setup):
+    """`flask rounds advance` closes through the same move as the officer's button: ballots opened once."""
+    s = setup
+    cast_at = datetime.now(UTC) - timedelta(minutes=2)
+    code = committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id], now=cast_at))
+    s["round"].voting_close_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    result = contextvars.Context().run(app.test_cli_runner().invoke, args=["rounds", "advance"])
+    assert result.exit_code == 0 and "voting -> counting" in result.output, result.output
+    db.session.expire_all()
+    assert keys(db) == 0
+    assert [(b.choices, b.sealed, b.replace_key) for b in db.session.query(Ballot)] == [([s["a"].id], None, None)]
+    assert voting.receipt_is_counted(db.session, code)
+    count.count_round(db.session, s["round"])
+    assert count.latest_results(db.session, s["round"])[s["pot"].id].ballot_count == 1

@@ -29,6 +29,7 @@ from tests.support.databases import create_database, drop_database
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET_KEY = "live-server-test-key"
+BALLOT_SECRET = "live-server-test-ballot-secret"
 
 
 def free_port():
@@ -62,8 +63,7 @@ class LiveServer:
         self.tmp_dir = tmp_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.round_keys = tempfile.mkdtemp(prefix="nb-live-keys-")
-        self.log_path = os.path.join(self.round_keys, "gunicorn.log")
+        self.log_path = os.path.join(tempfile.mkdtemp(prefix="nb-live-"), "gunicorn.log")
         self.workers, self.threads = workers, threads
         self.mail_port = mail_port
         self.process = None
@@ -77,7 +77,7 @@ class LiveServer:
         env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY,
                    NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
                    NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
-                   NB_ROUND_KEY_DIR=self.round_keys, NB_RATELIMIT_ENABLED="false",
+                   NB_BALLOT_SECRET=BALLOT_SECRET, NB_RATELIMIT_ENABLED="false",
                    NB_COUNT_IN_BACKGROUND="false", NB_SERVER_NAME=f"127.0.0.1:{self.port}")
         env.pop("TEST_DATABASE_URL", None)
         return env
@@ -146,7 +146,7 @@ class LiveServer:
 
         if self._app is None:
             self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
-                                    "SQLALCHEMY_DATABASE_URI": self.database_url, "ROUND_KEY_DIR": self.round_keys})
+                                    "SQLALCHEMY_DATABASE_URI": self.database_url, "BALLOT_SECRET": BALLOT_SECRET})
         return self._app
 
     @contextlib.contextmanager

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.domain.ballots import check_ballot
 from app.models import Ballot, Participation, ProposalTranslation
 from app.services import voting as voting_service
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.ballots import ballot_choices
 
 EXAMPLES = int(os.environ.get("NB_FUZZ_EXAMPLES", "40"))
 
@@ -55,7 +55,7 @@ def _receipt(html):
 
 # Who may do what ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/voting/", "/voting/pots/{pot}", "/voting/pots/{pot}/confirmation"])
+@pytest.mark.parametrize("path", ["/voting/", "/voting/pots/{pot}"])
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, path):
     response = client.get(path.format(pot=world["pot"].id))
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -172,29 +172,31 @@ def test_the_error_summary_is_translated(client, db, login_as, world):
     assert "Choose at least one project before you vote." not in page and 'class="error-summary"' in page
 
 
-def test_cast_confirm_change_and_check_the_receipt(client, db, login_as, world):
+def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, world):
     login_as(world["resident"])
     response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/confirmation")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your vote is in the ballot box" in page
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Your vote is in the ballot box" in page
+    assert response.headers["Cache-Control"] == "no-store"
     # The close, 21:00 UTC on 1 July, is shown in UK time (British Summer Time).
     assert re.search(r"You can change your vote until 1 July 2030, 22:00:00 [^<]* \(UK time\)\. "
                      r"If you change it, only your latest vote will count\.", page)
     first = _receipt(page)
-    # The code is shown once: coming back to the confirmation page does not show it again.
-    again = client.get(f"/voting/pots/{world['pot'].id}/confirmation")
-    assert again.status_code == 302 and first not in again.get_data(as_text=True)
+    # The code is shown in the cast's response only: the session cookie (signed, but readable by whoever
+    # holds it) never carries it, and no page shows it again.
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is None or first not in str(app.session_interface.get_signing_serializer(app).loads(cookie.value))
 
     ballot_page = client.get(world["url"]).get_data(as_text=True)
+    assert first not in ballot_page
     assert "Only your latest vote counts." in ballot_page and "Change my vote" in ballot_page
     response = client.post(world["url"], data={"action": "cast",
                                                "project": [str(world["lights"].id), str(world["bench"].id)]})
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert "Your new vote has replaced your earlier vote." in page
     second = _receipt(page)
     assert _counts(db) == (1, 1)
-    assert db.session.scalar(select(Ballot.choices)) == [world["lights"].id, world["bench"].id]
+    assert ballot_choices(db.session) == [[world["lights"].id, world["bench"].id]]
 
     checked = client.post("/voting/receipt", data={"code": second.lower()}).get_data(as_text=True)
     assert "Yes. A vote with this receipt code is in the ballot box." in checked  # not counted yet
@@ -224,8 +226,8 @@ def test_ranked_ballot_uses_plain_selects_and_refuses_a_repeated_rank(client, db
     assert _counts(db) == (0, 0)
     good = client.post(world["url"], data={"action": "cast", f"rank-{world['lights'].id}": "1",
                                            f"rank-{world['garden'].id}": "2"})
-    assert good.status_code == 302
-    assert db.session.scalar(select(Ballot.choices)) == [world["lights"].id, world["garden"].id]
+    assert good.status_code == 200 and 'id="receipt-code"' in good.get_data(as_text=True)
+    assert ballot_choices(db.session) == [[world["lights"].id, world["garden"].id]]
 
 
 def test_cumulative_ballot_shows_points_used_and_enforces_both_limits(client, db, login_as, world):
@@ -286,7 +288,7 @@ def test_a_paper_voter_is_told_and_cannot_vote_online(app, client, db, login_as,
     assert response.status_code == 400
     assert "You have already voted on paper in this pot" in response.get_data(as_text=True)
     assert _counts(db) == (1, 1)
-    assert db.session.scalar(select(Ballot.choices)) == [world["bench"].id]
+    assert ballot_choices(db.session) == [[world["bench"].id]]
 
 
 # Bad input: whatever arrives, no server error and nothing stored unless the ballot is valid ------------------------
@@ -321,17 +323,19 @@ def test_the_ballot_form_survives_anything_and_stores_only_valid_ballots(client,
         data.append(("action", action))
     data.append(("csrf_token", client.csrf_token()))
     data = MultiDict(data)
-    before = db.session.scalar(select(Ballot.choices))
+    before = ballot_choices(db.session)
     response = client.post(world["url"], data=data)
-    event(f"{ballot_type} {response.status_code}")
-    assert response.status_code in (200, 302, 400), response.status_code
+    cast = 'id="receipt-code"' in response.get_data(as_text=True)
+    event(f"{ballot_type} {response.status_code}{' cast' if cast else ''}")
+    assert response.status_code in (200, 400), response.status_code
     assert "Traceback" not in response.get_data(as_text=True)
     participations, ballots = _counts(db)
     assert participations == ballots <= 1
-    after = db.session.scalar(select(Ballot.choices))
-    if response.status_code != 302:
+    after = ballot_choices(db.session)
+    if not cast:
         assert after == before  # nothing stored, nothing replaced
     else:
+        [after] = after
         costs = {p.id: p.ballot_cost_pence for p in (world["garden"], world["lights"], world["bench"])}
         choices = {int(k): v for k, v in after.items()} if isinstance(after, dict) else after
         assert check_ballot(choices, costs, ballot_type, cap=pot.amount_pence, max_items=2, total_points=10,
