@@ -7,7 +7,7 @@ Run between rounds: a round whose voting is open across the upgrade keeps its ba
 residents' earlier ballots cannot be replaced (their key was a file on one host).
 
 Revision ID: 834f0bd4d106
-Revises: 735443e949e7
+Revises: e39406001d92
 Create Date: 2026-12-03 14:20:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '834f0bd4d106'
-down_revision = '735443e949e7'
+down_revision = 'e39406001d92'
 branch_labels = None
 depends_on = None
 
