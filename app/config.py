@@ -65,5 +65,8 @@ class Defaults:
 
     COUNCIL_NAME = "Borough of Fernleigh"
 
+    # The audit chain's HMAC key (NB_AUDIT_SECRET): required outside debug/testing, never in the database.
+    AUDIT_SECRET = None
+
     # Per-round ballot keys live outside the database (instance/round_keys by default), discarded at close.
     ROUND_KEY_DIR = None

@@ -19,3 +19,18 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # unique: the chain cannot fork
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PublishedHead(db.Model):
+    """A chain head as it was shown to the public, kept for ever: `audit verify` checks each is in the chain.
+
+    Outsiders keep their own copies (results pages, /api, open data), so a log cut short and an archive
+    cut to match are caught by anyone who compares.
+    """
+
+    __tablename__ = "audit_published_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column()  # no foreign key: the archive must outlive a deleted entry
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

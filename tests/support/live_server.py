@@ -28,6 +28,7 @@ from tests.support.databases import create_database, drop_database
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET_KEY = "live-server-test-key"
+AUDIT_SECRET = "live-server-audit-secret"
 
 
 def free_port():
@@ -73,7 +74,7 @@ class LiveServer:
 
     @property
     def env(self):
-        env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY,
+        env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY, NB_AUDIT_SECRET=AUDIT_SECRET,
                    NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
                    NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
                    NB_ROUND_KEY_DIR=self.round_keys, NB_RATELIMIT_ENABLED="false",
@@ -140,7 +141,7 @@ class LiveServer:
         from app import create_app
 
         if self._app is None:
-            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "AUDIT_SECRET": AUDIT_SECRET,
                                     "SQLALCHEMY_DATABASE_URI": self.database_url, "ROUND_KEY_DIR": self.round_keys})
         return self._app
 
