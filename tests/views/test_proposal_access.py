@@ -56,3 +56,10 @@ def test_a_board_member_is_not_the_board_of_no_area(db, rounds):
     member = make_user(role="board", area=rounds["here"])
     assert member.has_role("board") and member.has_role("board", area_id=rounds["here"].id)
     assert not member.has_role("board", area_id=None)
+
+
+def test_an_officer_cannot_open_a_draft_for_review(client, db, login_as, rounds):
+    draft = make_proposal(pot=make_pot(round_=rounds["area"]), status="draft", title="Half-written idea")
+    db.session.commit()
+    login_as(make_user(role="officer"))
+    assert client.get(f"/officer/proposals/{draft.id}/review").status_code == 404
