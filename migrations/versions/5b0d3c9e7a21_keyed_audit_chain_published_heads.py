@@ -6,8 +6,9 @@ Create Date: 2026-12-03 14:20:00.000000
 
 Adds the archive of published chain heads; re-keys an existing (unkeyed SHA-256) audit log under
 NB_AUDIT_SECRET after checking it is intact (a broken log is refused, not laundered); creates the triggers
-that refuse any change to a confirmed decision record on SQLite and PostgreSQL. The trigger SQL is a copy
-of app.models.decisions.locked_record_triggers_sql as it was when this migration was written.
+that refuse any change to a confirmed decision record, and any UPDATE/DELETE of the audit log and its
+archive, on SQLite and PostgreSQL. The trigger SQL is a copy of app.models.decisions.locked_record_triggers_sql
+and app.models.audit.append_only_triggers_sql as they were when this migration was written.
 """
 import hashlib
 import hmac
@@ -68,12 +69,33 @@ END $$""",
     return statements
 
 
+APPEND_ONLY_TABLES = ("audit_entry", "audit_published_head")
+
+
+def _append_only_triggers(dialect):
+    if dialect == "postgresql":
+        return ["""CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only';
+END $$"""] + [f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+               "FOR EACH ROW EXECUTE FUNCTION audit_append_only()" for table in APPEND_ONLY_TABLES]
+    return [f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_{o.lower()} BEFORE {o} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            for table in APPEND_ONLY_TABLES for o in ("UPDATE", "DELETE")]
+
+
 def _drop_triggers(dialect):
     if dialect == "postgresql":
         for table in ("decision_record", *LOCKED_CHILD_TABLES):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_locked ON {table}")
         op.execute("DROP FUNCTION IF EXISTS decision_record_locked()")
+        for table in APPEND_ONLY_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS audit_append_only()")
     else:
+        for table in APPEND_ONLY_TABLES:
+            for o in ("update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_{o}")
         for table, ops in [("decision_record", ("update", "delete"))] + [
                 (t, ("insert", "update", "delete")) for t in LOCKED_CHILD_TABLES]:
             for o in ops:
@@ -119,7 +141,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_published_head')),
     sa.UniqueConstraint('entry_hash', name=op.f('uq_audit_published_head_entry_hash'))
     )
-    for statement in _triggers(connection.dialect.name):
+    for statement in _triggers(connection.dialect.name) + _append_only_triggers(connection.dialect.name):
         op.execute(statement)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from app.models import AuditEntry
 from app.services.audit import chain_head, publish_head, published_heads, record, verify
 from tests.factories import make_user
+from tests.support.triggers import triggers_dropped
 
 
 @pytest.fixture
@@ -18,8 +19,10 @@ def chain(db):
 
 
 def _sql(db, statement, **params):
-    db.session.execute(text(statement), params)
-    db.session.commit()
+    """Tamper as the database owner: the audit tables' append-only triggers are out of the way."""
+    with triggers_dropped(db, "audit_entry", "audit_published_head"):
+        db.session.execute(text(statement), params)
+        db.session.commit()
 
 
 def test_intact_chain_verifies(db, chain):
@@ -93,6 +96,11 @@ def test_details_are_stored_exactly_as_hashed(db):
 def _rewrite_without_the_key(db, entry_id, **changes):
     """What a database administrator without NB_AUDIT_SECRET can do: edit an entry and recompute every hash
     after it, as the unkeyed chain was computed."""
+    with triggers_dropped(db, "audit_entry"):
+        _rehash(db, entry_id, changes)
+
+
+def _rehash(db, entry_id, changes):
     import hashlib
     import json
 
@@ -172,3 +180,18 @@ def test_the_audit_secret_comes_from_the_environment_as_written(tmp_path, monkey
     monkeypatch.setenv("NB_AUDIT_SECRET", "12345")  # not parsed as a number
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
     assert create_app().config["AUDIT_SECRET"] == "12345"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry",
+                                       "UPDATE audit_published_head SET entry_id = 1",
+                                       "DELETE FROM audit_published_head"])
+def test_the_log_and_its_archive_are_append_only_in_the_database(db, chain, statement):
+    from sqlalchemy.exc import DatabaseError
+
+    publish_head(db.session, reason="scheduled")
+    db.session.commit()
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(statement))
+        db.session.flush()
+    db.session.rollback()
+    assert verify(db.session) is None

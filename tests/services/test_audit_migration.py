@@ -1,4 +1,5 @@
-"""The audit migration re-keys an existing unkeyed log (refusing a broken one) and creates the lock triggers."""
+"""The audit migration re-keys an existing unkeyed log (refusing a broken one) and creates the lock and
+append-only triggers."""
 
 import hashlib
 import json
@@ -83,8 +84,11 @@ def test_the_migration_creates_the_lock_triggers(migrated_app):
             else:
                 names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
             names = set(names)
-        assert {"decision_item_locked", "decision_record_locked"} <= names or {
-            "decision_item_locked_update", "decision_item_locked_delete", "decision_record_locked_update"} <= names
+        assert {"decision_item_locked", "decision_record_locked", "audit_entry_append_only",
+                "audit_published_head_append_only"} <= names or {
+            "decision_item_locked_update", "decision_item_locked_delete", "decision_record_locked_update",
+            "audit_entry_append_only_update", "audit_entry_append_only_delete",
+            "audit_published_head_append_only_delete"} <= names
         downgrade(revision=BEFORE)
         with db.engine.connect() as connection:
             if connection.dialect.name != "postgresql":

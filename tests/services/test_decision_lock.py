@@ -2,17 +2,16 @@
 change is refused on SQLite and PostgreSQL, and a change made with the triggers out of the way fails
 `flask audit verify`."""
 
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from app.models import DecisionItem
-from app.models.decisions import LOCKED_CHILD_TABLES, locked_record_triggers_sql
+from app.models.decisions import LOCKED_CHILD_TABLES
 from app.services import decisions
 from app.services.audit import published_heads, verify
 from tests.support.results_scenarios import Scenario
+from tests.support.triggers import triggers_dropped as dropped
 
 
 @pytest.fixture
@@ -34,30 +33,8 @@ def _refused(db, statement, **params):
     assert "confirmed and locked" in str(refused.value)
 
 
-@contextmanager
 def triggers_dropped(db):
-    """What a database owner can do: take the triggers out of the way (and put them back for the next test)."""
-    postgres = db.engine.dialect.name == "postgresql"
-    db.session.rollback()  # the test's own reads end first (SQLite: a stale snapshot cannot write)
-    with db.engine.begin() as connection:
-        if postgres:
-            for table in ("decision_record", *LOCKED_CHILD_TABLES):
-                connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {table}_locked")
-        else:
-            for (name,) in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                                      "AND name LIKE '%locked%'").all():
-                connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    try:
-        yield
-    finally:
-        db.session.rollback()
-        with db.engine.begin() as connection:
-            if postgres:
-                for table in ("decision_record", *LOCKED_CHILD_TABLES):
-                    connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {table}_locked")
-            else:
-                for statement in locked_record_triggers_sql("sqlite"):
-                    connection.exec_driver_sql(statement)
+    return dropped(db, "decision_record", *LOCKED_CHILD_TABLES)
 
 
 def _item(db, s):
