@@ -21,10 +21,12 @@ install: $(VENV)/.installed
 translations: install
 	$(VENV)/bin/pybabel --quiet compile -d translations
 
+# The demo's audit secret (NB_AUDIT_SECRET) is made once in instance/, like the development SECRET_KEY.
 run: install translations
-	$(FLASK) db upgrade
-	$(FLASK) demo
-	NB_BALLOT_SECRET=$${NB_BALLOT_SECRET:-development-only-not-secret} \
+	test -s instance/audit_secret || (mkdir -p instance && umask 077 && \
+	  $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/audit_secret)
+	export NB_AUDIT_SECRET=$$(cat instance/audit_secret) && $(FLASK) db upgrade && $(FLASK) demo && \
+	  NB_BALLOT_SECRET=$${NB_BALLOT_SECRET:-development-only-not-secret} \
 	  NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 system-deps:

@@ -76,3 +76,6 @@ class Defaults:
     # Seals ballots while voting is open (app.services.round_keys): from the environment (NB_BALLOT_SECRET) or a
     # secret manager, the same on every app host; required outside debug and testing.
     BALLOT_SECRET = None
+
+    # The audit chain's HMAC key (NB_AUDIT_SECRET): required outside debug/testing, never in the database.
+    AUDIT_SECRET = None

@@ -70,6 +70,7 @@ def app(database_url, mail_server):
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production",
+            "AUDIT_SECRET": "test-audit-secret-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": "localhost",
             "SESSION_COOKIE_SECURE": False,

@@ -40,3 +40,21 @@ def current_translations(translations, original_hash, recorded_hashes):
     """
     return {locale: text for locale, text, made_from in translations
             if made_from == original_hash or made_from not in recorded_hashes}
+
+
+def translation_frozen(round_phase, entity, on_ballot=True):
+    """True while voting is open for a ballot text: a round, its pots, a project on the ballot.
+
+    Every voter must read the same ballot, in every language, from the first vote to the last: neither
+    the text nor its translations change while voting is open. Projects not on the ballot are not ballot
+    texts. Before voting opens and after it closes, translators work as usual.
+    """
+    return round_phase == "voting" and (entity != "proposal" or on_ballot)
+
+
+def may_review(translator_ids, reviewer_id):
+    """A review needs a second person: nobody reviews a translation they wrote any part of.
+
+    translator_ids: who saved the texts under review (None for rows made outside the translators' pages).
+    """
+    return reviewer_id not in set(translator_ids)

@@ -76,3 +76,19 @@ def check_review(outcome, reason):
     if outcome in ("not_feasible", "needs_changes") and not (reason or "").strip():
         return ["reason_required"]
     return []
+
+
+def may_read(status, hidden, *, is_author, is_officer, board_area_ids, round_area_id):
+    """Who may read a proposal's page.
+
+    A draft is the proposer's until it is submitted: nobody else, staff included, reads it. A proposal in a
+    public status and not hidden is for everyone. Anything else (hidden, withdrawn) is for its author, the
+    officers and the board of the round's own area; a council-wide round (no area) has no area board.
+    """
+    if is_author:
+        return True
+    if status == "draft":
+        return False
+    if status in PUBLIC_STATUSES and not hidden:
+        return True
+    return is_officer or (round_area_id is not None and round_area_id in set(board_area_ids))

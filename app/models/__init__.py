@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Import everything here so Alembic sees every table."""
 
-from app.models.audit import AuditEntry
+from app.models.audit import AuditEntry, PublishedHead
 from app.models.ballots import Ballot, Participation, RoundKey
 from app.models.content import ContentTranslation
 from app.models.decisions import (
@@ -37,6 +37,7 @@ __all__ = [
     "Pot",
     "Proposal",
     "ProposalTranslation",
+    "PublishedHead",
     "RoleGrant",
     "Round",
     "RoundKey",

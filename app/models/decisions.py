@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -103,3 +103,56 @@ class DecisionConfirmation(db.Model):
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+# A confirmed record and everything under it are refused by the database itself, not only by the code:
+# a direct UPDATE/DELETE (or an INSERT under a confirmed record) fails. Created here for create_all and by
+# the migration that introduced them. The audit chain seals each record's content when it locks, so a
+# change made with the triggers dropped is still caught by `flask audit verify`.
+LOCKED_CHILD_TABLES = ("decision_item", "decision_attendance", "interest_declaration", "decision_confirmation")
+LOCKED_MESSAGE = "decision record is confirmed and locked"
+
+
+def locked_record_triggers_sql(dialect):
+    """The statements that create the lock triggers on this dialect ("sqlite" or "postgresql")."""
+    if dialect == "postgresql":
+        return ["""CREATE OR REPLACE FUNCTION decision_record_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'decision_record' THEN
+    IF OLD.status = 'confirmed' THEN RAISE EXCEPTION 'decision record is confirmed and locked'; END IF;
+  ELSE
+    IF TG_OP <> 'INSERT' THEN
+      IF EXISTS (SELECT 1 FROM decision_record WHERE id = OLD.record_id AND status = 'confirmed') THEN
+        RAISE EXCEPTION 'decision record is confirmed and locked';
+      END IF;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+      IF EXISTS (SELECT 1 FROM decision_record WHERE id = NEW.record_id AND status = 'confirmed') THEN
+        RAISE EXCEPTION 'decision record is confirmed and locked';
+      END IF;
+    END IF;
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$""",
+                "CREATE OR REPLACE TRIGGER decision_record_locked BEFORE UPDATE OR DELETE ON decision_record "
+                "FOR EACH ROW EXECUTE FUNCTION decision_record_locked()"] + [
+                f"CREATE OR REPLACE TRIGGER {table}_locked BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION decision_record_locked()" for table in LOCKED_CHILD_TABLES]
+    raise_ = f"BEGIN SELECT RAISE(ABORT, '{LOCKED_MESSAGE}'); END"
+    statements = [f"CREATE TRIGGER IF NOT EXISTS decision_record_locked_{op.lower()} BEFORE {op} ON decision_record "
+                  f"WHEN OLD.status = 'confirmed' {raise_}" for op in ("UPDATE", "DELETE")]
+    for table in LOCKED_CHILD_TABLES:
+        locked = "(SELECT status FROM decision_record WHERE id = {}.record_id) = 'confirmed'"
+        for op, when in (("INSERT", locked.format("NEW")),
+                         ("UPDATE", f"{locked.format('OLD')} OR {locked.format('NEW')}"),
+                         ("DELETE", locked.format("OLD"))):
+            statements.append(f"CREATE TRIGGER IF NOT EXISTS {table}_locked_{op.lower()} BEFORE {op} ON {table} WHEN {when} {raise_}")
+    return statements
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_locked_record_triggers(target, connection, **kw):
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        for statement in locked_record_triggers_sql(connection.dialect.name):
+            connection.exec_driver_sql(statement)

@@ -18,6 +18,9 @@ def new_session_token():
     return secrets.token_urlsafe(32)
 
 
+ANY_AREA = object()  # has_role's default: a grant on any area's board counts
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
@@ -48,11 +51,15 @@ class User(UserMixin, db.Model):
     def email_verified(self):
         return self.email_verified_at is not None
 
-    def has_role(self, role, area_id=None):
-        """True if the user holds role; for "board", optionally on a given area's board."""
+    def has_role(self, role, area_id=ANY_AREA):
+        """True if the user holds role; for "board", optionally on a given area's board.
+
+        area_id=None asks about the board of no area (a council-wide round), which no board member sits on;
+        leave area_id out to ask about any board.
+        """
         if role == "resident":
             return True
-        return any(g.role == role and (area_id is None or g.area_id == area_id) for g in self.roles)
+        return any(g.role == role and (area_id is ANY_AREA or g.area_id == area_id) for g in self.roles)
 
     def board_area_ids(self):
         return {g.area_id for g in self.roles if g.role == "board"}

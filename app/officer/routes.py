@@ -222,7 +222,11 @@ def edit_pot(round_id, pot_id):
 
 
 def get_proposal_or_404(proposal_id):
-    return db.session.get(Proposal, proposal_id) or abort(404)
+    """A proposal an officer may work on: a draft is the proposer's until submitted, so it does not exist here."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status == "draft":
+        abort(404)
+    return proposal
 
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])

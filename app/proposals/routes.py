@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from app.access import login_required
 from app.domain.eligibility import Requirements, Resident, ineligibility_reasons
-from app.domain.proposals import PUBLIC_STATUSES, resident_may_edit
+from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Proposal, Round, Ward
@@ -91,11 +91,11 @@ def _visible_or_404(proposal_id):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
         abort(404)
-    is_author = current_user.is_authenticated and proposal.author_id == current_user.id
-    is_staff = current_user.is_authenticated and (current_user.has_role("officer")
-                                                  or current_user.has_role("board", area_id=proposal.round.area_id))
-    public = proposal.status in PUBLIC_STATUSES and not proposal.hidden
-    if not (public or is_author or is_staff):
+    signed_in = current_user.is_authenticated
+    if not may_read(proposal.status, proposal.hidden, is_author=signed_in and proposal.author_id == current_user.id,
+                    is_officer=signed_in and current_user.has_role("officer"),
+                    board_area_ids=current_user.board_area_ids() if signed_in else (),
+                    round_area_id=proposal.round.area_id):
         abort(404)
     return proposal
 

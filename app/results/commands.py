@@ -1,4 +1,4 @@
-"""CLI: `flask --app wsgi audit verify` recomputes the audit log's hash chain; `count run ROUND_ID` counts."""
+"""CLI: `audit verify` checks the audit log, `audit publish-head` publishes its head; `count run ROUND_ID` counts."""
 
 import click
 from flask.cli import with_appcontext
@@ -16,7 +16,7 @@ def audit():
               help="A chain head published earlier (e.g. on a results page); it must still be in the log.")
 @with_appcontext
 def verify_command(expected_head):
-    """Recompute the chain; print OK and the head, or the first broken entry and exit 1."""
+    """Recompute the keyed chain and check every published head and locked record; exit 1 on the first break."""
     from app.services.audit import chain_head, verify
 
     broken = verify(db.session, expected_head=expected_head)
@@ -24,11 +24,31 @@ def verify_command(expected_head):
         click.echo(f"OK: audit chain intact. Head {chain_head(db.session)}")
         return
     if broken.problem == "head_missing":
-        click.echo(f"BROKEN: the head {expected_head} is not in the log (entries removed from the end, or the "
-                   "log was rebuilt)", err=True)
+        click.echo(f"BROKEN: the published head {broken.detail} is not in the log (entries removed from the end, "
+                   "or the log was rebuilt)", err=True)
+    elif broken.problem == "record_changed":
+        click.echo(f"BROKEN: {broken.detail} no longer matches what entry id {broken.entry_id} sealed "
+                   "(a locked decision record was changed or deleted)", err=True)
+    elif broken.problem == "record_unaudited":
+        click.echo(f"BROKEN: {broken.detail} is locked but no audit entry sealed it", err=True)
     else:
-        click.echo(f"BROKEN at entry id {broken.entry_id} (position {broken.position}): {broken.problem}", err=True)
+        hint = (" Is NB_AUDIT_SECRET the secret the log was written with?"
+                if broken.position == 0 and broken.problem == "content_changed" else "")
+        click.echo(f"BROKEN at entry id {broken.entry_id} (position {broken.position}): {broken.problem}.{hint}",
+                   err=True)
     raise SystemExit(1)
+
+
+@audit.command("publish-head")
+@with_appcontext
+def publish_head_command():
+    """Archive the current head for the public (results pages, /api, open data); run it from cron daily."""
+    from app.database import write_transaction
+    from app.services.audit import publish_head
+
+    with write_transaction(db.session):
+        head = publish_head(db.session, reason="scheduled")
+    click.echo(f"Published head {head.entry_hash} (entry id {head.entry_id})")
 
 
 @click.group("count", help="Count a round's ballots.")

@@ -27,7 +27,7 @@ from app.results.explain import (
 )
 from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
-from app.services.audit import chain_head
+from app.services.audit import chain_head, published_heads, published_heads_csv
 from app.services.decisions import published_record
 
 
@@ -66,7 +66,7 @@ def round_results(round_id):
     # The most visited page: a one-column check first; the round itself is loaded only to render.
     if db.session.scalar(select(Round.phase).where(Round.id == round_id)) != "published":
         abort(404)
-    head = chain_head(db.session)
+    head = chain_head(db.session)  # a new entry (a published head among them) means a fresh render
     locale = current_locale_code()
 
     def page():
@@ -74,7 +74,8 @@ def round_results(round_id):
 
         def render():
             summary = results_service.round_summary(db.session, round_)
-            html = render_template("results/_round.html", round=round_, summary=summary, chain_head=head)
+            html = render_template("results/_round.html", round=round_, summary=summary,
+                                   published_heads=published_heads(db.session, limit=PUBLISHED_HEADS_SHOWN))
             return Markup(html)  # noqa: S704 (autoescaped template output)
 
         content = results_content.get_or_render((round_.id, locale, head), render)
@@ -91,6 +92,13 @@ def round_results(round_id):
 
 
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+PUBLISHED_HEADS_SHOWN = 5  # the newest on the page; all of them in audit-heads.csv and /api/audit/heads
+
+
+@bp.get("/audit-heads.csv")
+def audit_heads_csv():
+    """Open data: every audit chain head ever published, with its time (anyone can keep a copy)."""
+    return _download(published_heads_csv(db.session), "text/csv", "audit-heads.csv")
 
 
 @bp.get("/rounds/<int:round_id>/participation")

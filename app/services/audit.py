@@ -1,12 +1,34 @@
-"""Append to and verify the hash-chained audit log."""
+"""Append to, publish and verify the keyed, hash-chained audit log."""
 
+import csv
+import hashlib
+import hmac
+import io
 import json
 
+from flask import current_app
 from sqlalchemy import select, text
 
-from app.domain.audit_chain import GENESIS_HASH, ChainEntry, entry_hash, verify_chain
-from app.models import AuditEntry
+from app.domain.audit_chain import GENESIS_HASH, ChainEntry, check_sealed, entry_hash, seals, verify_chain
+from app.models import AuditEntry, PublishedHead
 from app.models._common import utcnow
+
+
+class AuditSecretMissing(RuntimeError):
+    """NB_AUDIT_SECRET is not set outside debug/testing."""
+
+
+def audit_key():
+    """The chain's HMAC key: NB_AUDIT_SECRET, held outside the database.
+
+    In debug and testing without one, a key derived from SECRET_KEY (stable for one instance/ folder).
+    """
+    secret = current_app.config.get("AUDIT_SECRET")
+    if secret:
+        return str(secret).encode("utf-8")
+    if current_app.debug or current_app.testing:
+        return hmac.new(str(current_app.secret_key).encode("utf-8"), b"nb-audit-chain", hashlib.sha256).digest()
+    raise AuditSecretMissing("NB_AUDIT_SECRET is not set: the audit log cannot be written or checked without it")
 
 
 def _timestamp_iso(value):
@@ -19,11 +41,11 @@ def record(session, actor, action, target="", **details):
     details says what changed; it must never hold ballot contents. The chain cannot fork: on
     PostgreSQL an advisory lock serialises appends, and prev_hash is unique in the database.
     """
+    key = audit_key()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(424242)"))
     details = json.loads(json.dumps(details, default=str))  # hash exactly what the JSON column stores
-    head = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev = head or GENESIS_HASH
+    prev = chain_head(session)
     created_at = utcnow()
     actor_label = actor.email if actor is not None else "system"
     entry = AuditEntry(
@@ -34,7 +56,7 @@ def record(session, actor, action, target="", **details):
         details=details,
         created_at=created_at,
         prev_hash=prev,
-        entry_hash=entry_hash(prev, actor_label, action, target, details, _timestamp_iso(created_at)),
+        entry_hash=entry_hash(key, prev, actor_label, action, target, details, _timestamp_iso(created_at)),
     )
     session.add(entry)
     session.flush()
@@ -42,18 +64,56 @@ def record(session, actor, action, target="", **details):
 
 
 def chain_head(session):
-    """Return the newest entry's hash (shown publicly so anyone can spot a rewritten log)."""
+    """Return the newest entry's hash (internal: the public sees only published heads)."""
     return session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS_HASH
 
 
-def verify(session, expected_head=None):
-    """Recompute the whole chain; return the first ChainBreak or None.
+def publish_head(session, actor=None, reason=""):
+    """Archive the chain's head for the public, after an entry that records the publication; flush.
 
-    expected_head: a head published earlier (e.g. copied from the results page); it must still be in
-    the chain, which catches entries deleted from the end.
+    Only archived heads are ever shown (results pages, /api, open data), so every head the public saw is
+    in the archive, and `audit verify` checks that each is still in the chain.
     """
+    entry = record(session, actor, "audit.publish_head", "audit", reason=reason)
+    head = PublishedHead(entry_id=entry.id, entry_hash=entry.entry_hash, published_at=entry.created_at)
+    session.add(head)
+    session.flush()
+    return head
+
+
+def published_heads(session, limit=None):
+    """Archived heads, newest first."""
+    query = select(PublishedHead).order_by(PublishedHead.id.desc())
+    return session.scalars(query.limit(limit) if limit else query).all()
+
+
+def published_heads_json(session):
+    """The archive as plain data (the API and the open data)."""
+    return [{"head": h.entry_hash, "entry_id": h.entry_id, "published_at": h.published_at.isoformat()}
+            for h in published_heads(session)]
+
+
+def published_heads_csv(session):
+    """The archive as open data: head, entry id, time published (UTC, ISO 8601), newest first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["head", "entry_id", "published_at"])
+    for row in published_heads_json(session):
+        writer.writerow([row["head"], row["entry_id"], row["published_at"]])
+    return out.getvalue()
+
+
+def verify(session, expected_head=None):
+    """Recompute the whole chain under the key; return the first ChainBreak or None.
+
+    Every archived head must still be in the chain (entries deleted from the end are caught), and so must
+    expected_head, a head someone copied earlier. Then every locked record must match the digest its
+    sealing entry recorded (app.services.decisions.locked_digests).
+    """
+    from app.services.decisions import locked_digests
+
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    entries = (
+    entries = [
         ChainEntry(
             id=row.id,
             actor_label=row.actor_label,
@@ -65,5 +125,11 @@ def verify(session, expected_head=None):
             entry_hash=row.entry_hash,
         )
         for row in rows
-    )
-    return verify_chain(entries, expected_head=expected_head)
+    ]
+    heads = [head.entry_hash for head in reversed(published_heads(session))]
+    if expected_head:
+        heads.append(expected_head)
+    broken = verify_chain(entries, audit_key(), expected_heads=heads)
+    if broken is not None:
+        return broken
+    return check_sealed(seals(entries), locked_digests(session))

@@ -6,6 +6,7 @@ goes through the same two-person confirmation, and until then the public keeps s
 
 from sqlalchemy import select
 
+from app.domain.audit_chain import SEAL, content_digest
 from app.domain.decisions import (
     CONFIRMATIONS_NEEDED,
     DecisionProblem,
@@ -28,7 +29,7 @@ from app.models import (
     User,
 )
 from app.models._common import utcnow
-from app.services.audit import record
+from app.services.audit import publish_head, record
 from app.services.count import latest_results
 
 __all__ = ["CONFIRMATIONS_NEEDED", "DecisionRefused"]
@@ -177,7 +178,33 @@ def confirm(session, actor, record_):
         record_.confirmed_at = utcnow()
         session.flush()
         record(session, actor, "decision.lock", f"decision:{record_.id}", round=round_.id,
-               confirmed_by=sorted(c.user_id for c in record_.confirmations), supersedes=record_.supersedes_id)
+               confirmed_by=sorted(c.user_id for c in record_.confirmations), supersedes=record_.supersedes_id,
+               **{SEAL: record_digest(record_)})
         if round_.phase == "decision":
             move_phase(session, actor, round_, "published")
+        publish_head(session, actor, reason=f"decision:{record_.id}")
     return record_
+
+
+def record_content(record_):
+    """Everything a locked record says, as plain values: what its sealing audit entry digests."""
+    return {
+        "id": record_.id, "round": record_.round_id, "status": record_.status,
+        "meeting_date": record_.meeting_date.isoformat(), "quorum": record_.quorum, "notes": record_.notes,
+        "supersedes": record_.supersedes_id,
+        "confirmed_at": record_.confirmed_at.isoformat(timespec="microseconds") if record_.confirmed_at else None,
+        "present": sorted(a.user_id for a in record_.attendance),
+        "declarations": sorted([d.user_id, d.proposal_id, d.nature] for d in record_.declarations),
+        "items": sorted([i.proposal_id, i.outcome, i.amount_pence, i.reason] for i in record_.items),
+        "confirmed_by": sorted(c.user_id for c in record_.confirmations),
+    }
+
+
+def record_digest(record_):
+    return content_digest(record_content(record_))
+
+
+def locked_digests(session):
+    """{"decision:<id>": digest} of every confirmed record as the database holds it now."""
+    records = session.scalars(select(DecisionRecord).where(DecisionRecord.status == "confirmed")).all()
+    return {f"decision:{r.id}": record_digest(r) for r in records}

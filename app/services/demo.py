@@ -6,6 +6,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.models import Area, Council, Postcode, Pot, Proposal, RoleGrant, Round, User, Ward
+from app.services.audit import publish_head, record
 
 DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (published demo password, stated in the README)
 
@@ -58,7 +59,10 @@ def _now():
 
 
 def load_demo(session):
-    """Create the demo borough, accounts and rounds if they are not there yet. Returns True if it created."""
+    """Create the demo borough, accounts and rounds if they are not there yet. Returns True if it created.
+
+    Everything it creates is in the audit log, as if made by the system through the product.
+    """
     if session.scalar(select(Council).where(Council.slug == "fernleigh")) is not None:
         return False
     council = Council(name="Borough of Fernleigh", slug="fernleigh")
@@ -161,4 +165,21 @@ def load_demo(session):
                          postcode="FL2 1AA", ward=second_area.wards[0], date_of_birth=date(1985, 1, n),
                          email_verified_at=now))
     session.flush()
+    _audit_demo(session, council, people, [proposing, voting])
     return True
+
+
+def _audit_demo(session, council, people, rounds):
+    record(session, None, "demo.load", f"council:{council.id}", areas=len(council.areas))
+    for user in people.values():
+        for grant in user.roles:
+            record(session, None, "role.grant", f"user:{user.id}", role=grant.role, area_id=grant.area_id)
+    for round_ in rounds:
+        record(session, None, "round.create", f"round:{round_.id}", phase=round_.phase,
+               fields=["title", "description", "phase", "ward_ids"])
+        for pot in round_.pots:
+            record(session, None, "pot.create", f"pot:{pot.id}", fields=["name", "amount_pence", "ballot_type"])
+        proposals = session.scalars(select(Proposal.id).where(Proposal.round_id == round_.id)
+                                    .order_by(Proposal.id)).all()
+        record(session, None, "proposal.create", f"round:{round_.id}", proposals=proposals)
+    publish_head(session, reason="demo")

@@ -27,6 +27,7 @@ from babel.messages.pofile import read_po, write_po
 from sqlalchemy import select
 
 from app.domain.catalogue import Checked, catalogue_coverage, check_upload, merge_upload
+from app.domain.content import may_review, translation_frozen
 from app.domain.proposals import PUBLIC_STATUSES
 from app.models import ContentTranslation, Pot, Proposal, ProposalTranslation, Round
 from app.models.content import ContentSource
@@ -200,6 +201,8 @@ class ContentItem:
     fields: list = field(default_factory=list)
     field_states: list = field(default_factory=list)  # per field: missing | stale | translated | reviewed
     state: str = "missing"  # the item's worst field state, or "original" when written in this language
+    frozen: bool = False  # a ballot text while voting is open: no saving, no reviewing
+    translator_ids: set = field(default_factory=set)  # who saved the current translations
 
     @property
     def label(self):
@@ -277,6 +280,8 @@ def _item(entity, obj, lang, rows_for, sources):
     original_locale = _original_locale(entity, obj)
     context = obj.title if entity == "round" else obj.round.title
     item = ContentItem(entity, obj.id, original_locale, context)
+    round_ = obj if entity == "round" else obj.round
+    item.frozen = translation_frozen(round_.phase, entity, getattr(obj, "on_ballot", True))
     if original_locale == lang:
         item.state = "original"
         item.fields = [FieldState(name, text, text) for name, text in originals.items()]
@@ -286,6 +291,8 @@ def _item(entity, obj, lang, rows_for, sources):
         row = rows_for(name)
         translated = getattr(row, "text", None) if entity != "proposal" else getattr(row, name, None)
         state = FieldState(name, text, translated or "")
+        if row is not None and row.translator_id is not None:
+            item.translator_ids.add(row.translator_id)
         if row is None or not translated:
             states.append("missing")
         else:
@@ -346,13 +353,25 @@ def content_coverage(items):
     return ContentCoverage(**counts)
 
 
+class TranslationRefused(Exception):
+    """code: "frozen" (a ballot text while voting is open) or "own_translation" (a review needs a second person)."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
 def save_content(session, entity, entity_id, lang, texts, actor):
     """Save a translator's text for each field of one round, pot or proposal in lang.
 
     Each saved row remembers the hash of today's original; anything saved is unreviewed again. A blank
     field removes that translation (the page falls back to the original). Returns the fields changed.
     Proposals: title and summary go together (checked by the form). Audited; flushes only.
+    Raises TranslationRefused("frozen") for a ballot text while voting is open.
     """
+    item = content_item(session, entity, entity_id, lang)
+    if item is not None and item.frozen:
+        raise TranslationRefused("frozen")
     obj = load_entity(session, entity, entity_id)
     originals = _originals(entity, obj)
     changed = []
@@ -402,10 +421,18 @@ def save_content(session, entity, entity_id, lang, texts, actor):
 
 
 def mark_reviewed(session, entity, entity_id, lang, actor):
-    """Mark the current (not stale) translations of one item reviewed. Returns False if there is nothing to review."""
+    """Mark the current (not stale) translations of one item reviewed. Returns False if there is nothing to review.
+
+    Raises TranslationRefused: "frozen" while voting is open on a ballot text, "own_translation" when actor
+    wrote any of it (a review needs a second person).
+    """
     item = content_item(session, entity, entity_id, lang)
     if item is None or item.state in ("original", "missing", "stale"):
         return False
+    if item.frozen:
+        raise TranslationRefused("frozen")
+    if not may_review(item.translator_ids, actor.id):
+        raise TranslationRefused("own_translation")
     if entity == "proposal":
         rows = [session.scalar(select(ProposalTranslation).where(
             ProposalTranslation.proposal_id == entity_id, ProposalTranslation.locale == lang))]

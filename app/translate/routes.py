@@ -23,6 +23,10 @@ STATE_LABELS = {
 }
 ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea")}
 SHOWN_PROBLEMS = 20
+REFUSED_MESSAGES = {
+    "frozen": lambda: _("Voting is open: the ballot's texts and their translations cannot change until it closes."),
+    "own_translation": lambda: _("You wrote this translation, so another translator must review it."),
+}
 
 
 def language_name(code):
@@ -171,14 +175,19 @@ def edit(lang, entity, entity_id):
         form[f.name].label.text = _("%(field)s in %(language)s", field=FIELD_LABELS[f.name],
                                     language=language_name(lang))
     if form.validate_on_submit():
-        changed = translations.save_content(db.session, entity, entity_id, lang,
-                                            {name: form[name].data for name in names}, current_user)
-        db.session.commit()
-        flash(_("Translation saved. Another translator can now review it.") if changed
-              else _("Nothing changed."), "success")
+        try:
+            changed = translations.save_content(db.session, entity, entity_id, lang,
+                                                {name: form[name].data for name in names}, current_user)
+        except translations.TranslationRefused as refused:
+            db.session.rollback()
+            flash(REFUSED_MESSAGES[refused.code](), "error")
+        else:
+            db.session.commit()
+            flash(_("Translation saved. Another translator can now review it.") if changed
+                  else _("Nothing changed."), "success")
         return redirect(url_for("translate.edit", lang=lang, entity=entity, entity_id=entity_id))
-    return render_template("translate/edit.html", lang=lang, item=item, form=form), (
-        400 if form.errors else 200)
+    return render_template("translate/edit.html", lang=lang, item=item, form=form,
+                           own_translation=current_user.id in item.translator_ids), (400 if form.errors else 200)
 
 
 @bp.post("/<lang>/<entity>/<int:entity_id>/review")
@@ -188,9 +197,15 @@ def review(lang, entity, entity_id):
     _item_or_404(entity, entity_id, lang)
     if not ReviewForm().validate_on_submit():
         abort(400)
-    if translations.mark_reviewed(db.session, entity, entity_id, lang, current_user):
-        db.session.commit()
-        flash(_("Marked as reviewed."), "success")
+    try:
+        reviewed = translations.mark_reviewed(db.session, entity, entity_id, lang, current_user)
+    except translations.TranslationRefused as refused:
+        db.session.rollback()
+        flash(REFUSED_MESSAGES[refused.code](), "error")
     else:
-        flash(_("Only a complete, up-to-date translation can be marked as reviewed."), "error")
+        if reviewed:
+            db.session.commit()
+            flash(_("Marked as reviewed."), "success")
+        else:
+            flash(_("Only a complete, up-to-date translation can be marked as reviewed."), "error")
     return redirect(url_for("translate.edit", lang=lang, entity=entity, entity_id=entity_id))

@@ -42,6 +42,8 @@ def urdu_round(live):
         for field, text in (("name", "پارک اور گلیاں"), ("instructions", "ہر منصوبہ پڑھیں، پھر انتخاب کریں۔")):
             db.session.add(ContentTranslation(entity="pot", entity_id=pots["approval"], field=field, locale="ur",
                                               text=text, source_hash="0" * 64, reviewed=True))
+        upcoming = make_round(area=area, phase="proposals", title="Next year's grants")  # not frozen for translators
+        pots["upcoming"] = make_pot(round_=upcoming, name="Grants (ranked)", ballot_type="ranked", max_choices=3).id
         make_user(email="nadia@example.org", ward=ward, locale="ur")
         make_user(role="translator", email="tariq@example.org", ward=ward, locale="ur")
         db.session.commit()
@@ -99,7 +101,7 @@ def test_translators_pages_in_urdu_are_accessible_at_320px(live, page, urdu_roun
 
 def test_a_translator_saves_content_side_by_side_in_the_browser(live, page, urdu_round):
     sign_in(page, live, "tariq@example.org")
-    page.goto(f"{live.url}/translate/ur/pot/{urdu_round['ranked']}")
+    page.goto(f"{live.url}/translate/ur/pot/{urdu_round['upcoming']}")  # a ballot text freezes while voting is open
     original, field = page.locator(".original-text").first, page.locator("#name")
     assert original.get_attribute("lang") == "en" and original.get_attribute("dir") == "ltr"
     assert field.get_attribute("lang") == "ur" and field.get_attribute("dir") == "rtl"

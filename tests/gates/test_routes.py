@@ -96,9 +96,8 @@ def expected(app, rule, role, idset, world):
         author = role == facts["author"]
         if required is not None and not author:
             return HIDDEN, "only the author changes a proposal"
-        staff = role == "officer" or role == f"board_{facts['area']}"
-        if not facts["published"] and not (author or staff):
-            return NOT_FOUND, "a draft is seen by its author and the staff who review it"
+        if not facts["published"] and not author:
+            return NOT_FOUND, "a draft is the proposer's until submitted, staff included"
     if blueprint == "translate" and idset == "foreign":
         return NOT_FOUND, "a language we do not ship, or a private draft, is not for translating"
     return None, "allowed"

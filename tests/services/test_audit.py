@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import text
 
 from app.models import AuditEntry
-from app.services.audit import chain_head, record, verify
+from app.services.audit import chain_head, publish_head, published_heads, record, verify
 from tests.factories import make_user
+from tests.support.triggers import triggers_dropped
 
 
 @pytest.fixture
@@ -18,8 +19,10 @@ def chain(db):
 
 
 def _sql(db, statement, **params):
-    db.session.execute(text(statement), params)
-    db.session.commit()
+    """Tamper as the database owner: the audit tables' append-only triggers are out of the way."""
+    with triggers_dropped(db, "audit_entry", "audit_published_head"):
+        db.session.execute(text(statement), params)
+        db.session.commit()
 
 
 def test_intact_chain_verifies(db, chain):
@@ -88,3 +91,107 @@ def test_details_are_stored_exactly_as_hashed(db):
     assert verify(db.session) is None
     entry = db.session.query(AuditEntry).one()
     assert entry.details == {"meeting_date": "2026-11-30", "items": {"1": ["x", 5]}}
+
+
+def _rewrite_without_the_key(db, entry_id, **changes):
+    """What a database administrator without NB_AUDIT_SECRET can do: edit an entry and recompute every hash
+    after it, as the unkeyed chain was computed."""
+    with triggers_dropped(db, "audit_entry"):
+        _rehash(db, entry_id, changes)
+
+
+def _rehash(db, entry_id, changes):
+    import hashlib
+    import json
+
+    from app.services.audit import _timestamp_iso
+
+    rows = db.session.query(AuditEntry).order_by(AuditEntry.id).all()
+    prev = "0" * 64
+    for row in rows:
+        if row.id == entry_id:
+            for name, value in changes.items():
+                setattr(row, name, value)
+        payload = json.dumps([prev, row.actor_label, row.action, row.target, row.details,
+                              _timestamp_iso(row.created_at)], sort_keys=True, separators=(",", ":"),
+                             ensure_ascii=False)
+        row.prev_hash, row.entry_hash = prev, hashlib.sha256(payload.encode()).hexdigest()
+        prev = row.entry_hash
+    db.session.commit()
+
+
+def test_a_chain_rewritten_and_rehashed_without_the_secret_fails_verify(app, db, chain):
+    _rewrite_without_the_key(db, chain[2], action="round.delete")
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"entry id {chain[0]}" in result.output and "NB_AUDIT_SECRET" in result.output
+
+
+def test_a_chain_written_under_another_secret_fails_verify(app, db, chain):
+    app.config["AUDIT_SECRET"] = "a guessed secret"
+    try:
+        assert verify(db.session).problem == "content_changed"
+    finally:
+        app.config["AUDIT_SECRET"] = "test-audit-secret-not-for-production"
+    assert verify(db.session) is None
+
+
+def test_every_published_head_is_archived_and_deleting_the_last_entries_is_caught(app, db, chain):
+    first = publish_head(db.session, reason="scheduled")
+    record(db.session, None, "round.update", "round:9", fields=["title"])
+    second = publish_head(db.session, reason="scheduled")
+    db.session.commit()
+    assert [h.entry_hash for h in published_heads(db.session)] == [second.entry_hash, first.entry_hash]
+    assert verify(db.session) is None
+    _sql(db, "DELETE FROM audit_entry WHERE id >= :id", id=second.entry_id - 1)
+    broken = verify(db.session)  # no --head needed: the archive remembers what the public saw
+    assert (broken.problem, broken.detail) == ("head_missing", second.entry_hash)
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and second.entry_hash in result.output
+
+
+def test_cli_publishes_the_head(app, db, chain):
+    result = app.test_cli_runner().invoke(args=["audit", "publish-head"])
+    assert result.exit_code == 0, result.output
+    head = published_heads(db.session)[0]
+    assert head.entry_hash == chain_head(db.session) and head.entry_hash in result.output
+    assert db.session.get(AuditEntry, head.entry_id).action == "audit.publish_head"
+
+
+def test_outside_debug_and_testing_the_audit_secret_is_required(tmp_path):
+    from app import create_app
+    from app.extensions import db as _db
+    from app.services.audit import AuditSecretMissing, audit_key
+
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    with production.app_context():
+        with pytest.raises(AuditSecretMissing):
+            audit_key()
+        production.config["AUDIT_SECRET"] = "from the environment"
+        assert audit_key() == b"from the environment"
+        _db.engine.dispose()
+
+
+def test_the_audit_secret_comes_from_the_environment_as_written(tmp_path, monkeypatch):
+    import app as app_package
+    from app import create_app
+
+    monkeypatch.setattr(app_package, "REPO_ROOT", str(tmp_path))
+    monkeypatch.setenv("NB_AUDIT_SECRET", "12345")  # not parsed as a number
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
+    assert create_app().config["AUDIT_SECRET"] == "12345"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry",
+                                       "UPDATE audit_published_head SET entry_id = 1",
+                                       "DELETE FROM audit_published_head"])
+def test_the_log_and_its_archive_are_append_only_in_the_database(db, chain, statement):
+    from sqlalchemy.exc import DatabaseError
+
+    publish_head(db.session, reason="scheduled")
+    db.session.commit()
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(statement))
+        db.session.flush()
+    db.session.rollback()
+    assert verify(db.session) is None

@@ -42,9 +42,10 @@ def test_two_distinct_members_lock_the_record_and_publish_the_round(db, s):
     decisions.confirm(db.session, s.members[1], record_)
     assert record_.status == "confirmed" and record_.confirmed_at is not None
     assert s.round.phase == "published"
-    actions = [(e.action, e.actor_label) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)][-4:]
+    actions = [(e.action, e.actor_label) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)][-5:]
     assert actions == [("decision.confirm", s.members[0].email), ("decision.confirm", s.members[1].email),
-                       ("decision.lock", s.members[1].email), ("round.phase", s.members[1].email)]
+                       ("decision.lock", s.members[1].email), ("round.phase", s.members[1].email),
+                       ("audit.publish_head", s.members[1].email)]  # the head the public sees from now on
 
 
 def test_a_member_who_declared_an_interest_cannot_confirm(db, s):

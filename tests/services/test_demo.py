@@ -27,3 +27,17 @@ def test_demo_accounts_can_sign_in(client, db):
     response = client.post("/auth/login", data={"email": "officer@example.org", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/officer/geography").status_code == 200
+
+
+def test_demo_writes_audit_entries_for_what_it_creates_and_publishes_a_head(app, db):
+    from app.models import AuditEntry
+    from app.services.audit import published_heads, verify
+
+    load_demo(db.session)
+    db.session.commit()
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions[0] == "demo.load" and actions[-1] == "audit.publish_head"
+    assert actions.count("round.create") == 2 and actions.count("role.grant") == 6
+    assert {"pot.create", "proposal.create"} <= set(actions)
+    assert verify(db.session) is None and len(published_heads(db.session)) == 1
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0

@@ -50,9 +50,14 @@ def empty_database(db):
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        else:  # SQLite has no TRUNCATE: set the row triggers (locked decision records) aside while emptying
+            triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            for name, _sql in triggers:
+                connection.execute(text(f'DROP TRIGGER "{name}"'))
             for table in tables:
                 connection.execute(table.delete())
+            for _name, sql in triggers:
+                connection.exec_driver_sql(sql)
     limiter.reset()
     visitor_pages.clear()
     results_content.clear()

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SECRET_KEY = "live-server-test-key"
 BALLOT_SECRET = "live-server-test-ballot-secret"
+AUDIT_SECRET = "live-server-audit-secret"
 
 
 def free_port():
@@ -74,7 +75,7 @@ class LiveServer:
 
     @property
     def env(self):
-        env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY,
+        env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY, NB_AUDIT_SECRET=AUDIT_SECRET,
                    NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
                    NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
                    NB_BALLOT_SECRET=BALLOT_SECRET, NB_RATELIMIT_ENABLED="false",
@@ -145,7 +146,7 @@ class LiveServer:
         from app import create_app
 
         if self._app is None:
-            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "AUDIT_SECRET": AUDIT_SECRET,
                                     "SQLALCHEMY_DATABASE_URI": self.database_url, "BALLOT_SECRET": BALLOT_SECRET})
         return self._app
 

@@ -68,12 +68,13 @@ def test_a_stale_translation_is_not_shown_until_the_translator_updates_it(client
 
 @pytest.fixture
 def voting(db, area):
-    round_ = make_round(area=area, phase="voting", title="Summer grants",
-                        voting_open_at=datetime.now(UTC) - timedelta(hours=1))
+    round_ = make_round(area=area, phase="proposals", title="Summer grants")
     pot = make_pot(round_=round_, name="Small grants", amount_pence=10_000_00)
     garden = make_proposal(pot=pot, title="Community garden", status="feasible", on_ballot=True)
     resident = make_user(ward=area.wards[0], locale="cy")
-    _translate(db, "pot", pot, "cy", name="Grantiau bach")
+    _translate(db, "pot", pot, "cy", name="Grantiau bach")  # before voting opens: ballot texts freeze then
+    round_.phase, round_.voting_open_at = "voting", datetime.now(UTC) - timedelta(hours=1)
+    db.session.flush()
     return pot, garden, resident
 
 

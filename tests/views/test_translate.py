@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import AuditEntry, ContentTranslation
+from app.models import AuditEntry, ContentTranslation, ProposalTranslation
 from tests.factories import make_pot, make_proposal, make_round, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,7 @@ def test_overview_shows_page_text_and_content_coverage_per_language(client, db, 
 
 
 def test_translator_translates_a_round_side_by_side_and_another_reviews_it(client, db, login_as):
-    round_ = make_round(title="Summer grants", phase="voting", voting_open_at=datetime.now(UTC) - timedelta(days=1))
+    round_ = make_round(title="Summer grants", phase="proposals")  # translated before voting opens
     make_pot(round_=round_)
     translator = login_as(make_user(role="translator"))
     page = client.get(f"/translate/cy/round/{round_.id}").get_data(as_text=True)
@@ -99,15 +99,19 @@ def test_translator_translates_a_round_side_by_side_and_another_reviews_it(clien
     db.session.expire_all()
     assert all(row.reviewed for row in db.session.query(ContentTranslation))
     assert {e.action for e in db.session.query(AuditEntry)} == {"translation.save", "translation.review"}
-    # Residents reading Welsh now see the Welsh title on the voting page.
+    # Voting opens; residents reading Welsh see the Welsh title on the voting page.
+    round_.phase, round_.voting_open_at = "voting", datetime.now(UTC) - timedelta(days=1)
+    db.session.commit()
     login_as(make_user(locale="cy", ward=round_.wards[0] if round_.wards else None))
     assert "Grantiau’r haf" in client.get("/voting/").get_data(as_text=True)
 
 
 def test_a_changed_original_flags_the_translation_stale_and_shows_what_changed(client, db, login_as):
     round_ = make_round(title="Summer grants for parks")
-    login_as(make_user(role="translator"))
+    translator, reviewer = make_user(role="translator"), make_user(role="translator")
+    login_as(translator)
     client.post(f"/translate/pl/round/{round_.id}", data={"title": "Letnie granty na parki", "description": "Opis"})
+    login_as(reviewer)
     client.post(f"/translate/pl/round/{round_.id}/review")
     round_.title = "Summer grants for parks and play areas"
     db.session.commit()
@@ -218,3 +222,69 @@ def test_fuzzy_strings_in_an_upload_show_in_english(client, db, login_as, catalo
     html = client.get("/").get_data(as_text=True)
     assert "Skip to main content" in html and "Neidio i’r prif gynnwys" not in html
     assert "Cyllidebau Cymdogaeth" in html
+
+
+def _ballot(db):
+    """A round open for voting: its title, its pot and the project on its ballot are ballot texts."""
+    round_ = make_round(title="Summer grants", phase="voting", voting_open_at=datetime.now(UTC) - timedelta(days=1))
+    pot = make_pot(round_=round_, name="Small grants")
+    on_ballot = make_proposal(pot=pot, title="Benches", summary="Four benches.", status="feasible", on_ballot=True)
+    not_on_ballot = make_proposal(pot=pot, title="Late idea", summary="Too late.", status="not_feasible")
+    return round_, pot, on_ballot, not_on_ballot
+
+
+@pytest.mark.parametrize("entity", ["round", "pot", "proposal"])
+def test_ballot_texts_and_their_translations_are_frozen_while_voting_is_open(client, db, login_as, entity):
+    round_, pot, on_ballot, _late = _ballot(db)
+    target = {"round": round_, "pot": pot, "proposal": on_ballot}[entity]
+    fields = {"round": {"title": "Grantiau’r haf", "description": "Disgrifiad"},
+              "pot": {"name": "Grantiau bach", "instructions": "Dewiswch"},
+              "proposal": {"title": "Meinciau", "summary": "Pedair mainc."}}[entity]
+    login_as(make_user(role="translator"))
+    page = client.get(f"/translate/cy/{entity}/{target.id}").get_data(as_text=True)
+    assert "Voting is open" in page and "Save translation" not in page and "disabled" in page
+    response = client.post(f"/translate/cy/{entity}/{target.id}", data=fields)
+    assert response.status_code == 302
+    assert "Voting is open" in client.get(response.location).get_data(as_text=True)
+    assert db.session.query(ContentTranslation).count() == 0 and db.session.query(ProposalTranslation).count() == 0
+    assert db.session.query(AuditEntry).filter_by(action="translation.save").count() == 0
+
+
+def test_a_project_not_on_the_ballot_is_still_translated_during_voting(client, db, login_as):
+    _round, _pot, _on_ballot, late = _ballot(db)
+    login_as(make_user(role="translator"))
+    client.post(f"/translate/cy/proposal/{late.id}", data={"title": "Syniad hwyr", "summary": "Rhy hwyr."})
+    assert db.session.query(ProposalTranslation).filter_by(proposal_id=late.id).one().title == "Syniad hwyr"
+
+
+def test_a_translation_made_before_voting_cannot_be_reviewed_while_voting_is_open(client, db, login_as):
+    round_ = make_round(title="Summer grants", phase="proposals")
+    login_as(make_user(role="translator"))
+    client.post(f"/translate/cy/round/{round_.id}", data={"title": "Grantiau’r haf", "description": "Disgrifiad"})
+    round_.phase, round_.voting_open_at = "voting", datetime.now(UTC) - timedelta(days=1)
+    db.session.commit()
+    login_as(make_user(role="translator"))
+    assert "Mark as reviewed" not in client.get(f"/translate/cy/round/{round_.id}").get_data(as_text=True)
+    client.post(f"/translate/cy/round/{round_.id}/review")
+    db.session.expire_all()
+    assert not any(row.reviewed for row in db.session.query(ContentTranslation))
+
+
+def test_a_translator_cannot_review_their_own_translation(client, db, login_as):
+    round_ = make_round(title="Summer grants", phase="proposals")
+    translator = login_as(make_user(role="translator"))
+    client.post(f"/translate/cy/round/{round_.id}", data={"title": "Grantiau’r haf", "description": "Disgrifiad"})
+    page = client.get(f"/translate/cy/round/{round_.id}").get_data(as_text=True)
+    assert "Mark as reviewed" not in page and "another translator must review it" in page
+    response = client.post(f"/translate/cy/round/{round_.id}/review")  # the form is not shown; post it anyway
+    assert "another translator must review it" in client.get(response.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert not any(row.reviewed for row in db.session.query(ContentTranslation))
+    assert db.session.query(AuditEntry).filter_by(action="translation.review").count() == 0
+
+    login_as(make_user(role="translator"))  # a second person
+    assert "Mark as reviewed" in client.get(f"/translate/cy/round/{round_.id}").get_data(as_text=True)
+    client.post(f"/translate/cy/round/{round_.id}/review")
+    db.session.expire_all()
+    assert all(row.reviewed for row in db.session.query(ContentTranslation))
+    assert translator.id not in {e.actor_id for e in db.session.query(AuditEntry).filter_by(action="translation.review")}
