@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from tests.support.databases import create_database, drop_database
 
-BEFORE = "735443e949e7"
+BEFORE = "834f0bd4d106"  # the revision the audit migration follows
 
 
 def _legacy_entries(connection, n, break_at=None):
