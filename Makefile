@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 translations: install
 	$(VENV)/bin/pybabel --quiet compile -d translations
 
+run: export NB_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo

@@ -1,6 +1,7 @@
 """Request-wide wiring: sign-in loading, security headers, error pages and template helpers."""
 
-from flask import abort, jsonify, render_template, request
+from flask import Response, abort, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import format_date, format_datetime, gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -88,6 +89,8 @@ def _error_page(error):
         db.session.rollback()
     title = ERROR_TITLES[code]()
     description = getattr(error, "description", None) if code in (400, 409) else None
+    if request_ctx.url_adapter is None:  # a Host we do not serve (TRUSTED_HOSTS): no page links can be built
+        return Response(title, status=code, mimetype="text/plain")
     if wants_json():
         return jsonify(error=title, detail=description), code
     return render_template("errors.html", code=code, title=title, description=description), code

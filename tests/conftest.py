@@ -72,6 +72,7 @@ def app(database_url, mail_server):
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": "localhost",
+            "PUBLIC_URL": "http://localhost",  # links in e-mails; TRUSTED_HOSTS is then ["localhost"]
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "MAIL_BACKEND": "smtp",

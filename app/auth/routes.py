@@ -19,6 +19,7 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.extensions import db, limiter
+from app.external_urls import external_url
 from app.i18n import SESSION_LOCALE_KEY
 from app.mail import send_email
 from app.services import accounts
@@ -41,7 +42,7 @@ def _safe_next(target):
 def _send_verification(user):
     token = accounts.make_token(current_app.secret_key, accounts.VERIFY, user)
     send_email(user.email, lambda: _("Confirm your e-mail address"), "email/verify", locale=user.preferred_locale,
-               user=user, link=url_for("auth.verify", token=token, _external=True))
+               user=user, link=external_url("auth.verify", token=token))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,7 +102,7 @@ def register():
                 owner = result.existing
                 send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
                            "email/already_registered", locale=owner.preferred_locale, user=owner,
-                           link=url_for("auth.reset_request", _external=True))
+                           link=external_url("auth.reset_request"))
             return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -154,7 +155,7 @@ def reset_request():
         if user is not None and user.active:
             token = accounts.make_token(current_app.secret_key, accounts.RESET, user)
             send_email(user.email, lambda: _("Reset your password"), "email/reset", locale=user.preferred_locale,
-                       user=user, link=url_for("auth.reset_password", token=token, _external=True))
+                       user=user, link=external_url("auth.reset_password", token=token))
         return redirect(url_for("auth.check_email"))
     return render_template("auth/reset_request.html", form=form), (400 if form.errors else 200)
 

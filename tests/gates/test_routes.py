@@ -331,7 +331,8 @@ def test_security_headers_on_errors_and_over_plain_http(app, world):
 def test_a_server_error_page_has_the_headers_and_no_stack_trace(tmp_path):
     from app import create_app
 
-    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db"})
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db",
+                             "PUBLIC_URL": "https://localhost"})
 
     @production.get("/__gate-error")
     def broken():
@@ -347,7 +348,8 @@ def test_a_server_error_page_has_the_headers_and_no_stack_trace(tmp_path):
 def test_session_cookie_is_httponly_samesite_and_secure_in_production(tmp_path):
     from app import create_app
 
-    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+                             "PUBLIC_URL": "https://localhost"})
     for name in ("SESSION", "REMEMBER"):
         assert production.config[f"{name}_COOKIE_SECURE"] is True
         assert production.config[f"{name}_COOKIE_HTTPONLY"] is True
