@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
@@ -45,6 +45,13 @@ def _send_verification(user):
                user=user, link=external_url("auth.verify", token=token))
 
 
+def _rotate_csrf_secret():
+    """A fresh CSRF secret at sign-in: a token someone saw or planted before sign-in is worthless after."""
+    name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    session.pop(name, None)
+    g.pop(name, None)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
@@ -54,6 +61,7 @@ def login():
         if user is not None:
             session.pop(SESSION_LOCALE_KEY, None)
             login_user(user)
+            _rotate_csrf_secret()
             session[SESSION_LOCALE_KEY] = user.preferred_locale
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         form.form_errors.append(_("The e-mail address or password is not right."))

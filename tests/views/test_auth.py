@@ -268,3 +268,18 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, db, 
         assert "There is a problem" in response.get_data(as_text=True)
         assert _hash_of(db, "known@example.org") == before
     assert client.get("/auth/account").status_code == 200  # still signed in
+
+
+def test_signing_in_rotates_the_csrf_secret_so_a_token_from_before_is_refused(client, db):
+    make_user(email="known@example.org")
+    before = client.csrf_token()  # a token from the sign-in page, as someone watching the visitor could see it
+    with client.session_transaction() as sess:
+        secret_before = sess["csrf_token"]
+    assert client.post("/auth/login", data={"email": "known@example.org", "password": PASSWORD,
+                                            "csrf_token": before}).status_code == 302
+    assert client.get("/auth/account").status_code == 200  # its forms carry a token from the new secret
+    with client.session_transaction() as sess:
+        assert sess.get("csrf_token") not in (None, secret_before)
+    stale = client.post("/auth/account", data={"name": "Changed", "locale": "en", "csrf_token": before})
+    assert stale.status_code == 400 and "not sent from this site" in stale.get_data(as_text=True)
+    assert client.post("/auth/account", data={"name": "Changed", "locale": "en"}).status_code == 302
