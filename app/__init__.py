@@ -6,6 +6,7 @@ import secrets
 from flask import Flask
 
 from app import config as app_config
+from app import request_limits
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.external_urls import configure_hosts
 
@@ -31,6 +32,7 @@ def create_app(test_config=None):
     _load_config(app, test_config)
     _trust_proxies(app)
     _init_extensions(app)
+    request_limits.init_app(app)  # before the blueprints: their <int:...> rules take the bounded converter
     _register_blueprints(app)
 
     from app import web
