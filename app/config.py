@@ -61,7 +61,8 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0 so limits hold across workers
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # failed sign-ins to one account from one address
+    LOGIN_ADDRESS_RATE_LIMIT = "30 per minute;300 per hour"  # failed sign-ins from one address, any accounts
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
 

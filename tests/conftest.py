@@ -55,6 +55,16 @@ def mail_server():
 
 
 @pytest.fixture(scope="session")
+def redis_server():
+    """A Redis server of the test run's own (tests/support/redis_server.py), for state shared by processes."""
+    from tests.support.redis_server import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = create_database(tmp_path_factory.mktemp("db"), tag="nb_test")
     yield url

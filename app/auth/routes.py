@@ -1,9 +1,11 @@
 """Thin views: bind the form, call one accounts service, commit, flash, redirect."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -27,6 +29,20 @@ from app.services import accounts
 
 def _limit(name):
     return lambda: current_app.config[name]
+
+
+def _account_and_address():
+    """Sign-in attempts count per account *and* client address (the client's, once ProxyFix has taken
+    TRUSTED_PROXY_HOPS proxies off): someone guessing a resident's password cannot lock that resident out
+    from every other address, nor the whole borough out behind one proxy."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}/{hashlib.sha256(email.encode()).hexdigest()[:32]}"
+
+
+def _failed(response):
+    """Only failed sign-ins count towards the limits: a library PC's residents signing in one after
+    another are not attackers."""
+    return response.status_code != 302
 
 
 def _safe_next(target):
@@ -53,7 +69,9 @@ def _rotate_csrf_secret():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), key_func=_account_and_address, methods=["POST"], deduct_when=_failed,
+               scope="login-account-address")
+@limiter.limit(_limit("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"], deduct_when=_failed, scope="login-address")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
