@@ -60,8 +60,8 @@ def index():
     args = request.args
     query = _public_query().join(Round, Round.id == Proposal.round_id).where(Round.phase != "draft")
     filters = {}
-    for name, column in (("round", Proposal.round_id), ("pot", Proposal.pot_id), ("ward", Proposal.ward_id)):
-        value = int_arg(name)
+    for name, column, value in (("round", Proposal.round_id, int_arg("round")),
+                                ("pot", Proposal.pot_id, int_arg("pot")), ("ward", Proposal.ward_id, int_arg("ward"))):
         if value:
             query = query.where(column == value)
             filters[name] = value
