@@ -6,10 +6,13 @@
   @accepts_upload; a bigger body is refused (413) before it is read.
 """
 
+import re
+
 from flask import Request, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider, so the smaller bound holds on both
+_INTEGER = re.compile(r"-?[0-9]{1,10}")  # ASCII digits only, and no more than MAX_ID has
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -24,7 +27,7 @@ def int_arg(name, default=None, minimum=0):
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > len(str(MAX_ID)):
+    if not _INTEGER.fullmatch(raw):
         abort(400)
     value = int(raw)
     if not minimum <= value <= MAX_ID:

@@ -27,7 +27,7 @@ def test_a_huge_id_in_the_api_is_a_json_404(client, db):
 
 
 @pytest.mark.parametrize("query", [f"page={HUGE}", f"round={HUGE}", f"pot={HUGE}", f"ward={HUGE}", "page=0",
-                                   "page=-1", "round=abc", "page=١٢"])
+                                   "page=-1", "round=abc", "page=١٢", "page=--5", "page=1.0"])
 def test_a_bad_number_in_the_proposal_list_query_is_a_bad_request(client, db, query):
     response = client.get(f"/proposals/?{query}")
     assert response.status_code == 400
