@@ -11,6 +11,7 @@ from app.admin import bp
 from app.admin.forms import GrantRoleForm, RevokeForm
 from app.extensions import db
 from app.models import Area, RoleGrant, User
+from app.request_limits import int_arg
 from app.services.audit import record
 
 PAGE_SIZE = 25
@@ -20,7 +21,7 @@ PAGE_SIZE = 25
 @role_required("admin")
 def users():
     query_text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_arg("page", 1, minimum=1)
     query = select(User).order_by(User.email)
     if query_text:
         like = f"%{query_text.lower()}%"

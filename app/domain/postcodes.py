@@ -3,10 +3,13 @@
 import re
 from dataclasses import dataclass
 
+from app.domain.text import code_point, unwanted_characters
+
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _WARD_CODE = re.compile(r"^[A-Z][0-9]{8}$")  # ONS GSS code, e.g. E05012345
 _ONS_WARD_CODE_COLUMN = re.compile(r"^wd\d\dcd$")
 _ONS_WARD_NAME_COLUMN = re.compile(r"^wd\d\dnm$")
+MAX_NAME_LENGTH = 200  # ward and area names (their columns)
 
 
 def normalise_postcode(text):
@@ -56,7 +59,8 @@ def parse_postcode_rows(rows):
 
     Accepts the ONS postcode directory (pcds, wdYYcd, wdYYnm) and a simple format
     (postcode, ward_code[, ward_name][, area]). Nothing is imported by the caller when errors is not empty.
-    Terminated postcodes (ONS `doterm` set) are skipped, not errors.
+    Terminated postcodes (ONS `doterm` set) are skipped, not errors. A cell holding a control character
+    (NUL included, see app/domain/text.py) or a ward or area name over MAX_NAME_LENGTH is an error, never cut.
     """
     iterator = iter(rows)
     try:
@@ -80,6 +84,13 @@ def parse_postcode_rows(rows):
         def cell(index, row=row):
             return row[index].strip() if index is not None and index < len(row) else ""
 
+        bad = [char for value in row for char in unwanted_characters(value)]
+        if bad:
+            errors.append(RowError(line, "bad_character", code_point(bad[0])))
+            continue
+        if any(len(cell(index)) > MAX_NAME_LENGTH for index in (ward_name_col, area_col)):
+            errors.append(RowError(line, "name_too_long", max(cell(ward_name_col), cell(area_col), key=len)[:40]))
+            continue
         postcode = normalise_postcode(cell(postcode_col))
         ward_code = cell(ward_code_col).upper()
         if postcode is None:
@@ -92,5 +103,5 @@ def parse_postcode_rows(rows):
             errors.append(RowError(line, "duplicate_postcode", postcode))
             continue
         seen[postcode] = ward_code
-        valid.append(PostcodeRow(postcode, ward_code, cell(ward_name_col)[:200], cell(area_col)[:200]))
+        valid.append(PostcodeRow(postcode, ward_code, cell(ward_name_col), cell(area_col)))
     return valid, errors

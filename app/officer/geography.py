@@ -16,6 +16,7 @@ from app.domain.postcodes import HeaderError
 from app.extensions import db
 from app.models import Area, Council, Postcode, Ward
 from app.officer import bp
+from app.request_limits import accepts_upload
 from app.services.audit import record
 from app.services.geography import ImportRefused, import_postcodes
 
@@ -25,6 +26,8 @@ ROW_ERRORS = {
     "bad_postcode": _l("not a UK postcode"),
     "bad_ward_code": _l("not a ward code like E05012345"),
     "duplicate_postcode": _l("the same postcode is given another ward earlier in the file"),
+    "bad_character": _l("contains an invisible control character, which cannot be imported"),
+    "name_too_long": _l("a ward or area name longer than 200 characters"),
 }
 
 
@@ -43,6 +46,7 @@ def _council():
 
 @bp.route("/geography", methods=["GET", "POST"])
 @role_required("officer")
+@accepts_upload
 def geography():
     form = PostcodeUploadForm()
     council = _council()

@@ -14,8 +14,18 @@ class ImportRefused(Exception):
         self.errors = errors
 
 
-def _slug(text):
-    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())[:80] or "area"
+SLUG_LENGTH = 80  # Area.slug
+
+
+def _slug(text, council_id, taken):
+    """A slug for an area name that fits its column and is not in taken, whatever the name's length."""
+    words = "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split()) or "area"
+    for number in range(1, len(taken) + 2):
+        suffix = f"-{council_id}" + (f"-{number}" if number > 1 else "")
+        slug = words[:SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+        if slug not in taken:
+            return slug
+    raise AssertionError("unreachable: len(taken) + 1 candidates cannot all be taken")
 
 
 def import_postcodes(session, council, rows, progress=None, batch_size=5000):
@@ -29,6 +39,7 @@ def import_postcodes(session, council, rows, progress=None, batch_size=5000):
         raise ImportRefused(errors)
     wards = {w.code: w for w in session.scalars(select(Ward).where(Ward.council_id == council.id))}
     areas = {a.name: a for a in session.scalars(select(Area).where(Area.council_id == council.id))}
+    slugs = set(session.scalars(select(Area.slug)))
     created_wards = 0
     for row in valid:
         ward = wards.get(row.ward_code)
@@ -42,8 +53,10 @@ def import_postcodes(session, council, rows, progress=None, batch_size=5000):
         if row.area_name:
             area = areas.get(row.area_name)
             if area is None:
-                area = Area(council_id=council.id, name=row.area_name, slug=_slug(row.area_name) + f"-{council.id}")
+                slug = _slug(row.area_name, council.id, slugs)
+                area = Area(council_id=council.id, name=row.area_name, slug=slug)
                 session.add(area)
+                slugs.add(slug)
                 areas[row.area_name] = area
             ward.area = area
     session.flush()

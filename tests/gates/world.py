@@ -255,6 +255,33 @@ def checksum(app):
     return digest.hexdigest()
 
 
+def stored_problems(app):
+    """Values no request should have been able to store: text over its column's length (PostgreSQL refuses
+    it, SQLite keeps it), control characters (app/domain/text.py), integers beyond the integer column."""
+    from sqlalchemy import BigInteger, Integer, String
+
+    from app.domain.text import unwanted_characters
+    from app.request_limits import MAX_ID
+
+    problems = []
+    with app.app_context():
+        with db.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                for row in connection.execute(select(table)):
+                    for column, value in zip(table.columns, row, strict=True):
+                        where = f"{table.name}.{column.name}"
+                        if isinstance(value, str):
+                            if isinstance(column.type, String) and column.type.length and \
+                                    len(value) > column.type.length:
+                                problems.append((where, f"{len(value)} characters > {column.type.length}"))
+                            if found := unwanted_characters(value):
+                                problems.append((where, f"control characters {found!r}"))
+                        elif isinstance(value, int) and isinstance(column.type, Integer) and \
+                                not isinstance(column.type, BigInteger) and abs(value) > MAX_ID:
+                            problems.append((where, f"integer {value} beyond the column"))
+    return problems
+
+
 @dataclass
 class Form:
     action: str  # path the form posts to
