@@ -1,6 +1,6 @@
 """Request-wide wiring: sign-in loading, security headers, error pages and template helpers."""
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, g, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from app.access import wants_json
 from app.config import LOCALE_NAMES
 from app.extensions import db, login_manager
 from app.i18n import current_locale_code, format_pence, text_direction
-from app.models import User
+from app.models import Council, User
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,6 +58,7 @@ def init_app(app):
         locale_names=LOCALE_NAMES,
         current_locale_code=current_locale_code,
         text_direction=text_direction,
+        site_council=site_council,
     )
     app.jinja_env.filters.update(
         pence=format_pence,
@@ -65,6 +66,13 @@ def init_app(app):
         london_datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def site_council():
+    """The council this site serves (made by `flask council create`), or None before it exists; once a request."""
+    if "site_council" not in g:
+        g.site_council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    return g.site_council
 
 
 ERROR_TITLES = {

@@ -10,6 +10,10 @@ class Council(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # How residents reach the council (shown on the site); set by `flask council create`.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    public_url: Mapped[str | None] = mapped_column(String(300))  # the site's address, for links in e-mails
 
     areas: Mapped[list["Area"]] = relationship(back_populates="council", order_by="Area.name")
 

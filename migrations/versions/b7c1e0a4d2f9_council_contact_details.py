@@ -1,0 +1,30 @@
+"""council contact details (set by `flask council create`)
+
+Revision ID: b7c1e0a4d2f9
+Revises: 735443e949e7
+Create Date: 2026-12-03 14:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b7c1e0a4d2f9'
+down_revision = '735443e949e7'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('council', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('contact_phone', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('public_url', sa.String(length=300), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('council', schema=None) as batch_op:
+        batch_op.drop_column('public_url')
+        batch_op.drop_column('contact_phone')
+        batch_op.drop_column('contact_email')
