@@ -53,15 +53,16 @@ def geography():
             form.file.errors.append(_("The file is larger than 20 MB. Use the command-line import for big files."))
         else:
             try:
-                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
                 counts = import_postcodes(db.session, council, rows)
             except UnicodeDecodeError:
                 form.file.errors.append(_("The file must be a CSV file saved as UTF-8."))
             except (HeaderError, csv.Error):
+                db.session.rollback()
                 form.file.errors.append(_("The first row must name a postcode column and a ward code column."))
             except ImportRefused as refused:
                 db.session.rollback()
-                error_count = len(refused.errors)
+                error_count = refused.count
                 row_errors = refused.errors[:50]
                 form.file.errors.append(
                     _("%(count)d rows have problems. Nothing was imported. Correct them and upload again.",

@@ -59,5 +59,5 @@ def test_cli_import_shows_progress(app, db, tmp_path):
     path.write_text("\n".join(rows) + "\n")
     result = app.test_cli_runner().invoke(args=["geography", "import-postcodes", str(path)])
     assert result.exit_code == 0, result.output
-    assert "imported" in result.output and "(100%)" in result.output
+    assert "read 2,000 of 2,000 rows (100%)" in result.output and "Imported 2,000 postcodes" in result.output
     assert db.session.query(Postcode).count() == len({r.split(",")[0] for r in rows[1:]})
