@@ -94,6 +94,7 @@ def _error_page(error):
         code = 500
     if code == 500:
         db.session.rollback()
+        g.site_council = None  # the error page must not need the database (it may be what failed)
     title = ERROR_TITLES[code]()
     description = getattr(error, "description", None) if code in (400, 409) else None
     if wants_json():

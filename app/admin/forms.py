@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Council officer")),
@@ -18,3 +18,39 @@ class GrantRoleForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     pass
+
+
+def _reason(label, message):
+    return TextAreaField(label, validators=[DataRequired(message), Length(max=500)])
+
+
+class SuspendForm(FlaskForm):
+    reason = _reason(_l("Why are you suspending this account?"),
+                     _l("Say why you are suspending this account. It is kept in the audit log."))
+
+
+class ReactivateForm(FlaskForm):
+    reason = _reason(_l("Why are you reactivating this account?"),
+                     _l("Say why you are reactivating this account. It is kept in the audit log."))
+
+
+class CorrectWardForm(FlaskForm):
+    ward = SelectField(_l("Ward the resident lives in"), choices=[], validators=[InputRequired(_l("Choose a ward."))])
+    reason = _reason(_l("Why is the ward being corrected?"),
+                     _l("Say why the ward is being corrected, for example what proof of address you saw."))
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit log, read from the query string (a GET form: nothing to protect with CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()])
+    actor = StringField(_l("Done by (e-mail address or part of it)"), validators=[Optional(), Length(max=254)])
+    date_from = DateField(_l("From (date)"), description=_l("For example, 2026-11-30."), validators=[Optional()])
+    date_to = DateField(_l("To (date)"), description=_l("For example, 2026-12-31."), validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))

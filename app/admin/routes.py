@@ -1,4 +1,8 @@
-"""Admin: find people and grant or remove staff roles and board memberships. Every change is audited."""
+"""Admin: find people; grant or remove staff roles and board memberships; suspend and reactivate accounts;
+correct a resident's ward; read the audit log. Every change is audited."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,9 +12,17 @@ from wtforms import SelectChoice
 
 from app.access import role_required
 from app.admin import bp
-from app.admin.forms import GrantRoleForm, RevokeForm
+from app.admin.forms import (
+    AuditFilterForm,
+    CorrectWardForm,
+    GrantRoleForm,
+    ReactivateForm,
+    RevokeForm,
+    SuspendForm,
+)
 from app.extensions import db
-from app.models import Area, RoleGrant, User
+from app.models import Area, AuditEntry, RoleGrant, User, Ward
+from app.services import accounts
 from app.services.audit import record
 
 PAGE_SIZE = 25
@@ -26,6 +38,7 @@ def users():
         like = f"%{query_text.lower()}%"
         query = query.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = min(page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
     people = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("admin/users.html", people=people, q=query_text, page=page,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total)
@@ -58,8 +71,7 @@ def user(user_id):
                 db.session.commit()
             flash(_("Role saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/user.html", person=person, form=form, revoke_form=RevokeForm()), (
-        400 if form.errors else 200)
+    return _render_user(person, form=form)
 
 
 @bp.post("/users/<int:user_id>/roles/<int:grant_id>/remove")
@@ -78,3 +90,103 @@ def revoke(user_id, grant_id):
     db.session.commit()
     flash(_("Role removed."), "success")
     return redirect(url_for("admin.user", user_id=user_id))
+
+
+def _ward_form(person):
+    form = CorrectWardForm(prefix="ward")
+    wards = db.session.scalars(select(Ward).order_by(Ward.name)).all()
+    form.ward.choices = [SelectChoice("", _("Choose a ward"))] + [
+        SelectChoice(str(w.id), f"{w.name} ({w.code})") for w in wards]
+    if request.endpoint != "admin.correct_ward" and person.ward_id:
+        form.ward.data = str(person.ward_id)
+    return form
+
+
+def _render_user(person, form=None, suspend_form=None, reactivate_form=None, ward_form=None):
+    forms = {"form": form or _grant_form(), "suspend_form": suspend_form or SuspendForm(prefix="suspend"),
+             "reactivate_form": reactivate_form or ReactivateForm(prefix="reactivate"),
+             "ward_form": ward_form or _ward_form(person)}
+    failed = any(f.errors for f in forms.values())
+    return render_template("admin/user.html", person=person, revoke_form=RevokeForm(), **forms), (
+        400 if failed else 200)
+
+
+@bp.post("/users/<int:user_id>/suspend")
+@role_required("admin")
+def suspend(user_id):
+    person = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm(prefix="suspend")
+    if not form.validate_on_submit():
+        return _render_user(person, suspend_form=form)
+    try:
+        accounts.suspend(db.session, current_user, person, form.reason.data.strip())
+    except accounts.CannotSuspendSelf:
+        db.session.rollback()
+        form.reason.errors.append(_("You cannot suspend your own account. Ask another administrator."))
+        return _render_user(person, suspend_form=form)
+    db.session.commit()
+    flash(_("The account is suspended. They have been signed out and cannot sign in."), "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@role_required("admin")
+def reactivate(user_id):
+    person = db.session.get(User, user_id) or abort(404)
+    form = ReactivateForm(prefix="reactivate")
+    if not form.validate_on_submit():
+        return _render_user(person, reactivate_form=form)
+    accounts.reactivate(db.session, current_user, person, form.reason.data.strip())
+    db.session.commit()
+    flash(_("The account is active again. They can sign in."), "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/users/<int:user_id>/ward")
+@role_required("admin")
+def correct_ward(user_id):
+    person = db.session.get(User, user_id) or abort(404)
+    form = _ward_form(person)
+    if not form.validate_on_submit():
+        return _render_user(person, ward_form=form)
+    ward = db.session.get(Ward, int(form.ward.data))
+    accounts.correct_ward(db.session, current_user, person, ward, form.reason.data.strip())
+    db.session.commit()
+    flash(_("The ward is corrected."), "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+AUDIT_PAGE_SIZE = 50
+LONDON = ZoneInfo("Europe/London")
+
+
+def _london_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    form = AuditFilterForm(formdata=request.args)
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    form.action.choices = [SelectChoice("", _("Any action"))] + [SelectChoice(a, a) for a in actions]
+    valid = form.validate()
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if valid:
+        if form.action.data:
+            query = query.where(AuditEntry.action == form.action.data)
+        if form.actor.data and form.actor.data.strip():
+            like = "%" + form.actor.data.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(func.lower(AuditEntry.actor_label).like(like, escape="\\"))
+        if form.date_from.data:
+            query = query.where(AuditEntry.created_at >= _london_midnight(form.date_from.data))
+        if form.date_to.data:
+            query = query.where(AuditEntry.created_at < _london_midnight(form.date_to.data + timedelta(days=1)))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = min(page, max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1))
+    entries = db.session.scalars(query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
+    filters = {name: value for name, value in request.args.items() if name != "page" and name in form}
+    return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
+                           pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1), filters=filters), (
+        200 if valid else 400)

@@ -36,6 +36,7 @@ FORM_NOT_SHOWN = {
     "auth.resend_verification": "shown only to a resident whose e-mail address is not yet verified",
     "officer.run_count": "shown only while a round is in the counting phase",
     "translate.review": "shown only for a translation waiting for review",
+    "admin.reactivate": "shown only for a suspended account",
 }  # files from app/static: no view code, covered by the headers test on one file
 
 
