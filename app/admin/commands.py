@@ -119,8 +119,8 @@ def users_create_admin(email, name, additional):
     db.session.commit()
     site = db.session.scalar(select(Council.public_url).order_by(Council.id).limit(1)) or ""
     click.echo(f"Created the administrator {user.email}.")
-    click.echo(f"Next: sign in at {site}/auth/login, give staff their roles on {site}/admin/users, and check the "
-               f"areas and wards on {site}/officer/geography.")
+    click.echo(f"Next: sign in at {site}/auth/login, group the wards into areas on {site}/admin/areas, and give "
+               f"staff their roles on {site}/admin/users.")
 
 
 COMMANDS = [demo, council, users]

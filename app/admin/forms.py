@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.officer.forms import MultiCheckboxField
+
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Council officer")),
     SelectChoice("board", _l("Neighbourhood Board member")),
@@ -54,3 +56,21 @@ class AuditFilterForm(FlaskForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class AreaForm(FlaskForm):
+    name = StringField(_l("Name of the area"), validators=[DataRequired(_l("Enter the area's name.")), Length(max=200)])
+
+
+class AreaWardsForm(AreaForm):
+    wards = MultiCheckboxField(_l("Wards in this area"), choices=[], coerce=int, validate_choice=True)
+
+
+class CouncilForm(FlaskForm):
+    name = StringField(_l("Council name"), validators=[DataRequired(_l("Enter the council's name.")), Length(max=200)])
+    email = StringField(_l("Contact e-mail address"), validators=[DataRequired(_l("Enter an e-mail address.")),
+                                                                 Length(max=254)])
+    phone = StringField(_l("Contact phone number"), validators=[DataRequired(_l("Enter a phone number.")),
+                                                               Length(max=40)])
+    public_url = StringField(_l("This site's public address"), description=_l("For example, https://budgets.example.gov.uk"),
+                             validators=[DataRequired(_l("Enter the site's address.")), Length(max=300)])

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
@@ -13,17 +14,22 @@ from wtforms import SelectChoice
 from app.access import role_required
 from app.admin import bp
 from app.admin.forms import (
+    AreaForm,
+    AreaWardsForm,
     AuditFilterForm,
     CorrectWardForm,
+    CouncilForm,
     GrantRoleForm,
     ReactivateForm,
     RevokeForm,
     SuspendForm,
 )
+from app.domain.council import council_problems
 from app.extensions import db
-from app.models import Area, AuditEntry, RoleGrant, User, Ward
-from app.services import accounts
+from app.models import Area, AuditEntry, Council, RoleGrant, User, Ward
+from app.services import accounts, geography
 from app.services.audit import record
+from app.services.onboarding import update_council
 
 PAGE_SIZE = 25
 
@@ -190,3 +196,69 @@ def audit_log():
     return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
                            pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1), filters=filters), (
         200 if valid else 400)
+
+
+def _site_council():
+    return db.session.scalar(select(Council).order_by(Council.id).limit(1))
+
+
+@bp.route("/areas", methods=["GET", "POST"])
+@role_required("admin")
+def areas():
+    council = _site_council()
+    form = AreaForm()
+    if council is not None and form.validate_on_submit():
+        created = geography.create_area(db.session, current_user, council, form.name.data)
+        db.session.commit()
+        flash(_("Area added. Now choose its wards."), "success")
+        return redirect(url_for("admin.area", area_id=created.id))
+    every_area = db.session.scalars(select(Area).order_by(Area.name)).all()
+    unassigned = db.session.scalars(select(Ward).where(Ward.area_id.is_(None)).order_by(Ward.name)).all()
+    return render_template("admin/areas.html", form=form, areas=every_area, unassigned=unassigned,
+                           council=council), (400 if form.errors else 200)
+
+
+@bp.route("/areas/<int:area_id>", methods=["GET", "POST"])
+@role_required("admin")
+def area(area_id):
+    place = db.session.get(Area, area_id) or abort(404)
+    form = AreaWardsForm(obj=place if request.method == "GET" else None)
+    wards = db.session.scalars(select(Ward).where(Ward.council_id == place.council_id).order_by(Ward.name)).all()
+    form.wards.choices = [SelectChoice(w.id, _("%(ward)s (%(code)s), now in %(area)s", ward=w.name, code=w.code,
+                                                area=w.area.name) if w.area and w.area_id != place.id
+                                       else f"{w.name} ({w.code})") for w in wards]
+    if request.method == "GET":
+        form.wards.data = [w.id for w in wards if w.area_id == place.id]
+    if form.validate_on_submit():
+        geography.update_area(db.session, current_user, place, form.name.data, form.wards.data or [])
+        db.session.commit()
+        flash(_("Area saved."), "success")
+        return redirect(url_for("admin.areas"))
+    return render_template("admin/area.html", form=form, area=place), (400 if form.errors else 200)
+
+
+COUNCIL_PROBLEMS = {
+    "missing": _l("Enter the council's name."),
+    "bad_email": _l("Enter an e-mail address in the right format, like budgets@council.gov.uk."),
+    "bad_phone": _l("Enter a phone number, like 01438 242242."),
+    "bad_url": _l("Enter the site's https:// address with no path, like https://budgets.example.gov.uk."),
+}
+
+
+@bp.route("/council", methods=["GET", "POST"])
+@role_required("admin")
+def council_details():
+    council = _site_council() or abort(404)
+    form = CouncilForm(data={"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
+                             "public_url": council.public_url} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        problems = council_problems(form.name.data, form.email.data, form.phone.data, form.public_url.data)
+        for field_name, code in problems:
+            form[field_name].errors.append(COUNCIL_PROBLEMS[code])
+        if not problems:
+            update_council(db.session, current_user, council, name=form.name.data, email=form.email.data,
+                           phone=form.phone.data, public_url=form.public_url.data)
+            db.session.commit()
+            flash(_("The council's details are saved."), "success")
+            return redirect(url_for("admin.council_details"))
+    return render_template("admin/council.html", form=form), (400 if form.errors else 200)

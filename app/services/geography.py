@@ -12,6 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, and_, exists, f
 from app.domain.council import slug_for
 from app.domain.postcodes import PostcodeRow, RowError, Skipped, open_postcode_rows
 from app.models import Area, Postcode, Ward
+from app.services.audit import record
 
 MAX_ERRORS_KEPT = 50
 
@@ -167,3 +168,41 @@ def _apply(session, connection):
         connection.execute(insert(table).from_select(["postcode", "ward_id"], new_rows))
     session.expire_all()  # Postcode rows already loaded in this session may have moved
     return {"postcodes_added": added, "postcodes_moved": moved}
+
+
+def _unique_area_slug(session, name):
+    base = _slug(name)[:70]
+    slug, n = base, 1
+    while session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_area(session, actor, council, name):
+    """Add a Neighbourhood Board area (no wards yet). Audited."""
+    area = Area(council_id=council.id, name=name.strip(), slug=_unique_area_slug(session, name))
+    session.add(area)
+    session.flush()
+    record(session, actor, "area.create", f"area:{area.id}", name=area.name)
+    return area
+
+
+def update_area(session, actor, area, name, ward_ids):
+    """Rename an area and set its wards: wards chosen move into it (from another area if need be), its other
+    wards leave it. Rounds keep their own ward lists, so no open round changes who may vote. Audited."""
+    wanted = set(ward_ids)
+    wards = session.scalars(select(Ward).where(Ward.council_id == area.council_id)).all()
+    added = sorted(w.code for w in wards if w.id in wanted and w.area_id != area.id)
+    removed = sorted(w.code for w in wards if w.id not in wanted and w.area_id == area.id)
+    for ward in wards:
+        if ward.id in wanted:
+            ward.area_id = area.id
+        elif ward.area_id == area.id:
+            ward.area_id = None
+    previous_name, area.name = area.name, name.strip()
+    session.flush()
+    session.expire(area, ["wards"])
+    if added or removed or previous_name != area.name:
+        record(session, actor, "area.update", f"area:{area.id}", name=area.name, previous_name=previous_name,
+               wards_added=added, wards_removed=removed)

@@ -55,3 +55,16 @@ def create_admin(session, *, email, name, password, additional=False):
     session.flush()
     record(session, None, "user.create_admin", f"user:{user.id}", email=user.email)
     return user
+
+
+def update_council(session, actor, council, *, name, email, phone, public_url):
+    """Change the council's name and contact details (shown on every page). Audited with what changed."""
+    values = {"name": name.strip(), "contact_email": email.strip().lower(), "contact_phone": phone.strip(),
+              "public_url": public_url.strip().rstrip("/")}
+    changed = {key: value for key, value in values.items() if getattr(council, key) != value}
+    for key, value in changed.items():
+        setattr(council, key, value)
+    session.flush()
+    if changed:
+        record(session, actor, "council.update", f"council:{council.id}", **changed)
+    return changed
