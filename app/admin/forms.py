@@ -13,9 +13,23 @@ ROLE_CHOICES = [
 ]
 
 
+# A board member's seat (shown on the area's public page). Keys: app.models.people.BOARD_ROLES.
+BOARD_ROLE_LABELS = {
+    "chair": _l("Chair"),
+    "ward_councillor": _l("Ward councillor"),
+    "co_opted_resident": _l("Co-opted resident"),
+    "community_representative": _l("Community representative"),
+}
+
+
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
-    area = SelectField(_l("Board area (for board members)"), choices=[], coerce=str)
+    area = SelectField(_l("Area"), choices=[], coerce=str,
+                       description=_l("Board members: the area whose board they sit on. Officers: an area they are "
+                                      "the contact officer for (optional)."))
+    board_role = SelectField(_l("Role on the board (board members only)"),
+                             choices=[SelectChoice(k, v) for k, v in BOARD_ROLE_LABELS.items()],
+                             default="ward_councillor")
 
 
 class RevokeForm(FlaskForm):

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from app.access import role_required
 from app.admin import bp
 from app.admin.forms import (
+    BOARD_ROLE_LABELS,
     AreaForm,
     AreaWardsForm,
     AuditFilterForm,
@@ -53,7 +54,7 @@ def users():
 def _grant_form():
     form = GrantRoleForm()
     areas = db.session.scalars(select(Area).order_by(Area.name)).all()
-    form.area.choices = [SelectChoice("", _("Not a board member"))] + [SelectChoice(str(a.id), a.name) for a in areas]
+    form.area.choices = [SelectChoice("", _("No area"))] + [SelectChoice(str(a.id), a.name) for a in areas]
     return form
 
 
@@ -63,17 +64,20 @@ def user(user_id):
     person = db.session.get(User, user_id) or abort(404)
     form = _grant_form()
     if form.validate_on_submit():
+        role = form.role.data
         area_id = int(form.area.data) if form.area.data else None
-        if form.role.data == "board" and area_id is None:
+        if role == "board" and area_id is None:
             form.area.errors.append(_("Choose the area whose board this person sits on."))
         else:
-            if form.role.data != "board":
+            if role not in ("board", "officer"):
                 area_id = None
-            exists = any(g.role == form.role.data and g.area_id == area_id for g in person.roles)
+            board_role = form.board_role.data if role == "board" else None
+            exists = any(g.role == role and g.area_id == area_id for g in person.roles)
             if not exists:
-                person.roles.append(RoleGrant(role=form.role.data, area_id=area_id))
-                record(db.session, current_user, "role.grant", f"user:{person.id}", role=form.role.data,
-                       area_id=area_id)
+                person.roles.append(RoleGrant(role=role, area_id=area_id, board_role=board_role))
+                details = {"board_role": board_role} if board_role else {}
+                record(db.session, current_user, "role.grant", f"user:{person.id}", role=role, area_id=area_id,
+                       **details)
                 db.session.commit()
             flash(_("Role saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
@@ -113,7 +117,8 @@ def _render_user(person, form=None, suspend_form=None, reactivate_form=None, war
              "reactivate_form": reactivate_form or ReactivateForm(prefix="reactivate"),
              "ward_form": ward_form or _ward_form(person)}
     failed = any(f.errors for f in forms.values())
-    return render_template("admin/user.html", person=person, revoke_form=RevokeForm(), **forms), (
+    return render_template("admin/user.html", person=person, revoke_form=RevokeForm(),
+                           board_role_labels=BOARD_ROLE_LABELS, **forms), (
         400 if failed else 200)
 
 

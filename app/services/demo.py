@@ -19,12 +19,13 @@ NEIGHBOURHOODS = [
     ("Fairlands Valley", ["Fairlands", "Great Ashby"]),
 ]
 
+# Board members' roles are "board:<seat>"; the officer is the contact officer for Chells & Manor.
 ACCOUNTS = [
     ("resident@example.org", "Rachel Okafor", []),
     ("officer@example.org", "Owen Price", ["officer"]),
-    ("board@example.org", "Cllr Bina Shah", ["board"]),
-    ("board2@example.org", "Cllr Tom Hughes", ["board"]),
-    ("board3@example.org", "Maggie Doyle (resident representative)", ["board"]),
+    ("board@example.org", "Cllr Bina Shah", ["board:ward_councillor"]),
+    ("board2@example.org", "Cllr Tom Hughes", ["board:chair"]),
+    ("board3@example.org", "Maggie Doyle (resident representative)", ["board:co_opted_resident"]),
     ("translator@example.org", "Tariq Mahmood", ["translator"]),
     ("admin@example.org", "Alex Morgan", ["admin"]),
     ("amira@example.org", "Amira Khan", []),
@@ -93,7 +94,9 @@ def load_demo(session):
                     postcode=f"FL{area_index} {ward_index + 1}AA", ward=area.wards[ward_index],
                     date_of_birth=date(1970 + index * 3, 3, 14), preferred_locale="en", email_verified_at=_now())
         for role in roles:
-            user.roles.append(RoleGrant(role=role, area_id=first_area.id if role == "board" else None))
+            role, _, seat = role.partition(":")
+            user.roles.append(RoleGrant(role=role, area_id=first_area.id if role in ("board", "officer") else None,
+                                        board_role=seat or None))
         session.add(user)
         people[email] = user
     session.flush()

@@ -31,8 +31,11 @@ def test_demo_accounts_can_sign_in(client, db):
     assert client.get("/officer/geography").status_code == 200
 
 
-ROLE_WORDS = {"resident": "resident", "council officer": "officer", "translator": "translator",
-              "administrator": "admin", "Neighbourhood Board member (Chells & Manor)": "board"}
+ROLE_WORDS = {"resident": ("resident", None), "translator": ("translator", None), "administrator": ("admin", None),
+              "council officer (contact officer for Chells & Manor)": ("officer", None),
+              "ward councillor on the Chells & Manor board": ("board", "ward_councillor"),
+              "chair of the Chells & Manor board": ("board", "chair"),
+              "co-opted resident on the Chells & Manor board": ("board", "co_opted_resident")}
 
 
 def _readme_demo_accounts():
@@ -58,10 +61,13 @@ def test_the_readme_lists_every_demo_account_with_where_they_live_and_what_they_
     assert open_rounds, "the demo has a round open for voting"
     for email, role, ward, round_title in rows:
         user = db.session.scalar(select(User).where(User.email == email))
+        role, seat = role
         assert user.has_role(role) and user.ward.name == ward, email
+        if seat:
+            assert [g.board_role for g in user.roles] == [seat], email
         can_vote = [r.title for r in open_rounds if any(not eligibility_problems(user, r, pot) for pot in r.pots)]
         assert can_vote == ([round_title] if round_title else []), email
-    assert ("resident@example.org", "resident", "Bedwell", "Bedwell & Broadwater ward budgets 2026") in rows
+    assert ("resident@example.org", ("resident", None), "Bedwell", "Bedwell & Broadwater ward budgets 2026") in rows
 
 
 def test_the_demo_resident_can_open_the_ballot_of_the_round_open_for_voting(client, db):
