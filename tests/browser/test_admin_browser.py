@@ -1,5 +1,6 @@
-"""The administrator's account pages in a real browser: suspending a resident (with its error summary),
-correcting a ward and filtering the audit log, with 0 axe-core violations, in English and in Urdu (RTL)."""
+"""The administrator's pages in a real browser: suspending a resident (with its error summary), correcting a
+ward, filtering the audit log, areas and wards, the council's details, and the public area pages, with 0
+axe-core violations, in English and in Urdu (RTL)."""
 
 import pytest
 
@@ -20,10 +21,13 @@ def people(live):
         for lang in ("en", "ur"):
             make_user(role="admin", email=f"admin-{lang}@example.org", ward=chells, locale=lang)
             ids[lang] = make_user(email=f"resident-{lang}@example.org", name=f"Rachel {lang}", ward=chells).id
+        area.council.contact_email, area.council.contact_phone = "grants@fernleigh.example", "01632 960000"
+        board = make_user(name="Cllr Bina Shah", role="board", area=area, ward=chells)
+        board.roles[0].board_role = "chair"
         db.session.commit()
-        manor_id = manor.id
+        manor_id, area_id = manor.id, area.id
         db.session.remove()
-    return {"residents": ids, "manor": manor_id}
+    return {"residents": ids, "manor": manor_id, "area": area_id}
 
 
 @pytest.mark.parametrize("lang", ["en", "ur"])
@@ -57,3 +61,23 @@ def test_admin_suspends_corrects_a_ward_and_reads_the_audit_log_accessibly(live,
     page.goto(f"{live.url}/admin/audit?date_from=2026-12-01&date_to=2026-11-01")
     assert page.locator(".error-summary").count() == 1
     assert_accessible(page, f"{lang} audit log with a bad date range")
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_areas_council_details_and_public_area_pages_are_accessible(live, new_page, people, lang):
+    page = new_page()
+    sign_in(page, live, f"admin-{lang}@example.org")
+    for path in ("/admin/areas", f"/admin/areas/{people['area']}", "/admin/council"):
+        page.goto(live.url + path)
+        assert_accessible(page, f"{lang} {path}")
+    page.fill("#email", "not an address")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page, f"{lang} council details with an error")
+
+    visitor = new_page(locale=lang)
+    for path in ("/areas/", f"/areas/{people['area']}"):
+        visitor.goto(live.url + path)
+        assert_accessible(visitor, f"{lang} visitor {path}")
+    assert visitor.locator("dd", has_text="Cllr Bina Shah").count() == 1
