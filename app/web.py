@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.access import wants_json
 from app.config import LOCALE_NAMES
+from app.domain.content import pick_translation
 from app.extensions import db, login_manager
 from app.i18n import current_locale_code, format_pence, text_direction
 from app.models import Council, User
@@ -59,6 +60,7 @@ def init_app(app):
         current_locale_code=current_locale_code,
         text_direction=text_direction,
         site_council=site_council,
+        council_text=council_text,
     )
     app.jinja_env.filters.update(
         pence=format_pence,
@@ -73,6 +75,15 @@ def site_council():
     if "site_council" not in g:
         g.site_council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
     return g.site_council
+
+
+def council_text(field):
+    """The council's own text (privacy_notice or accessibility_statement) in the reader's language, through the
+    one fallback rule; None when the council wrote none."""
+    council = site_council()
+    values = (getattr(council, field) or {}) if council is not None else {}
+    picked = pick_translation(values, current_locale_code(), "en")
+    return picked if picked.text else None
 
 
 ERROR_TITLES = {

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
 from app.officer.forms import MultiCheckboxField
 
 ROLE_CHOICES = [
@@ -88,3 +89,17 @@ class CouncilForm(FlaskForm):
                                                                Length(max=40)])
     public_url = StringField(_l("This site's public address"), description=_l("For example, https://budgets.example.gov.uk"),
                              validators=[DataRequired(_l("Enter the site's address.")), Length(max=300)])
+
+
+def _council_text_fields():
+    """One textarea per shipped language for each of the council's own texts (read in that language)."""
+    for code in SUPPORTED_LOCALES:
+        direction = "rtl" if code in RTL_LOCALES else "ltr"
+        for field, label in (("privacy", _l("Privacy notice (%(language)s)", language=LOCALE_NAMES[code])),
+                             ("accessibility", _l("Accessibility statement (%(language)s)",
+                                                  language=LOCALE_NAMES[code]))):
+            setattr(CouncilForm, f"{field}_{code}", TextAreaField(
+                label, validators=[Optional(), Length(max=20000)], render_kw={"lang": code, "dir": direction, "rows": 6}))
+
+
+_council_text_fields()

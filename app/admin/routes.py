@@ -4,7 +4,7 @@ correct a resident's ward; read the audit log. Every change is audited."""
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -254,16 +254,25 @@ COUNCIL_PROBLEMS = {
 @role_required("admin")
 def council_details():
     council = _site_council() or abort(404)
-    form = CouncilForm(data={"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
-                             "public_url": council.public_url} if request.method == "GET" else None)
+    data = None
+    if request.method == "GET":
+        data = {"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
+                "public_url": council.public_url}
+        for field, texts in (("privacy", council.privacy_notice), ("accessibility", council.accessibility_statement)):
+            data.update({f"{field}_{code}": text for code, text in (texts or {}).items()})
+    form = CouncilForm(data=data)
     if form.validate_on_submit():
         problems = council_problems(form.name.data, form.email.data, form.phone.data, form.public_url.data)
         for field_name, code in problems:
             form[field_name].errors.append(COUNCIL_PROBLEMS[code])
         if not problems:
+            locales = current_app.config["SUPPORTED_LOCALES"]
             update_council(db.session, current_user, council, name=form.name.data, email=form.email.data,
-                           phone=form.phone.data, public_url=form.public_url.data)
+                           phone=form.phone.data, public_url=form.public_url.data,
+                           privacy_notice={code: form[f"privacy_{code}"].data for code in locales},
+                           accessibility_statement={code: form[f"accessibility_{code}"].data for code in locales})
             db.session.commit()
             flash(_("The council's details are saved."), "success")
             return redirect(url_for("admin.council_details"))
-    return render_template("admin/council.html", form=form), (400 if form.errors else 200)
+    return render_template("admin/council.html", form=form, locales=current_app.config["SUPPORTED_LOCALES"]), (
+        400 if form.errors else 200)

@@ -57,13 +57,28 @@ def create_admin(session, *, email, name, password, additional=False):
     return user
 
 
-def update_council(session, actor, council, *, name, email, phone, public_url):
-    """Change the council's name and contact details (shown on every page). Audited with what changed."""
+def _texts(values):
+    """{locale: text} without empty languages, line endings as \n (paragraphs are split on blank lines)."""
+    return {code: text.replace("\r\n", "\n").strip() for code, text in (values or {}).items() if text and text.strip()}
+
+
+def update_council(session, actor, council, *, name, email, phone, public_url, privacy_notice=None,
+                   accessibility_statement=None):
+    """Change the council's name, contact details (shown on every page) and, when given, its own privacy notice
+    and accessibility statement ({locale: text}). Audited with what changed (for the texts: which languages)."""
     values = {"name": name.strip(), "contact_email": email.strip().lower(), "contact_phone": phone.strip(),
               "public_url": public_url.strip().rstrip("/")}
     changed = {key: value for key, value in values.items() if getattr(council, key) != value}
     for key, value in changed.items():
         setattr(council, key, value)
+    for key, texts in (("privacy_notice", privacy_notice), ("accessibility_statement", accessibility_statement)):
+        if texts is None:
+            continue
+        new, old = _texts(texts), getattr(council, key) or {}
+        languages = sorted(code for code in set(new) | set(old) if new.get(code) != old.get(code))
+        if languages:
+            setattr(council, key, new)
+            changed[key] = languages
     session.flush()
     if changed:
         record(session, actor, "council.update", f"council:{council.id}", **changed)

@@ -1,4 +1,4 @@
-"""council contact details (set by `flask council create`); a board member's role on the board
+"""council contact details (set by `flask council create`) and texts; a board member's role on the board
 
 Revision ID: b7c1e0a4d2f9
 Revises: 735443e949e7
@@ -21,6 +21,8 @@ def upgrade():
         batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('contact_phone', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('public_url', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('privacy_notice', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('accessibility_statement', sa.JSON(), nullable=True))
     with op.batch_alter_table('role_grant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('board_role', sa.String(length=30), nullable=True))
 
@@ -29,6 +31,8 @@ def downgrade():
     with op.batch_alter_table('role_grant', schema=None) as batch_op:
         batch_op.drop_column('board_role')
     with op.batch_alter_table('council', schema=None) as batch_op:
+        batch_op.drop_column('accessibility_statement')
+        batch_op.drop_column('privacy_notice')
         batch_op.drop_column('public_url')
         batch_op.drop_column('contact_phone')
         batch_op.drop_column('contact_email')
