@@ -31,8 +31,9 @@ ROW_ERRORS = {
 class PostcodeUploadForm(FlaskForm):
     file = FileField(
         _l("Postcode lookup file (CSV)"),
-        description=_l("The ONS postcode directory (columns pcds, wd24cd, wd24nm) or a file with the columns "
-                       "postcode, ward_code, ward_name, area."),
+        description=_l("An extract of the ONS Postcode Directory (columns pcds and osward, for wards already "
+                       "defined; or pcds, wd24cd, wd24nm) or a file with the columns postcode, ward_code, ward_name, "
+                       "area."),
         validators=[FileRequired(_l("Choose a CSV file to upload."))],
     )
 
