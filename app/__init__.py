@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "app.results",
     "app.results.api",
     "app.translate",
+    "app.areas",
 )
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,6 +1,6 @@
 """Request-wide wiring: sign-in loading, security headers, error pages and template helpers."""
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import Response, abort, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import format_date, format_datetime, gettext
 from flask_wtf.csrf import CSRFError
@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from app.access import wants_json
 from app.config import LOCALE_NAMES
+from app.domain.content import pick_translation
 from app.domain.text import code_point, unwanted_characters
 from app.extensions import db, login_manager
 from app.i18n import current_locale_code, format_pence, text_direction
-from app.models import User
+from app.models import Council, User
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -64,6 +65,8 @@ def init_app(app):
         locale_names=LOCALE_NAMES,
         current_locale_code=current_locale_code,
         text_direction=text_direction,
+        site_council=site_council,
+        council_text=council_text,
     )
     app.jinja_env.filters.update(
         pence=format_pence,
@@ -71,6 +74,22 @@ def init_app(app):
         london_datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def site_council():
+    """The council this site serves (made by `flask council create`), or None before it exists; once a request."""
+    if "site_council" not in g:
+        g.site_council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    return g.site_council
+
+
+def council_text(field):
+    """The council's own text (privacy_notice or accessibility_statement) in the reader's language, through the
+    one fallback rule; None when the council wrote none."""
+    council = site_council()
+    values = (getattr(council, field) or {}) if council is not None else {}
+    picked = pick_translation(values, current_locale_code(), "en")
+    return picked if picked.text else None
 
 
 ERROR_TITLES = {
@@ -92,6 +111,7 @@ def _error_page(error):
         code = 500
     if code == 500:
         db.session.rollback()
+        g.site_council = None  # the error page must not need the database (it may be what failed)
     title = ERROR_TITLES[code]()
     description = getattr(error, "description", None) if code in (400, 409) else None
     if request_ctx.url_adapter is None:  # a Host we do not serve (TRUSTED_HOSTS): no page links can be built

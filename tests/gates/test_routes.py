@@ -53,7 +53,7 @@ HTTPS = "https://localhost"
 
 # The access policy, written down apart from the code: who may use each part of the product (by blueprint),
 # so that a new view that forgets its @role_required is caught. None: open to everyone.
-POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None,
+POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None, "areas": None,
           "officer": ("officer",), "admin": ("admin",), "board": ("board",), "translate": ("translator",),
           "voting": ("resident",)}
 ENDPOINT_POLICY = {
