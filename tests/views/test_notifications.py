@@ -110,3 +110,28 @@ def test_forged_foreign_and_expired_links_are_refused_and_change_nothing(app, cl
         app.config["UNSUBSCRIBE_TOKEN_MAX_AGE"] = saved
     assert expired.status_code == 400 and "This link has expired" in expired.get_data(as_text=True)
     assert notifications.kinds_for(db.session, user) == {RESULTS}
+
+
+
+def test_the_list_unsubscribe_header_of_a_real_notice_works_in_one_click_and_the_next_notice_is_not_sent(
+        app, db, outbox):
+    from datetime import timedelta
+
+    from tests.services.test_notifications import notify_due, resident, voting_round
+
+    ward, _round, _pot = voting_round(close_in=timedelta(days=1))
+    user = resident(ward, [VOTING_OPENS, REMINDER], email="ola@example.org", locale="pl")
+    assert notify_due(app, db).exit_code == 0
+    reminder = next(m for m in outbox.messages if m["Subject"].startswith("Zostały dwa dni na głosowanie"))
+    url = reminder["List-Unsubscribe"].strip("<>").replace("http://localhost", "")
+
+    answer = app.test_client().post(url, data="List-Unsubscribe=One-Click", csrf=False,
+                                    content_type="application/x-www-form-urlencoded")
+
+    assert answer.status_code == 200
+    assert notifications.kinds_for(db.session, user) == {VOTING_OPENS}, "the reminder's link stops reminders only"
+    outbox.clear()
+    next_round = voting_round(close_in=timedelta(days=1))[1]
+    next_round.wards = [ward]
+    assert notify_due(app, db).exit_code == 0
+    assert [m["Subject"] for m in outbox.messages] == ["Głosowanie jest otwarte: Chells grants"]
