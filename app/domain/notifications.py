@@ -60,7 +60,7 @@ class Resident:
     active: bool
     verified: bool  # their e-mail address is confirmed
     in_round: bool  # their ward takes part in the round
-    open_pot_ids: frozenset = frozenset()  # the round's pots open to their ward
+    open_pot_ids: frozenset = frozenset()  # the round's pots they may vote in (ward, age: the voting rule)
     voted_pot_ids: frozenset = frozenset()  # from the participation register
     proposed_ids: frozenset = frozenset()  # the round's projects they proposed
 
@@ -69,7 +69,9 @@ def gets(kind, resident):
     """Whether this resident gets this kind of notice about the round."""
     if kind not in resident.kinds or not resident.active or not resident.verified:
         return False
-    if kind in (VOTING_OPENS, RESULTS):
+    if kind == VOTING_OPENS:
+        return resident.in_round and bool(resident.open_pot_ids)
+    if kind == RESULTS:
         return resident.in_round
     if kind == REMINDER:
         return resident.in_round and bool(resident.open_pot_ids - resident.voted_pot_ids)

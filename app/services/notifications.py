@@ -11,7 +11,16 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from app.domain.decisions import AWARDING
-from app.domain.notifications import KINDS, PROJECT_UPDATES, Resident, RoundFacts, due_notices, gets
+from app.domain.notifications import (
+    KINDS,
+    PROJECT_UPDATES,
+    REMINDER,
+    VOTING_OPENS,
+    Resident,
+    RoundFacts,
+    due_notices,
+    gets,
+)
 from app.models import (
     DecisionItem,
     NotificationRun,
@@ -21,14 +30,15 @@ from app.models import (
     Proposal,
     Round,
     User,
-    pot_wards,
     round_wards,
 )
 from app.models._common import utcnow
 from app.services.accounts import TokenInvalid
 from app.services.decisions import published_record
+from app.services.voting import eligibility_problems
 
 UNSUBSCRIBE = "unsubscribe"
+VOTING_KINDS = (VOTING_OPENS, REMINDER)
 
 
 def kinds_for(session, user):
@@ -151,17 +161,16 @@ def queue_batch(session, run, batch_size, queue, now=None):
 
 
 class _RoundMembers:
-    """The plain facts about a batch of residents and one round: wards, pots open to them, the participation
-    register (who voted in which pot, never what) and the projects they proposed."""
+    """The plain facts about a batch of residents and one round: wards, the pots they may vote in (the voting
+    eligibility rule: ward, age), the participation register (who voted in which pot, never what) and the
+    projects they proposed."""
 
     def __init__(self, session, round_, user_ids, kind):
+        self.round_ = round_
         self.round_wards = set(session.scalars(select(round_wards.c.ward_id)
                                                .where(round_wards.c.round_id == round_.id)))
-        pot_ids = list(session.scalars(select(Pot.id).where(Pot.round_id == round_.id)))
-        self.pot_wards = {pot_id: set() for pot_id in pot_ids}
-        for pot_id, ward_id in session.execute(select(pot_wards.c.pot_id, pot_wards.c.ward_id)
-                                               .where(pot_wards.c.pot_id.in_(pot_ids))):
-            self.pot_wards[pot_id].add(ward_id)
+        self.pots = session.scalars(select(Pot).where(Pot.round_id == round_.id).order_by(Pot.id)).all()
+        pot_ids = [pot.id for pot in self.pots]
         self.voted = {}
         for user_id, pot_id in session.execute(select(Participation.user_id, Participation.pot_id)
                                                .where(Participation.pot_id.in_(pot_ids),
@@ -182,8 +191,9 @@ class _RoundMembers:
 
     def resident(self, user, kind):
         in_round = user.ward_id is not None and user.ward_id in self.round_wards
-        open_pots = frozenset(pot_id for pot_id, wards in self.pot_wards.items()
-                              if in_round and (not wards or user.ward_id in wards))
+        open_pots = frozenset()
+        if in_round and kind in VOTING_KINDS:
+            open_pots = frozenset(pot.id for pot in self.pots if not eligibility_problems(user, self.round_, pot))
         return Resident(kinds=frozenset({kind}), active=user.active, verified=user.email_verified_at is not None,
                         in_round=in_round, open_pot_ids=open_pots,
                         voted_pot_ids=frozenset(self.voted.get(user.id, ())),

@@ -50,11 +50,17 @@ def resident(kinds, **facts):
 
 @pytest.mark.parametrize("kind", [VOTING_OPENS, RESULTS])
 def test_ward_notices_go_to_residents_of_the_rounds_wards_who_opted_in(kind):
-    assert gets(kind, resident({kind}))
-    assert not gets(kind, resident(set())), "off by default: only who opted in"
+    assert gets(kind, resident({kind}, open_pot_ids=frozenset({1})))
+    pots = frozenset({1})
+    assert not gets(kind, resident(set(), open_pot_ids=pots)), "off by default: only who opted in"
     assert not gets(kind, resident({kind}, in_round=False))
-    assert not gets(kind, resident({kind}, verified=False)), "an unconfirmed address may not be theirs"
-    assert not gets(kind, resident({kind}, active=False))
+    assert not gets(kind, resident({kind}, verified=False, open_pot_ids=pots)), "an unconfirmed address may not be theirs"
+    assert not gets(kind, resident({kind}, active=False, open_pot_ids=pots))
+
+
+def test_voting_opens_only_for_who_may_vote_in_some_pot_of_the_round():
+    assert not gets(VOTING_OPENS, resident({VOTING_OPENS}, open_pot_ids=frozenset())), "e.g. too young for it"
+    assert gets(RESULTS, resident({RESULTS}, open_pot_ids=frozenset())), "results are for the whole ward"
 
 
 def test_the_reminder_goes_only_to_who_has_not_voted_in_every_pot_open_to_them():

@@ -59,6 +59,8 @@ def test_voting_opens_mails_who_opted_in_in_the_wards_of_the_round_once_in_their
     resident(ward, [], email="nothing@example.org")
     resident(ward, [VOTING_OPENS], email="unconfirmed@example.org", verified=False)
     resident(make_ward(), [VOTING_OPENS], email="elsewhere@example.org")
+    round_.min_age = 16
+    resident(ward, [VOTING_OPENS], email="too-young@example.org", date_of_birth=date(2015, 1, 1))
 
     first = notify_due(app, db)
     second = notify_due(app, db)

@@ -6,8 +6,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.models import User
+from app.models._common import utcnow
 from app.services import notifications
-from tests.factories import make_user, make_ward
+from tests.factories import make_pot, make_round, make_user, make_ward
 from tests.views.test_auth import REGISTRATION
 
 
@@ -131,7 +132,8 @@ def test_the_list_unsubscribe_header_of_a_real_notice_works_in_one_click_and_the
     assert answer.status_code == 200
     assert notifications.kinds_for(db.session, user) == {VOTING_OPENS}, "the reminder's link stops reminders only"
     outbox.clear()
-    next_round = voting_round(close_in=timedelta(days=1))[1]
-    next_round.wards = [ward]
+    next_round = make_round(area=ward.area, phase="voting", title="Next grants", wards=[ward],
+                            voting_close_at=utcnow() + timedelta(days=1))
+    make_pot(round_=next_round)
     assert notify_due(app, db).exit_code == 0
-    assert [m["Subject"] for m in outbox.messages] == ["Głosowanie jest otwarte: Chells grants"]
+    assert [m["Subject"] for m in outbox.messages] == ["Głosowanie jest otwarte: Next grants"]
