@@ -43,25 +43,26 @@ def due_command(batch, quiet):
     config = current_app.config
     batch = batch or config["NOTIFICATIONS_BATCH"]
     session = db.session
+    lookback = timedelta(days=config["NOTIFICATIONS_LOOKBACK_DAYS"])
     try:
         with write_transaction(session):
-            notifications.record_due(session, utcnow(), timedelta(days=config["NOTIFICATIONS_LOOKBACK_DAYS"]))
+            notifications.record_due(session, utcnow(), lookback)
     except IntegrityError:
         pass  # another runner recorded the same notice first; its row is what we send below
     queue = _Queue()
     for run_id in notifications.unfinished_run_ids(session):
         session.commit()
-        _send_run(session, run_id, batch, quiet, queue)
+        _send_run(session, run_id, batch, quiet, queue, lookback)
     session.remove()
 
 
-def _send_run(session, run_id, batch, quiet, queue):
+def _send_run(session, run_id, batch, quiet, queue, lookback):
     while True:
         with write_transaction(session):
             run = notifications.claim_run(session, run_id)
             if run is None:
                 return  # finished, or another runner holds it now (it carries on from where it is)
-            queued = notifications.queue_batch(session, run, batch, queue)
+            queued = notifications.queue_batch(session, run, batch, queue, lookback)
             label, total, finished = f"{run.kind} {run.subject}", run.queued, run.finished_at is not None
         if queued or not quiet:
             click.echo(f"{label}: queued {queued} (total {total}){', done' if finished else ''}")

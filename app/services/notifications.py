@@ -16,6 +16,7 @@ from app.domain.notifications import (
     PROJECT_UPDATES,
     REMINDER,
     VOTING_OPENS,
+    Notice,
     Resident,
     RoundFacts,
     due_notices,
@@ -97,9 +98,7 @@ def record_due(session, now, lookback):
     rounds = session.scalars(select(Round).where(Round.phase.in_(("voting", "published")))).all()
     due = []
     for round_ in rounds:
-        record = published_record(session, round_) if round_.phase == "published" else None
-        facts = RoundFacts(round_.id, round_.phase, round_.voting_close_at, record.confirmed_at if record else None)
-        due.extend(due_notices(facts, now, lookback))
+        due.extend(due_notices(_facts(session, round_), now, lookback))
     if not due:
         return []
     known = set(session.execute(select(NotificationRun.kind, NotificationRun.subject)).all())
@@ -108,6 +107,11 @@ def record_due(session, now, lookback):
     session.add_all(runs)
     session.flush()
     return runs
+
+
+def _facts(session, round_):
+    record = published_record(session, round_) if round_.phase == "published" else None
+    return RoundFacts(round_.id, round_.phase, round_.voting_close_at, record.confirmed_at if record else None)
 
 
 def unfinished_run_ids(session):
@@ -131,21 +135,26 @@ class Recipient:
     projects: list = field(default_factory=list)  # [(Proposal, funded: bool | None)] they proposed
 
 
-def queue_batch(session, run, batch_size, queue, now=None):
+def queue_batch(session, run, batch_size, queue, lookback, now=None):
     """Queue the next batch of a run's e-mails with queue(kind, Recipient), move the run on, and flush.
 
     Walks the residents who opted in to the run's kind in id order after run.last_user_id; the domain rule
-    decides who of them gets it. Returns how many were queued; run.finished_at is set after the last batch.
+    decides who of them gets it. Returns how many were queued; run.finished_at is set after the last batch,
+    or at once when the notice is no longer due (a run left unfinished until voting closed sends no reminder).
     """
     now = now or utcnow()
     round_ = session.get(Round, int(run.subject.split(":", 1)[1]))
+    if round_ is None or Notice(run.kind, run.subject) not in due_notices(_facts(session, round_), now, lookback):
+        run.finished_at = now
+        session.flush()
+        return 0
     candidates = session.scalars(
         select(User).join(NotificationSubscription, NotificationSubscription.user_id == User.id)
         .where(NotificationSubscription.kind == run.kind, User.id > run.last_user_id)
         .order_by(User.id).limit(batch_size)
     ).all()
     queued = 0
-    if round_ is not None and candidates:
+    if candidates:
         facts = _RoundMembers(session, round_, [user.id for user in candidates], run.kind)
         for user in candidates:
             if gets(run.kind, facts.resident(user, run.kind)):
@@ -154,7 +163,7 @@ def queue_batch(session, run, batch_size, queue, now=None):
     if candidates:
         run.last_user_id = candidates[-1].id
     run.queued += queued
-    if round_ is None or len(candidates) < batch_size:
+    if len(candidates) < batch_size:
         run.finished_at = now
     session.flush()
     return queued

@@ -156,7 +156,7 @@ def test_batches_commit_as_they_go_show_progress_and_resume_where_a_stopped_run_
     db.session.commit()
     with app.test_request_context():
         run = notifications.record_due(db.session, NOW, timedelta(days=7))[0]
-        assert notifications.queue_batch(db.session, run, 2, lambda kind, r: None) == 2
+        assert notifications.queue_batch(db.session, run, 2, lambda kind, r: None, timedelta(days=7)) == 2
     db.session.commit()  # a sender that queued (nothing, here) for two residents and then died
     result = notify_due(app, db, "--batch", "2")
 
@@ -187,3 +187,20 @@ def test_two_runners_at_once_queue_each_notice_exactly_once(app, db):
     addresses = [a for (a,) in db.session.query(OutboxMessage.to_address).all()]
     assert sorted(addresses) == sorted(p.email for p in people), "everyone once, nobody twice"
     assert db.session.query(NotificationRun).one().queued == 30
+
+
+def test_a_reminder_run_left_unfinished_until_voting_closed_sends_nothing_more(app, db):
+    ward, round_, _pot = voting_round(close_in=timedelta(days=1))
+    for _ in range(3):
+        resident(ward, [REMINDER])
+    db.session.commit()
+    with app.test_request_context():
+        run = next(r for r in notifications.record_due(db.session, NOW, timedelta(days=7)) if r.kind == REMINDER)
+        notifications.queue_batch(db.session, run, 1, lambda kind, r: None, timedelta(days=7))
+    round_.voting_close_at = NOW - timedelta(minutes=1)
+    db.session.commit()
+
+    result = notify_due(app, db)
+
+    assert result.exit_code == 0 and db.session.query(OutboxMessage).count() == 0
+    assert db.session.get(NotificationRun, run.id).finished_at is not None
