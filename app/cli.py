@@ -21,6 +21,7 @@ def _commands():
 COMMAND_MODULES = [
     "app.admin.commands",
     "app.mail.commands",
+    "app.notify.commands",
     "app.officer.commands",
     "app.results.commands",
     "app.translate.commands",

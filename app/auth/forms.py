@@ -8,8 +8,10 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
+from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
 from app.domain.postcodes import normalise_postcode
+from app.officer.forms import MultiCheckboxField
 
 
 def _language_choices():
@@ -36,6 +38,20 @@ AGE_CHOICES = [
     SelectChoice("16", _l("I am 16 or 17")),
     SelectChoice("11", _l("I am 11 to 15")),
 ]
+
+
+NOTIFICATION_LABELS = {
+    VOTING_OPENS: _l("When voting opens in my ward"),
+    REMINDER: _l("A reminder two days before voting closes, if I have not voted"),
+    RESULTS: _l("When the results are published"),
+    PROJECT_UPDATES: _l("News of projects I proposed, or in a pot I voted in"),
+}
+
+
+def notifications_field():
+    """Opt-in e-mails, per kind, all off unless ticked."""
+    return MultiCheckboxField(_l("E-mails you would like (optional)"), default=[],
+                              choices=[SelectChoice(kind, label) for kind, label in NOTIFICATION_LABELS.items()])
 
 
 class RegisterForm(FlaskForm):
@@ -66,6 +82,7 @@ class RegisterForm(FlaskForm):
         validators=[Optional()],
     )
     locale = SelectField(_l("Preferred language"), choices=[])
+    notifications = notifications_field()
     accept = BooleanField(
         _l("I have read the privacy notice"), validators=[InputRequired(_l("Confirm you have read the privacy notice."))]
     )
@@ -105,6 +122,7 @@ class ResetPasswordForm(FlaskForm):
 class AccountForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter your name.")), Length(max=200)])
     locale = SelectField(_l("Preferred language"), choices=[])
+    notifications = notifications_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from app.extensions import db, limiter
 from app.external_urls import external_url
 from app.i18n import SESSION_LOCALE_KEY
 from app.mail import queue_stand_in, send_email
-from app.services import accounts
+from app.services import accounts, notifications
 
 
 def _limit(name):
@@ -123,6 +123,7 @@ def register():
             )
             if result.user is not None:
                 _send_verification(result.user)
+                notifications.set_kinds(db.session, result.user, form.notifications.data or [])
             else:
                 owner = result.existing
                 send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
@@ -214,9 +215,11 @@ def account():
     form = AccountForm(obj=current_user if request.method == "GET" else None)
     if request.method == "GET":
         form.locale.data = current_user.preferred_locale
+        form.notifications.data = sorted(notifications.kinds_for(db.session, current_user))
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.preferred_locale = form.locale.data
+        notifications.set_kinds(db.session, current_user, form.notifications.data or [])
         session[SESSION_LOCALE_KEY] = form.locale.data
         db.session.commit()
         flash(_("Your details have been saved."), "success")
@@ -240,6 +243,7 @@ def change_password():
             return redirect(url_for("auth.account"))
     account_form = AccountForm(obj=current_user)
     account_form.locale.data = current_user.preferred_locale
+    account_form.notifications.data = sorted(notifications.kinds_for(db.session, current_user))
     return render_template("auth/account.html", form=account_form, password_form=form,
                            resend_form=EmptyForm(prefix="resend")), 400
 

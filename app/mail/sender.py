@@ -23,6 +23,7 @@ from sqlalchemy import delete, or_, select, update
 
 from app.database import write_transaction
 from app.domain.mail_retry import RetryPolicy, after_failure
+from app.mail.notify import NotifyRefused, NotifyTransport
 from app.models._common import utcnow
 from app.models.outbox import FAILED, PENDING, SENT, STAND_IN, OutboxMessage
 
@@ -73,9 +74,10 @@ def send_pending(session, *, batch_size=None, clock=utcnow):
             for index, item in enumerate(claimed):
                 try:
                     transport.send(item.email)
-                except (OSError, *_MESSAGE_ERRORS) as error:  # smtplib.SMTPException is an OSError
+                except (OSError, *_MESSAGE_ERRORS, NotifyRefused) as error:  # smtplib.SMTPException is an OSError
                     outage = transport.unreachable or isinstance(error, _OUTAGE_ERRORS) or (
-                        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException))
+                        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)) or (
+                        getattr(error, "ends_run", False))
                     _record_failure(session, item, token, error, clock(), report)
                     if outage:
                         _release(session, [later.id for later in claimed[index + 1:]], token)
@@ -176,7 +178,7 @@ def _release(session, ids, token):
 def _refused(error):
     """The server refused this message for good (5xx) or it cannot be sent as it is, as opposed to an outage or
     a "try later" (4xx)."""
-    if isinstance(error, _MESSAGE_ERRORS):
+    if isinstance(error, (*_MESSAGE_ERRORS, NotifyRefused)):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _message in error.recipients.values())
@@ -191,15 +193,16 @@ def _policy():
 
 
 class _Transport:
-    """One SMTP connection for a whole run (opened at the first message, reopened after an error), or the
-    development backend that writes .eml files into instance/mail."""
+    """One SMTP connection for a whole run (opened at the first message, reopened after an error), GOV.UK Notify's
+    API (app/mail/notify.py), or the development backend that writes .eml files into instance/mail."""
 
     def __init__(self, config):
         self.config = config
         self.smtp = None
         self.unreachable = False  # the last try to connect (or log in) failed
-        if config["MAIL_BACKEND"] not in ("smtp", "file"):
+        if config["MAIL_BACKEND"] not in ("smtp", "file", "notify"):
             raise ValueError(f"unknown MAIL_BACKEND {config['MAIL_BACKEND']!r}")
+        self.notify = NotifyTransport(config) if config["MAIL_BACKEND"] == "notify" else None
 
     def __enter__(self):
         return self
@@ -208,6 +211,9 @@ class _Transport:
         self._close()
 
     def send(self, message):
+        if self.notify is not None:
+            self.notify.send(message)
+            return
         if self.config["MAIL_BACKEND"] == "file":
             self._write(message)
             return

@@ -69,6 +69,8 @@ NOT_FOUND = frozenset({404})
 EXCEPTIONS = {
     ("auth.verify", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
     ("auth.reset_password", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
+    ("auth.unsubscribe", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
+    ("auth.unsubscribe_confirm", "*", "foreign"): ({400}, "a link that is not ours says so (400), for everybody"),
     ("admin.revoke", "admin", "foreign"): (NOT_FOUND, "a role grant that belongs to someone else does not exist"),
 }
 # GET routes that answer 200 to nobody in the world, with the reason (every other route must, or the
@@ -244,6 +246,12 @@ def test_state_changing_routes_refuse_people_without_role_or_scope_and_change_no
 
 
 CSRF_REFUSAL = "not sent from this site"  # from the CSRF error page (app/web.py), so 400 is the token's doing
+# POST routes that take no CSRF token, with the reason and what protects them instead.
+CSRF_EXEMPT = {
+    "auth.unsubscribe_confirm": "RFC 8058 one-click unsubscribe: a mail client POSTs to the List-Unsubscribe URL "
+                                "with no session or page; the signed, expiring token in the URL is the proof, and "
+                                "all it can do is switch one kind of e-mail off for its owner",
+}
 
 
 def _foreign_tokens(app):
@@ -258,6 +266,8 @@ def test_every_state_changing_route_refuses_missing_and_foreign_csrf_tokens(app,
     client, accepted = app.test_client(), []
     tokens = _foreign_tokens(app)
     for rule, idset in _cases(app, STATE_CHANGING):
+        if rule.endpoint in CSRF_EXEMPT:
+            continue  # test_csrf_exempt_routes_refuse_a_link_that_is_not_ours
         path = build_path(rule, world.ids[idset])
         data = _form_data(app, crawl, rule)
         role = next((r for r in ROLES[::-1] if expected(app, rule, r, idset, world)[0] is None), "admin")
@@ -274,6 +284,23 @@ def test_every_state_changing_route_refuses_missing_and_foreign_csrf_tokens(app,
                 answer = request(client, method, path, data=form, csrf=False, base_url=HTTPS, headers=headers)
                 if answer.status != 400 or CSRF_REFUSAL not in answer.body or checksum(app) != before:
                     accepted.append((method, rule.rule, role, idset, label, answer.status))
+    assert accepted == [], pformat(accepted)
+
+
+def test_csrf_exempt_routes_refuse_a_link_that_is_not_ours(app, world, crawl):
+    """What stands in for the CSRF token: a forged or foreign token in the URL is refused and changes nothing."""
+    client, accepted = app.test_client(), []
+    for rule in rules(app, STATE_CHANGING):
+        if rule.endpoint not in CSRF_EXEMPT:
+            continue
+        for role in ROLES:
+            sign_in(app, client, role, world)
+            before = checksum(app)
+            answer = request(client, "POST", build_path(rule, world.ids["foreign"]), data={}, csrf=False,
+                             base_url=HTTPS, headers={"Referer": "https://attacker.example/page"})
+            if answer.status != 400 or checksum(app) != before:
+                accepted.append((rule.rule, role, answer.status))
+    assert sorted(CSRF_EXEMPT) == sorted({r.endpoint for r in rules(app, STATE_CHANGING)} & set(CSRF_EXEMPT))
     assert accepted == [], pformat(accepted)
 
 

@@ -82,7 +82,7 @@ def build_world(app):
     round open for voting, a counted round waiting for the board's decision and a published one; elsewhere:
     a round open for voting with another resident's draft and a board record. Built through the factories
     and the voting and count services."""
-    from app.services import accounts
+    from app.services import accounts, notifications
 
     with app.app_context():
         here, elsewhere = make_area(name="Here"), make_area(name="Elsewhere")
@@ -128,7 +128,10 @@ def build_world(app):
         resident = people["resident"]
         tokens = {"auth.verify": accounts.make_token(app.secret_key, accounts.VERIFY, resident),
                   "auth.verify_confirm": accounts.make_token(app.secret_key, accounts.VERIFY, resident),
-                  "auth.reset_password": accounts.make_token(app.secret_key, accounts.RESET, resident)}
+                  "auth.reset_password": accounts.make_token(app.secret_key, accounts.RESET, resident),
+                  "auth.unsubscribe": notifications.make_unsubscribe_token(app.secret_key, resident, "results"),
+                  "auth.unsubscribe_confirm": notifications.make_unsubscribe_token(app.secret_key, resident,
+                                                                                   "results")}
         # URL argument -> value, or {endpoint or blueprint: value, "*": otherwise}.
         own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,

@@ -1,0 +1,40 @@
+"""Residents' notification choices, and the record of notices sent (so nothing is sent twice)."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models._common import UTCDateTime, utcnow
+
+
+class NotificationSubscription(db.Model):
+    """One resident opted in to one kind of notice (app/domain/notifications.py KINDS). No row: not wanted."""
+
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotificationRun(db.Model):
+    """One notice (kind, subject: "round:12") being sent to everyone who gets it, and how far it has got.
+
+    The sender walks the subscribers in user id order, a batch per transaction, and moves last_user_id in the
+    same transaction as the batch's outbox rows: a sender that stops mid-way resumes after the last batch it
+    committed, and two senders never queue the same batch (the row is locked while a batch is written).
+    Unique (kind, subject): each notice is sent at most once.
+    """
+
+    __table_args__ = (UniqueConstraint("kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(60))
+    last_user_id: Mapped[int] = mapped_column(Integer, default=0)
+    queued: Mapped[int] = mapped_column(Integer, default=0)  # e-mails queued so far
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,105 @@
+"""`flask --app wsgi notify due`: queue every notice that is due in the mail outbox, a batch per transaction.
+
+Run it from cron every few minutes (after `rounds advance`), with `mail send` delivering what it queues.
+Idempotent and safe with several runners: each notice is a NotificationRun whose progress (the last resident
+reached) moves in the same transaction as the batch's outbox rows, with the run locked meanwhile.
+"""
+
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.database import write_transaction
+from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
+from app.extensions import db
+from app.external_urls import external_url
+from app.mail import send_email
+from app.models._common import utcnow
+from app.services import content, notifications
+
+SUBJECTS = {
+    VOTING_OPENS: lambda title: _("Voting is open: %(round)s", round=title),
+    REMINDER: lambda title: _("Two days left to vote: %(round)s", round=title),
+    RESULTS: lambda title: _("Results published: %(round)s", round=title),
+    PROJECT_UPDATES: lambda title: _("News of projects: %(round)s", round=title),
+}
+
+
+@click.group("notify", help="E-mail notices residents opted in to.")
+def notify():
+    pass
+
+
+@notify.command("due")
+@click.option("--batch", type=click.IntRange(min=1), default=None,
+              help="E-mails queued per transaction (default: the NOTIFICATIONS_BATCH setting).")
+@click.option("--quiet", is_flag=True, help="Print only when something was queued.")
+@with_appcontext
+def due_command(batch, quiet):
+    """Queue every notice that is due (each is sent once), printing progress as it goes."""
+    config = current_app.config
+    batch = batch or config["NOTIFICATIONS_BATCH"]
+    session = db.session
+    lookback = timedelta(days=config["NOTIFICATIONS_LOOKBACK_DAYS"])
+    try:
+        with write_transaction(session):
+            notifications.record_due(session, utcnow(), lookback)
+    except IntegrityError:
+        pass  # another runner recorded the same notice first; its row is what we send below
+    queue = _Queue()
+    for run_id in notifications.unfinished_run_ids(session):
+        session.commit()
+        _send_run(session, run_id, batch, quiet, queue, lookback)
+    session.remove()
+
+
+def _send_run(session, run_id, batch, quiet, queue, lookback):
+    while True:
+        with write_transaction(session):
+            run = notifications.claim_run(session, run_id)
+            if run is None:
+                return  # finished, or another runner holds it now (it carries on from where it is)
+            queued = notifications.queue_batch(session, run, batch, queue, lookback)
+            label, total, finished = f"{run.kind} {run.subject}", run.queued, run.finished_at is not None
+        if queued or not quiet:
+            click.echo(f"{label}: queued {queued} (total {total}){', done' if finished else ''}")
+        if finished:
+            return
+
+
+class _Queue:
+    """Render one notice in the resident's language and add it to the outbox (in the batch's transaction).
+
+    The round's title in each language is looked up once per run, not once per resident (a third of the time).
+    """
+
+    def __init__(self):
+        self.titles = {}
+
+    def __call__(self, kind, recipient):
+        user, round_ = recipient.user, recipient.round
+        locale = user.preferred_locale
+        token = notifications.make_unsubscribe_token(current_app.secret_key, user, kind)
+        unsubscribe_link = external_url("auth.unsubscribe", token=token)  # GET: confirm; POST: RFC 8058
+        if kind in (VOTING_OPENS, REMINDER):
+            link = external_url("voting.index")
+        else:
+            link = external_url("results.round_results", round_id=round_.id)
+        if (round_.id, locale) not in self.titles:
+            self.titles[round_.id, locale] = content.round_text(db.session, round_, "title", locale)
+        title = self.titles[round_.id, locale]
+        projects = [(content.proposal_text(db.session, proposal, "title", locale), funded)
+                    for proposal, funded in recipient.projects]
+        send_email(user.email, lambda: SUBJECTS[kind](title), f"email/notice_{kind}", locale=locale,
+                   headers={"List-Unsubscribe": f"<{unsubscribe_link}>",
+                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                   user=user, round_title=title, close_at=round_.voting_close_at, link=link, projects=projects,
+                   unsubscribe_link=unsubscribe_link)
+
+
+COMMANDS = [notify]
+
