@@ -106,14 +106,16 @@ def published_round():
     return ward, round_, pot
 
 
-def confirm_decision(round_, outcomes):
+def confirm_decision(round_, outcomes, confirmed_at=None):
     board = make_user(role="board", area=round_.area)
-    record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), status="confirmed",
-                            confirmed_at=NOW - timedelta(hours=1), created_by_id=board.id)
+    record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), status="draft",
+                            created_by_id=board.id)
     record.items = [DecisionItem(proposal_id=p.id, outcome=o, amount_pence=p.cost_pence if o == "confirm" else 0,
                                  reason="" if o == "confirm" else "Not this year")
                     for p, o in outcomes]
     db_session().add(record)
+    db_session().flush()  # items go in while the record is a draft: a confirmed record is locked
+    record.status, record.confirmed_at = "confirmed", confirmed_at or NOW - timedelta(hours=1)
     db_session().flush()
     return record
 
@@ -144,7 +146,7 @@ def test_results_and_project_news_never_say_how_anyone_voted(app, db, outbox):
 def test_a_round_published_long_ago_mails_nobody(app, db, outbox):
     ward, round_, _pot = published_round()
     resident(ward, [RESULTS])
-    confirm_decision(round_, []).confirmed_at = NOW - timedelta(days=40)
+    confirm_decision(round_, [], confirmed_at=NOW - timedelta(days=40))
     notify_due(app, db)
     assert outbox.messages == []
 
