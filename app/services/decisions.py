@@ -180,4 +180,7 @@ def confirm(session, actor, record_):
                confirmed_by=sorted(c.user_id for c in record_.confirmations), supersedes=record_.supersedes_id)
         if round_.phase == "decision":
             move_phase(session, actor, round_, "published")
+        from app.services.delivery import open_records  # every confirmed award gets a delivery record
+
+        open_records(session, actor, round_)
     return record_
