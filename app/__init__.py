@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "app.results",
     "app.results.api",
     "app.translate",
+    "app.delivery",
 )
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
