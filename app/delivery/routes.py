@@ -36,7 +36,8 @@ def delivery_helpers():
     return {"delivery_status_word": status_word, "delivery_light_word": light_word,
             "delivery_award": lambda proposal_id: delivery_service.award_for(db.session, proposal_id),
             "delivery_round_awards": lambda round_: delivery_service.round_awards(db.session, round_),
-            "delivery_today": delivery_service.today_london}
+            "delivery_today": delivery_service.today_london,
+            "delivery_may_update": lambda award: delivery_service.may_update(current_user, award)}
 
 
 def _award_or_404(proposal_id):

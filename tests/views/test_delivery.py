@@ -114,6 +114,7 @@ def test_the_proposer_sees_the_update_form_only_when_the_officer_allows_it(clien
                     proposer_may_update=True)
     db.session.commit()
     assert "Post an update" in text(client.get(url))
+    assert "Post an update" in text(client.get(f"/proposals/{s.garden.id}"))  # the proposal's own page links to it
     assert client.post(f"{url}/updates", data={"body": "We started"}).status_code == 302
     assert "from the project group" in text(client.get(url))
     login_as(make_user())
