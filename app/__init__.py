@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.results.api",
     "app.translate",
     "app.areas",
+    "app.delivery",
 )
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

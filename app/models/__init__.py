@@ -11,6 +11,7 @@ from app.models.decisions import (
     DecisionRecord,
     InterestDeclaration,
 )
+from app.models.delivery import Delivery, DeliveryMilestone, DeliveryPhoto, DeliveryUpdate
 from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
 from app.models.notifications import NotificationRun, NotificationSubscription
@@ -30,6 +31,10 @@ __all__ = [
     "DecisionConfirmation",
     "DecisionItem",
     "DecisionRecord",
+    "Delivery",
+    "DeliveryMilestone",
+    "DeliveryPhoto",
+    "DeliveryUpdate",
     "ElectorateFigure",
     "InterestDeclaration",
     "NotificationRun",

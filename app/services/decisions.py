@@ -182,6 +182,9 @@ def confirm(session, actor, record_):
                **{SEAL: record_digest(record_)})
         if round_.phase == "decision":
             move_phase(session, actor, round_, "published")
+        from app.services.delivery import open_records  # every confirmed award gets a delivery record
+
+        open_records(session, actor, round_)
         publish_head(session, actor, reason=f"decision:{record_.id}")
     return record_
 

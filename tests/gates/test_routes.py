@@ -55,11 +55,13 @@ HTTPS = "https://localhost"
 # so that a new view that forgets its @role_required is caught. None: open to everyone.
 POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None, "areas": None,
           "officer": ("officer",), "admin": ("admin",), "board": ("board",), "translate": ("translator",),
-          "voting": ("resident",)}
+          "voting": ("resident",), "delivery": None}
 ENDPOINT_POLICY = {
     "voting.receipt": None,  # anyone can check a receipt code: it says only "counted" or not
     "auth.account": ("resident",), "auth.change_password": ("resident",), "auth.resend_verification": ("resident",),
     "proposals.mine": ("resident",), "proposals.edit": ("resident",), "proposals.withdraw": ("resident",),
+    "delivery.dashboard": ("officer",), "delivery.manage": ("officer",), "delivery.add_milestone": ("officer",),
+    "delivery.post_update": ("resident",),  # officers, or the proposer when the officer allows it
 }
 
 HIDDEN = frozenset({403, 404})

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DecisionRecord, User
+from app.models import DecisionItem, DecisionRecord, User
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 from tests.support.databases import empty_database as empty_tables_and_caches
 
@@ -70,11 +70,24 @@ def _counted_round(app, area, people, title, phase):
     record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), quorum=2,
                             status="confirmed" if confirmed else "draft",
                             confirmed_at=datetime.now(UTC) if confirmed else None,
-                            created_by_id=people["board_here"].id)
+                            created_by_id=people["board_here"].id,
+                            items=[DecisionItem(proposal_id=garden.id, outcome="confirm", amount_pence=5_000_00)])
     db.session.add(record)
     round_.phase = phase
     db.session.commit()
     return round_, pot, garden, record
+
+
+def _delivery_photo(officer, proposal_id):
+    """A public delivery update with a photo on the published round's award (for the photo route)."""
+    from app.services import delivery
+    from tests.support.photos import png
+
+    update = delivery.post_update(db.session, db.session.get(User, officer.id),
+                                  delivery.award_for(db.session, proposal_id), body="Work has started.",
+                                  photo_bytes=png(), photo_alt="The site before work")
+    db.session.commit()
+    return update.photo.id
 
 
 def build_world(app):
@@ -123,6 +136,7 @@ def build_world(app):
         published, published_pot, garden, published_record = _counted_round(app, here, people, "Last year",
                                                                             "published")
 
+        photo_id = _delivery_photo(people["officer"], garden.id)
         grant = next(g for g in db.session.get(User, people["officer"].id).roles if g.role == "officer")
         board_grant = second_member.roles[0]
         resident = people["resident"]
@@ -136,12 +150,13 @@ def build_world(app):
         own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,
                "user_id": {"*": resident.id, "admin": people["officer"].id}, "grant_id": grant.id,
-               "lang": "cy", "entity": "pot", "entity_id": pot.id, "token": dict(tokens, **{"*": "x"}),
-               "area_id": here.id}
+               "lang": "cy", "entity": "pot", "entity_id": pot.id,
+               "area_id": here.id, "photo_id": photo_id + 1000, "token": dict(tokens, **{"*": "x"})}
         mine_published = {"round_id": published.id, "pot_id": published_pot.id, "proposal_id": garden.id,
                           "record_id": published_record.id, "user_id": {"*": resident.id, "admin": second_member.id},
                           "grant_id": board_grant.id, "lang": "ur", "entity": "round", "entity_id": published.id,
-                          "token": dict(tokens, **{"*": "x"}), "area_id": here.id}
+                          "area_id": here.id, "photo_id": photo_id,
+                          "token": dict(tokens, **{"*": "x"})}
         # Someone else's or another area's objects: another area's round and board record, another
         # resident's draft, a role grant that belongs to somebody else, a language we do not ship, a
         # private draft to translate, a link we never sent.
@@ -149,7 +164,8 @@ def build_world(app):
                    "record_id": far_record.id, "user_id": {"*": people["other_resident"].id,
                                                            "admin.revoke": people["officer"].id},
                    "grant_id": board_grant.id, "lang": "de", "entity": "proposal", "entity_id": other_draft.id,
-                   "token": "not-a-token", "area_id": elsewhere.id}
+                   "area_id": elsewhere.id, "photo_id": photo_id + 1000,
+                   "token": "not-a-token"}
         world = World(people={role: user.id for role, user in people.items()},
                       ids={"own": own, "published": mine_published, "foreign": foreign},
                       facts={"own": {"area": "here", "author": "resident", "published": False},
@@ -239,7 +255,8 @@ def request(client, method, path, csrf=True, **kwargs):
         return Answer(500, "", {}, traceback.format_exc(), "text/plain")
     try:
         return Answer(response.status_code, response.headers.get("Location", ""), dict(response.headers),
-                      response.get_data(as_text=True), response.headers.get("Content-Type", ""))
+                      response.get_data().decode("utf-8", "replace"),  # photos are bytes
+                      response.headers.get("Content-Type", ""))
     finally:
         response.close()
 
