@@ -16,6 +16,7 @@ try:  # GMP rationals: exact like Fraction, several times faster. Optional.
 except ImportError:  # pragma: no cover - exercised on machines without gmpy2
     _rational = None
 
+from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
 
 COST_UTILITY = "cost"  # u = cost: minimise the share relative to cost (equalshares.net, "mes-cost")
@@ -117,6 +118,24 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
     return selected, money
 
 
+def _run_exact(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
+    selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost)
+    return selected, lambda: money
+
+
+def run_mes_certified(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
+    """run_mes's outcome, computed in certified floats when possible. Returns (selected, money()).
+
+    money() gives the exact final money per group on demand (Add1 needs it only for the run it keeps).
+    """
+    try:
+        selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, tie_key, skip_zero_cost)
+    except Uncertain:
+        selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost)
+        return selected, lambda: money
+    return selected, run.exact_money
+
+
 def _total(costs, selected):
     return sum((costs[pid] for pid in selected), Fraction(0))
 
@@ -132,13 +151,15 @@ def _exhaustive(costs, selected, budget, groups, only_supported):
 
 
 def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=False, exhaustive_stop=True,
-                 increment=1):
+                 increment=1, certified_floats=True):
     """Run MES (optionally with Add1). Returns (selected, final money per group, endowment used).
 
     Add1: raise every voter's endowment by `increment` per round from B/n (integral: floor(B/n)) and keep
     the last outcome that costs no more than B; stop early once the outcome is exhaustive
     (exhaustive_stop; pabutools checks projects with supporters, the integral tool variant checks all).
+    certified_floats=False runs every step in exact rationals (the slow reference the fast path is tested on).
     """
+    run = run_mes_certified if certified_floats else _run_exact
     budget = Fraction(budget)
     n = groups.voters
     if n == 0:
@@ -152,9 +173,9 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         endowment = exact(budget / n)
 
     def finish(selected, money, endowment):
-        return selected, [as_fraction(m) for m in money], as_fraction(endowment)
+        return selected, [as_fraction(m) for m in money()], as_fraction(endowment)
 
-    selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero)
+    selected, money = run(groups, costs, endowment, utility, tie_key, skip_zero)
     if not add1:
         return finish(selected, money, endowment)
     supported = {pid for pid, weight in groups.support_weight.items() if weight}
@@ -162,7 +183,7 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         if exhaustive_stop and _exhaustive(fraction_costs, selected, budget, groups, only_supported=not integral):
             return finish(selected, money, endowment)
         trial_endowment = endowment + increment
-        trial, trial_money = run_mes(groups, costs, trial_endowment, utility, tie_key, skip_zero)
+        trial, trial_money = run(groups, costs, trial_endowment, utility, tie_key, skip_zero)
         if _total(fraction_costs, trial) > budget:
             return finish(selected, money, endowment)
         selected, money, endowment = trial, trial_money, trial_endowment

@@ -1,0 +1,202 @@
+"""MES in floating point, certified against exact arithmetic: the same selections, in the same order.
+
+The exact engine (equal_shares.run_mes) does every step in rationals. Here every step is done in floats
+while a running bound on the float error is kept; each decision the outcome depends on is taken in floats
+only when its margin is far above that bound:
+
+- which project is cheapest per unit of utility (the heap: a project is bought only if its current value is
+  below every other project's lower bound by more than both error bounds);
+- whether a project's supporters can still afford it;
+- which supporters pay their full share and which pay everything they have (at each purchase).
+
+When one of them is too close to call (a real tie, or a group whose money equals the share), the run is
+not trusted: the caller runs the exact engine for that endowment instead (`Uncertain`).
+
+The error bound is first-order and generous (a factor 8 over the usual summation bounds): money per voter
+is known to within `slack` (grown after each purchase by the share's own bound), a share by
+(supporters' weight · slack + summation error) / weight paying in full, and so on.
+
+Exact money at the end needs no per-voter fractions: a group's money is 0 once it has paid all it had,
+otherwise E − Σ (full shares it paid); each share is (cost − what capped groups paid) / weight paying in
+full, so the exact shares are recomputed once, in order, from which groups were capped at which step.
+"""
+
+import heapq
+from collections import defaultdict
+
+EPS = 2.0**-52
+SAFETY = 8.0
+
+
+class Uncertain(Exception):  # noqa: N818 - a signal, not an error
+    """A decision of the float run was too close to call; count this endowment exactly."""
+
+
+def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cost=False):
+    """One MES run at endowment (exact value) in floats. Returns (selected ids in order, FloatRun).
+
+    Raises Uncertain when a decision is within the float error bound.
+    """
+    weights = groups.weights
+    e = float(endowment)
+    money = [e] * len(weights)
+    error_of = [2 * EPS * e] * len(weights)  # bound on the error of each group's float money (0 once it is 0)
+    death = [None] * len(weights)  # step at which a group paid all it had (capped), None while it pays in full
+    fcost = {pid: float(cost) for pid, cost in costs.items()}
+    members_of = dict(groups.supporters)  # supporters still holding money (the dead are dropped now and then)
+    dead_in = dict.fromkeys(members_of, 0)
+    worst = [2 * EPS * e]  # the largest error_of
+
+    def share(pid):
+        """(x, error bound of x), or (None, None) when the supporters certainly cannot afford it."""
+        cost = fcost[pid]
+        if not cost:
+            return 0.0, 0.0
+        members = members_of[pid]
+        if dead_in[pid] * 4 > len(members):
+            members = members_of[pid] = [g for g in members if death[g] is None]
+            dead_in[pid] = 0
+        weight = sum([weights[g] for g in members])
+        paid = paid_error = 0.0
+        capped = passes = 0
+        pending = members
+        while weight:
+            passes += 1
+            x = (cost - paid) / weight
+            short = [g for g in pending if money[g] < x]
+            if not short:
+                rounding = (capped + 2 * passes + 4) * EPS * (cost + paid)
+                return x, (paid_error + rounding) / weight + EPS * x
+            capped += len(short)
+            paid += sum([weights[g] * money[g] for g in short])
+            paid_error += sum([weights[g] * error_of[g] for g in short])
+            weight -= sum([weights[g] for g in short])
+            pending = [g for g in pending if money[g] >= x]
+        # nobody left paying in full: the supporters hold `paid` in all, less than the cost
+        if cost - paid <= SAFETY * (paid_error + (capped + 2 * passes + 4) * EPS * (cost + paid)):
+            raise Uncertain(pid, "afford")
+        return None, None
+
+    def rho(pid, x, error):
+        """The value MES minimises and its error bound (with the safety factor, for comparisons).
+
+        A supporter paying in full whose money is within its error of x might, exactly, pay less: worst
+        bounds what that could move x by.
+        """
+        cost = fcost[pid]
+        if not cost:
+            return 0.0, 0.0  # exactly: a project that costs nothing needs no share
+        error = SAFETY * (error + worst[0] + 2 * EPS * x)
+        return (x / cost, error / cost) if cost_utility else (x, error)
+
+    heap = []
+    for pid, members in groups.supporters.items():
+        if not members or (skip_zero_cost and costs[pid] == 0):
+            continue
+        weight = groups.support_weight[pid]
+        if endowment * weight < costs[pid]:  # exact: every supporter holds the endowment
+            continue
+        x = fcost[pid] / weight
+        value, error = rho(pid, x, 4 * EPS * (x + e))
+        heap.append((value, tie_key(pid), pid, error, 0))
+    heapq.heapify(heap)
+    selected = []
+    while heap:
+        _, key, pid, _, _ = heapq.heappop(heap)
+        x, error = share(pid)
+        if x is None:
+            continue
+        value, value_error = rho(pid, x, error)
+        step = len(selected)
+        if heap:
+            other, other_key, _, other_error, fresh = heap[0]
+            margin = value_error + other_error
+            if margin == 0 and value == other:  # both exactly known and equal (zero cost): the tie rule decides
+                if key > other_key:
+                    heapq.heappush(heap, (value, key, pid, value_error, step))
+                    continue
+            elif value > other + margin:
+                heapq.heappush(heap, (value, key, pid, value_error, step))
+                continue
+            elif value >= other - margin:  # too close to call on floats
+                if fresh != step:  # the other's value is an old lower bound: bring it up to date first
+                    _refresh(heap, share, rho, step)
+                    heapq.heappush(heap, (value, key, pid, value_error, step))
+                    continue
+                raise Uncertain(pid, "tie")
+        if fcost[pid]:
+            members = members_of[pid]
+            if any([abs(money[g] - x) <= SAFETY * (error + error_of[g]) for g in members if death[g] is None]):
+                raise Uncertain(pid, "pays in full or all it has")
+            for g in members:
+                left = money[g]
+                if left > x:
+                    money[g] = left - x
+                    error_of[g] += error
+                elif death[g] is None:
+                    money[g] = 0.0
+                    error_of[g] = 0.0
+                    death[g] = step
+                    for q in groups.ballots[g]:
+                        dead_in[q] += 1
+            worst[0] += error
+        selected.append(pid)
+    return selected, FloatRun(groups, costs, endowment, selected, death)
+
+
+def _refresh(heap, share, rho, step):
+    """Recompute the heap's top entry at the current step (its stored value was an old lower bound)."""
+    _, key, pid, _, _ = heapq.heappop(heap)
+    x, error = share(pid)
+    if x is None:
+        return
+    value, value_error = rho(pid, x, error)
+    heapq.heappush(heap, (value, key, pid, value_error, step))
+
+
+class FloatRun:
+    """What a certified float run decided, from which its exact shares and money follow."""
+
+    def __init__(self, groups, costs, endowment, selected, death):
+        self.groups, self.costs, self.endowment = groups, costs, endowment
+        self.selected, self.death = selected, death
+
+    def exact_money(self):
+        """Each group's money at the end, exactly (same type as endowment)."""
+        groups, endowment = self.groups, self.endowment
+        weights, death = groups.weights, self.death
+        step_of = {pid: step for step, pid in enumerate(self.selected)}
+        zero = endowment * 0
+        died_at = defaultdict(list)
+        for g, step in enumerate(death):
+            if step is not None:
+                died_at[step].append(g)
+        shares = []
+        for step, pid in enumerate(self.selected):
+            cost = self.costs[pid]
+            if not cost:
+                shares.append(zero)
+                continue
+            full = sum(weights[g] for g in groups.supporters[pid] if death[g] is None or death[g] > step)
+            capped_weight = 0
+            paid_before = defaultdict(int)  # step -> weight of this step's capped groups that paid it in full
+            for g in died_at[step]:
+                w = weights[g]
+                capped_weight += w
+                for q in groups.ballots[g]:
+                    s = step_of.get(q)
+                    if s is not None and s < step:
+                        paid_before[s] += w
+            paid = endowment * capped_weight - sum((shares[s] * w for s, w in paid_before.items()), zero)
+            shares.append((cost - paid) / full)
+        money = []
+        cache = {}
+        for g, ballot in enumerate(groups.ballots):
+            if death[g] is not None:
+                money.append(zero)
+                continue
+            steps = tuple(sorted(step_of[q] for q in ballot if q in step_of))
+            if steps not in cache:
+                cache[steps] = endowment - sum((shares[s] for s in steps), zero)
+            money.append(cache[steps])
+        return money
