@@ -63,19 +63,36 @@ def test_a_float_run_it_does_not_refuse_is_the_exact_run(election, utility):
     assert run.exact_money() == money
 
 
-def test_an_exact_tie_is_refused_in_floats_and_broken_by_the_tie_rule():
-    # "10" and "9" cost the same and have the same supporters: a tie at every endowment.
+def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule():
+    # "10" and "9" cost the same and have the same supporters: a tie at every endowment. Nobody is short of
+    # money, so both values are exactly 1 / 7 and the float run settles it without the exact engine.
     projects = [Project("9", 3000), Project("10", 3000), Project("7", 4500)]
     ballots = [frozenset({"9", "10"})] * 7 + [frozenset({"7"})] * 3
     election = Election(projects, ballots, 10_000)
     costs = {pid: exact(c) for pid, c in election.costs().items()}
     groups = Groups(election.ballots, list(costs))
-    with pytest.raises(Uncertain):
-        run_mes_float(groups, costs, exact(Fraction(10_000, 10)), True, tie_key("lexico", costs, {}))
+    ties = []
+    selected, _ = run_mes_float(groups, costs, exact(Fraction(10_000, 10)), True, tie_key("lexico", costs, {}),
+                                ties=ties)
+    assert selected[:2] == ["10", "9"] and ties == [("10", "9")]  # ids compare as text: "10" < "9"
     outcome = tally(election, rule="mes-cost", completion="none", tie_break="lexico")
-    assert outcome.selected == ["10", "9"]  # ids compare as text: "10" < "9"
+    assert outcome.selected[:2] == ["10", "9"] and outcome.tie_decided_by_id
     fast, slow = _both(election, COST_UTILITY, "lexico", add1=True)
     assert fast == slow
+
+
+def test_a_tie_between_projects_whose_supporters_are_short_of_money_goes_to_the_exact_engine():
+    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either.
+    projects = [Project("a", 900), Project("b", 700), Project("c", 700)]
+    ballots = [frozenset({"a", "b", "c"})] * 9 + [frozenset({"b", "c"})] * 2 + [frozenset({"a"})] * 5
+    election = Election(projects, ballots, 1_920)
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups(election.ballots, list(costs))
+    with pytest.raises(Uncertain):
+        run_mes_float(groups, costs, exact(120), True, tie_key("lexico", costs, {}))
+    for add1 in (False, True):
+        fast, slow = _both(election, COST_UTILITY, "lexico", add1=add1)
+        assert fast == slow
 
 
 def test_a_group_whose_money_equals_the_share_is_decided_exactly():

@@ -51,6 +51,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     dead_in = dict.fromkeys(members_of, 0)
     worst = [2 * EPS * e]  # the largest error_of
     stable = [math.inf]
+    simple = dict.fromkeys(members_of, 0)  # pid -> weight paying in full when nobody alive was capped, else 0
 
     def hold_while(gap, rate):
         """Keep stable below the rise of the endowment at which gap (> 0 now) shrinking at rate reaches 0."""
@@ -79,6 +80,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
             short = [g for g in pending if money[g] < x]
             if not short:
                 rounding = (capped + 2 * passes + 4) * EPS * (cost + paid)
+                simple[pid] = weight if paid == 0.0 else 0  # then x is exactly cost / weight
                 return x, (paid_error + rounding) / weight + EPS * x, -paid_slope / weight
             capped += len(short)
             paid += sum([weights[g] * money[g] for g in short])
@@ -118,6 +120,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         x = fcost[pid] / weight
         value, error, _ = rho(pid, x, 4 * EPS * (x + e), 0.0)
         heap.append((value, tie_key(pid), pid, error, 0, 0.0))
+        simple[pid] = weight
     heapq.heapify(heap)
     selected = []
     while heap:
@@ -145,11 +148,24 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     _refresh(heap, share, rho, step)
                     heapq.heappush(heap, (value, key, pid, value_error, step, value_slope))
                     continue
-                raise Uncertain(pid, "tie")
+                _refresh_near(heap, value + value_error, share, rho, step)
+                heap_key = key
+                best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties)
+                if best != pid:  # buy the exact winner now; pid goes back with its (current) value
+                    index = next(i for i, entry in enumerate(heap) if entry[2] == best)
+                    heap[index] = heap[-1]
+                    heap.pop()
+                    heapq.heapify(heap)
+                    heapq.heappush(heap, (value, heap_key, pid, value_error, step, value_slope))
+                    pid = best
+                    x, error, dx = share(pid)
+                    value, value_error, value_slope = rho(pid, x, error, dx)
             if track:  # pid beats every other project's lower bound: how long would it?
                 for other, _, _, other_error, _, other_slope in heap:
-                    if other > value:
+                    if other - other_error > value + value_error:
                         hold_while(other - value - value_error - other_error, value_slope - other_slope)
+                    elif value_slope or other_slope:  # decided exactly now, but may not stay so: no jump
+                        hold_while(0.0, 1.0)
         if fcost[pid]:
             _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
                  hold_while if track else None)
@@ -192,6 +208,45 @@ def _pay(groups, members, x, error, dx, step, money, slope, error_of, death, dea
             raise Uncertain(g, "pays in full or all it has")
     if nearest < math.inf:
         hold_while(nearest, 1.0)
+
+
+def _exact_best(pid, key, reach, heap, step, simple, costs, cost_utility, ties):
+    """The exact winner among pid and the heap entries that floats cannot tell from it, or Uncertain.
+
+    Decidable here when nobody still holding money is capped in any of them: then the share is exactly
+    cost / weight paying in full, and the value 1 / weight (cost utilities) or cost / weight (cardinal).
+    """
+    near = [entry for entry in heap if entry[0] - entry[3] <= reach]
+    if any(entry[4] != step for entry in near):
+        raise Uncertain(pid, "tie with an old value")
+
+    def exact_value(q):
+        if not costs[q]:
+            return costs[q]
+        if not simple[q]:
+            raise Uncertain(q, "tie")
+        return costs[q] / simple[q] if not cost_utility else costs[q] / costs[q] / simple[q]
+
+    candidates = [(exact_value(pid), key, pid)] + [(exact_value(entry[2]), entry[1], entry[2]) for entry in near]
+    best = min(candidates)
+    if ties is not None:
+        ties.extend((best[2], other) for value, other_key, other in candidates
+                    if other != best[2] and value == best[0] and other_key[:-1] == best[1][:-1])
+    return best[2]
+
+
+def _refresh_near(heap, reach, share, rho, step):
+    """Bring every heap entry whose lower bound is within reach up to date (dropping the unaffordable)."""
+    stale = [entry for entry in heap if entry[0] - entry[3] <= reach and entry[4] != step]
+    if not stale:
+        return
+    heap[:] = [entry for entry in heap if not (entry[0] - entry[3] <= reach and entry[4] != step)]
+    heapq.heapify(heap)
+    for _, key, pid, _, _, _ in stale:
+        found = share(pid)
+        if found is not None:
+            value, value_error, value_slope = rho(pid, *found)
+            heapq.heappush(heap, (value, key, pid, value_error, step, value_slope))
 
 
 def _refresh(heap, share, rho, step):
