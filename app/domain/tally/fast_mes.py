@@ -49,6 +49,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     fcost = {pid: float(cost) for pid, cost in costs.items()}
     members_of = dict(groups.supporters)  # supporters still holding money (the dead are dropped now and then)
     dead_in = dict.fromkeys(members_of, 0)
+    list_weight = dict(groups.support_weight)  # total weight of members_of[pid], dead or not
     worst = [2 * EPS * e]  # the largest error_of
     stable = [math.inf]
     simple = dict.fromkeys(members_of, 0)  # pid -> weight paying in full when nobody alive was capped, else 0
@@ -69,8 +70,9 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         members = members_of[pid]
         if dead_in[pid] * 4 > len(members):
             members = members_of[pid] = [g for g in members if death[g] is None]
+            list_weight[pid] = sum([weights[g] for g in members])
             dead_in[pid] = 0
-        weight = sum([weights[g] for g in members])
+        weight = list_weight[pid]
         paid = paid_error = paid_slope = 0.0
         capped = passes = 0
         pending = members
