@@ -11,7 +11,8 @@ min_score for greedy-threshold), "mes-cost" and "mes-card" (Method of Equal Shar
 cardinality utilities; completion "none", "add1" or "add1u"; endowment "exact" (B/n, as pabutools) or
 "integral" (floor(B/n), as the equalshares.net tool)). Equal Shares counts support: for cumulative and
 ordinal ballots a project is supported by every ballot that gives it points or ranks it.
-Tie-breaking: see tie_break.DEFAULT_TIE_BREAK.
+Tie-breaking: see tie_break.DEFAULT_TIE_BREAK; outcome.tie_decided_by_id (also in parameters) says when
+the last, id step of the tie-break decided something (ids compare as text: "10" < "9").
 """
 
 from fractions import Fraction

@@ -3,8 +3,11 @@
 Definitions follow pabutools 1.2.3 and the equalshares.net tool (see shared/pb_instances/README.md):
 every voter gets an equal share of the budget; a project is bought when its supporters can pay for it,
 each paying min(money left, an equal share ρ·u); the project needing the smallest ρ goes first.
-Exact arithmetic (Fraction) throughout. Voters with identical ballots are merged into weighted groups:
-they pay identically at every step, so the result is the same and the work shrinks.
+Results are exact: run_mes counts in rationals; run_mes_certified counts in floats and takes each decision
+there only when it is far from the float error (fast_mes), else counts that endowment in rationals, so
+both give the same projects in the same order (tests/domain/test_tally_engines.py). Voters with identical
+ballots are merged into weighted groups: they pay identically at every step, so the result is the same
+and the work shrinks.
 """
 
 import heapq
