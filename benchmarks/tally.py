@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Time the count against its floor (a bare csv read of the same file) and against pabutools.
 
-Usage: .venv/bin/python benchmarks/tally.py [DIR] [--only NAME_PART] [--skip-all] [--pabutools]
+Usage: .venv/bin/python benchmarks/tally.py [DIR] [--only NAME_PART] [--skip-all | --skip-targets] [--pabutools]
 
 1. The issue's targets, each as a fresh `python -m app.domain.tally` process (parsing and start-up
    included), beside a fresh process that only reads the file with csv.reader, and beside a fresh
@@ -172,6 +172,7 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--limit", type=float, default=60.0, help="give up on one count after this much CPU time (s)")
     parser.add_argument("--skip-all", action="store_true", help="only the fresh-process targets")
+    parser.add_argument("--skip-targets", action="store_true", help="only every rule on every instance")
     parser.add_argument("--pabutools", action="store_true", help="also run pabutools live on the targets")
     args = parser.parse_args()
     folder = Path(args.directory)
@@ -179,7 +180,8 @@ def main():
     reference = json.loads(reference_path.read_text())["instances"] if reference_path.exists() else {}
     print(f"cores: {os.cpu_count()}   load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}   "
           f"python: {sys.version.split()[0]}")
-    targets(folder, reference, args)
+    if not args.skip_targets:
+        targets(folder, reference, args)
     if not args.skip_all:
         every_rule(folder, reference, args)
 
