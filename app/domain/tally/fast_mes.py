@@ -9,12 +9,22 @@ only when its margin is far above that bound:
 - whether a project's supporters can still afford it;
 - which supporters pay their full share and which pay everything they have (at each purchase).
 
-When one of them is too close to call (a real tie, or a group whose money equals the share), the run is
-not trusted: the caller runs the exact engine for that endowment instead (`Uncertain`).
+When one of them is too close to call the run is not trusted (`Uncertain`) and the caller counts that
+endowment with the exact engine — except for the commonest real tie: when nobody still holding money is
+capped in either project, each share is exactly cost / weight paying in full, so the tie is decided
+exactly in place (and flagged when only the ids separate the projects).
 
-The error bound is first-order and generous (a factor 8 over the usual summation bounds): money per voter
-is known to within `slack` (grown after each purchase by the share's own bound), a share by
-(supporters' weight · slack + summation error) / weight paying in full, and so on.
+The error bound is first-order and generous (a factor 8 over the usual summation bounds): each group's
+float money carries its own bound (grown by each share it pays), a share's bound is (what its capped
+groups' bounds add up to + summation error) / weight paying in full, plus the largest money bound for a
+full payer that might exactly be capped.
+
+Stability (Add1): within one run every quantity is a straight line in the endowment E, so each decision
+stays the same while E rises less than its margin divided by how fast the margin shrinks. The smallest
+such rise over the decisions that matter (each purchase beating every other project's lower bound, each
+supporter's side of the share it paid, each project found unaffordable) is `stable`: any endowment below
+E + stable gives the same selection, and Add1 jumps over it. Lower bounds stay lower bounds at the new E:
+a share worked out with a fixed set of capped groups never exceeds the true share.
 
 Exact money at the end needs no per-voter fractions: a group's money is 0 once it has paid all it had,
 otherwise E − Σ (full shares it paid); each share is (cost − what capped groups paid) / weight paying in
