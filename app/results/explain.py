@@ -78,8 +78,10 @@ def rule_text(pot, tie_break="cost-votes"):
         if pot.completion == "add1u":
             text += " " + _("Money left over was then used for the most-voted projects that still fitted.")
     if tie_break == "lexico":
-        return text + " " + _("Ties went to the project with the lower reference number.")
-    return text + " " + _("Ties went to the cheaper project, then to the one with more votes.")
+        return text + " " + _("Ties went to the project whose reference comes first when compared as text, "
+                              "character by character (so 10 comes before 9).")
+    return text + " " + _("Ties went to the cheaper project, then to the one with more votes, then to the "
+                          "project whose reference comes first when compared as text.")
 
 
 def decision_label(outcome):

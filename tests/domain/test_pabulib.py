@@ -92,3 +92,26 @@ def test_write_then_read_gives_the_same_election(election):
     assert again.budget == election.budget
     assert again.vote_type == election.vote_type
     assert again.ballots == election.ballots
+
+
+def test_a_quoted_newline_or_line_separator_in_a_name_does_not_break_the_rows():
+    text = GOOD.replace('"Park; benches"', '"Park;\nbenches\u2028and trees"').replace("Library", "Lib\u2028rary")
+    pb = read_pabulib(text)
+    assert [p.name for p in pb.election.projects] == ["Park;\nbenches\u2028and trees", "Lib\u2028rary"]
+    assert pb.election.ballots == [frozenset({"A/1", "B"}), frozenset({"B"})]
+    assert pb.votes["2"]["age"] == "71"
+    with pytest.raises(PabulibError, match="line 16: vote names unknown project 'C'"):
+        read_pabulib(text.replace("2;B;71", "2;C;71"))  # the name's newline makes the row one line later
+
+
+def test_every_row_is_checked_though_each_vote_string_is_read_once():
+    rows = "".join(f"{n};B;30\n" for n in range(3, 7))
+    text = GOOD.replace("num_votes;2", "num_votes;6") + rows
+    ballots = read_pabulib(text).election.ballots
+    assert ballots == [frozenset({"A/1", "B"})] + [frozenset({"B"})] * 5
+    with pytest.raises(PabulibError, match="line 18: duplicate voter_id '4'"):
+        read_pabulib(text.replace("5;B;30", "4;B;30"))
+    with pytest.raises(PabulibError, match="line 17: VOTES row has 2 fields"):
+        read_pabulib(text.replace("4;B;30", "4;B"))
+    with pytest.raises(PabulibError, match="line 15: vote names a project twice"):
+        read_pabulib(text.replace("2;B;71", "2;B,B;71").replace("5;B;30", "5;B,B;30"))

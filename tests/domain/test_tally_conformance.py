@@ -115,3 +115,12 @@ def test_greedy_threshold_official_outcome_katowice_zawodzie():
     election = _election(name)
     assert set(tally(election, rule="greedy", min_score=50, tie_break="lexico").selected) == _official(name)
     assert set(tally(election, rule="greedy", tie_break="lexico").selected) != _official(name)
+
+
+def test_assen_2024_tie_between_2_and_11_is_flagged_only_when_the_ids_decide_it():
+    """The equalshares.net tool stops on this tie (projects 2 and 11); by text order "11" < "2" decides it."""
+    election = _election("Netherlands_Assen_2024.pb")
+    by_id = tally(election, rule="mes-cost", completion="add1", tie_break="lexico")
+    by_cost = tally(election, rule="mes-cost", completion="add1", tie_break="cost-votes")
+    assert by_id.selected.index("11") < by_id.selected.index("2") and by_id.tie_decided_by_id
+    assert by_cost.selected.index("2") < by_cost.selected.index("11") and not by_cost.tie_decided_by_id

@@ -66,5 +66,18 @@ def test_equal_shares_explains_what_supporters_could_pay():
 def test_tie_break_decides_equal_votes():
     ballots = [frozenset({"9"}), frozenset({"10"})]
     cheaper_nine = Election([Project("9", 400), Project("10", 500)], ballots, 500)
-    assert tally(cheaper_nine, rule="greedy", tie_break="lexico").selected == ["10"]  # "10" < "9" as strings
-    assert tally(cheaper_nine, rule="greedy", tie_break="cost-votes").selected == ["9"]  # the cheaper one
+    by_id = tally(cheaper_nine, rule="greedy", tie_break="lexico")
+    assert by_id.selected == ["10"]  # "10" < "9" as strings
+    assert by_id.tie_decided_by_id  # equal votes, and only the ids set them apart
+    by_cost = tally(cheaper_nine, rule="greedy", tie_break="cost-votes")
+    assert by_cost.selected == ["9"]  # the cheaper one
+    assert not by_cost.tie_decided_by_id
+    assert by_cost.as_dict()["parameters"]["tie_decided_by_id"] is False
+
+
+def test_equal_shares_flags_a_pick_between_projects_equal_but_for_their_ids():
+    same = Election([Project("9", 500), Project("10", 500)], [frozenset({"9", "10"})] * 2, 500)
+    outcome = tally(same, rule="mes-cost", completion="none", tie_break="cost-votes")
+    assert outcome.selected == ["10"] and outcome.tie_decided_by_id
+    apart = Election([Project("9", 400), Project("10", 500)], [frozenset({"9"}), frozenset({"10"})], 1000)
+    assert not tally(apart, rule="mes-cost", completion="add1u", tie_break="cost-votes").tie_decided_by_id

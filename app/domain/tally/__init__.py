@@ -11,7 +11,8 @@ min_score for greedy-threshold), "mes-cost" and "mes-card" (Method of Equal Shar
 cardinality utilities; completion "none", "add1" or "add1u"; endowment "exact" (B/n, as pabutools) or
 "integral" (floor(B/n), as the equalshares.net tool)). Equal Shares counts support: for cumulative and
 ordinal ballots a project is supported by every ballot that gives it points or ranks it.
-Tie-breaking: see tie_break.DEFAULT_TIE_BREAK.
+Tie-breaking: see tie_break.DEFAULT_TIE_BREAK; outcome.tie_decided_by_id (also in parameters) says when
+the last, id step of the tie-break decided something (ids compare as text: "10" < "9").
 """
 
 from fractions import Fraction
@@ -65,28 +66,32 @@ def tally(election, rule="greedy", completion="add1u", tie_break=DEFAULT_TIE_BRE
     parameters = {"tie_break": tie_break}
     if rule == "greedy":
         parameters.update(skip=skip, min_score=min_score)
+        ties = []
         selected, spent = greedy(costs, score, votes, budget, tie_break, skip=skip, min_score=min_score,
-                                 explanations=explanations)
+                                 explanations=explanations, ties=ties)
+        parameters["tie_decided_by_id"] = bool(ties)
         return Outcome(selected, spent, explanations, rule, parameters)
 
     parameters.update(completion=completion, endowment=endowment, exhaustive_stop=exhaustive_stop)
     groups = Groups(approval_sets(election), list(costs))
     utility = COST_UTILITY if rule == "mes-cost" else CARDINAL_UTILITY
-    selected, money, used = equal_shares(groups, costs, budget, utility, key, add1=completion != "none",
+    selected, money, used, ties = equal_shares(groups, costs, budget, utility, key, add1=completion != "none",
                                          integral=endowment == "integral", exhaustive_stop=exhaustive_stop)
     parameters["endowment_per_voter"] = str(used)
     explain_mes(explanations, groups, costs, selected, money)
     spent = sum((costs[pid] for pid in selected), Fraction(0))
     if completion == "add1u":
-        selected, spent = _utilitarian_completion(costs, votes, score, budget, tie_break, selected, explanations)
+        selected, spent = _utilitarian_completion(costs, votes, score, budget, tie_break, selected, explanations,
+                                                  ties)
+    parameters["tie_decided_by_id"] = bool(ties)
     return Outcome(selected, spent, explanations, rule, parameters)
 
 
-def _utilitarian_completion(costs, votes, score, budget, tie_break, mes_selected, explanations):
+def _utilitarian_completion(costs, votes, score, budget, tie_break, mes_selected, explanations, ties):
     """Add1u's top-up: greedy by votes over what still fits; record what each project met there."""
     pass_explanations = new_explanations(costs, votes, score)
     selected, spent = greedy(costs, votes, votes, budget, tie_break, already=mes_selected,
-                             explanations=pass_explanations, phase="completion")
+                             explanations=pass_explanations, phase="completion", ties=ties)
     for pid in costs:
         if pid in mes_selected:
             continue

@@ -3,8 +3,11 @@
 Definitions follow pabutools 1.2.3 and the equalshares.net tool (see shared/pb_instances/README.md):
 every voter gets an equal share of the budget; a project is bought when its supporters can pay for it,
 each paying min(money left, an equal share ρ·u); the project needing the smallest ρ goes first.
-Exact arithmetic (Fraction) throughout. Voters with identical ballots are merged into weighted groups:
-they pay identically at every step, so the result is the same and the work shrinks.
+Results are exact: run_mes counts in rationals; run_mes_certified counts in floats and takes each decision
+there only when it is far from the float error (fast_mes), else counts that endowment in rationals, so
+both give the same projects in the same order (tests/domain/test_tally_engines.py). Voters with identical
+ballots are merged into weighted groups: they pay identically at every step, so the result is the same
+and the work shrinks.
 """
 
 import heapq
@@ -16,6 +19,7 @@ try:  # GMP rationals: exact like Fraction, several times faster. Optional.
 except ImportError:  # pragma: no cover - exercised on machines without gmpy2
     _rational = None
 
+from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
 
 COST_UTILITY = "cost"  # u = cost: minimise the share relative to cost (equalshares.net, "mes-cost")
@@ -69,10 +73,11 @@ def as_fraction(value):
     return Fraction(int(value.numerator), int(value.denominator))
 
 
-def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
+def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False, ties=None):
     """One MES run at a per-voter endowment. Returns (selected ids in order, final money per group).
 
-    costs and endowment must already be exact() values.
+    costs and endowment must already be exact() values. ties (a list) gets (chosen, other) for every pick
+    between projects equal in everything but the last, id step of the tie-break.
     """
     weights = groups.weights
     money = [endowment] * len(weights)
@@ -109,12 +114,38 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False):
         if current != stored:
             heapq.heappush(heap, (current, key, pid))
             continue
+        if ties is not None:  # others whose lower bound equals this value may be exactly as good
+            for other, other_key, other_pid in heap:
+                if other == current and other_key[:-1] == key[:-1] and rho(other_pid) == current:
+                    ties.append((pid, other_pid))
         x = current * costs[pid] if utility == COST_UTILITY else current
         for g in groups.supporters[pid]:
             left = money[g]
             money[g] = left - x if left > x else zero
         selected.append(pid)
     return selected, money
+
+
+def _run_exact(groups, costs, endowment, utility, tie_key, skip_zero_cost=False, track=False, ties=None):
+    selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost, ties)
+    return selected, lambda: money, 0
+
+
+def run_mes_certified(groups, costs, endowment, utility, tie_key, skip_zero_cost=False, track=False, ties=None):
+    """run_mes's outcome, in certified floats when possible. Returns (selected, money(), stable).
+
+    money() gives the exact final money per group on demand (Add1 needs it only for the run it keeps);
+    with track, every endowment below endowment + stable gives the same selection (else stable is 0).
+    """
+    try:
+        selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, tie_key, skip_zero_cost,
+                                      track, ties)
+    except Uncertain:
+        if ties:
+            ties.clear()
+        selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost, ties)
+        return selected, lambda: money, 0
+    return selected, run.exact_money, run.stable
 
 
 def _total(costs, selected):
@@ -132,17 +163,20 @@ def _exhaustive(costs, selected, budget, groups, only_supported):
 
 
 def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=False, exhaustive_stop=True,
-                 increment=1):
-    """Run MES (optionally with Add1). Returns (selected, final money per group, endowment used).
+                 increment=1, certified_floats=True):
+    """Run MES (optionally with Add1). Returns (selected, final money per group, endowment used, ties).
 
     Add1: raise every voter's endowment by `increment` per round from B/n (integral: floor(B/n)) and keep
     the last outcome that costs no more than B; stop early once the outcome is exhaustive
     (exhaustive_stop; pabutools checks projects with supporters, the integral tool variant checks all).
+    certified_floats=False runs every step in exact rationals (the slow reference the fast path is tested on).
+    ties: (chosen, other) pairs the final id step of the tie-break decided, in the run kept.
     """
+    run = run_mes_certified if certified_floats else _run_exact
     budget = Fraction(budget)
     n = groups.voters
     if n == 0:
-        return [], [], Fraction(0)
+        return [], [], Fraction(0), []
     fraction_costs = costs
     costs = {pid: exact(cost) for pid, cost in costs.items()}
     endowment = exact(math.floor(budget / n)) if integral else exact(budget / n)
@@ -152,20 +186,35 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         endowment = exact(budget / n)
 
     def finish(selected, money, endowment):
-        return selected, [as_fraction(m) for m in money], as_fraction(endowment)
+        return selected, [as_fraction(m) for m in money()], as_fraction(endowment), ties
 
-    selected, money = run_mes(groups, costs, endowment, utility, tie_key, skip_zero)
+    ties = []
+    selected, money, stable = run(groups, costs, endowment, utility, tie_key, skip_zero, track=add1, ties=ties)
+    unchanged = 1  # how many runs in a row gave the same selection: worth tracking stability only then
     if not add1:
         return finish(selected, money, endowment)
     supported = {pid for pid, weight in groups.support_weight.items() if weight}
     while True:
         if exhaustive_stop and _exhaustive(fraction_costs, selected, budget, groups, only_supported=not integral):
             return finish(selected, money, endowment)
-        trial_endowment = endowment + increment
-        trial, trial_money = run_mes(groups, costs, trial_endowment, utility, tie_key, skip_zero)
+        # Steps below endowment + stable give this same selection (feasible, not exhaustive): jump past them,
+        # unless the very next step would end the count (every supported project is in already).
+        steps = max(1, math.ceil(stable / increment)) if stable < math.inf else 1
+        if supported <= set(selected):
+            steps = 1
+        trial_endowment = endowment + steps * increment
+        trial_ties = []
+        trial, trial_money, trial_stable = run(groups, costs, trial_endowment, utility, tie_key, skip_zero,
+                                               track=unchanged > 0, ties=trial_ties)
         if _total(fraction_costs, trial) > budget:
+            if steps > 1:  # the last step kept is the one just before the trial, with this same selection
+                endowment = trial_endowment - increment
+                ties = []
+                kept, money, _ = run(groups, costs, endowment, utility, tie_key, skip_zero, ties=ties)
+                assert kept == selected  # noqa: S101 - guaranteed by stable; a failure would be a bug, loudly
             return finish(selected, money, endowment)
-        selected, money, endowment = trial, trial_money, trial_endowment
+        unchanged = unchanged + 1 if trial == selected else 0
+        selected, money, endowment, stable, ties = trial, trial_money, trial_endowment, trial_stable, trial_ties
         if supported <= set(selected):
             return finish(selected, money, endowment)  # every supported project is in: more money changes nothing
 

@@ -13,12 +13,13 @@ from app.domain.tally.tie_break import tie_key
 
 
 def greedy(costs, score, votes, budget, tie_break, skip=True, min_score=None, already=(), explanations=None,
-           phase="greedy", step_offset=0):
+           phase="greedy", step_offset=0, ties=None):
     """Return (selected ids, total cost), filling explanations.
 
     Order: higher score first; ties by tie_break. skip=False stops at the first project that does not fit
     (greedy-no-skip); min_score leaves out projects scoring below it (greedy-threshold). already: projects
-    selected before (Equal Shares completion), which count against the budget.
+    selected before (Equal Shares completion), which count against the budget. ties (a list) gets
+    (chosen, other) where projects equal in everything but the final id step were not both funded.
     """
     budget = Fraction(budget)
     key = tie_key(tie_break, costs, votes)
@@ -46,7 +47,21 @@ def greedy(costs, score, votes, budget, tie_break, skip=True, min_score=None, al
             exp.reason = DID_NOT_FIT
             if not skip:
                 stopped = True
+    if ties is not None:
+        _id_ties(order, lambda pid: (score[pid], key(pid)[:-1]), set(selected), ties)
     return selected, spent
+
+
+def _id_ties(order, rank, chosen, ties):
+    """Record pairs of equally ranked projects (but for their ids) of which only the first was funded."""
+    for index, pid in enumerate(order):
+        if pid not in chosen:
+            continue
+        for other in order[index + 1:]:
+            if rank(other) != rank(pid):
+                break
+            if other not in chosen:
+                ties.append((pid, other))
 
 
 def new_explanations(costs, votes, score):

@@ -43,6 +43,12 @@ class Outcome:
     rule: str = ""
     parameters: dict = field(default_factory=dict)
 
+    @property
+    def tie_decided_by_id(self):
+        """True when two projects equal in everything the tie-break looks at but their ids were separated by
+        the ids alone (compared as text) and that decided what was funded; equalshares.net would draw lots."""
+        return bool(self.parameters.get("tie_decided_by_id"))
+
     def as_dict(self):
         return {
             "selected": list(self.selected),

@@ -1,7 +1,8 @@
 """Tie-breaking orders. The product's default lives here, in one place."""
 
-LEXICO = "lexico"  # project id as a string, ascending: the reference library's (pabutools') default
-COST_VOTES = "cost-votes"  # lower cost, then more votes, then id: the equalshares.net recommendation
+LEXICO = "lexico"  # project id as text, ascending ("10" < "9"): the reference library's (pabutools') default
+COST_VOTES = "cost-votes"  # lower cost, then more votes, then id as text: the equalshares.net recommendation
+# (which would draw lots where only the id is left; outcome.tie_decided_by_id flags those counts)
 TIE_BREAKS = (LEXICO, COST_VOTES)
 
 # The product counts with cost-votes: residents find "the cheaper project, then the more popular one"

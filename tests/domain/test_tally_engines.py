@@ -1,0 +1,103 @@
+"""The fast Equal Shares engine (floats, certified) gives exactly what the exact engine gives: the same
+projects in the same order, the same final money and endowment, on random elections and on real ties."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.tally import Election, Project, tally
+from app.domain.tally.equal_shares import CARDINAL_UTILITY, COST_UTILITY, Groups, equal_shares, exact, run_mes
+from app.domain.tally.fast_mes import Uncertain, run_mes_float
+from app.domain.tally.tie_break import tie_key
+
+
+@st.composite
+def approval_elections(draw):
+    """Elections with many voters and odd numbers, so most runs are decided in floats, not by the fallback."""
+    count = draw(st.integers(1, 9))
+    ids = [str(n) for n in draw(st.lists(st.integers(1, 60), min_size=count, max_size=count, unique=True))]
+    projects = [Project(pid, draw(st.integers(0, 100_000))) for pid in ids]
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(ids)), min_size=1, max_size=12))
+    ballots = []
+    for ballot in kinds:
+        ballots.extend([ballot] * draw(st.integers(1, 40)))
+    budget = draw(st.one_of(st.integers(30_000, 600_000), st.fractions(30_000, 600_000, max_denominator=1000)))
+    return Election(projects, ballots, budget)
+
+
+def _both(election, utility, tie_break, **options):
+    costs = election.costs()
+    votes = {p.id: sum(p.id in b for b in election.ballots) for p in election.projects}
+    key = tie_key(tie_break, costs, votes)
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    fast = equal_shares(groups, costs, election.budget, utility, key, **options)
+    slow = equal_shares(groups, costs, election.budget, utility, key, certified_floats=False, **options)
+    return fast, slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(approval_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.sampled_from(["lexico", "cost-votes"]),
+       st.booleans(), st.booleans())
+def test_fast_engine_equals_the_exact_engine(election, utility, tie_break, add1, integral):
+    fast, slow = _both(election, utility, tie_break, add1=add1, integral=integral)
+    assert fast[0] == slow[0]  # the same projects, in the same order
+    assert fast[1] == slow[1]  # the same money left per ballot group, exactly
+    assert fast[2] == slow[2]  # the same endowment
+
+
+@settings(max_examples=150, deadline=None)
+@given(approval_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]))
+def test_a_float_run_it_does_not_refuse_is_the_exact_run(election, utility):
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    endowment = exact(Fraction(election.budget) / len(election.ballots))
+    key = tie_key("lexico", costs, {})
+    selected, money = run_mes(groups, costs, endowment, utility, key)
+    try:
+        fast_selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, key)
+    except Uncertain:
+        return
+    assert fast_selected == selected
+    assert run.exact_money() == money
+
+
+def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule():
+    # "10" and "9" cost the same and have the same supporters: a tie at every endowment. Nobody is short of
+    # money, so both values are exactly 1 / 7 and the float run settles it without the exact engine.
+    projects = [Project("9", 3000), Project("10", 3000), Project("7", 4500)]
+    ballots = [frozenset({"9", "10"})] * 7 + [frozenset({"7"})] * 3
+    election = Election(projects, ballots, 10_000)
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups(election.ballots, list(costs))
+    ties = []
+    selected, _ = run_mes_float(groups, costs, exact(Fraction(10_000, 10)), True, tie_key("lexico", costs, {}),
+                                ties=ties)
+    assert selected[:2] == ["10", "9"] and ties == [("10", "9")]  # ids compare as text: "10" < "9"
+    outcome = tally(election, rule="mes-cost", completion="none", tie_break="lexico")
+    assert outcome.selected[:2] == ["10", "9"] and outcome.tie_decided_by_id
+    fast, slow = _both(election, COST_UTILITY, "lexico", add1=True)
+    assert fast == slow
+
+
+def test_a_tie_between_projects_whose_supporters_are_short_of_money_goes_to_the_exact_engine():
+    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either.
+    projects = [Project("a", 900), Project("b", 700), Project("c", 700)]
+    ballots = [frozenset({"a", "b", "c"})] * 9 + [frozenset({"b", "c"})] * 2 + [frozenset({"a"})] * 5
+    election = Election(projects, ballots, 1_920)
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups(election.ballots, list(costs))
+    with pytest.raises(Uncertain):
+        run_mes_float(groups, costs, exact(120), True, tie_key("lexico", costs, {}))
+    for add1 in (False, True):
+        fast, slow = _both(election, COST_UTILITY, "lexico", add1=add1)
+        assert fast == slow
+
+
+def test_a_group_whose_money_equals_the_share_is_decided_exactly():
+    # Budget 300, 3 voters, 100 each: "a" costs exactly what its two supporters hold after "b".
+    projects = [Project("a", 100), Project("b", 100), Project("c", 200)]
+    ballots = [frozenset({"a", "b"}), frozenset({"b", "c"}), frozenset({"a", "c"})]
+    fast, slow = _both(Election(projects, ballots, 300), COST_UTILITY, "lexico", add1=True)
+    assert fast == slow
