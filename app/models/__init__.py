@@ -13,6 +13,7 @@ from app.models.decisions import (
 )
 from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
+from app.models.jobs import Job
 from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
 from app.models.proposals import Proposal, ProposalTranslation
@@ -31,6 +32,7 @@ __all__ = [
     "DecisionRecord",
     "ElectorateFigure",
     "InterestDeclaration",
+    "Job",
     "OutboxMessage",
     "Participation",
     "Postcode",
