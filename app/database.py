@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -61,6 +61,13 @@ def lock_row(session, obj):
     session.execute(select(*mapper.primary_key).where(*keys).with_for_update())
     session.expire(obj)
     return obj
+
+
+def lock_name(session, name):
+    """Queue writers on a name for the rest of the transaction: a PostgreSQL advisory lock (SQLite: BEGIN
+    IMMEDIATE already holds the whole database). Call after begin_write_transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 @contextmanager

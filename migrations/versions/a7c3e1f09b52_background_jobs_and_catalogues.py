@@ -39,8 +39,24 @@ def upgrade():
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.create_index('ix_job_state', ['state', 'id'], unique=False)
 
+    op.create_table('ui_catalogue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('po', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', app.models._common.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_ui_catalogue_uploaded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ui_catalogue'))
+    )
+    with op.batch_alter_table('ui_catalogue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ui_catalogue_locale'), ['locale'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('ui_catalogue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ui_catalogue_locale'))
+
+    op.drop_table('ui_catalogue')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index('ix_job_state')
 
