@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.jobs.runner import work_once
+from app.mail.sender import send_pending
 from app.models.jobs import Job
 
 
@@ -21,8 +22,9 @@ def jobs():
 @click.option("--once", is_flag=True, help="Run the jobs waiting now, then stop (instead of running as a service).")
 @click.option("--interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
               help="Seconds between looks for new work when idle.")
+@click.option("--mail", is_flag=True, help="Also deliver the mail outbox whenever idle (instead of cron's `mail send`).")
 @with_appcontext
-def work_command(once, interval):
+def work_command(once, interval, mail):
     """Run background jobs as they are queued. Safe to run on several hosts at once."""
     while True:
         state = work_once(db.session)
@@ -30,6 +32,11 @@ def work_command(once, interval):
         if state is not None:
             click.echo(f"job {state}")
             continue
+        if mail:
+            report = send_pending(db.session)
+            db.session.remove()
+            if report.sent or report.retrying or report.failed:
+                click.echo(f"mail: {report}")
         if once:
             return
         time.sleep(interval)
