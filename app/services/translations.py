@@ -121,9 +121,10 @@ def replace_catalogue(session, directory, lang, data, actor):
     return Upload(checked, merged.changed, merged.ignored)
 
 
-def catalogues_version(session):
-    """Changes whenever a catalogue is uploaded: each process compares it to decide when to reload."""
-    return session.scalar(select(func.max(UiCatalogue.id)))
+def catalogues_version(connection):
+    """Changes whenever a catalogue is uploaded: each process compares it to decide when to reload. Takes a
+    connection or a session."""
+    return connection.scalar(select(func.max(UiCatalogue.id)))
 
 
 def served_catalogues(session, directory):

@@ -43,7 +43,9 @@ def _reload_changed_catalogues():
     if now - state["checked"] < RELOAD_CHECK_SECONDS:
         return
     state["checked"] = now
-    seen = (catalogues_version(db.session), catalogue_mtimes(current_app.extensions["babel"].translation_directories))
+    with db.engine.connect() as connection:  # not the request's session: its transaction starts with the view
+        version = catalogues_version(connection)
+    seen = (version, catalogue_mtimes(current_app.extensions["babel"].translation_directories))
     if seen != state["seen"]:
         forget_cached_catalogues()
     state["seen"] = seen
