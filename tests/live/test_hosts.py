@@ -30,6 +30,7 @@ from tests.support.redis_server import RedisServer
 from tests.support.results_scenarios import Scenario
 
 LEASE_SECONDS = 2  # a killed runner's job is taken over this soon
+LOGIN_ATTEMPTS = 6  # per minute from one address, counted across both hosts (in Redis)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,8 @@ def hosts(tmp_path_factory, mail_server):
     with RedisServer() as redis:
         def env(name):
             return {"NB_INSTANCE_PATH": str(tmp_path_factory.mktemp(f"instance-{name}")),
-                    "NB_RATELIMIT_STORAGE_URI": redis.url, "NB_JOBS_INLINE": "false",
+                    "NB_RATELIMIT_STORAGE_URI": redis.url, "NB_RATELIMIT_ENABLED": "true",
+                    "NB_LOGIN_RATE_LIMIT": f"{LOGIN_ATTEMPTS} per minute", "NB_JOBS_INLINE": "false",
                     "NB_JOBS_LEASE_SECONDS": str(LEASE_SECONDS)}
 
         first = LiveServer(tmp_path_factory.mktemp("host-a"), mail_server.port, workers=1, threads=4,
@@ -220,3 +222,16 @@ def test_two_board_members_confirming_on_two_hosts_at_once_lock_the_record_once(
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)
                                  .where(AuditEntry.action == "decision.lock",
                                         AuditEntry.target == f"decision:{record_id}")) == 1
+
+
+def test_sign_in_attempts_are_limited_across_both_hosts(hosts):
+    a, b = hosts
+    statuses = []
+    for attempt in range(LOGIN_ATTEMPTS + 1):  # alternately on each host: per-process counting would allow twice
+        host = (a, b)[attempt % 2]
+        session = requests.Session()
+        form = session.get(host.url + "/auth/login", timeout=10).text
+        statuses.append(session.post(host.url + "/auth/login", data={
+            "csrf_token": csrf_token(form), "email": "nobody@example.org", "password": "wrong password"},
+            allow_redirects=False, timeout=30).status_code)
+    assert 429 not in statuses[:2] and statuses[-1] == 429, statuses
