@@ -95,9 +95,8 @@ def upload(lang):
     form = CatalogueUploadForm()
     if not form.validate_on_submit():
         return _language_page(lang, form, status=400)
-    data = form.catalogue.data.read()
     begin_write_transaction(db.session)  # two uploads of one language queue: neither loses the other's strings
-    result = translations.replace_catalogue(db.session, directory, lang, data, current_user)
+    result = translations.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
     if not result.ok:
         db.session.rollback()
         problems = [_problem_text(problem, lang) for problem in result.checked.problems]

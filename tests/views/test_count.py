@@ -79,6 +79,8 @@ def test_the_count_is_a_job_that_a_runner_finishes_and_the_status_says_so(app, c
     db.session.rollback()
     assert db.session.get(Round, round_id).phase == "decision"
     assert db.session.query(Job).one().state == "done"
+    status = app.test_cli_runner().invoke(args=["jobs", "status"])
+    assert status.exit_code == 0 and "count" in status.output and "done" in status.output and "1/1" in status.output
 
 
 def test_the_cli_counts_a_round_and_refuses_the_wrong_phase(app, db, s):
