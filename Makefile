@@ -22,6 +22,7 @@ translations: install
 	$(VENV)/bin/pybabel --quiet compile -d translations
 
 # The demo's audit secret (NB_AUDIT_SECRET) is made once in instance/, like the development SECRET_KEY.
+run: export NB_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install translations
 	test -s instance/audit_secret || (mkdir -p instance && umask 077 && \
 	  $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/audit_secret)

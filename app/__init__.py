@@ -6,7 +6,9 @@ import secrets
 from flask import Flask
 
 from app import config as app_config
+from app import request_limits
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.external_urls import configure_hosts
 
 BLUEPRINTS = (
     "app.main",
@@ -19,6 +21,7 @@ BLUEPRINTS = (
     "app.results",
     "app.results.api",
     "app.translate",
+    "app.areas",
 )
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,7 +33,9 @@ def create_app(test_config=None):
     instance_path = os.environ.get("NB_INSTANCE_PATH") or os.path.join(REPO_ROOT, "instance")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _load_config(app, test_config)
+    _trust_proxies(app)
     _init_extensions(app)
+    request_limits.init_app(app)  # before the blueprints: their <int:...> rules take the bounded converter
     _register_blueprints(app)
 
     from app import web
@@ -70,6 +75,16 @@ def _load_config(app, test_config):
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
+    configure_hosts(app.config, required=not (app.debug or app.testing))
+
+
+def _trust_proxies(app):
+    """Behind TRUSTED_PROXY_HOPS reverse proxies, take the client's address and scheme from X-Forwarded-*."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _take_database_url(config):

@@ -45,9 +45,24 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
 
+    # Where residents reach the service, e.g. https://budgets.fernleigh.gov.uk: every absolute link (e-mails,
+    # the open-data API) is built from it, never from the request's Host header. Required unless debugging or
+    # testing. TRUSTED_HOSTS (NB_TRUSTED_HOSTS, a list or "a.example,b.example"): requests for any other host
+    # get 400; unset, the host of PUBLIC_URL is the only one trusted.
+    PUBLIC_URL = None
+    TRUSTED_HOSTS = None
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (Werkzeug's ProxyFix); 0: none, the
+    # socket address is the client's. Set it to exactly the number of proxies, or clients can forge addresses.
+    TRUSTED_PROXY_HOPS = 0
+
+    # Largest request body: forms are small; views that take a file upload (@accepts_upload) allow more.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    UPLOAD_MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
     RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0 so limits hold across workers
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # failed sign-ins to one account from one address
+    LOGIN_ADDRESS_RATE_LIMIT = "30 per minute;300 per hour"  # failed sign-ins from one address, any accounts
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
 

@@ -55,6 +55,16 @@ def mail_server():
 
 
 @pytest.fixture(scope="session")
+def redis_server():
+    """A Redis server of the test run's own (tests/support/redis_server.py), for state shared by processes."""
+    from tests.support.redis_server import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = create_database(tmp_path_factory.mktemp("db"), tag="nb_test")
     yield url
@@ -73,6 +83,7 @@ def app(database_url, mail_server):
             "AUDIT_SECRET": "test-audit-secret-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": "localhost",
+            "PUBLIC_URL": "http://localhost",  # links in e-mails; TRUSTED_HOSTS is then ["localhost"]
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "MAIL_BACKEND": "smtp",

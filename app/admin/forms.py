@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
+from app.officer.forms import MultiCheckboxField
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Council officer")),
@@ -11,10 +14,92 @@ ROLE_CHOICES = [
 ]
 
 
+# A board member's seat (shown on the area's public page). Keys: app.models.people.BOARD_ROLES.
+BOARD_ROLE_LABELS = {
+    "chair": _l("Chair"),
+    "ward_councillor": _l("Ward councillor"),
+    "co_opted_resident": _l("Co-opted resident"),
+    "community_representative": _l("Community representative"),
+}
+
+
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
-    area = SelectField(_l("Board area (for board members)"), choices=[], coerce=str)
+    area = SelectField(_l("Area"), choices=[], coerce=str,
+                       description=_l("Board members: the area whose board they sit on. Officers: an area they are "
+                                      "the contact officer for (optional)."))
+    board_role = SelectField(_l("Role on the board (board members only)"),
+                             choices=[SelectChoice(k, v) for k, v in BOARD_ROLE_LABELS.items()],
+                             default="ward_councillor")
 
 
 class RevokeForm(FlaskForm):
     pass
+
+
+def _reason(label, message):
+    return TextAreaField(label, validators=[DataRequired(message), Length(max=500)])
+
+
+class SuspendForm(FlaskForm):
+    reason = _reason(_l("Why are you suspending this account?"),
+                     _l("Say why you are suspending this account. It is kept in the audit log."))
+
+
+class ReactivateForm(FlaskForm):
+    reason = _reason(_l("Why are you reactivating this account?"),
+                     _l("Say why you are reactivating this account. It is kept in the audit log."))
+
+
+class CorrectWardForm(FlaskForm):
+    ward = SelectField(_l("Ward the resident lives in"), choices=[], validators=[InputRequired(_l("Choose a ward."))])
+    reason = _reason(_l("Why is the ward being corrected?"),
+                     _l("Say why the ward is being corrected, for example what proof of address you saw."))
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit log, read from the query string (a GET form: nothing to protect with CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()])
+    actor = StringField(_l("Done by (e-mail address or part of it)"), validators=[Optional(), Length(max=254)])
+    date_from = DateField(_l("From (date)"), description=_l("For example, 2026-11-30."), validators=[Optional()])
+    date_to = DateField(_l("To (date)"), description=_l("For example, 2026-12-31."), validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class AreaForm(FlaskForm):
+    name = StringField(_l("Name of the area"), validators=[DataRequired(_l("Enter the area's name.")), Length(max=200)])
+
+
+class AreaWardsForm(AreaForm):
+    wards = MultiCheckboxField(_l("Wards in this area"), choices=[], coerce=int, validate_choice=True)
+
+
+class CouncilForm(FlaskForm):
+    name = StringField(_l("Council name"), validators=[DataRequired(_l("Enter the council's name.")), Length(max=200)])
+    email = StringField(_l("Contact e-mail address"), validators=[DataRequired(_l("Enter an e-mail address.")),
+                                                                 Length(max=254)])
+    phone = StringField(_l("Contact phone number"), validators=[DataRequired(_l("Enter a phone number.")),
+                                                               Length(max=40)])
+    public_url = StringField(_l("This site's public address"), description=_l("For example, https://budgets.example.gov.uk"),
+                             validators=[DataRequired(_l("Enter the site's address.")), Length(max=300)])
+
+
+def _council_text_fields():
+    """One textarea per shipped language for each of the council's own texts (read in that language)."""
+    for code in SUPPORTED_LOCALES:
+        direction = "rtl" if code in RTL_LOCALES else "ltr"
+        for field, label in (("privacy", _l("Privacy notice (%(language)s)", language=LOCALE_NAMES[code])),
+                             ("accessibility", _l("Accessibility statement (%(language)s)",
+                                                  language=LOCALE_NAMES[code]))):
+            setattr(CouncilForm, f"{field}_{code}", TextAreaField(
+                label, validators=[Optional(), Length(max=20000)], render_kw={"lang": code, "dir": direction, "rows": 6}))
+
+
+_council_text_fields()

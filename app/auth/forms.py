@@ -8,13 +8,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
+from app.domain.passwords import password_problem
 from app.domain.postcodes import normalise_postcode
-
-COMMON_PASSWORDS = frozenset(
-    {"password", "password1", "password123", "123456789", "1234567890", "qwertyuiop", "iloveyou123",
-     "letmein123", "welcome123", "passw0rd", "football1", "abc123456", "monkey1234", "11111111111"}
-)
-MIN_PASSWORD_LENGTH = 10
 
 
 def _language_choices():
@@ -23,10 +18,10 @@ def _language_choices():
 
 
 def check_password_strength(form, field):
-    password = field.data or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
+    problem = password_problem(field.data)
+    if problem == "too_short":
         raise ValidationError(_l("Your password must be at least 10 characters long."))
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+    if problem == "too_easy":
         raise ValidationError(_l("That password is too easy to guess. Try three or four random words."))
 
 

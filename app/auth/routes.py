@@ -1,9 +1,11 @@
 """Thin views: bind the form, call one accounts service, commit, flash, redirect."""
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -19,6 +21,7 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.extensions import db, limiter
+from app.external_urls import external_url
 from app.i18n import SESSION_LOCALE_KEY
 from app.mail import queue_stand_in, send_email
 from app.services import accounts
@@ -26,6 +29,20 @@ from app.services import accounts
 
 def _limit(name):
     return lambda: current_app.config[name]
+
+
+def _account_and_address():
+    """Sign-in attempts count per account *and* client address (the client's, once ProxyFix has taken
+    TRUSTED_PROXY_HOPS proxies off): someone guessing a resident's password cannot lock that resident out
+    from every other address, nor the whole borough out behind one proxy."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}/{hashlib.sha256(email.encode()).hexdigest()[:32]}"
+
+
+def _failed(response):
+    """Only failed sign-ins count towards the limits: a library PC's residents signing in one after
+    another are not attackers."""
+    return response.status_code != 302
 
 
 def _safe_next(target):
@@ -41,11 +58,20 @@ def _safe_next(target):
 def _send_verification(user):
     token = accounts.make_token(current_app.secret_key, accounts.VERIFY, user)
     send_email(user.email, lambda: _("Confirm your e-mail address"), "email/verify", locale=user.preferred_locale,
-               user=user, link=url_for("auth.verify", token=token, _external=True))
+               user=user, link=external_url("auth.verify", token=token))
+
+
+def _rotate_csrf_secret():
+    """A fresh CSRF secret at sign-in: a token someone saw or planted before sign-in is worthless after."""
+    name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    session.pop(name, None)
+    g.pop(name, None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), key_func=_account_and_address, methods=["POST"], deduct_when=_failed,
+               scope="login-account-address")
+@limiter.limit(_limit("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"], deduct_when=_failed, scope="login-address")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -53,6 +79,7 @@ def login():
         if user is not None:
             session.pop(SESSION_LOCALE_KEY, None)
             login_user(user)
+            _rotate_csrf_secret()
             session[SESSION_LOCALE_KEY] = user.preferred_locale
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
         form.form_errors.append(_("The e-mail address or password is not right."))
@@ -100,7 +127,7 @@ def register():
                 owner = result.existing
                 send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
                            "email/already_registered", locale=owner.preferred_locale, user=owner,
-                           link=url_for("auth.reset_request", _external=True))
+                           link=external_url("auth.reset_request"))
             db.session.commit()  # the account and its mail together (the outbox): same answer either way
             return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200
@@ -154,7 +181,7 @@ def reset_request():
         if user is not None and user.active:
             token = accounts.make_token(current_app.secret_key, accounts.RESET, user)
             send_email(user.email, lambda: _("Reset your password"), "email/reset", locale=user.preferred_locale,
-                       user=user, link=url_for("auth.reset_password", token=token, _external=True))
+                       user=user, link=external_url("auth.reset_password", token=token))
         else:
             queue_stand_in("email/reset")  # the work of queuing one: an unknown address answers as fast
         db.session.commit()  # queued in the outbox: no mail I/O here, so known and unknown cost alike

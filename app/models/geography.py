@@ -1,6 +1,6 @@
 """Council -> areas (Neighbourhood Board areas) -> wards, and the postcode -> ward lookup."""
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -10,6 +10,13 @@ class Council(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # How residents reach the council (shown on the site); set by `flask council create`.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    public_url: Mapped[str | None] = mapped_column(String(300))  # the site's address, for links in e-mails
+    # The council's own privacy notice and accessibility statement, {locale: text}, shown after the standard text.
+    privacy_notice: Mapped[dict | None] = mapped_column(JSON)
+    accessibility_statement: Mapped[dict | None] = mapped_column(JSON)
 
     areas: Mapped[list["Area"]] = relationship(back_populates="council", order_by="Area.name")
 

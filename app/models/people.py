@@ -12,6 +12,7 @@ from app.models._common import UTCDateTime, utcnow
 from app.models.geography import Area, Ward
 
 ROLES = ("resident", "officer", "board", "translator", "admin")
+BOARD_ROLES = ("chair", "ward_councillor", "co_opted_resident", "community_representative")
 
 
 def new_session_token():
@@ -76,7 +77,8 @@ class RoleGrant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))  # board: whose board; officer: contact for
+    board_role: Mapped[str | None] = mapped_column(String(30))  # board only: one of BOARD_ROLES
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")

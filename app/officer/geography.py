@@ -16,6 +16,7 @@ from app.domain.postcodes import HeaderError
 from app.extensions import db
 from app.models import Area, Council, Postcode, Ward
 from app.officer import bp
+from app.request_limits import accepts_upload
 from app.services.audit import record
 from app.services.geography import ImportRefused, import_postcodes
 
@@ -25,14 +26,17 @@ ROW_ERRORS = {
     "bad_postcode": _l("not a UK postcode"),
     "bad_ward_code": _l("not a ward code like E05012345"),
     "duplicate_postcode": _l("the same postcode is given another ward earlier in the file"),
+    "bad_character": _l("contains an invisible control character, which cannot be imported"),
+    "name_too_long": _l("a ward or area name longer than 200 characters"),
 }
 
 
 class PostcodeUploadForm(FlaskForm):
     file = FileField(
         _l("Postcode lookup file (CSV)"),
-        description=_l("The ONS postcode directory (columns pcds, wd24cd, wd24nm) or a file with the columns "
-                       "postcode, ward_code, ward_name, area."),
+        description=_l("An extract of the ONS Postcode Directory (columns pcds and osward, for wards already "
+                       "defined; or pcds, wd24cd, wd24nm) or a file with the columns postcode, ward_code, ward_name, "
+                       "area."),
         validators=[FileRequired(_l("Choose a CSV file to upload."))],
     )
 
@@ -43,6 +47,7 @@ def _council():
 
 @bp.route("/geography", methods=["GET", "POST"])
 @role_required("officer")
+@accepts_upload
 def geography():
     form = PostcodeUploadForm()
     council = _council()
@@ -53,15 +58,16 @@ def geography():
             form.file.errors.append(_("The file is larger than 20 MB. Use the command-line import for big files."))
         else:
             try:
-                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
                 counts = import_postcodes(db.session, council, rows)
             except UnicodeDecodeError:
                 form.file.errors.append(_("The file must be a CSV file saved as UTF-8."))
             except (HeaderError, csv.Error):
+                db.session.rollback()
                 form.file.errors.append(_("The first row must name a postcode column and a ward code column."))
             except ImportRefused as refused:
                 db.session.rollback()
-                error_count = len(refused.errors)
+                error_count = refused.count
                 row_errors = refused.errors[:50]
                 form.file.errors.append(
                     _("%(count)d rows have problems. Nothing was imported. Correct them and upload again.",

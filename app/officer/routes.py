@@ -11,6 +11,7 @@ from app.database import begin_write_transaction
 from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.domain.rounds import check_pot
 from app.extensions import db
+from app.external_urls import external_url
 from app.mail import send_email
 from app.models import Area, Council, Proposal, Round, Ward
 from app.officer import bp
@@ -252,7 +253,7 @@ def review(proposal_id):
         else:
             send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
                        locale=proposal.author.preferred_locale, proposal=proposal,
-                       link=url_for("proposals.detail", proposal_id=proposal.id, _external=True))
+                       link=external_url("proposals.detail", proposal_id=proposal.id))
             db.session.commit()  # the review and its notice together (the outbox)
             flash(_("Review saved. The proposer has been told."), "success")
             return redirect(url_for("officer.round_detail", round_id=proposal.round_id))
@@ -280,7 +281,7 @@ def merge(proposal_id):
     for person in {proposal.author, into.author}:
         send_email(person.email, lambda: _("Project ideas have been merged"), "email/proposal_merged",
                    locale=person.preferred_locale, duplicate=proposal, into=into,
-                   link=url_for("proposals.detail", proposal_id=into.id, _external=True))
+                   link=external_url("proposals.detail", proposal_id=into.id))
     db.session.commit()  # the merge and both notices together (the outbox)
     flash(_("Merged. Both proposers have been told."), "success")
     return redirect(url_for("officer.round_detail", round_id=proposal.round_id))

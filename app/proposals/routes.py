@@ -15,6 +15,7 @@ from app.models import Pot, Proposal, Round, Ward
 from app.models._common import utcnow
 from app.proposals import bp
 from app.proposals.forms import PRIORITY_LABELS, EmptyForm, ProposalForm
+from app.request_limits import int_arg
 from app.services import proposals as proposal_service
 from app.services import results as results_service
 from app.services.content import pot_text
@@ -60,8 +61,8 @@ def index():
     args = request.args
     query = _public_query().join(Round, Round.id == Proposal.round_id).where(Round.phase != "draft")
     filters = {}
-    for name, column in (("round", Proposal.round_id), ("pot", Proposal.pot_id), ("ward", Proposal.ward_id)):
-        value = args.get(name, type=int)
+    for name, column, value in (("round", Proposal.round_id, int_arg("round")),
+                                ("pot", Proposal.pot_id, int_arg("pot")), ("ward", Proposal.ward_id, int_arg("ward"))):
         if value:
             query = query.where(column == value)
             filters[name] = value
@@ -75,7 +76,7 @@ def index():
     if words:
         like = f"%{words.lower()}%"
         query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = int_arg("page", 1, minimum=1)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.order_by(Proposal.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()

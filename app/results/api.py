@@ -1,8 +1,9 @@
 """A read-only JSON API of published rounds (/api/...). Hidden rounds are 404, as on the pages."""
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify
 
 from app.extensions import db
+from app.external_urls import external_url
 from app.results.routes import published_round_or_404
 from app.services import results as results_service
 from app.services.audit import published_heads, published_heads_json
@@ -13,11 +14,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/rounds")
 def rounds():
     return jsonify(rounds=[{"id": r.id, "title": r.title, "area": r.area.name if r.area else None,
-                            "url": url_for("api.round_detail", round_id=r.id, _external=True),
-                            "results_page": url_for("results.round_results", round_id=r.id, _external=True)}
+                            "url": external_url("api.round_detail", round_id=r.id),
+                            "results_page": external_url("results.round_results", round_id=r.id)}
                            for r in results_service.published_rounds(db.session)],
                    audit_chain_head=_latest_head(),
-                   audit_heads=url_for("api.audit_heads", _external=True))
+                   audit_heads=external_url("api.audit_heads"))
 
 
 def _latest_head():
@@ -36,8 +37,8 @@ def round_detail(round_id):
     round_ = published_round_or_404(round_id)
     data = results_service.results_json(db.session, round_)
     data["downloads"] = {
-        "csv": url_for("results.results_csv", round_id=round_.id, _external=True),
-        "json": url_for("results.results_json", round_id=round_.id, _external=True),
-        "pabulib": {str(pot.id): url_for("results.ballots_pb", pot_id=pot.id, _external=True) for pot in round_.pots},
+        "csv": external_url("results.results_csv", round_id=round_.id),
+        "json": external_url("results.results_json", round_id=round_.id),
+        "pabulib": {str(pot.id): external_url("results.ballots_pb", pot_id=pot.id) for pot in round_.pots},
     }
     return jsonify(data)

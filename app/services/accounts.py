@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain.postcodes import normalise_postcode
 from app.models import Postcode, User
 from app.models._common import utcnow
+from app.services.audit import record
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -118,3 +119,38 @@ def set_password(user, password):
     """Change the password and sign out every other session."""
     user.password_hash = generate_password_hash(password)
     user.rotate_session_token()
+
+
+class CannotSuspendSelf(Exception):
+    """An administrator may not suspend their own account (another administrator must)."""
+
+
+def suspend(session, actor, user, reason):
+    """Suspend an account and end its sessions: it can no longer sign in, and a signed-in browser is signed out
+    at its next request (the session token changes). Audited with the reason."""
+    if user.id == actor.id:
+        raise CannotSuspendSelf()
+    if user.active:
+        user.active = False
+        user.rotate_session_token()
+        session.flush()
+        record(session, actor, "user.suspend", f"user:{user.id}", reason=reason)
+
+
+def reactivate(session, actor, user, reason):
+    """Let a suspended account sign in again. Audited with the reason."""
+    if not user.active:
+        user.active = True
+        session.flush()
+        record(session, actor, "user.reactivate", f"user:{user.id}", reason=reason)
+
+
+def correct_ward(session, actor, user, ward, reason):
+    """Put a resident in the ward they really live in (say, a postcode on a ward boundary). Audited: from, to, why."""
+    previous = user.ward
+    if previous is not None and previous.id == ward.id:
+        return
+    user.ward = ward
+    session.flush()
+    record(session, actor, "user.ward_correct", f"user:{user.id}", from_ward=previous.code if previous else None,
+           to_ward=ward.code, reason=reason)

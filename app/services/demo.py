@@ -20,12 +20,13 @@ NEIGHBOURHOODS = [
     ("Fairlands Valley", ["Fairlands", "Great Ashby"]),
 ]
 
+# Board members' roles are "board:<seat>"; the officer is the contact officer for Chells & Manor.
 ACCOUNTS = [
     ("resident@example.org", "Rachel Okafor", []),
     ("officer@example.org", "Owen Price", ["officer"]),
-    ("board@example.org", "Cllr Bina Shah", ["board"]),
-    ("board2@example.org", "Cllr Tom Hughes", ["board"]),
-    ("board3@example.org", "Maggie Doyle (resident representative)", ["board"]),
+    ("board@example.org", "Cllr Bina Shah", ["board:ward_councillor"]),
+    ("board2@example.org", "Cllr Tom Hughes", ["board:chair"]),
+    ("board3@example.org", "Maggie Doyle (resident representative)", ["board:co_opted_resident"]),
     ("translator@example.org", "Tariq Mahmood", ["translator"]),
     ("admin@example.org", "Alex Morgan", ["admin"]),
     ("amira@example.org", "Amira Khan", []),
@@ -65,7 +66,8 @@ def load_demo(session):
     """
     if session.scalar(select(Council).where(Council.slug == "fernleigh")) is not None:
         return False
-    council = Council(name="Borough of Fernleigh", slug="fernleigh")
+    council = Council(name="Borough of Fernleigh", slug="fernleigh", contact_email="neighbourhoods@fernleigh.example",
+                      contact_phone="01632 960000", public_url="http://127.0.0.1:5000")  # 01632 960: Ofcom's drama range
     session.add(council)
     session.flush()
     areas, wards = [], []
@@ -88,12 +90,17 @@ def load_demo(session):
     password_hash = generate_password_hash(DEMO_PASSWORD)
     people = {}
     for index, (email, name, roles) in enumerate(ACCOUNTS):
-        ward = first_area.wards[index % len(first_area.wards)]
-        user = User(email=email, name=name, password_hash=password_hash, postcode=f"FL1 {index % 3 + 1}AA",
-                    ward=ward, date_of_birth=date(1970 + index * 3, 3, 14), preferred_locale="en",
-                    email_verified_at=_now())
+        # The demo resident lives in Bedwell, so the round open for voting (Bedwell & Broadwater) is theirs to
+        # try; everyone else lives in Chells & Manor, whose round is taking ideas. The README says who votes where.
+        area, area_index = (second_area, 2) if email == "resident@example.org" else (first_area, 1)
+        ward_index = index % len(area.wards)
+        user = User(email=email, name=name, password_hash=password_hash,
+                    postcode=f"FL{area_index} {ward_index + 1}AA", ward=area.wards[ward_index],
+                    date_of_birth=date(1970 + index * 3, 3, 14), preferred_locale="en", email_verified_at=_now())
         for role in roles:
-            user.roles.append(RoleGrant(role=role, area_id=first_area.id if role == "board" else None))
+            role, _, seat = role.partition(":")
+            user.roles.append(RoleGrant(role=role, area_id=first_area.id if role in ("board", "officer") else None,
+                                        board_role=seat or None))
         session.add(user)
         people[email] = user
     session.flush()
@@ -121,8 +128,7 @@ def load_demo(session):
     youth.wards = list(first_area.wards)
     session.add_all([grants, youth])
     session.flush()
-    authors = [people[e] for e in ("resident@example.org", "amira@example.org", "jakub@example.org",
-                                   "gwen@example.org")]
+    authors = [people[e] for e in ("amira@example.org", "jakub@example.org", "gwen@example.org")]
     for index, (title, summary, description, cost, priority) in enumerate(PROPOSALS):
         pot = youth if priority == "young_people" else grants
         author = authors[index % len(authors)]

@@ -11,6 +11,7 @@ from app.access import role_required
 from app.database import begin_write_transaction
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.request_limits import accepts_upload
 from app.services import translations
 from app.translate import bp, catalogue_directory, forget_cached_catalogues
 from app.translate.forms import FIELD_LABELS, CatalogueUploadForm, ReviewForm, content_form
@@ -88,6 +89,7 @@ def download(lang):
 
 @bp.post("/<lang>/messages.po")
 @role_required("translator")
+@accepts_upload
 def upload(lang):
     directory = catalogue_directory()
     if lang not in translations.languages(directory):

@@ -1,7 +1,7 @@
 """background jobs; uploaded catalogues in the database
 
 Revision ID: a7c3e1f09b52
-Revises: 5b0d3c9e7a21
+Revises: b7c1e0a4d2f9
 Create Date: 2026-12-03 14:40:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.models._common
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e1f09b52'
-down_revision = '5b0d3c9e7a21'
+down_revision = 'b7c1e0a4d2f9'
 branch_labels = None
 depends_on = None
 

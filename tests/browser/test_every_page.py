@@ -22,6 +22,7 @@ PAGES = [
     ("resident", "/officer/", 403),
     ("officer", "/officer/", 200), ("officer", "/officer/rounds/new", 200), ("officer", "/officer/geography", 200),
     ("board", "/board/", 200), ("translator", "/translate/", 200), ("admin", "/admin/users", 200),
+    ("admin", "/admin/audit", 200),
 ]
 
 

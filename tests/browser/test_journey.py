@@ -235,7 +235,7 @@ def test_full_journey(live, page, mail_server):
     page.keyboard.press("Space")
     assert page.is_checked("input[name=project]")
     follow(page, "button[value=cast]")
-    assert "Mae eich pleidlais wedi’i chyfrif" in page.content()
+    assert "Mae eich pleidlais yn y blwch pleidleisio" in page.content()
     first_receipt = page.inner_text("#receipt-code")
     assert_accessible(page, "confirmation (cy)")
     follow(page, "main a:text-is('Newid eich pleidlais')")
@@ -268,7 +268,7 @@ def test_full_journey(live, page, mail_server):
     assert_accessible(page, "ballot (ur)")
     page.check("input[name=project]")
     go(page, "button[value=cast]")
-    assert "آپ کا ووٹ شمار ہو گیا ہے" in page.content()
+    assert "آپ کا ووٹ بیلٹ باکس میں ہے" in page.content()
     assert_accessible(page, "confirmation (ur)")
     sign_out(page)
 

@@ -9,12 +9,18 @@
   changes nothing, even with a form that is otherwise exactly what the page offers;
 - no GET or HEAD changes the database, for anybody;
 - security headers on every response, errors included; cookies HttpOnly, SameSite and Secure in production;
-- fuzzing: every form any page shows, as each person shown it, with hostile values in every field.
+- fuzzing: every form any page shows, as each person shown it, with hostile values in every field;
+- bad input, class by class: huge ids in every <int:> argument (404) and in every integer query value,
+  huge numbers, over-long text and control characters in every field of every form, NUL in every upload,
+  and a body over the limit on every state-changing route (413): never a 5xx, nothing bad stored.
 """
 
+import html.parser
+import io
 import os
 import re
 from pprint import pformat
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +45,7 @@ from tests.gates.world import (
     request,
     rules,
     sign_in,
+    stored_problems,
     uses_ids,
 )
 
@@ -46,7 +53,7 @@ HTTPS = "https://localhost"
 
 # The access policy, written down apart from the code: who may use each part of the product (by blueprint),
 # so that a new view that forgets its @role_required is caught. None: open to everyone.
-POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None,
+POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api": None, "areas": None,
           "officer": ("officer",), "admin": ("admin",), "board": ("board",), "translate": ("translator",),
           "voting": ("resident",)}
 ENDPOINT_POLICY = {
@@ -328,7 +335,8 @@ def test_security_headers_on_errors_and_over_plain_http(app, world):
 def test_a_server_error_page_has_the_headers_and_no_stack_trace(tmp_path):
     from app import create_app
 
-    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db"})
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db",
+                             "PUBLIC_URL": "https://localhost"})
 
     @production.get("/__gate-error")
     def broken():
@@ -344,7 +352,8 @@ def test_a_server_error_page_has_the_headers_and_no_stack_trace(tmp_path):
 def test_session_cookie_is_httponly_samesite_and_secure_in_production(tmp_path):
     from app import create_app
 
-    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+                             "PUBLIC_URL": "https://localhost"})
     for name in ("SESSION", "REMEMBER"):
         assert production.config[f"{name}_COOKIE_SECURE"] is True
         assert production.config[f"{name}_COOKIE_HTTPONLY"] is True
@@ -401,3 +410,169 @@ def _fuzz_one_form(app, client, world, action, role, form):
             assert leaked == [], (action, role, data)
 
     post_survives()
+
+
+# Bad input of every class, for every route in app.url_map (after the fuzzing above: accepted submissions
+# change the world). Each class is sent deterministically, so none is left to chance: huge integers in every
+# <int:> URL argument and every integer query value, over-long text, control characters and huge numbers in
+# every field of every form, NUL in every file upload, and bodies over the limit on every state-changing route.
+HUGE_IDS = (2**31, 10**40)
+FIELD_CLASSES = {"huge number": "9" * 40, "over-long text": "x" * 20_000,
+                 "control characters": "Name\u202e\u2066\x1b[31m\x07"}
+NUL_UPLOAD = b"postcode,ward_code,ward_name,area\nFL1 1AA,E05000001,Ward\x00name,Area\x00\n"
+INT_ARG_CALL = re.compile(r'int_arg\(\s*"(\w+)"')
+INT_FROM_ARGS = re.compile(r"args\.get\([^)]*type=int")
+ROLES_PROBING = ("anonymous", "resident", "officer", "admin")
+
+
+def _int_arguments(rule):
+    from werkzeug.routing import IntegerConverter
+
+    return sorted(name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter))
+
+
+def _app_sources():
+    from pathlib import Path
+
+    import app as app_package
+
+    return {path: path.read_text() for path in Path(app_package.__file__).parent.rglob("*.py")}
+
+
+def test_a_huge_id_in_any_int_url_argument_is_no_page(app, world):
+    client, unexpected, tried = app.test_client(), [], 0
+    for rule in rules(app, {"GET", *STATE_CHANGING}):
+        for argument in _int_arguments(rule):
+            for huge in HUGE_IDS:
+                ids = dict(world.ids["own"], **{argument: huge})
+                path = build_path(rule, ids)
+                for role in ("anonymous", "admin"):
+                    for method in sorted(rule.methods & {"GET", *STATE_CHANGING}):
+                        sign_in(app, client, role, world)
+                        answer = request(client, method, path, base_url=HTTPS)
+                        tried += 1
+                        # 404; for a POST Werkzeug may say 405 when a GET rule shares the path's shape
+                        if answer.status not in ({404} if method == "GET" else {404, 405}):
+                            unexpected.append((method, path, role, answer.status, answer.body[-300:]))
+    assert unexpected == [], pformat(unexpected)
+    assert tried > 100
+
+
+class _QueryNames(html.parser.HTMLParser):
+    """Query names a page offers: in its links (?name=) and its GET forms' fields, by the path they go to."""
+
+    def __init__(self, page_path):
+        super().__init__(convert_charrefs=True)
+        self.page_path, self.found, self.get_form = page_path, set(), None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "?" in (attrs.get("href") or ""):
+            parts = urlsplit(attrs["href"])
+            self.found |= {(parts.path or self.page_path, name) for name in parse_qs(parts.query, True)}
+        elif tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            self.get_form = (urlsplit(attrs.get("action") or "").path or self.page_path) if method == "get" else None
+        elif tag in ("input", "select") and self.get_form and attrs.get("name"):
+            self.found.add((self.get_form, attrs["name"]))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.get_form = None
+
+
+def test_no_view_reads_an_integer_from_the_query_except_through_int_arg():
+    offenders = [str(path) for path, text in _app_sources().items() if INT_FROM_ARGS.search(text)]
+    assert offenders == [], "use app.request_limits.int_arg, so the gates know the name and the bound holds"
+
+
+def test_huge_numbers_in_query_values_are_never_a_server_error(app, world, crawl):
+    """Every integer name a view reads (int_arg) on every GET route, and every name a page's links or GET
+    forms offer on the route they go to, each set to a 40-digit number, for four kinds of people."""
+    read_by_views = {name for text in _app_sources().values() for name in INT_ARG_CALL.findall(text)}
+    assert {"page", "round"} <= read_by_views
+    offered = set()
+    for (page_path, _, _, _), answer in crawl["answers"].items():
+        if answer.status == 200 and answer.content_type.startswith("text/html"):
+            reader = _QueryNames(page_path)
+            reader.feed(answer.body)
+            offered |= reader.found
+    adapter = app.url_map.bind("localhost")
+    by_endpoint = {}
+    for path, name in offered:
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except HTTPException:
+            continue
+        by_endpoint.setdefault(endpoint, set()).add(name)
+    assert by_endpoint  # the world's pages offer filters and links with queries
+    client, failures = app.test_client(), []
+    for rule in rules(app, {"GET"}):
+        path = build_path(rule, world.ids["own"])
+        for name in sorted(read_by_views | by_endpoint.get(rule.endpoint, set())):
+            for role in ROLES_PROBING:
+                sign_in(app, client, role, world)
+                answer = request(client, "GET", f"{path}?{name}={'9' * 40}", base_url=HTTPS)
+                if answer.status >= 500 or "Traceback" in answer.body:
+                    failures.append((path, name, role, answer.status, answer.body[-300:]))
+    assert failures == [], pformat(failures)
+
+
+def _body_limit(app, rule):
+    view = app.view_functions[rule.endpoint]
+    return app.config[getattr(view, "max_content_length_setting", "MAX_CONTENT_LENGTH")]
+
+
+def test_a_body_over_the_limit_is_refused_on_every_state_changing_route_before_it_is_read(app, world):
+    client, accepted, bodies = app.test_client(), [], {}
+    for rule, idset in _cases(app, STATE_CHANGING):
+        path = build_path(rule, world.ids[idset])
+        limit = _body_limit(app, rule)
+        body = bodies.setdefault(limit, b"a=" + b"x" * (limit - 1))
+        allowed = next((r for r in ROLES[::-1] if expected(app, rule, r, idset, world)[0] is None), "admin")
+        for role in ("anonymous", allowed):
+            for method in sorted(rule.methods & STATE_CHANGING):
+                sign_in(app, client, role, world)
+                before = checksum(app)
+                answer = request(client, method, path, csrf=False, data=body, base_url=HTTPS,
+                                 content_type="application/x-www-form-urlencoded")
+                if answer.status != 413 or checksum(app) != before:
+                    accepted.append((method, path, role, answer.status))
+    assert accepted == [], pformat(accepted)
+    assert len(bodies) == 2  # forms and uploads: both limits were tried
+
+
+def _filled(form, payload):
+    """The form as a browser would send it, with payload in every field but the buttons and files."""
+    data = form.defaults()
+    for name, kind, _ in _fuzzable(form):
+        if kind not in ("submit", "file"):
+            data[name] = payload
+    return data
+
+
+def test_every_form_refuses_each_class_of_bad_input_without_a_server_error_or_storing_it(app, world, crawl):
+    """Each form any page shows, as each person shown it, with every field holding a huge number, over-long
+    text or control characters (and every file upload holding a NUL): never a 5xx or a traceback, and
+    nothing stored that is longer than its column, holds a control character or overflows an integer."""
+    client, failures, uploads = app.test_client(), [], 0
+    shown = {}
+    for action, seen in crawl["forms"].items():
+        for role, _, form in seen:
+            shown.setdefault((action, role), form)
+    assert stored_problems(app) == []
+    for (action, role), form in sorted(shown.items()):
+        files = [name for name, kind, _, _ in form.fields if kind == "file"]
+        for label, payload in FIELD_CLASSES.items():
+            data = _filled(form, payload)
+            for name in files:
+                data[name] = (io.BytesIO(NUL_UPLOAD), "upload.csv")
+            uploads += bool(files)
+            sign_in(app, client, role, world)
+            answer = request(client, "POST", action, data=data, base_url=HTTPS)
+            if answer.status >= 500 or "Traceback" in answer.body:
+                failures.append((action, role, label, answer.status, answer.body[-300:]))
+            problems = stored_problems(app)  # stays in the world once stored: stop at the first form that did it
+            assert problems == [], pformat((action, role, label, answer.status, problems, failures))
+    assert failures == [], pformat(failures)
+    assert uploads >= 2  # the officer's postcode file and the translator's catalogue

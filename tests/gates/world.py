@@ -36,6 +36,7 @@ FORM_NOT_SHOWN = {
     "auth.resend_verification": "shown only to a resident whose e-mail address is not yet verified",
     "officer.run_count": "shown only while a round is in the counting phase",
     "translate.review": "shown only for a translation waiting for review",
+    "admin.reactivate": "shown only for a suspended account",
 }  # files from app/static: no view code, covered by the headers test on one file
 
 
@@ -132,11 +133,12 @@ def build_world(app):
         own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,
                "user_id": {"*": resident.id, "admin": people["officer"].id}, "grant_id": grant.id,
-               "lang": "cy", "entity": "pot", "entity_id": pot.id, "token": dict(tokens, **{"*": "x"})}
+               "lang": "cy", "entity": "pot", "entity_id": pot.id, "token": dict(tokens, **{"*": "x"}),
+               "area_id": here.id}
         mine_published = {"round_id": published.id, "pot_id": published_pot.id, "proposal_id": garden.id,
                           "record_id": published_record.id, "user_id": {"*": resident.id, "admin": second_member.id},
                           "grant_id": board_grant.id, "lang": "ur", "entity": "round", "entity_id": published.id,
-                          "token": dict(tokens, **{"*": "x"})}
+                          "token": dict(tokens, **{"*": "x"}), "area_id": here.id}
         # Someone else's or another area's objects: another area's round and board record, another
         # resident's draft, a role grant that belongs to somebody else, a language we do not ship, a
         # private draft to translate, a link we never sent.
@@ -144,7 +146,7 @@ def build_world(app):
                    "record_id": far_record.id, "user_id": {"*": people["other_resident"].id,
                                                            "admin.revoke": people["officer"].id},
                    "grant_id": board_grant.id, "lang": "de", "entity": "proposal", "entity_id": other_draft.id,
-                   "token": "not-a-token"}
+                   "token": "not-a-token", "area_id": elsewhere.id}
         world = World(people={role: user.id for role, user in people.items()},
                       ids={"own": own, "published": mine_published, "foreign": foreign},
                       facts={"own": {"area": "here", "author": "resident", "published": False},
@@ -253,6 +255,33 @@ def checksum(app):
                 digest.update(table.name.encode())
                 digest.update("\n".join(rows).encode())
     return digest.hexdigest()
+
+
+def stored_problems(app):
+    """Values no request should have been able to store: text over its column's length (PostgreSQL refuses
+    it, SQLite keeps it), control characters (app/domain/text.py), integers beyond the integer column."""
+    from sqlalchemy import BigInteger, Integer, String
+
+    from app.domain.text import unwanted_characters
+    from app.request_limits import MAX_ID
+
+    problems = []
+    with app.app_context():
+        with db.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                for row in connection.execute(select(table)):
+                    for column, value in zip(table.columns, row, strict=True):
+                        where = f"{table.name}.{column.name}"
+                        if isinstance(value, str):
+                            if isinstance(column.type, String) and column.type.length and \
+                                    len(value) > column.type.length:
+                                problems.append((where, f"{len(value)} characters > {column.type.length}"))
+                            if found := unwanted_characters(value):
+                                problems.append((where, f"control characters {found!r}"))
+                        elif isinstance(value, int) and isinstance(column.type, Integer) and \
+                                not isinstance(column.type, BigInteger) and abs(value) > MAX_ID:
+                            problems.append((where, f"integer {value} beyond the column"))
+    return problems
 
 
 @dataclass

@@ -2,7 +2,8 @@
 Redis (started here, like PostgreSQL), and a job runner runs the background work. What one host does, the other
 shows: a change of vote, an uploaded translation, results published (their page caches renewed), a count job
 (one per round, finished by a second runner after the first was killed), mail queued by either and sent by
-`flask mail send`; and two board members confirming at once on the two hosts lock the record once."""
+`flask mail send`; and two board members confirming at once on the two hosts lock the record once. (Sign-in
+limits shared through Redis: tests/live/test_rate_limits.py.)"""
 
 import re
 import time
@@ -26,34 +27,29 @@ from tests.factories import make_pot, make_proposal, make_user
 from tests.live.conftest import signed_in
 from tests.live.test_races import _ballots, _counts, _release_together, _setup
 from tests.support.live_server import LiveServer, csrf_token
-from tests.support.redis_server import RedisServer
 from tests.support.results_scenarios import Scenario
 
 LEASE_SECONDS = 2  # a killed runner's job is taken over this soon
-LOGIN_ATTEMPTS = 6  # per minute from one address, counted across both hosts (in Redis)
 
 
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory, mail_server):
+def hosts(tmp_path_factory, mail_server, redis_server):
     """(first host, second host): one worker each, their own instance folders, one database, one Redis."""
-    with RedisServer() as redis:
-        def env(name):
-            return {"NB_INSTANCE_PATH": str(tmp_path_factory.mktemp(f"instance-{name}")),
-                    "NB_RATELIMIT_STORAGE_URI": redis.url, "NB_RATELIMIT_ENABLED": "true",
-                    "NB_LOGIN_RATE_LIMIT": f"{LOGIN_ATTEMPTS} per minute", "NB_JOBS_INLINE": "false",
-                    "NB_JOBS_LEASE_SECONDS": str(LEASE_SECONDS)}
+    def env(name):
+        return {"NB_INSTANCE_PATH": str(tmp_path_factory.mktemp(f"instance-{name}")),
+                "NB_RATELIMIT_STORAGE_URI": redis_server.url, "NB_JOBS_INLINE": "false",
+                "NB_JOBS_LEASE_SECONDS": str(LEASE_SECONDS)}
 
-        first = LiveServer(tmp_path_factory.mktemp("host-a"), mail_server.port, workers=1, threads=4,
-                           extra_env=env("a"))
+    first = LiveServer(tmp_path_factory.mktemp("host-a"), mail_server.port, workers=1, threads=4, extra_env=env("a"))
+    try:
+        second = LiveServer(tmp_path_factory.mktemp("host-b"), mail_server.port, workers=1, threads=4,
+                            database_url=first.database_url, extra_env=env("b"))
         try:
-            second = LiveServer(tmp_path_factory.mktemp("host-b"), mail_server.port, workers=1, threads=4,
-                                database_url=first.database_url, extra_env=env("b"))
-            try:
-                yield first, second
-            finally:
-                second.close()
+            yield first, second
         finally:
-            first.close()
+            second.close()
+    finally:
+        first.close()
 
 
 def _eventually(check, seconds=15):
@@ -223,15 +219,3 @@ def test_two_board_members_confirming_on_two_hosts_at_once_lock_the_record_once(
                                  .where(AuditEntry.action == "decision.lock",
                                         AuditEntry.target == f"decision:{record_id}")) == 1
 
-
-def test_sign_in_attempts_are_limited_across_both_hosts(hosts):
-    a, b = hosts
-    statuses = []
-    for attempt in range(LOGIN_ATTEMPTS + 1):  # alternately on each host: per-process counting would allow twice
-        host = (a, b)[attempt % 2]
-        session = requests.Session()
-        form = session.get(host.url + "/auth/login", timeout=10).text
-        statuses.append(session.post(host.url + "/auth/login", data={
-            "csrf_token": csrf_token(form), "email": "nobody@example.org", "password": "wrong password"},
-            allow_redirects=False, timeout=30).status_code)
-    assert 429 not in statuses[:2] and statuses[-1] == 429, statuses

@@ -19,6 +19,7 @@ def deployment(tmp_path, monkeypatch):
     for name in list(os.environ):
         if name in ("SECRET_KEY", "DATABASE_URL") or name.startswith("NB_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("NB_PUBLIC_URL", "https://budgets.example.gov.uk")  # required outside debug and testing
     monkeypatch.setattr(app_package, "REPO_ROOT", str(tmp_path))
     instance = tmp_path / "instance"
     instance.mkdir()

@@ -89,7 +89,8 @@ class LiveServer:
                    NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
                    NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
                    NB_BALLOT_SECRET=BALLOT_SECRET, NB_RATELIMIT_ENABLED="false",
-                   NB_JOBS_INLINE="true", NB_SERVER_NAME=f"127.0.0.1:{self.port}")
+                   NB_JOBS_INLINE="true", NB_SERVER_NAME=f"127.0.0.1:{self.port}",
+                   NB_PUBLIC_URL=self.url)
         env.pop("TEST_DATABASE_URL", None)
         env.update(self.extra_env)
         return env

@@ -18,12 +18,25 @@ def test_admin_grants_board_membership_of_an_area_and_it_is_audited(client, db, 
     admin = login_as(make_user(role="admin", email="admin@example.org"))
     person = make_user(email="cllr@example.org")
     area = make_area(name="Chells & Manor")
-    response = client.post(f"/admin/users/{person.id}", data={"role": "board", "area": str(area.id)})
+    response = client.post(f"/admin/users/{person.id}", data={"role": "board", "area": str(area.id),
+                                                              "board_role": "chair"})
     assert response.status_code == 302
     grant = db.session.query(RoleGrant).filter_by(user_id=person.id).one()
-    assert (grant.role, grant.area_id) == ("board", area.id)
+    assert (grant.role, grant.area_id, grant.board_role) == ("board", area.id, "chair")
     entry = db.session.query(AuditEntry).filter_by(action="role.grant").one()
-    assert entry.actor_id == admin.id and entry.details == {"role": "board", "area_id": area.id}
+    assert entry.actor_id == admin.id and entry.details == {"role": "board", "area_id": area.id, "board_role": "chair"}
+    assert "(Chair)" in client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+
+
+def test_an_officer_can_be_made_the_contact_officer_for_an_area(client, db, login_as):
+    login_as(make_user(role="admin"))
+    person = make_user(email="owen@example.org")
+    area = make_area(name="Chells & Manor")
+    response = client.post(f"/admin/users/{person.id}", data={"role": "officer", "area": str(area.id),
+                                                              "board_role": "chair"})
+    assert response.status_code == 302
+    grant = db.session.query(RoleGrant).filter_by(user_id=person.id).one()
+    assert (grant.role, grant.area_id, grant.board_role) == ("officer", area.id, None)
 
 
 def test_board_role_without_area_is_refused_and_changes_nothing(client, db, login_as):

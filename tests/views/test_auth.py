@@ -268,3 +268,53 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, db, 
         assert "There is a problem" in response.get_data(as_text=True)
         assert _hash_of(db, "known@example.org") == before
     assert client.get("/auth/account").status_code == 200  # still signed in
+
+
+def test_signing_in_rotates_the_csrf_secret_so_a_token_from_before_is_refused(client, db):
+    make_user(email="known@example.org")
+    before = client.csrf_token()  # a token from the sign-in page, as someone watching the visitor could see it
+    with client.session_transaction() as sess:
+        secret_before = sess["csrf_token"]
+    assert client.post("/auth/login", data={"email": "known@example.org", "password": PASSWORD,
+                                            "csrf_token": before}).status_code == 302
+    assert client.get("/auth/account").status_code == 200  # its forms carry a token from the new secret
+    with client.session_transaction() as sess:
+        assert sess.get("csrf_token") not in (None, secret_before)
+    stale = client.post("/auth/account", data={"name": "Changed", "locale": "en", "csrf_token": before})
+    assert stale.status_code == 400 and "not sent from this site" in stale.get_data(as_text=True)
+    assert client.post("/auth/account", data={"name": "Changed", "locale": "en"}).status_code == 302
+
+
+def _sign_in_from(client, address, email, password="wrong wrong", **headers):
+    return client.post("/auth/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers).status_code
+
+
+def test_an_attacker_cannot_lock_a_resident_out_from_another_address(app, client, db):
+    make_user(email="victim@example.org")
+    assert [_sign_in_from(client, "203.0.113.9", "victim@example.org") for _ in range(10)] == [400] * 10
+    assert _sign_in_from(client, "203.0.113.9", "victim@example.org", PASSWORD) == 429  # the attacker's address
+    resident = app.test_client()
+    assert _sign_in_from(resident, "198.51.100.7", "victim@example.org", PASSWORD) == 302
+
+
+def test_bad_sign_ins_against_many_accounts_from_one_address_are_still_limited(client, db):
+    make_user(email="known@example.org")
+    statuses = [_sign_in_from(client, "203.0.113.9", f"guess{n}@example.org") for n in range(30)]
+    assert statuses == [400] * 30
+    assert _sign_in_from(client, "203.0.113.9", "known@example.org", PASSWORD) == 429
+    assert _sign_in_from(client, "198.51.100.7", "known@example.org", PASSWORD) == 302
+
+
+def test_successful_sign_ins_do_not_use_up_the_limit(client, db):
+    make_user(email="known@example.org")
+    for _ in range(12):
+        assert _sign_in_from(client, "203.0.113.9", "known@example.org", PASSWORD) == 302
+        client.post("/auth/logout")
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_header_changes_nothing(client, db):
+    make_user(email="victim@example.org")
+    statuses = [_sign_in_from(client, "203.0.113.9", "victim@example.org", **{"X-Forwarded-For": f"10.0.0.{n}"})
+                for n in range(11)]
+    assert statuses == [400] * 10 + [429]

@@ -59,5 +59,23 @@ def test_cli_import_shows_progress(app, db, tmp_path):
     path.write_text("\n".join(rows) + "\n")
     result = app.test_cli_runner().invoke(args=["geography", "import-postcodes", str(path)])
     assert result.exit_code == 0, result.output
-    assert "imported" in result.output and "(100%)" in result.output
+    assert "read 2,000 of 2,000 rows (100%)" in result.output and "Imported 2,000 postcodes" in result.output
     assert db.session.query(Postcode).count() == len({r.split(",")[0] for r in rows[1:]})
+
+
+def test_upload_accepts_an_onspd_extract_for_wards_already_defined(client, db, login_as):
+    from tests.factories import make_area, make_ward
+    from tests.services.test_onspd_import import ONSPD_COLUMNS, OURS, TEMPLATE
+
+    council = make_council()
+    chells = make_ward(name="Chells", code="E05009000", area=make_area(council=council))
+    login_as(make_user(role="officer"))
+    rows = [TEMPLATE.format(pcd="", pcd2="", pcds=pcds, doterm=doterm, oslaua=OURS, osward=ward)
+            for pcds, doterm, ward in (("FL7 1AA", "", "E05009000"), ("FL7 1AB", "201901", "E05009000"),
+                                       ("ZZ9 9ZZ", "", "E05099999"))]
+
+    response = _upload(client, "\n".join([",".join(ONSPD_COLUMNS), *rows]) + "\n")
+
+    assert response.status_code == 302
+    assert db.session.get(Postcode, "FL7 1AA").ward_id == chells.id
+    assert db.session.get(Postcode, "FL7 1AB") is None and db.session.get(Postcode, "ZZ9 9ZZ") is None

@@ -63,7 +63,7 @@ def test_no_route_shows_the_count_to_the_public_before_publication(app, db, logi
     db.session.commit()
     values = {"round_id": s.round.id, "pot_id": s.pot.id, "proposal_id": s.garden.id, "record_id": record_id,
               "user_id": resident.id, "lang": "cy", "entity": "proposal", "entity_id": s.garden.id,
-              "filename": "css/app.css", "token": "x"}
+              "filename": "css/app.css", "token": "x", "area_id": s.round.area_id}
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
     assert len(rules) > 40
     for who in ("visitor", "resident"):
