@@ -28,7 +28,7 @@ run: install translations
 	  $(PY) -c 'import secrets; print(secrets.token_hex(32))' > instance/audit_secret)
 	export NB_AUDIT_SECRET=$$(cat instance/audit_secret) && $(FLASK) db upgrade && $(FLASK) demo && \
 	  NB_BALLOT_SECRET=$${NB_BALLOT_SECRET:-development-only-not-secret} \
-	  NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
+	  NB_JOBS_INLINE=true NB_SESSION_COOKIE_SECURE=false NB_REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 system-deps:
 	.ci/install-system-deps

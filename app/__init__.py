@@ -30,7 +30,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def create_app(test_config=None):
     """Build the app: config -> extensions -> blueprints -> error pages -> CLI. Never migrates."""
-    app = Flask(__name__, instance_path=os.path.join(REPO_ROOT, "instance"), instance_relative_config=True)
+    # NB_INSTANCE_PATH: this host's own folder (config.py, local files); hosts share nothing else on disk.
+    instance_path = os.environ.get("NB_INSTANCE_PATH") or os.path.join(REPO_ROOT, "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _load_config(app, test_config)
     _trust_proxies(app)
     _init_extensions(app)

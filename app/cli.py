@@ -20,6 +20,7 @@ def _commands():
 # Modules exposing COMMANDS = [click commands/groups]; append as features land.
 COMMAND_MODULES = [
     "app.admin.commands",
+    "app.jobs.commands",
     "app.mail.commands",
     "app.notify.commands",
     "app.officer.commands",

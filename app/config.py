@@ -99,6 +99,13 @@ class Defaults:
 
     COUNCIL_NAME = "Borough of Fernleigh"
 
+    # Background work (app/jobs): `flask jobs work` runs it; JOBS_INLINE runs a job in the request that
+    # queues it instead (development and tests, no runner needed). A runner renews its lease as it reports
+    # progress; a runner that dies leaves a lease that runs out, and another takes the job over.
+    JOBS_INLINE = False
+    JOBS_LEASE_SECONDS = 300
+    JOBS_MAX_ATTEMPTS = 3
+
     # Seals ballots while voting is open (app.services.round_keys): from the environment (NB_BALLOT_SECRET) or a
     # secret manager, the same on every app host; required outside debug and testing.
     BALLOT_SECRET = None

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -48,6 +48,26 @@ def begin_write_transaction(session):
     if real_session.in_transaction():
         real_session.rollback()
     real_session.connection(execution_options={"sqlite_immediate": True})
+
+
+def lock_row(session, obj):
+    """Hold obj's row until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE
+    already holds the whole database), then expire obj so what the caller reads next is what the previous
+    holder committed. Call after begin_write_transaction, before reading what the rule depends on.
+    """
+    mapper = inspect(obj).mapper
+    keys = [column == value for column, value in zip(mapper.primary_key, mapper.primary_key_from_instance(obj),
+                                                     strict=True)]
+    session.execute(select(*mapper.primary_key).where(*keys).with_for_update())
+    session.expire(obj)
+    return obj
+
+
+def lock_name(session, name):
+    """Queue writers on a name for the rest of the transaction: a PostgreSQL advisory lock (SQLite: BEGIN
+    IMMEDIATE already holds the whole database). Call after begin_write_transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from app.models.decisions import (
 from app.models.delivery import Delivery, DeliveryMilestone, DeliveryPhoto, DeliveryUpdate
 from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
+from app.models.jobs import Job
 from app.models.notifications import NotificationRun, NotificationSubscription
 from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
@@ -37,6 +38,7 @@ __all__ = [
     "DeliveryUpdate",
     "ElectorateFigure",
     "InterestDeclaration",
+    "Job",
     "NotificationRun",
     "NotificationSubscription",
     "OutboxMessage",

@@ -1,7 +1,7 @@
 """Officer views: run the count, follow its status, see its results and the participation report.
 
-A count runs in a background thread (or `flask --app wsgi count run ROUND_ID`), so the request only
-writes the pending rows. The status page refreshes through a plain "Refresh the status" link: no script.
+A count is a background job (app/jobs: `flask --app wsgi jobs work` runs it on any host, or
+`flask --app wsgi count run ROUND_ID`), so the request only writes the pending rows and queues the job. The status page refreshes through a plain "Refresh the status" link: no script.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from app.access import role_required
 from app.database import begin_write_transaction
 from app.extensions import db
+from app.jobs.runner import run_job
 from app.models import Round
 from app.officer import bp
 from app.services import count as count_service
@@ -48,7 +49,7 @@ def count(round_id):
     outcomes = {pot.id: results_service.pot_outcome(db.session, pot, results[pot.id]) for pot in round_.pots}
     return render_template("officer/count.html", round=round_, results=results, outcomes=outcomes,
                            status=count_service.count_status(db.session, round_), done=done, total=total,
-                           form=CountForm())
+                           job=count_service.count_job(db.session, round_), form=CountForm())
 
 
 @bp.post("/rounds/<int:round_id>/count")
@@ -60,20 +61,17 @@ def run_count(round_id):
     begin_write_transaction(db.session)  # two officers pressing at once: one count starts, the other is told
     round_ = db.session.get(Round, round_id)
     try:
-        rows = count_service.begin_count(db.session, round_, current_user)
+        job = count_service.start_count(db.session, round_, current_user)
     except count_service.CountRefused as refused:
         db.session.rollback()
         flash(REFUSALS[refused.code](), "error")
         target = "officer.count" if round_.phase in COUNT_PHASES else "officer.round_detail"
         return redirect(url_for(target, round_id=round_id))
-    if current_app.config.get("COUNT_IN_BACKGROUND", True):
-        db.session.commit()
-        count_service.start_count_in_background(current_app._get_current_object(), round_id, current_user.id)
-        flash(_("The count has started. Refresh the status to see when it has finished."), "success")
-    else:
-        count_service.run_count(db.session, round_, current_user, rows)
-        db.session.commit()
+    db.session.commit()
+    if current_app.config["JOBS_INLINE"] and run_job(db.session, job.id) == "done":
         flash(_("The count has finished. The round is now with the Neighbourhood Board."), "success")
+    else:
+        flash(_("The count has started. Refresh the status to see when it has finished."), "success")
     return redirect(url_for("officer.count", round_id=round_id))
 
 

@@ -60,8 +60,12 @@ def count():
 @click.argument("round_id", type=int)
 @with_appcontext
 def run_count(round_id):
-    """Count every pot of a round in the counting phase, pot by pot, and hand it to the board."""
+    """Count every pot of a round in the counting phase, pot by pot, and hand it to the board.
+
+    Queues the round's count job and runs it in this process (no job runner needed).
+    """
     from app.database import write_transaction
+    from app.jobs.runner import claim, run_claimed
     from app.models import CountResult, Round
     from app.services import count as count_service
 
@@ -70,17 +74,21 @@ def run_count(round_id):
         if round_ is None:
             raise click.ClickException("There is no round with that id.")
         try:
-            count_service.begin_count(db.session, round_)
+            job_id = count_service.start_count(db.session, round_).id
         except count_service.CountRefused as refused:
             raise click.ClickException({"not_counting": "The round is not in the counting phase.",
                                         "already_running": "A count of this round is already running.",
                                         "sealed": "The ballots are still sealed: close voting first."}
                                        [refused.code]) from None
     click.echo(f"Counting round {round_id}...")
-    def progress(pot_id, done, total):
-        click.echo(f"  pot {pot_id} counted ({done} of {total})")
+    claimed = claim(db.session, job_id)
+    if claimed is None:
+        raise click.ClickException("A job runner took the count first: see `flask --app wsgi jobs status`.")
 
-    if not count_service.run_count_committing(db.session, round_id, None, on_pot=progress):
+    def progress(done, total):
+        click.echo(f"  {done} of {total} pots counted")
+
+    if run_claimed(db.session, claimed, on_progress=progress) != "done":
         raise click.ClickException("The count failed; the round is still in the counting phase.")
     round_ = db.session.get(Round, round_id)
     for pot in round_.pots:

@@ -5,7 +5,9 @@ new head means a fresh render. So does every change to the words shown: a transl
 translation (services.translations.save_content records "translation.save"), an officer renaming a round
 or pot ("round.update", "pot.update"); residents edit proposals only while proposals are open. The text
 depends on nothing else (a stale translation is recognised from the rows at render time), so the key needs
-no separate content version. The time limit bounds what bypasses the services (a direct database edit).
+no separate content version. The head is read from the database on every request, so when several app hosts
+serve one council a publication on any of them renews every host's cached pages (tests/live/test_hosts.py).
+The time limit bounds what bypasses the services (a direct database edit).
 results_content holds the content the same for every visitor; visitor_pages the whole page as a visitor
 who is not signed in sees it, with the CSRF token of its one form left out and put back per request.
 """

@@ -1,28 +1,33 @@
 """Count a round: each pot's ballots (online and paper) with the pot's rule, stored with its explanation.
 
-A count has two halves so that no web worker waits on a large one: begin_count (quick, in the request:
-checks the phase, refuses a second count while one runs, writes a "pending" row per pot) and
-run_count (the tally, pot by pot, each pot's row going running -> done; then the round moves to the
-board). The officer's view runs the second half in a background thread, or the CLI
-`flask --app wsgi count run ROUND_ID` runs both; count_round does both in the caller's transaction.
+A count has two halves so that no web worker waits on a large one: start_count (quick, in the request:
+checks the phase, refuses a second count while one runs, writes a "pending" row per pot and queues the
+round's one count job) and run_count_committing (the tally, pot by pot, each pot's row going running ->
+done; then the round moves to the board), which a job runner (`flask --app wsgi jobs work`, app/jobs) runs on
+any host. `flask --app wsgi count run ROUND_ID` does both in one process; count_round does both in the
+caller's transaction.
 """
 
-import threading
+import logging
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
-from app.database import write_transaction
+from app.database import lock_row, write_transaction
 from app.domain.open_data import ballots_digest, canonical_ballots
 from app.domain.tally import DEFAULT_TIE_BREAK, Election, Project, tally
 from app.models import Ballot, CountResult, Pot, Proposal, Round
 from app.models._common import utcnow
+from app.models.jobs import FAILED as JOB_FAILED
 from app.services.audit import record
+from app.services.jobs import JobExists, enqueue, job_by_key
 
 VOTE_TYPES = {"approval": "approval", "knapsack": "approval", "cumulative": "cumulative", "ranked": "ordinal"}
 IN_PROGRESS = ("pending", "running")
-STALE_AFTER = timedelta(minutes=30)  # a count "running" this long died with its worker: a new one may start
+STALE_AFTER = timedelta(minutes=30)  # a count "running" this long without a job died with its process
+JOB_KIND = "count"
+
+log = logging.getLogger(__name__)
 
 
 class CountRefused(Exception):
@@ -91,13 +96,29 @@ def latest_results(session, round_):
     return results
 
 
+def job_key(round_id):
+    return f"count:round:{round_id}"
+
+
+def count_job(session, round_):
+    """The round's count job (one per round, re-queued for a new count), or None if it was never queued."""
+    return job_by_key(session, job_key(round_.id))
+
+
 def count_status(session, round_, now=None):
-    """"none" | "running" | "done" | "failed" for the round's newest count (stale runs count as failed)."""
+    """"none" | "running" | "done" | "failed" for the round's newest count.
+
+    Unfinished rows are "running" while their job is queued or running; a failed job, or (no job) rows
+    older than STALE_AFTER, count as failed.
+    """
     results = [r for r in latest_results(session, round_).values() if r is not None]
     if not results:
         return "none"
     now = now or utcnow()
     if any(r.status in IN_PROGRESS for r in results):
+        job = count_job(session, round_)
+        if job is not None:
+            return "failed" if job.state == JOB_FAILED else "running"
         if all(now - r.created_at > STALE_AFTER for r in results if r.status in IN_PROGRESS):
             return "failed"
         return "running"
@@ -107,7 +128,12 @@ def count_status(session, round_, now=None):
 
 
 def progress(session, round_):
-    """(pots counted, pots) of the newest count, for the officer's status line."""
+    """(pots counted, pots) of the newest count, for the officer's status line: as the count's job last
+    reported it while the job runs, else from the results."""
+    job = count_job(session, round_)
+    if job is not None and job.state == "running" and job.progress:
+        done, total = job.progress.split("/")
+        return int(done), int(total)
     results = latest_results(session, round_)
     return sum(1 for r in results.values() if r is not None and r.status == "done"), len(results)
 
@@ -115,8 +141,10 @@ def progress(session, round_):
 def begin_count(session, round_, actor=None):
     """Start a count: a pending CountResult per pot. Refuses outside counting or while a count runs.
 
-    Call with the write lock held (begin_write_transaction) so two officers cannot start two counts.
+    Call with the write lock held (begin_write_transaction): the round's row is locked here, so of two
+    officers starting at once the second waits and is refused.
     """
+    lock_row(session, round_)
     if round_.phase != "counting":
         raise CountRefused("not_counting")
     if count_status(session, round_) == "running":
@@ -132,6 +160,16 @@ def begin_count(session, round_, actor=None):
     session.flush()
     record(session, actor, "count.start", f"round:{round_.id}", pots=[pot.id for pot in round_.pots])
     return rows
+
+
+def start_count(session, round_, actor=None):
+    """begin_count, then queue the round's count job (the database allows one per round). Returns the Job."""
+    begin_count(session, round_, actor)
+    try:
+        return enqueue(session, JOB_KIND, {"round_id": round_.id, "actor_id": actor.id if actor else None},
+                       unique_key=job_key(round_.id))
+    except JobExists:
+        raise CountRefused("already_running") from None
 
 
 def prepare_pot(session, pot):
@@ -202,56 +240,40 @@ def run_count_committing(session, round_id, actor_id, on_pot=None):
     """Run a begun count pot by pot, committing as it goes, so the officer's page shows progress.
 
     The long tally runs outside any transaction: each pot's ballots are read, the read transaction
-    ends, the tally runs, then a short write transaction stores the result. A failure marks the count
-    failed (the round stays in counting and can be counted again). on_pot(pot id, done, total) reports
-    progress. Returns True when the count finished.
+    ends, the tally runs, then a short write transaction stores the result. Pots already counted are kept,
+    so a count whose runner died resumes where it stopped. A failure marks the count failed (the round stays
+    in counting and can be counted again). on_pot(pot id, done, total) reports progress. Returns True when
+    the count finished.
     """
     from app.models import User
 
     try:
         round_ = session.get(Round, round_id)
         pot_ids = [pot.id for pot in round_.pots]
-        row_ids = {pot_id: row.id for pot_id, row in latest_results(session, round_).items()}
+        rows = latest_results(session, round_)
+        row_ids = {pot_id: row.id for pot_id, row in rows.items()}
+        counted = {pot_id for pot_id, row in rows.items() if row.status == "done"}
         session.rollback()
-        for pot_id in pot_ids:
-            with write_transaction(session):
-                session.get(CountResult, row_ids[pot_id]).status = "running"
-            ballots, options, election = prepare_pot(session, session.get(Pot, pot_id))
-            session.rollback()  # end the read transaction before the long tally
-            outcome = tally(election, **options)
-            with write_transaction(session):
-                store_outcome(session, session.get(CountResult, row_ids[pot_id]), ballots, options, outcome)
+        for done, pot_id in enumerate(pot_ids, start=1):
+            if pot_id not in counted:
+                with write_transaction(session):
+                    session.get(CountResult, row_ids[pot_id]).status = "running"
+                ballots, options, election = prepare_pot(session, session.get(Pot, pot_id))
+                session.rollback()  # end the read transaction before the long tally
+                outcome = tally(election, **options)
+                with write_transaction(session):
+                    store_outcome(session, session.get(CountResult, row_ids[pot_id]), ballots, options, outcome)
             if on_pot is not None:
-                on_pot(pot_id, pot_ids.index(pot_id) + 1, len(pot_ids))
+                on_pot(pot_id, done, len(pot_ids))
         with write_transaction(session):
             round_ = session.get(Round, round_id)
             actor = session.get(User, actor_id) if actor_id else None
             finish_count(session, round_, actor, [session.get(CountResult, row_ids[p]) for p in pot_ids])
     except Exception:  # noqa: BLE001 (recorded as a failed count for officers to see)
         session.rollback()
-        current_app.logger.exception("count of round %s failed", round_id)
+        log.exception("count of round %s failed", round_id)
         with write_transaction(session):
             actor = session.get(User, actor_id) if actor_id else None
             mark_failed(session, session.get(Round, round_id), actor)
         return False
     return True
-
-
-def start_count_in_background(app, round_id, actor_id):
-    """Run run_count_committing in a thread with its own app context and session.
-
-    The caller has already committed begin_count's pending rows.
-    """
-
-    def work():
-        from app.extensions import db
-
-        with app.app_context():
-            try:
-                run_count_committing(db.session, round_id, actor_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"count-round-{round_id}", daemon=True)
-    thread.start()
-    return thread

@@ -6,6 +6,7 @@ goes through the same two-person confirmation, and until then the public keeps s
 
 from sqlalchemy import select
 
+from app.database import lock_row
 from app.domain.audit_chain import SEAL, content_digest
 from app.domain.decisions import (
     CONFIRMATIONS_NEEDED,
@@ -159,6 +160,7 @@ def confirm(session, actor, record_):
     """
     from app.services.rounds import move_phase
 
+    lock_row(session, record_)  # two members confirming at once: the second reads what the first committed
     if not may_edit(record_.status):
         raise DecisionRefused(["locked"])
     round_ = record_.round

@@ -1,9 +1,10 @@
 """Language packs on disk and translations of content, for the CLI and the translators' pages.
 
 Two kinds of translation live here:
-- UI strings: gettext catalogues in translations/<lang>/LC_MESSAGES. An upload is checked in full
-  (app.domain.catalogue) before anything is written; then the .po and the compiled .mo are each replaced
-  atomically (temporary file + os.replace), under a lock so two uploads cannot interleave.
+- UI strings: gettext catalogues shipped in translations/<lang>/LC_MESSAGES. An upload is checked in full
+  (app.domain.catalogue) before anything is written, then stored in the database (UiCatalogue), not on one
+  host's disk: every process serves the shipped catalogue with the newest upload on top, and notices a new
+  upload by a cheap version check (app.translate.refresh_catalogues).
 - Content written by officers and residents: round titles and descriptions, pot names and ballot
   instructions (ContentTranslation, one row per field), proposal titles, summaries and descriptions
   (ProposalTranslation, one row per proposal; the long description is left to fall back). Each row keeps source_hash, the hash of the original it was
@@ -12,31 +13,30 @@ Two kinds of translation live here:
 """
 
 import difflib
-import fcntl
 import hashlib
 import io
 import json
 import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.database import lock_name
 from app.domain.catalogue import Checked, catalogue_coverage, check_upload, merge_upload
 from app.domain.content import may_review, translation_frozen
 from app.domain.proposals import PUBLIC_STATUSES
 from app.models import ContentTranslation, Pot, Proposal, ProposalTranslation, Round
-from app.models.content import ContentSource
+from app.models.content import ContentSource, UiCatalogue
 from app.services.audit import record
 
 SOURCE_LANGUAGE = "en"  # msgids are English: an empty msgstr in the English catalogue means "as written"
 
 # ---------------------------------------------------------------------------------------------------------
-# UI strings: catalogues on disk
+# UI strings: catalogues shipped on disk, uploads in the database
 
 
 def catalogue_path(directory, lang, extension="po"):
@@ -49,20 +49,42 @@ def languages(directory):
     return sorted(found, key=lambda lang: (lang != SOURCE_LANGUAGE, lang))
 
 
-def read_catalogue(directory, lang):
+def stored_catalogue(session, lang):
+    """The newest accepted upload for lang (UiCatalogue) or None."""
+    return session.scalar(select(UiCatalogue).where(UiCatalogue.locale == lang).order_by(UiCatalogue.id.desc())
+                          .limit(1))
+
+
+def read_catalogue(directory, lang, session=None):
+    """lang's catalogue: the one shipped in directory, with the newest upload's translations on top (given a
+    session). Strings added to the code since the upload come from the shipped catalogue."""
     with open(catalogue_path(directory, lang), "rb") as handle:
-        return read_po(handle, locale=lang)
+        shipped = read_po(handle, locale=lang)
+    stored = stored_catalogue(session, lang) if session is not None else None
+    if stored is None:
+        return shipped
+    return merge_upload(shipped, read_po(io.BytesIO(stored.po), locale=lang)).catalogue
 
 
-def catalogue_status(directory):
+def catalogue_status(directory, session=None):
     """[(lang, Coverage)]: translated / fuzzy / missing UI strings per language (fuzzy counts as missing)."""
-    return [(lang, catalogue_coverage(read_catalogue(directory, lang), source_language=lang == SOURCE_LANGUAGE))
+    return [(lang, catalogue_coverage(read_catalogue(directory, lang, session),
+                                      source_language=lang == SOURCE_LANGUAGE))
             for lang in languages(directory)]
 
 
-def catalogue_bytes(directory, lang):
-    with open(catalogue_path(directory, lang), "rb") as handle:
-        return handle.read()
+def _po_bytes(catalogue):
+    po = io.BytesIO()
+    write_po(po, catalogue, width=76)
+    return po.getvalue()
+
+
+def catalogue_bytes(directory, lang, session=None):
+    """The .po a translator downloads: what the service shows now."""
+    if session is None or stored_catalogue(session, lang) is None:
+        with open(catalogue_path(directory, lang), "rb") as handle:
+            return handle.read()
+    return _po_bytes(read_catalogue(directory, lang, session))
 
 
 @dataclass
@@ -76,58 +98,46 @@ class Upload:
         return self.checked.ok
 
 
-@contextmanager
-def _catalogue_lock(directory):
-    """An exclusive lock on the translations directory itself: one upload writes at a time."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _replace_file(path, data):
-    """Write data next to path, fsync, then os.replace: readers see the old file or the new, never half."""
-    folder = os.path.dirname(path)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def replace_catalogue(session, directory, lang, data, actor):
-    """Check an uploaded .po for lang and, only if it passes, merge it in and compile it.
+    """Check an uploaded .po for lang and, only if it passes, store it for every app host to serve.
 
     The uploaded translations are merged into the current catalogue (see merge_upload): strings added to
     the code since the translator downloaded are kept, strings no longer used are ignored. Fuzzy entries
-    are written to the .po but left out of the .mo, so they show in English. Audited; flushes only.
+    are stored but not served, so they show in English. Call in a write transaction: two uploads of one
+    language queue (lock_name), so neither loses the other's strings. Audited; flushes only.
     """
-    with _catalogue_lock(directory):
-        current = read_catalogue(directory, lang)
-        checked = check_upload(data, lang, current.num_plurals)
-        if not checked.ok:
-            return Upload(checked)
-        merged = merge_upload(current, checked.catalogue)
-        catalogue = merged.catalogue
-        catalogue.revision_date = datetime.now(UTC)
-        catalogue.last_translator = f"{actor.name} <{actor.email}>" if actor is not None else catalogue.last_translator
-        po, mo = io.BytesIO(), io.BytesIO()
-        write_po(po, catalogue, width=76)
-        write_mo(mo, catalogue, use_fuzzy=False)
-        _replace_file(catalogue_path(directory, lang), po.getvalue())
-        _replace_file(catalogue_path(directory, lang, "mo"), mo.getvalue())
+    lock_name(session, f"catalogue:{lang}")
+    current = read_catalogue(directory, lang, session)
+    checked = check_upload(data, lang, current.num_plurals)
+    if not checked.ok:
+        return Upload(checked)
+    merged = merge_upload(current, checked.catalogue)
+    catalogue = merged.catalogue
+    catalogue.revision_date = datetime.now(UTC)
+    catalogue.last_translator = f"{actor.name} <{actor.email}>" if actor is not None else catalogue.last_translator
+    session.add(UiCatalogue(locale=lang, po=_po_bytes(catalogue), uploaded_by_id=actor.id if actor else None))
+    session.flush()
     record(session, actor, "catalogue.upload", f"catalogue:{lang}", changed=merged.changed, ignored=merged.ignored)
     return Upload(checked, merged.changed, merged.ignored)
+
+
+def catalogues_version(connection):
+    """Changes whenever a catalogue is uploaded: each process compares it to decide when to reload. Takes a
+    connection or a session."""
+    return connection.scalar(select(func.max(UiCatalogue.id)))
+
+
+def served_catalogues(session, directory):
+    """{lang: compiled Translations} for every language with an upload: shipped + newest upload, no fuzzy."""
+    served = {}
+    for lang in session.scalars(select(UiCatalogue.locale).distinct()):
+        if not os.path.exists(catalogue_path(directory, lang)):
+            continue
+        mo = io.BytesIO()
+        write_mo(mo, read_catalogue(directory, lang, session), use_fuzzy=False)
+        mo.seek(0)
+        served[lang] = support.Translations(mo)
+    return served
 
 
 def catalogue_mtimes(directories):

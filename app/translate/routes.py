@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import role_required
+from app.database import begin_write_transaction
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.request_limits import accepts_upload
@@ -55,7 +56,7 @@ def _labels():
 @role_required("translator")
 def index():
     directory = catalogue_directory()
-    ui = dict(translations.catalogue_status(directory))
+    ui = dict(translations.catalogue_status(directory, db.session))
     languages = current_app.config["SUPPORTED_LOCALES"]
     content = {lang: translations.content_coverage(translations.content_items(db.session, lang)) for lang in languages}
     return render_template("translate/index.html", languages=languages, ui=ui, content=content)
@@ -71,7 +72,7 @@ def _language_page(lang, form, problems=(), status=200):
     items = translations.content_items(db.session, lang)
     wanted = request.args.get("state", "")
     shown = [item for item in items if item.state != "original" and (not wanted or item.state == wanted)]
-    ui = dict(translations.catalogue_status(catalogue_directory())).get(lang)
+    ui = dict(translations.catalogue_status(catalogue_directory(), db.session)).get(lang)
     return render_template("translate/language.html", lang=lang, items=shown, wanted=wanted, form=form,
                            problems=problems, ui=ui, content=translations.content_coverage(items)), status
 
@@ -82,7 +83,7 @@ def download(lang):
     directory = catalogue_directory()
     if lang not in translations.languages(directory):
         abort(404)
-    return Response(translations.catalogue_bytes(directory, lang), mimetype="text/x-gettext-translation",
+    return Response(translations.catalogue_bytes(directory, lang, db.session), mimetype="text/x-gettext-translation",
                     headers={"Content-Disposition": f"attachment; filename={lang}-messages.po"})
 
 
@@ -96,6 +97,7 @@ def upload(lang):
     form = CatalogueUploadForm()
     if not form.validate_on_submit():
         return _language_page(lang, form, status=400)
+    begin_write_transaction(db.session)  # two uploads of one language queue: neither loses the other's strings
     result = translations.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
     if not result.ok:
         db.session.rollback()

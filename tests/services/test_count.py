@@ -8,9 +8,12 @@ import pytest
 from app.domain.open_data import ballots_digest, canonical_ballots
 from app.domain.pabulib import read_pabulib
 from app.domain.tally import DEFAULT_TIE_BREAK, tally
-from app.models import AuditEntry, Ballot, CountResult, Round
+from app.jobs.runner import claim, run_claimed, work_once
+from app.models import AuditEntry, Ballot, CountResult, Job, Round
+from app.models._common import utcnow
 from app.services import count as count_service
 from app.services import results as results_service
+from tests.factories import make_pot, make_proposal
 from tests.support.results_scenarios import Scenario, add_voters
 
 
@@ -78,16 +81,70 @@ def test_committing_runner_shows_progress_and_finishes(db):
     assert count_service.count_status(db.session, s.round) == "done"
 
 
-def test_background_count_runs_in_a_thread_with_its_own_session(app, db):
+def test_a_count_job_runs_in_the_runner_with_its_own_transactions(app, db):
     s = Scenario()
-    count_service.begin_count(db.session, s.round, s.officer)
+    job = count_service.start_count(db.session, s.round, s.officer)
     db.session.commit()
     round_id = s.round.id
-    thread = count_service.start_count_in_background(app, round_id, s.officer.id)
-    thread.join(timeout=60)
-    db.session.rollback()  # end the test's read transaction: see what the thread committed
+    assert work_once(db.session) == "done"
+    assert work_once(db.session) is None  # nothing left to do
+    db.session.rollback()
     assert db.session.get(Round, round_id).phase == "decision"
     assert db.session.query(CountResult).one().selected == [s.garden.id, s.bench.id]
+    assert (db.session.get(Job, job.id).state, db.session.get(Job, job.id).progress) == ("done", "1/1")
+
+
+def test_one_count_job_per_round_requeued_after_a_failure(app, db):
+    s = Scenario()
+    db.session.add(Ballot(id="f" * 32, pot_id=s.pot.id, choices=[999999], receipt_hash="0" * 64))  # not on the ballot
+    job = count_service.start_count(db.session, s.round, s.officer)
+    db.session.commit()
+    with pytest.raises(count_service.CountRefused):
+        count_service.start_count(db.session, s.round, s.officer)
+    db.session.rollback()
+    assert work_once(db.session) == "failed"
+    db.session.rollback()
+    assert count_service.count_status(db.session, s.round) == "failed"
+    assert db.session.get(Job, job.id).error == "count_failed"
+    assert count_service.start_count(db.session, s.round, s.officer).id == job.id  # the same job, queued again
+    assert db.session.query(Job).count() == 1
+
+
+def test_a_runner_that_died_mid_count_is_taken_over_and_the_count_resumes(app, db):
+    s = Scenario()
+    second = make_pot(round_=s.round, name="Second pot")
+    make_proposal(pot=second, cost_pence=1_000_00, status="feasible", on_ballot=True)
+    job = count_service.start_count(db.session, s.round, s.officer)
+    db.session.commit()
+    claimed = claim(db.session)  # a runner claims the job, counts the first pot, then dies (kill -9)
+    first = count_service.latest_results(db.session, s.round)[s.pot.id]
+    count_service.count_pot(db.session, s.pot, first)
+    db.session.get(Job, job.id).progress = "1/2"
+    db.session.commit()
+    assert claimed and claim(db.session) is None  # its lease still holds: nobody else may take it
+    assert count_service.count_status(db.session, s.round) == "running"
+    later = utcnow() + timedelta(seconds=app.config["JOBS_LEASE_SECONDS"] + 1)
+    taken = claim(db.session, now=later)
+    assert taken[0] == job.id and taken[3] != claimed[3]
+    assert run_claimed(db.session, taken) == "done"
+    db.session.rollback()
+    assert db.session.get(Job, job.id).attempts == 2
+    assert db.session.get(CountResult, first.id).finished_at is not None and first.id in {
+        r.id for r in count_service.latest_results(db.session, s.round).values()}  # the first pot was kept
+    assert db.session.get(Round, s.round.id).phase == "decision"
+
+
+def test_a_job_whose_runners_keep_dying_is_set_aside_as_failed(app, db):
+    s = Scenario()
+    job = count_service.start_count(db.session, s.round, s.officer)
+    db.session.commit()
+    now = utcnow()
+    for attempt in range(app.config["JOBS_MAX_ATTEMPTS"]):
+        assert claim(db.session, now=now + timedelta(hours=attempt)) is not None
+    assert claim(db.session, now=now + timedelta(days=1)) is None
+    db.session.rollback()
+    assert (db.session.get(Job, job.id).state, db.session.get(Job, job.id).error) == ("failed", "runner_died")
+    assert count_service.count_status(db.session, s.round) == "failed"
 
 
 def test_a_failed_count_is_recorded_and_the_round_stays_in_counting(app, db):

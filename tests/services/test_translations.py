@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import read_mo
 
 from app.models import ContentTranslation
 from app.services import translations
@@ -101,24 +100,27 @@ def copy(tmp_path):
     return target
 
 
-def test_a_refused_catalogue_leaves_both_files_untouched(db, copy):
+def test_a_refused_catalogue_changes_nothing(db, copy):
     po = (copy / "pl/LC_MESSAGES/messages.po").read_bytes()
-    mo = (copy / "pl/LC_MESSAGES/messages.mo").read_bytes()
     result = translations.replace_catalogue(db.session, str(copy), "pl", po.replace(b"Language: pl", b"Language: cy"),
                                             make_user(role="translator"))
     assert not result.ok and [p.code for p in result.checked.problems] == ["language"]
-    assert (copy / "pl/LC_MESSAGES/messages.po").read_bytes() == po
-    assert (copy / "pl/LC_MESSAGES/messages.mo").read_bytes() == mo
+    assert translations.stored_catalogue(db.session, "pl") is None
+    assert translations.catalogue_bytes(str(copy), "pl", db.session) == po
+    assert translations.served_catalogues(db.session, str(copy)) == {}
 
 
-def test_an_accepted_catalogue_is_compiled_without_its_fuzzy_strings(db, copy):
-    po = (copy / "cy/LC_MESSAGES/messages.po").read_bytes()
-    po = po.replace(b'msgid "Results"\nmsgstr "Canlyniadau"', b'msgid "Results"\nmsgstr "Y canlyniadau"')
+def test_an_accepted_catalogue_is_stored_and_served_without_its_fuzzy_strings(db, copy):
+    shipped = (copy / "cy/LC_MESSAGES/messages.po").read_bytes()
+    po = shipped.replace(b'msgid "Results"\nmsgstr "Canlyniadau"', b'msgid "Results"\nmsgstr "Y canlyniadau"')
     po = po.replace(b'msgid "Vote"\n', b'#, fuzzy\nmsgid "Vote"\n')
+    before = translations.catalogues_version(db.session)
     result = translations.replace_catalogue(db.session, str(copy), "cy", po, make_user(role="translator"))
     assert result.ok and result.changed == 2
-    with open(copy / "cy/LC_MESSAGES/messages.mo", "rb") as handle:
-        compiled = read_mo(handle)
-    assert compiled.get("Results").string == "Y canlyniadau"
-    assert compiled.get("Vote") is None  # fuzzy: the service shows it in English
-    assert compiled.num_plurals == 6
+    assert (copy / "cy/LC_MESSAGES/messages.po").read_bytes() == shipped  # nothing written to this host's disk
+    assert translations.catalogues_version(db.session) != before  # what tells every other process to reload
+    assert b'msgstr "Y canlyniadau"' in translations.catalogue_bytes(str(copy), "cy", db.session)
+    served = translations.served_catalogues(db.session, str(copy))["cy"]
+    assert served.gettext("Results") == "Y canlyniadau"
+    assert served.gettext("Vote") == "Vote"  # fuzzy: the service shows it in English
+    assert served.plural(2) == 2  # Welsh plural forms, from the catalogue's header

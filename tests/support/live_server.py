@@ -6,6 +6,9 @@ crash and browser tests. Mail goes to a real SMTP capture server (tests/support/
     server.send_mail()                               # `flask mail send`: deliver the queued mail
     with server.app_context(): ...                   # set up data on the same database
     server.kill9(); server.restart(); server.close()
+    other = LiveServer(tmp_dir2, mail_server.port, database_url=server.database_url,
+                       extra_env={"NB_INSTANCE_PATH": ...})   # a second app host on the same database
+    runner = server.start_job_runner()                # `flask jobs work`, as a service would run it
 
 If the migrations no longer match the models, the server refuses to start and says so: the live tests
 run on exactly the schema a deployment gets from `flask db upgrade`.
@@ -60,8 +63,12 @@ def migration_differences(database_url):
 class LiveServer:
     """gunicorn (--workers 2 --threads 4 by default) serving wsgi:app on 127.0.0.1 at a free port."""
 
-    def __init__(self, tmp_dir, mail_port, workers=2, threads=4):
+    def __init__(self, tmp_dir, mail_port, workers=2, threads=4, database_url=None, extra_env=None):
+        """database_url: serve an existing database (another LiveServer's: a second app host) instead of
+        building a fresh one. extra_env: more environment (e.g. NB_RATELIMIT_STORAGE_URI, NB_JOBS_INLINE)."""
         self.tmp_dir = tmp_dir
+        self.extra_env = dict(extra_env or {})
+        self.owns_database = database_url is None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = os.path.join(tempfile.mkdtemp(prefix="nb-live-"), "gunicorn.log")
@@ -69,8 +76,11 @@ class LiveServer:
         self.mail_port = mail_port
         self.process = None
         self._app = None
-        self.database_url = create_database(tmp_dir, tag="nb_live")
-        self._build_schema()
+        if self.owns_database:
+            self.database_url = create_database(tmp_dir, tag="nb_live")
+            self._build_schema()
+        else:
+            self.database_url = database_url
         self.start()
 
     @property
@@ -79,9 +89,10 @@ class LiveServer:
                    NB_SESSION_COOKIE_SECURE="false", NB_REMEMBER_COOKIE_SECURE="false",
                    NB_MAIL_BACKEND="smtp", NB_MAIL_SERVER="127.0.0.1", NB_MAIL_PORT=str(self.mail_port),
                    NB_BALLOT_SECRET=BALLOT_SECRET, NB_RATELIMIT_ENABLED="false",
-                   NB_COUNT_IN_BACKGROUND="false", NB_SERVER_NAME=f"127.0.0.1:{self.port}",
+                   NB_JOBS_INLINE="true", NB_SERVER_NAME=f"127.0.0.1:{self.port}",
                    NB_PUBLIC_URL=self.url)
         env.pop("TEST_DATABASE_URL", None)
+        env.update(self.extra_env)
         return env
 
     def _build_schema(self):
@@ -96,10 +107,21 @@ class LiveServer:
         """Run the outbox sender as cron would (`flask --app wsgi mail send`): requests only queue mail."""
         self._run([str(BIN / "flask"), "--app", "wsgi", "mail", "send"])
 
+    def flask(self, *args):
+        """Run `flask --app wsgi ARGS` as this host would (its environment); returns its output."""
+        return self._run([str(BIN / "flask"), "--app", "wsgi", *args])
+
+    def start_job_runner(self, *args):
+        """`flask --app wsgi jobs work` as a service of this host would run it; the caller stops or kills it."""
+        with open(self.log_path, "ab") as log:  # the child keeps its own handle
+            return subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "jobs", "work", *args], cwd=ROOT,
+                                    env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
     def _run(self, command):
         done = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
         if done.returncode:
             raise RuntimeError(f"{' '.join(command[-3:])} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
     def start(self):
         with open(self.log_path, "ab") as log:  # the child keeps its own handle
@@ -170,7 +192,8 @@ class LiveServer:
 
             with self._app.app_context():
                 db.engine.dispose()
-        drop_database(self.database_url)
+        if self.owns_database:
+            drop_database(self.database_url)
 
 
 def csrf_token(html):

@@ -1,10 +1,8 @@
 """Officer count views: who may count, status without script, background runs, refusals, participation."""
 
-import threading
-
 import pytest
 
-from app.models import CountResult, Round
+from app.models import CountResult, Job, Round
 from app.services import count as count_service
 from tests.factories import make_area, make_user
 from tests.support.results_scenarios import Scenario
@@ -20,7 +18,7 @@ def s(db):
 @pytest.mark.parametrize("who, expected", [
     ("anonymous", 302), ("resident", 403), ("board", 403), ("officer", 200)])
 def test_only_officers_see_and_run_the_count(app, client, db, login_as, s, who, expected):
-    app.config["COUNT_IN_BACKGROUND"] = False
+    app.config["JOBS_INLINE"] = True
     user = {"anonymous": None, "resident": make_user(), "board": s.members[0], "officer": s.officer}[who]
     db.session.commit()
     if user is not None:
@@ -41,7 +39,7 @@ def test_count_page_is_not_found_before_counting(client, db, login_as, s):
 
 
 def test_running_the_count_shows_the_result_with_explanations(app, client, db, login_as, s):
-    app.config["COUNT_IN_BACKGROUND"] = False
+    app.config["JOBS_INLINE"] = True
     login_as(s.officer)
     page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
     assert "Not counted yet." in page and "Run the count" in page
@@ -67,28 +65,29 @@ def test_status_while_running_offers_a_refresh_link_and_refuses_a_second_count(a
     assert db.session.query(CountResult).count() == 1
 
 
-def test_background_count_finishes_and_the_status_says_so(app, client, db, login_as, s):
-    app.config["COUNT_IN_BACKGROUND"] = True
-    try:
-        login_as(s.officer)
-        response = client.post(f"/officer/rounds/{s.round.id}/count")
-        assert "The count has started" in client.get(response.headers["Location"]).get_data(as_text=True)
-        for thread in threading.enumerate():
-            if thread.name == f"count-round-{s.round.id}":
-                thread.join(timeout=60)
-        page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
-        assert "The count has finished: 1 of 1 pots counted." in page
-        db.session.rollback()
-        assert db.session.get(Round, s.round.id).phase == "decision"
-    finally:
-        app.config["COUNT_IN_BACKGROUND"] = False
+def test_the_count_is_a_job_that_a_runner_finishes_and_the_status_says_so(app, client, db, login_as, s):
+    app.config["JOBS_INLINE"] = False
+    round_id = s.round.id
+    login_as(s.officer)
+    response = client.post(f"/officer/rounds/{round_id}/count")
+    assert "The count has started" in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(f"/officer/rounds/{round_id}/count").get_data(as_text=True)
+    assert "The count is waiting for the job runner to start it." in page and "Run the count" not in page
+    assert app.test_cli_runner().invoke(args=["jobs", "work", "--once"]).exit_code == 0
+    page = client.get(f"/officer/rounds/{round_id}/count").get_data(as_text=True)
+    assert "The count has finished: 1 of 1 pots counted." in page
+    db.session.rollback()
+    assert db.session.get(Round, round_id).phase == "decision"
+    assert db.session.query(Job).one().state == "done"
+    status = app.test_cli_runner().invoke(args=["jobs", "status"])
+    assert status.exit_code == 0 and "count" in status.output and "done" in status.output and "1/1" in status.output
 
 
 def test_the_cli_counts_a_round_and_refuses_the_wrong_phase(app, db, s):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["count", "run", str(s.round.id)])
     assert result.exit_code == 0, result.output
-    assert "pot counted (1 of 1)" in result.output.replace(f"pot {s.pot.id} counted", "pot counted")
+    assert "1 of 1 pots counted" in result.output
     assert f"selected [{s.garden.id}, {s.bench.id}]" in result.output and "decision" in result.output
     again = runner.invoke(args=["count", "run", str(s.round.id)])
     assert again.exit_code != 0 and "not in the counting phase" in again.output

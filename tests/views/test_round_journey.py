@@ -11,7 +11,7 @@ def _dt(delta_days):
 
 
 def test_officer_sets_up_round_resident_proposes_officer_reviews_and_residents_vote(app, client, db, login_as):
-    app.config["COUNT_IN_BACKGROUND"] = False
+    app.config["JOBS_INLINE"] = True
     area = make_area(name="Chells & Manor")
     chells = make_ward(name="Chells", area=area, postcodes=["FL1 1AA"])
     manor = make_ward(name="Manor", area=area)
