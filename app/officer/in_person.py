@@ -14,6 +14,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from app.access import role_required
 from app.auth.forms import AGE_CHOICES, _language_choices
+from app.database import begin_write_transaction
 from app.domain.eligibility import age_on
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
@@ -86,12 +87,15 @@ def register_in_person(round_id):
     if request.method == "GET":
         form.locale.data = "en"
     if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        begin_write_transaction(db.session)  # SQLite: see a registration of the same person committed meanwhile
         postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
         if ward_id is None:
+            db.session.rollback()
             form.postcode.errors.append(_("This postcode is not in the council's area. Check it with the resident."))
         else:
             person = in_person_service.register(
-                db.session, current_user, name=form.name.data, address=form.address.data, postcode=postcode,
+                db.session, actor, name=form.name.data, address=form.address.data, postcode=postcode,
                 ward_id=ward_id, date_of_birth=form.date_of_birth.data,
                 age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
                 locale=form.locale.data)

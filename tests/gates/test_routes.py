@@ -53,6 +53,11 @@ ENDPOINT_POLICY = {
     "voting.receipt": None,  # anyone can check a receipt code: it says only "counted" or not
     "auth.account": ("resident",), "auth.change_password": ("resident",), "auth.resend_verification": ("resident",),
     "proposals.mine": ("resident",), "proposals.edit": ("resident",), "proposals.withdraw": ("resident",),
+    # Polling helpers register residents in person and enter paper ballots for their one round (checked in the
+    # view); admins and officers name them.
+    **dict.fromkeys(("officer.register_in_person", "officer.claim_slip", "officer.paper_ballot", "officer.paper_entry",
+                     "officer.paper_sheet", "officer.paper_sheet_confirm"), ("officer", "polling_helper")),
+    "officer.helpers": ("officer", "admin"), "officer.remove_helper": ("officer", "admin"),
 }
 
 HIDDEN = frozenset({403, 404})
