@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -236,5 +237,6 @@ def paper_sheet_confirm(round_id):
     if entered is None:
         return render_template("officer/paper_sheet_preview.html", round=round_, pot=pot, rows=rows, ready=False,
                                signed=None, form=ConfirmForm()), 400
-    flash(_("Entered %(count)d paper ballots in %(pot)s.", count=entered, pot=pot.name), "success")
+    flash(ngettext("Entered %(num)d paper ballot in %(pot)s.", "Entered %(num)d paper ballots in %(pot)s.", entered,
+                   pot=pot.name), "success")
     return redirect(url_for("officer.paper_ballot", round_id=round_.id))
