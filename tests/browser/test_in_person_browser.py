@@ -78,3 +78,29 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
     assert "Already voted" in row.inner_text() and "4 Mill Lane" in row.inner_text()
     assert "Community garden" not in page.content()
     assert_accessible(page, "paper ballot search after voting")
+
+
+@pytest.mark.parametrize("locale", ["en", "cy", "pl", "ur", "pa"])
+def test_the_counter_pages_are_accessible_in_every_language_on_a_phone(new_page, live, locale):
+    app = live.app()
+    with app.app_context():
+        area = make_area()
+        ward = make_ward(area=area)
+        round_ = make_round(area=area, phase="voting")
+        make_user(role="officer", ward=ward, email=f"officer.{locale}@example.org", locale=locale)
+        db.session.commit()
+        paths = [f"/officer/rounds/{round_.id}/in-person", f"/officer/rounds/{round_.id}/paper",
+                 f"/officer/rounds/{round_.id}/paper/sheet", f"/officer/rounds/{round_.id}/helpers", "/officer/merges"]
+        db.session.remove()
+    page = new_page(locale=locale, width=320, height=640)
+    sign_in(page, live, f"officer.{locale}@example.org")
+    for path in paths:
+        page.goto(live.url + path)
+        assert page.locator("html").get_attribute("lang") == locale
+        assert_accessible(page, f"{path} in {locale}")
+    # The registration form re-rendered with its error summary.
+    page.goto(live.url + paths[0])
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, f"registration errors in {locale}")
