@@ -117,6 +117,9 @@ def claim_slip(round_id, user_id):
     person = db.session.get(User, user_id)
     if person is None or not person.in_person or person.email is not None or not person.active:
         abort(404)
+    # The link takes the account over: a helper sees only the slips of residents they registered themselves.
+    if not current_user.has_role("officer") and person.registered_by_id != current_user.id:
+        abort(404)
     token = in_person_service.claim_token(current_app.secret_key, person)
     link = url_for("auth.claim", token=token, _external=True)
     return render_template("officer/claim_slip.html", round=round_, person=person, link=link,

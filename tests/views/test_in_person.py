@@ -82,6 +82,15 @@ def test_registration_in_person_is_audited_with_who_did_it_and_the_resident_can_
         world["helper"].id, f"user:{edna.id}", True)
 
     link = re.search(r'id="claim-link">https?://[^/]+([^<]+)<', page).group(1)
+    # Another helper of the round cannot print this resident's slip (it takes the account over); officers can.
+    slip = f"{world['register']}/{edna.id}"
+    other_helper = make_user(role="polling_helper", ward=world["ward"])
+    other_helper.roles[0].round_id = world["round"].id
+    db.session.commit()
+    login_as(other_helper)
+    assert client.get(slip).status_code == 404
+    login_as(world["officer"])
+    assert client.get(slip).status_code == 200
     client.get("/auth/logout")
     with client.session_transaction() as sess:
         sess.clear()
