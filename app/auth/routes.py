@@ -20,6 +20,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from app.database import begin_write_transaction
 from app.extensions import db, limiter
 from app.external_urls import external_url
 from app.i18n import SESSION_LOCALE_KEY
@@ -110,6 +111,9 @@ def register():
                 _("We could not find that postcode in this council's area. Check it, or contact the council.")
             )
         else:
+            # SQLite: take the write lock before reading who is registered, so a registration committed meanwhile
+            # (the same person at the council's counter: app.services.in_person) is seen, not a lock error.
+            begin_write_transaction(db.session)
             result = accounts.register(
                 db.session,
                 name=form.name.data,

@@ -154,8 +154,8 @@ def _terms_for(session, pot_id, terms):
 
 # The statements a cast runs while it holds the lock, built once: Core statements with bound parameters
 # on the session's connection, so the lock is held for the database's work and little Python.
-_RESIDENT = select(User.id, User.ward_id, User.date_of_birth, User.age_confirmed, User.email_verified_at
-                   ).where(User.id == bindparam("user_id"))
+_RESIDENT = select(User.id, User.ward_id, User.date_of_birth, User.age_confirmed, User.email_verified_at,
+                   User.held_for_merge_with_id).where(User.id == bindparam("user_id"))
 _ROUND = select(Round.phase, Round.voting_open_at, Round.voting_close_at, Round.min_age, Round.require_verified_email
                 ).where(Round.id == bindparam("round_id"))
 # PostgreSQL: the resident's row FOR UPDATE (two casts for one resident queue); the round's row FOR SHARE
@@ -184,6 +184,10 @@ def _lock_and_load(session, user_id, terms, now):
     round_ = connection.execute(_ROUND_LOCKED if locking else _ROUND, {"round_id": terms.round_id}).one()
     if user is None:
         raise VoteRefused(["not_found"])
+    if user.held_for_merge_with_id is not None:
+        # Registered twice (in person and online): one person, one vote, so neither account's twin votes
+        # until an officer merges them (app.services.in_person).
+        raise VoteRefused(["held_for_merge"])
     if not terms.in_voting or not voting_is_open(round_, now):
         raise VoteRefused(["voting_closed"])
     return connection, user, round_
@@ -330,6 +334,76 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None)
         raise VoteRefused(["already_voted"]) from None
     record(session, session.get(User, officer_id), "ballot.paper_entered", f"pot:{terms.pot_id}", resident=user_id)
     return Cast(code, False, round_.voting_close_at)
+
+
+class SheetRefused(Exception):
+    """A sheet of paper ballots was not stored: .problems maps the index of each refused entry to its problems."""
+
+    def __init__(self, problems):
+        super().__init__(str(problems))
+        self.problems = problems
+
+
+def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, store=True):
+    """Enter a sheet of paper ballots, all or nothing: entries are (resident id, choices) pairs.
+
+    Each entry is checked as cast_paper checks one ballot, under one write transaction (the residents' rows
+    locked on PostgreSQL). A resident named twice in the sheet is refused ("duplicate_in_sheet") after the
+    first. If any entry is refused, nothing is stored and SheetRefused says which and why. store=False only
+    checks (the preview) and rolls back. Returns the number of ballots entered; the caller commits with
+    commit_cast(session, cast) where cast closes at the time returned second.
+    """
+    terms = _terms_for(session, pot_id, terms)
+    officer_id = officer.id
+    begin_write_transaction(session)
+    connection = session.connection()
+    locking = connection.dialect.name == "postgresql"
+    round_ = connection.execute(_ROUND_LOCKED if locking else _ROUND, {"round_id": terms.round_id}).one()
+    if not terms.in_voting or not voting_is_open(round_, now):
+        raise VoteRefused(["voting_closed"])
+    problems, rows, seen = {}, [], set()
+    for index, (user_id, choices) in enumerate(entries):
+        if user_id in seen:
+            problems[index] = ["duplicate_in_sheet"]
+            continue
+        seen.add(user_id)
+        user = connection.execute(_RESIDENT_LOCKED if locking else _RESIDENT, {"user_id": user_id}).first()
+        if user is None:
+            problems[index] = ["not_found"]
+            continue
+        if user.held_for_merge_with_id is not None:
+            problems[index] = ["held_for_merge"]
+            continue
+        reasons = [r for r in _ineligible(_resident(user), terms.ward_ids, round_, now) if r != "email_not_verified"]
+        if reasons:
+            problems[index] = reasons
+            continue
+        if connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar() is not None:
+            problems[index] = ["already_voted"]
+            continue
+        ballot_problems = terms.check(choices)
+        if ballot_problems:
+            problems[index] = ballot_problems
+            continue
+        rows.append((user, choices))
+    if problems or not store:
+        session.rollback()
+        if problems:
+            raise SheetRefused(problems)
+        return len(rows), round_.voting_close_at
+    key = round_keys.round_key(session, terms.round_id)
+    try:
+        for user, choices in rows:
+            ballot, _code = _sealed_ballot(key, terms, user.id, choices)
+            connection.execute(_REGISTER, _registration(user, terms, "paper", now))
+            connection.execute(_ADD_BALLOT, ballot)
+    except IntegrityError:
+        session.rollback()
+        raise VoteRefused(["already_voted"]) from None
+    actor = session.get(User, officer_id)
+    for user, _choices in rows:
+        record(session, actor, "ballot.paper_entered", f"pot:{terms.pot_id}", resident=user.id, sheet=True)
+    return len(rows), round_.voting_close_at
 
 
 def receipt_is_counted(session, code):

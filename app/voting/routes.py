@@ -42,6 +42,8 @@ def problem_message(problem):
         return _("Choose at least one project before you vote.")
     return {
         "voting_closed": _("Voting in this round has closed. Your ballot was not stored."),
+        "held_for_merge": _("This account matches another registration of the same person. The council will "
+                            "check them and merge them before this account can vote."),
         "voted_on_paper": _("You have already voted on paper in this pot, so you cannot vote online."),
         "wrong_ward": _("This pot is for residents of other wards."),
         "no_ward": _("We do not know your ward. Check your postcode on your account page."),

@@ -62,6 +62,11 @@ ENDPOINT_POLICY = {
     "proposals.mine": ("resident",), "proposals.edit": ("resident",), "proposals.withdraw": ("resident",),
     "delivery.dashboard": ("officer",), "delivery.manage": ("officer",), "delivery.add_milestone": ("officer",),
     "delivery.post_update": ("resident",),  # officers, or the proposer when the officer allows it
+    # Polling helpers register residents in person and enter paper ballots for their one round (checked in the
+    # view); admins and officers name them.
+    **dict.fromkeys(("officer.register_in_person", "officer.claim_slip", "officer.paper_ballot", "officer.paper_entry",
+                     "officer.paper_sheet", "officer.paper_sheet_confirm"), ("officer", "polling_helper")),
+    "officer.helpers": ("officer", "admin"), "officer.remove_helper": ("officer", "admin"),
 }
 
 HIDDEN = frozenset({403, 404})

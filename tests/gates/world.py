@@ -37,6 +37,7 @@ FORM_NOT_SHOWN = {
     "officer.run_count": "shown only while a round is in the counting phase",
     "translate.review": "shown only for a translation waiting for review",
     "admin.reactivate": "shown only for a suspended account",
+    "officer.paper_sheet_confirm": "shown only on the preview of an uploaded sheet of paper ballots",
 }  # files from app/static: no view code, covered by the headers test on one file
 
 
@@ -95,7 +96,7 @@ def build_world(app):
     round open for voting, a counted round waiting for the board's decision and a published one; elsewhere:
     a round open for voting with another resident's draft and a board record. Built through the factories
     and the voting and count services."""
-    from app.services import accounts, notifications
+    from app.services import accounts, in_person, notifications
 
     with app.app_context():
         here, elsewhere = make_area(name="Here"), make_area(name="Elsewhere")
@@ -146,10 +147,24 @@ def build_world(app):
                   "auth.unsubscribe": notifications.make_unsubscribe_token(app.secret_key, resident, "results"),
                   "auth.unsubscribe_confirm": notifications.make_unsubscribe_token(app.secret_key, resident,
                                                                                    "results")}
+        # A resident registered in person (no e-mail yet): their claim slip and the link on it.
+        walk_in = User(name="Wyn Walk-In", email=None, password_hash="!", ward=ward, in_person=True,
+                       address="1 High Street")
+        db.session.add(walk_in)
+        db.session.flush()
+        twin = User(name="Wyn Walk-In", email="wyn@example.org", password_hash="!", ward=ward,
+                    held_for_merge_with_id=walk_in.id)  # registered online too: held for an officer to merge
+        helper = make_user(role="polling_helper", ward=ward, email="helper@example.org")
+        helper.roles[0].round_id = open_round.id
+        db.session.add(twin)
+        db.session.commit()
+        tokens["auth.claim"] = in_person.claim_token(app.secret_key, walk_in)
         # URL argument -> value, or {endpoint or blueprint: value, "*": otherwise}.
         own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,
-               "user_id": {"*": resident.id, "admin": people["officer"].id}, "grant_id": grant.id,
+               "user_id": {"*": resident.id, "admin": people["officer"].id, "officer.claim_slip": walk_in.id,
+                           "officer.merge_registrations": twin.id, "officer.remove_helper": helper.id},
+               "grant_id": grant.id,
                "lang": "cy", "entity": "pot", "entity_id": pot.id,
                "area_id": here.id, "photo_id": photo_id + 1000, "token": dict(tokens, **{"*": "x"})}
         mine_published = {"round_id": published.id, "pot_id": published_pot.id, "proposal_id": garden.id,

@@ -32,7 +32,7 @@ def _setup(live, residents=1):
                             voting_close_at=datetime.now(UTC) + timedelta(days=1))
         pot = make_pot(round_=round_, amount_pence=10_000_00, ballot_type="knapsack", max_choices=None)
         projects = [make_proposal(pot=pot, cost_pence=cost, status="feasible", on_ballot=True) for cost in COSTS]
-        people = [make_user(ward=ward, postcode="FL1 1AA", name=f"Voter {n}") for n in range(residents)]
+        people = [make_user(ward=ward, postcode="FL1 1AA", name=f"Voter {round_.id}-{n}") for n in range(residents)]
         officer = make_user(role="officer", ward=ward)
         db.session.commit()
         ids = {"pot": pot.id, "round": round_.id, "projects": [p.id for p in projects],

@@ -1,0 +1,183 @@
+"""Officer and polling-helper views: register a resident in person, print their claim slip, name the round's
+polling helpers, and merge two registrations of one person."""
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from app.access import role_required
+from app.auth.forms import AGE_CHOICES, _language_choices
+from app.database import begin_write_transaction
+from app.domain.eligibility import age_on
+from app.domain.postcodes import normalise_postcode
+from app.extensions import db
+from app.models import RoleGrant, Round, User
+from app.officer import bp
+from app.services import accounts
+from app.services import in_person as in_person_service
+
+
+class InPersonForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the resident's name.")),
+                                                    Length(max=200)])
+    address = StringField(_l("Address"), description=_l("House number or name and street."),
+                          validators=[InputRequired(_l("Enter the resident's address.")), Length(max=300)])
+    postcode = StringField(_l("Postcode"), description=_l("For example, FL1 2AB."),
+                           validators=[InputRequired(_l("Enter the resident's postcode.")), Length(max=12)])
+    date_of_birth = DateField(_l("Date of birth (optional)"), description=_l("For example, 1980-05-17."),
+                              validators=[Optional()])
+    age_confirmed = SelectField(_l("Or their age group"), choices=AGE_CHOICES, validators=[Optional()])
+    locale = SelectField(_l("Preferred language"), choices=[])
+    proof_seen = BooleanField(_l("I have seen proof of this address"),
+                              description=_l("For example, a council tax bill, a bank statement or a tenancy "
+                                             "agreement with the resident's name."),
+                              validators=[InputRequired(_l("Confirm you have seen proof of the address."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = _language_choices()
+
+    def validate_postcode(self, field):
+        if normalise_postcode(field.data) is None:
+            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
+
+    def validate_date_of_birth(self, field):
+        if field.data is None:
+            if not self.age_confirmed.data:
+                raise ValidationError(_l("Enter the date of birth or choose an age group."))
+            return
+        today = date.today()
+        if field.data > today or field.data.year < 1900:
+            raise ValidationError(_l("Date of birth must be a real date in the past."))
+        if age_on(field.data, today) < 11:
+            raise ValidationError(_l("Residents must be 11 or over to register."))
+
+
+class HelperForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the helper's account"),
+                       validators=[InputRequired(_l("Enter the e-mail address of the helper's account.")),
+                                   Email(message=_l("Enter an e-mail address in the right format, like "
+                                                    "name@example.com.")), Length(max=254)])
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+def round_for_helpers(round_id):
+    """The round, if the current user is an officer or a polling helper for this round; else 404/403."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    if not (current_user.has_role("officer") or current_user.has_role("polling_helper", round_id=round_.id)):
+        abort(403)
+    return round_
+
+
+@bp.route("/rounds/<int:round_id>/in-person", methods=["GET", "POST"])
+@role_required("officer", "polling_helper")
+def register_in_person(round_id):
+    round_ = round_for_helpers(round_id)
+    form = InPersonForm()
+    if request.method == "GET":
+        form.locale.data = "en"
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        begin_write_transaction(db.session)  # SQLite: see a registration of the same person committed meanwhile
+        postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
+        if ward_id is None:
+            db.session.rollback()
+            form.postcode.errors.append(_("This postcode is not in the council's area. Check it with the resident."))
+        else:
+            person = in_person_service.register(
+                db.session, actor, name=form.name.data, address=form.address.data, postcode=postcode,
+                ward_id=ward_id, date_of_birth=form.date_of_birth.data,
+                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
+                locale=form.locale.data)
+            db.session.commit()
+            if person.held_for_merge_with_id is not None:
+                flash(_("%(name)s seems to be registered already. An officer will check and merge the two "
+                        "registrations; until then this one cannot vote.", name=person.name), "error")
+            else:
+                flash(_("%(name)s is registered.", name=person.name), "success")
+            return redirect(url_for("officer.claim_slip", round_id=round_.id, user_id=person.id))
+    return render_template("officer/in_person.html", round=round_, form=form), (400 if form.errors else 200)
+
+
+@bp.get("/rounds/<int:round_id>/in-person/<int:user_id>")
+@role_required("officer", "polling_helper")
+def claim_slip(round_id, user_id):
+    """A slip to print for the resident: their claim link, to add an e-mail address and password later."""
+    round_ = round_for_helpers(round_id)
+    person = db.session.get(User, user_id)
+    if person is None or not person.in_person or person.email is not None or not person.active:
+        abort(404)
+    # The link takes the account over: a helper sees only the slips of residents they registered themselves.
+    if not current_user.has_role("officer") and person.registered_by_id != current_user.id:
+        abort(404)
+    token = in_person_service.claim_token(current_app.secret_key, person)
+    link = url_for("auth.claim", token=token, _external=True)
+    return render_template("officer/claim_slip.html", round=round_, person=person, link=link,
+                           days=in_person_service.CLAIM_MAX_AGE // 86400)
+
+
+@bp.route("/rounds/<int:round_id>/helpers", methods=["GET", "POST"])
+@role_required("officer", "admin")
+def helpers(round_id):
+    """Name the polling helpers for one round (officers and admins)."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    form = HelperForm()
+    if form.validate_on_submit():
+        person = accounts.find_by_email(db.session, form.email.data)
+        if person is None or not person.active:
+            form.email.errors.append(_("No account has this e-mail address. Ask the helper to register first."))
+        else:
+            if in_person_service.grant_helper(db.session, current_user, person, round_):
+                db.session.commit()
+            flash(_("%(name)s is a polling helper for this round.", name=person.name), "success")
+            return redirect(url_for("officer.helpers", round_id=round_.id))
+    return render_template("officer/helpers.html", round=round_, form=form, action_form=ActionForm(),
+                           helpers=in_person_service.helpers(db.session, round_)), (400 if form.errors else 200)
+
+
+@bp.post("/rounds/<int:round_id>/helpers/<int:user_id>/remove")
+@role_required("officer", "admin")
+def remove_helper(round_id, user_id):
+    round_ = db.session.get(Round, round_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.round_id == round_.id,
+                                                         RoleGrant.role == "polling_helper")) or abort(404)
+    in_person_service.revoke_helper(db.session, current_user, grant)
+    db.session.commit()
+    flash(_("Removed the polling helper."), "success")
+    return redirect(url_for("officer.helpers", round_id=round_.id))
+
+
+@bp.get("/merges")
+@role_required("officer")
+def registrations_to_merge():
+    """Registrations held because they match another account of the same person (name, postcode, birth date)."""
+    return render_template("officer/merges.html", pairs=in_person_service.held_pairs(db.session), form=ActionForm())
+
+
+@bp.post("/merges/<int:user_id>")
+@role_required("officer")
+def merge_registrations(user_id):
+    held = db.session.get(User, user_id)
+    if held is None or held.held_for_merge_with_id is None or not ActionForm().validate_on_submit():
+        abort(404 if held is None or held.held_for_merge_with_id is None else 400)
+    if request.form.get("action") == "release":
+        in_person_service.release(db.session, current_user, held)
+        message = _("%(name)s's registrations are kept apart: they are different people.", name=held.name)
+    else:
+        kept = in_person_service.merge(db.session, current_user, held)
+        message = _("Merged the two registrations of %(name)s into one account.", name=kept.name)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("officer.registrations_to_merge"))

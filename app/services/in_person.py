@@ -1,0 +1,163 @@
+"""Assisted-digital registration: residents registered in person, polling helpers, taking an account over,
+and merging two registrations of one person.
+
+One person, one account: every new account's identity (app.domain.in_person.identity_key) is claimed as it is
+inserted, whichever channel registers it (the listener below runs for the online form too). The key is unique
+in the database, so of two registrations of one person only one holds it, even at the same moment; the other
+is held for an officer to merge and cannot vote meanwhile (app.services.voting refuses "held_for_merge").
+"""
+
+
+from sqlalchemy import event, select, text, update
+from sqlalchemy.orm import aliased
+
+from app.domain.in_person import identity_key, normalise_name
+from app.models import Proposal, RoleGrant, User
+from app.services import accounts
+from app.services.audit import record
+
+CLAIM = "claim-account"
+CLAIM_MAX_AGE = 60 * 60 * 24 * 60  # a printed claim link works for 60 days
+UNUSABLE_HASH = "!no-password"  # never matches: check_password_hash is not reached without an e-mail address
+
+
+class EmailTaken(Exception):
+    """The e-mail address given to take an account over already belongs to another account."""
+
+
+@event.listens_for(User, "before_insert")
+def _claim_identity(mapper, connection, user):
+    """Give the new account its identity key, or hold it for merging if another account already has it.
+
+    PostgreSQL: a transaction-scoped advisory lock on the key makes a concurrent registration of the same
+    person wait for this one's commit and then see it. SQLite: writers are serialised by the database lock. The
+    unique key is the backstop either way.
+    """
+    key = identity_key(user.name, user.postcode, user.date_of_birth)
+    if key is None or user.identity_key is not None or user.held_for_merge_with_id is not None:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
+    existing = connection.execute(select(User.id).where(User.identity_key == key)).scalar()
+    if existing is None:
+        user.identity_key = key
+    else:
+        user.held_for_merge_with_id = existing
+
+
+def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale):
+    """Register a resident seen in person (their proof of address was seen by actor). Audited."""
+    user = User(name=name.strip(), email=None, password_hash=UNUSABLE_HASH, address=address.strip(),
+                postcode=postcode, ward_id=ward_id, date_of_birth=date_of_birth, age_confirmed=age_confirmed,
+                preferred_locale=locale, in_person=True, registered_by_id=actor.id)
+    session.add(user)
+    session.flush()
+    record(session, actor, "account.registered_in_person", f"user:{user.id}", ward=ward_id, proof_of_address_seen=True,
+           held_for_merge_with=user.held_for_merge_with_id)
+    return user
+
+
+def claim_token(secret_key, user):
+    """A signed, expiring link code that lets the resident set an e-mail and password; spent once they do."""
+    return accounts.make_token(secret_key, CLAIM, user)
+
+
+def user_to_claim(session, secret_key, token):
+    """The in-person account a claim code names, or raise accounts.TokenInvalid."""
+    user = accounts.user_from_token(session, secret_key, CLAIM, token, CLAIM_MAX_AGE)
+    if user.email is not None or not user.active:
+        raise accounts.TokenInvalid()
+    return user
+
+
+def claim(session, user, email, password):
+    """Take an in-person account over: set its e-mail (unconfirmed) and password. Raises EmailTaken."""
+    if accounts.find_by_email(session, email) is not None:
+        raise EmailTaken()
+    user.email = email.strip().lower()
+    accounts.set_password(user, password)
+    session.flush()
+    record(session, user, "account.claimed", f"user:{user.id}")
+
+
+def grant_helper(session, actor, person, round_):
+    """Make person a polling helper for round_ only. Returns False if they already were."""
+    if person.has_role("polling_helper", round_id=round_.id):
+        return False
+    person.roles.append(RoleGrant(role="polling_helper", round_id=round_.id))
+    session.flush()
+    record(session, actor, "role.granted", f"user:{person.id}", role="polling_helper", round=round_.id)
+    return True
+
+
+def helpers(session, round_):
+    return session.scalars(select(User).join(RoleGrant).where(RoleGrant.role == "polling_helper",
+                                                              RoleGrant.round_id == round_.id)
+                           .order_by(User.name, User.id)).all()
+
+
+def revoke_helper(session, actor, grant):
+    session.delete(grant)
+    session.flush()
+    record(session, actor, "role.revoked", f"user:{grant.user_id}", role="polling_helper", round=grant.round_id)
+
+
+def held_pairs(session):
+    """[(held account, the account it matches)], oldest first: what the officer's merge page lists."""
+    first = aliased(User)
+    return session.execute(select(User, first).join(first, User.held_for_merge_with_id == first.id)
+                           .order_by(User.id)).all()
+
+
+def merge(session, actor, held):
+    """Merge a held account into the account it matches, so one person has one account and one vote. Audited.
+
+    The kept account is the first one; if it has no e-mail (registered in person) it takes the held account's
+    e-mail, password and confirmation, so the resident signs in as before. The held account is closed (its
+    sessions end) and its project ideas move to the kept account. Held accounts cannot have voted.
+    """
+    kept = held.held_for_merge_with
+    if kept.email is None and held.email is not None:
+        email, password_hash, verified = held.email, held.password_hash, held.email_verified_at
+        held.email = None
+        session.flush()  # the e-mail is unique: free it first
+        kept.email, kept.password_hash, kept.email_verified_at = email, password_hash, verified
+        kept.preferred_locale = held.preferred_locale
+    if kept.address is None and held.address is not None:
+        kept.address, kept.in_person, kept.registered_by_id = held.address, True, held.registered_by_id
+    session.execute(update(Proposal).where(Proposal.author_id == held.id).values(author_id=kept.id))
+    held.held_for_merge_with_id = None
+    held.merged_into_id = kept.id
+    held.active = False
+    held.password_hash = UNUSABLE_HASH
+    held.rotate_session_token()
+    session.flush()
+    record(session, actor, "account.merged", f"user:{kept.id}", merged=held.id)
+    return kept
+
+
+def release(session, actor, held):
+    """Not the same person after all: the held account may vote. It keeps no identity key (the key is taken),
+    so a third registration matches the first account, not this one. Audited."""
+    other = held.held_for_merge_with_id
+    held.held_for_merge_with_id = None
+    session.flush()
+    record(session, actor, "account.released", f"user:{held.id}", matched=other)
+
+
+
+
+def find_on_register(session, name, postcode, date_of_birth):
+    """The one account a sheet row names (same normalised name, postcode and birth date), or a problem code:
+    "not_on_register", or "ambiguous" when two accounts that are not held for merging both match."""
+    wanted = normalise_name(name)
+    people = [p for p in session.scalars(select(User).where(User.postcode == postcode,
+                                                              User.date_of_birth == date_of_birth,
+                                                              User.active.is_(True)))
+              if normalise_name(p.name) == wanted]
+    if not people:
+        return None, "not_on_register"
+    free = [p for p in people if p.held_for_merge_with_id is None] or people
+    if len(free) > 1:
+        return None, "ambiguous"
+    return free[0], None

@@ -1,0 +1,106 @@
+"""In real Chromium: an officer registers a resident who has no e-mail address at the counter (after seeing proof
+of their address), prints the slip, finds them by name and date of birth and enters their paper ballot. Only
+labels, roles and text a person sees are used; axe-core checks every page on the way."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot(page, live):
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Chells")
+        ward = make_ward(area=area, name="Chells ward", postcodes=["FL1 1AA"])
+        round_ = make_round(area=area, phase="voting", voting_open_at=datetime.now(UTC) - timedelta(hours=1),
+                            voting_close_at=datetime.now(UTC) + timedelta(days=3))
+        pot = make_pot(round_=round_, name="Community grants", amount_pence=10_000_00, ballot_type="knapsack",
+                       max_choices=None)
+        make_proposal(pot=pot, title="Community garden", cost_pence=6_000_00, status="feasible", on_ballot=True)
+        make_proposal(pot=pot, title="Park lights", cost_pence=5_000_00, status="feasible", on_ballot=True)
+        make_user(role="officer", ward=ward, email="counter.officer@example.org", name="Olive Officer")
+        db.session.commit()
+        round_url = f"{live.url}/officer/rounds/{round_.id}"
+        db.session.remove()
+
+    sign_in(page, live, "counter.officer@example.org")
+    page.goto(round_url)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Register a resident in person").click()
+    assert_accessible(page, "in-person registration")
+
+    page.get_by_label("Full name").fill("Edna Pavement")
+    page.get_by_label("Address", exact=True).fill("4 Mill Lane")
+    page.get_by_label("Postcode", exact=True).fill("fl1 1aa")
+    page.get_by_label("Date of birth (optional)").fill("1941-03-09")
+    # Forgetting the proof of address is explained, with the error summary pointing at the box.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register resident").click()
+    summary = page.get_by_role("alert")
+    assert "Confirm you have seen proof of the address." in summary.inner_text()
+    assert_accessible(page, "in-person registration with an error")
+    page.get_by_label("I have seen proof of this address").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register resident").click()
+    assert page.get_by_role("heading", name="Registration slip for Edna Pavement").is_visible()
+    assert "Edna Pavement is registered." in page.content()
+    assert re.search(r"/auth/claim/\S+", page.get_by_text(re.compile("/auth/claim/")).inner_text())
+    assert_accessible(page, "registration slip")
+    record_step(page, "registered in person")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Enter their paper ballot").click()
+    assert_accessible(page, "paper ballot search")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Enter ballot – Edna Pavement, Community grants").click()
+    assert page.get_by_role("heading", name="Paper ballot for Edna Pavement").is_visible()
+    assert_accessible(page, "paper ballot entry")
+    page.get_by_label(re.compile("^Community garden")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record paper ballot").click()
+    assert "Paper ballot recorded for Edna Pavement." in page.content()
+    record_step(page, "paper ballot entered")
+
+    # Found again by name and date of birth (no postcode): the register shows she has voted, never how.
+    page.get_by_label("Name", exact=True).fill("edna")
+    page.get_by_label("Postcode", exact=True).fill("")
+    page.get_by_label("Date of birth", exact=True).fill("1941-03-09")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find resident").click()
+    row = page.get_by_role("row", name=re.compile("Edna Pavement"))
+    assert "Already voted" in row.inner_text() and "4 Mill Lane" in row.inner_text()
+    assert "Community garden" not in page.content()
+    assert_accessible(page, "paper ballot search after voting")
+
+
+@pytest.mark.parametrize("locale", ["en", "cy", "pl", "ur", "pa"])
+def test_the_counter_pages_are_accessible_in_every_language_on_a_phone(new_page, live, locale):
+    app = live.app()
+    with app.app_context():
+        area = make_area()
+        ward = make_ward(area=area)
+        round_ = make_round(area=area, phase="voting")
+        make_user(role="officer", ward=ward, email=f"officer.{locale}@example.org", locale=locale)
+        db.session.commit()
+        paths = [f"/officer/rounds/{round_.id}/in-person", f"/officer/rounds/{round_.id}/paper",
+                 f"/officer/rounds/{round_.id}/paper/sheet", f"/officer/rounds/{round_.id}/helpers", "/officer/merges"]
+        db.session.remove()
+    page = new_page(locale=locale, width=320, height=640)
+    sign_in(page, live, f"officer.{locale}@example.org")
+    for path in paths:
+        page.goto(live.url + path)
+        assert page.locator("html").get_attribute("lang") == locale
+        assert_accessible(page, f"{path} in {locale}")
+    # The registration form re-rendered with its error summary.
+    page.goto(live.url + paths[0])
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, f"registration errors in {locale}")

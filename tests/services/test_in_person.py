@@ -1,0 +1,63 @@
+"""One account per person whatever the channel, and merging the second into the first."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.models import Participation, Proposal, User
+from app.services import in_person, voting
+from tests.factories import make_pot, make_proposal, make_round, make_user, make_ward
+
+
+def _resident(db, name, born=date(1941, 3, 9), email=None, **fields):
+    user = User(name=name, email=email, password_hash="!", postcode="FL1 1AA", date_of_birth=born, **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def test_the_second_account_of_a_person_is_held_whatever_the_spelling(app, db):
+    first = _resident(db, "Zoë O'Brien")
+    second = _resident(db, "ZOE OBRIEN", email="zoe@example.org")
+    other_birthday = _resident(db, "Zoe OBrien", born=date(1941, 3, 10))
+    assert first.identity_key and first.held_for_merge_with_id is None
+    assert second.identity_key is None and second.held_for_merge_with_id == first.id
+    assert other_birthday.identity_key and other_birthday.held_for_merge_with_id is None
+    assert [(held.id, kept.id) for held, kept in in_person.held_pairs(db.session)] == [(second.id, first.id)]
+
+
+def test_a_held_account_cannot_vote_on_paper_or_online_until_merged(app, db):
+    ward = make_ward(postcodes=["FL1 1AA"])
+    round_ = make_round(phase="voting", wards=[ward], require_verified_email=False,
+                        voting_open_at=datetime.now(UTC) - timedelta(hours=1),
+                        voting_close_at=datetime.now(UTC) + timedelta(days=1))
+    pot = make_pot(round_=round_, ballot_type="approval", max_choices=None)
+    project = make_proposal(pot=pot, status="feasible", on_ballot=True)
+    officer = make_user(role="officer", ward=ward)
+    first = _resident(db, "Edna Pavement", ward=ward, in_person=True, address="4 Mill Lane")
+    online = _resident(db, "Edna Pavement", email="edna@example.org", ward=ward)
+    idea = make_proposal(pot=pot, author=online, status="draft")
+    db.session.commit()
+    for cast in (lambda: voting.cast_online(db.session, online.id, pot.id, [project.id]),
+                 lambda: voting.cast_paper(db.session, officer, online.id, pot.id, [project.id])):
+        try:
+            cast()
+        except voting.VoteRefused as refused:
+            assert refused.problems == ["held_for_merge"]
+            db.session.rollback()
+        else:
+            raise AssertionError("a held account voted")
+    try:
+        voting.cast_paper_sheet(db.session, officer, pot.id, [(first.id, [project.id]), (online.id, [project.id])])
+    except voting.SheetRefused as refused:
+        assert refused.problems == {1: ["held_for_merge"]}
+    db.session.rollback()
+    assert db.session.scalar(select(Participation.id)) is None  # all or nothing: the first row was not entered
+
+    kept = in_person.merge(db.session, officer, db.session.get(User, online.id))
+    db.session.commit()
+    assert (kept.id, kept.email, kept.in_person) == (first.id, "edna@example.org", True)
+    assert db.session.get(Proposal, idea.id).author_id == first.id
+    cast = voting.cast_online(db.session, first.id, pot.id, [project.id])
+    voting.commit_cast(db.session, cast)
+    assert db.session.scalars(select(Participation.user_id)).all() == [first.id]
