@@ -4,7 +4,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
-from app.officer.forms import MultiCheckboxField
+from app.form_fields import MultiCheckboxField
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Council officer")),

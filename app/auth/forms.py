@@ -11,7 +11,7 @@ from app.domain.eligibility import age_on
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
 from app.domain.postcodes import normalise_postcode
-from app.officer.forms import MultiCheckboxField
+from app.form_fields import MultiCheckboxField
 
 
 def _language_choices():
