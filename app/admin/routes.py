@@ -194,7 +194,7 @@ def audit_log():
             query = query.where(AuditEntry.created_at >= _london_midnight(form.date_from.data))
         if form.date_to.data:
             query = query.where(AuditEntry.created_at < _london_midnight(form.date_to.data + timedelta(days=1)))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_arg("page", default=1, minimum=1)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = min(page, max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1))
     entries = db.session.scalars(query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()

@@ -24,6 +24,7 @@ from app.domain.turnout import ELECTORATE_BANDS, MAX_RESIDENTS, parse_electorate
 from app.extensions import db
 from app.models import Area, Ward
 from app.officer import bp
+from app.request_limits import int_arg
 from app.results.explain import age_band_label
 from app.services import electorate as electorate_service
 
@@ -139,7 +140,7 @@ def electorate():
     wards = _wards()
     form.ward.choices = [(w.id, f"{w.name} ({w.code})") for w in wards]
     if request.method == "GET":
-        chosen = request.args.get("ward", type=int)
+        chosen = int_arg("ward")
         if chosen in {w.id for w in wards}:
             form.ward.data = chosen
             shown = electorate_service.figures_for(db.session, [chosen]).get(chosen)

@@ -32,7 +32,7 @@ def two_servers(tmp_path_factory, mail_server, redis_server):
     """Server A (the live server, 2 workers) and server B: another gunicorn on the same database and Redis."""
     first = ProxiedServer(tmp_path_factory.mktemp("limits"), mail_server.port, redis_server.url)
     port = free_port()
-    log = open(os.path.join(first.round_keys, "second.log"), "wb")  # noqa: SIM115 (closed below)
+    log = open(os.path.join(first.tmp_dir, "second.log"), "wb")  # noqa: SIM115 (closed below)
     second = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
                               cwd=ROOT, env=dict(first.env, NB_SERVER_NAME=f"127.0.0.1:{port}"), stdout=log,
                               stderr=subprocess.STDOUT)

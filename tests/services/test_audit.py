@@ -163,7 +163,8 @@ def test_outside_debug_and_testing_the_audit_secret_is_required(tmp_path):
     from app.extensions import db as _db
     from app.services.audit import AuditSecretMissing, audit_key
 
-    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+                             "PUBLIC_URL": "https://budgets.example.gov.uk"})
     with production.app_context():
         with pytest.raises(AuditSecretMissing):
             audit_key()
@@ -179,6 +180,7 @@ def test_the_audit_secret_comes_from_the_environment_as_written(tmp_path, monkey
     monkeypatch.setattr(app_package, "REPO_ROOT", str(tmp_path))
     monkeypatch.setenv("NB_AUDIT_SECRET", "12345")  # not parsed as a number
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
+    monkeypatch.setenv("NB_PUBLIC_URL", "https://budgets.example.gov.uk")
     assert create_app().config["AUDIT_SECRET"] == "12345"
 
 
