@@ -45,7 +45,12 @@ def refusal_message(code, form=None):
         "no_pots": _("Add at least one pot before voting opens."),
         "empty_ballot": _("No proposals are marked feasible, so there is nothing to vote on."),
         "frozen:pots": _("Pots cannot be added once voting has opened."),
+        "wards_outside_round": _("A pot can only cover wards that its round covers. Add the ward to the round "
+                                 "first, or choose from the round's wards."),
     }
+    if code.startswith("pot_without_wards:"):
+        return _("Removing these wards would leave the pot “%(pot)s” with no ward. Change that pot's wards first, "
+                 "or keep at least one of its wards in the round.", pot=code.split(":", 1)[1])
     if code.startswith("frozen:"):
         name = code.split(":", 1)[1]
         field_name = FORM_FIELD_FOR.get(name, name)

@@ -11,6 +11,7 @@ from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
 from app.models import Proposal
 from app.models._common import utcnow
 from app.services.audit import record
+from app.services.voting import eligibility_problems
 
 PROPOSAL_FIELDS = ("title", "summary", "description", "cost_pence", "cost_breakdown", "ward_id", "location",
                    "priority", "original_locale", "group_name")
@@ -30,10 +31,29 @@ def _check(pot, fields, final):
                           pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final)
 
 
+def eligible_pots(round_, user, now=None):
+    """The round's pots this resident may propose in: the same rule as the ballot (app.domain.eligibility)."""
+    return [pot for pot in round_.pots if not eligibility_problems(user, round_, pot, now=now or utcnow())]
+
+
+def eligibility_reasons(round_, user, now=None):
+    """Why this resident may propose in none of the round's pots: the reasons for its first pot, in rule order.
+
+    Empty when the resident may propose in at least one pot (or the round has no pots).
+    """
+    now = now or utcnow()
+    reasons = [eligibility_problems(user, round_, pot, now=now) for pot in round_.pots]
+    if not reasons or any(not r for r in reasons):
+        return []
+    return reasons[0]
+
+
 def save_proposal(session, author, pot, proposal=None, submit=False, now=None, **fields):
     """Create or edit a resident's proposal; submit=True makes it public for review. Raises ProposalRefused.
 
-    Nothing is taken once proposals_close_at has passed, even before the round leaves the proposals phase.
+    Nothing is taken once proposals_close_at has passed, even before the round leaves the proposals phase,
+    and only from a resident the eligibility rule lets take part in the pot (the codes of
+    app.domain.eligibility, e.g. "wrong_ward").
     """
     round_ = pot.round
     now = now or utcnow()
@@ -47,6 +67,9 @@ def save_proposal(session, author, pot, proposal=None, submit=False, now=None, *
         if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, now):
             raise ProposalRefused(["not_editable"])
         proposal.pot = pot
+    reasons = eligibility_problems(author, round_, pot, now=now)
+    if reasons:
+        raise ProposalRefused(reasons)
     problems = _check(pot, fields, final=submit or proposal.status != "draft")
     if problems:
         raise ProposalRefused(problems)

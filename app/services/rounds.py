@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from app.domain.eligibility import wards_outside_round
 from app.domain.phases import RoundDates, check_transition, phase_due_by_date, voting_has_opened
 from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fields, frozen_changes
 from app.models import Participation, Pot, Proposal, Round, Ward
@@ -26,7 +27,11 @@ ROUND_FIELDS = ("title", "description", "original_locale", "languages", "proposa
 
 
 def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
-    """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited)."""
+    """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited).
+
+    Removing a ward from the round removes it from the round's pots too (audited); if that would leave a pot
+    with no ward at all the change is refused ("pot_without_wards:<pot name>"): change the pot first.
+    """
     creating = round_ is None
     if creating:
         round_ = Round(council_id=council_id, created_by_id=actor.id, phase="draft")
@@ -36,11 +41,30 @@ def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
     if refused:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
+    trimmed = _pot_wards_to_trim(round_, ward_ids) if "ward_ids" in changed and not creating else {}
+    stranded = [pot.name for pot, outside in trimmed.items() if len(outside) == len(pot.wards)]
+    if stranded:
+        record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["ward_ids"], pots=stranded)
+        raise ChangeRefused(["pot_without_wards:" + name for name in stranded])
     _apply(session, round_, changed, fields, ward_ids)
+    for pot, outside in trimmed.items():
+        pot.wards = [w for w in pot.wards if w.id not in outside]
+        record(session, actor, "pot.update", f"pot:{pot.id}", fields=["ward_ids"], removed_ward_ids=outside,
+               because="ward removed from the round")
     session.flush()
     record(session, actor, "round.create" if creating else "round.update", f"round:{round_.id}",
            fields=sorted(set(changed) | ({"ward_ids"} if creating else set())))
     return round_
+
+
+def _pot_wards_to_trim(round_, ward_ids):
+    """{pot: [ward ids it lists that the round will no longer cover]}: pot wards stay a subset of the round's."""
+    trimmed = {}
+    for pot in round_.pots:
+        outside = wards_outside_round(ward_ids, [w.id for w in pot.wards])
+        if outside:
+            trimmed[pot] = outside
+    return trimmed
 
 
 def _changes(row, names, fields, ward_ids):
@@ -66,8 +90,13 @@ POT_FIELDS = ("name", "instructions", "amount_pence", "min_project_cost_pence", 
 
 
 def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
-    """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused."""
+    """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused.
+
+    A pot's wards must be among its round's ("wards_outside_round"): the eligibility rule counts only those.
+    """
     creating = pot is None
+    if creating and wards_outside_round([w.id for w in round_.wards], ward_ids):
+        raise ChangeRefused(["wards_outside_round"])
     if creating:
         if voting_has_opened(round_.phase):
             record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["pots"])
@@ -79,6 +108,8 @@ def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
     if refused:
         record(session, actor, "round.change_refused", f"pot:{pot.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
+    if "ward_ids" in changed and wards_outside_round([w.id for w in round_.wards], ward_ids):
+        raise ChangeRefused(["wards_outside_round"])
     _apply(session, pot, changed, fields, ward_ids)
     session.flush()
     record(session, actor, "pot.create" if creating else "pot.update", f"pot:{pot.id}", fields=sorted(changed))
