@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from app.access import login_required
 from app.domain.proposals import PUBLIC_STATUSES, resident_may_edit
+from app.eligibility_text import eligibility_message
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Proposal, Round, Ward
@@ -158,7 +159,8 @@ def edit(round_id, proposal_id):
     pots = proposal_service.eligible_pots(round_, current_user)
     if not pots:
         return render_template("proposals/not_eligible.html", round=round_,
-                               reasons=proposal_service.eligibility_reasons(round_, current_user)), 403
+                               reasons=[eligibility_message(r) for r in
+                                        proposal_service.eligibility_reasons(round_, current_user)]), 403
     form = _form_for(round_, pots, proposal)
     if form.validate_on_submit():
         pot = db.session.get(Pot, form.pot.data)
@@ -175,7 +177,8 @@ def edit(round_id, proposal_id):
             for problem in refused.problems:
                 message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
                 target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
-                text = message() if message else _("This proposal can no longer be changed.")
+                text = (message() if message else eligibility_message(problem)
+                        or _("This proposal can no longer be changed."))
                 (target.errors.append(text) if target is not None else form.form_errors.append(text))
         else:
             db.session.commit()
