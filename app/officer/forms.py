@@ -130,6 +130,14 @@ class PotForm(FlaskForm):
 
 class PhaseForm(FlaskForm):
     target = StringField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Why are you closing voting before the published close?"),
+                           description=_l("Residents will see this on the round's page."),
+                           validators=[Optional(), Length(max=1000)])
+
+
+class ExtendCloseForm(FlaskForm):
+    voting_close_at = LondonDateTimeField(_l("New close of voting (UK time)"), validators=[
+        InputRequired(_l("Enter the new close of voting."))])
 
 
 REVIEW_CHOICES = [

@@ -1,11 +1,22 @@
 """Set up rounds and pots, move rounds through their phases, and confirm the ballot list."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from app.domain.eligibility import wards_outside_round
-from app.domain.phases import RoundDates, check_transition, phase_due_by_date, voting_has_opened
+from app.domain.phases import (
+    RoundDates,
+    check_extension,
+    check_move,
+    check_transition,
+    phase_due_by_date,
+    timing_of,
+    voting_has_opened,
+)
 from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fields, frozen_changes
-from app.models import Participation, Pot, Proposal, Round, Ward
+from app.models import Participation, Pot, Proposal, RoleGrant, Round, User, Ward
 from app.models._common import utcnow
 from app.services.audit import record
 
@@ -124,13 +135,24 @@ def ballot_candidates(session, round_):
     ).all()
 
 
-def move_phase(session, actor, round_, target, now=None):
-    """Move the round to target if the phase rule allows; opening voting fixes the ballot list."""
-    problems = check_transition(round_.phase, target)
+def move_phase(session, actor, round_, target, now=None, reason=None):
+    """Move the round to target if the phase rule allows; opening voting fixes the ballot list.
+
+    Opening voting before its "voting opens" date moves that date to now (audited). An officer closing voting
+    before the published close must give a reason ("early_close_needs_reason"): it is kept on the round and
+    shown publicly, with the close residents were told.
+    """
+    now = now or utcnow()
+    problems = [p.reason for p in check_transition(round_.phase, target)]
+    problems = problems or check_move(target, round_.voting_open_at, round_.voting_close_at, now, reason,
+                                      by_officer=actor is not None)
     if problems:
         record(session, actor, "round.phase_refused", f"round:{round_.id}", current=round_.phase, requested=target,
-               reason=problems[0].reason)
-        raise ChangeRefused([p.reason for p in problems])
+               reason=problems[0])
+        raise ChangeRefused(problems)
+    timing = timing_of(target, round_.voting_open_at, round_.voting_close_at, now)
+    early_reason = (reason or "").strip() if timing.closes_early else ""
+    moved = {}
     if target == "voting":
         if not round_.pots:
             raise ChangeRefused(["no_pots"])
@@ -139,15 +161,43 @@ def move_phase(session, actor, round_, target, now=None):
             raise ChangeRefused(["empty_ballot"])
         for proposal in candidates:
             proposal.on_ballot = True
-        round_.ballot_confirmed_at = now or utcnow()
+        round_.ballot_confirmed_at = now
+        if timing.opens_early:
+            moved["voting_open_at"] = round_.voting_open_at.isoformat()
+            round_.voting_open_at = now
+    if early_reason:
+        moved["voting_close_at"] = round_.voting_close_at.isoformat()
+        round_.voting_close_published_at = round_.voting_close_published_at or round_.voting_close_at
+        round_.voting_close_at = now
+        round_.early_close_reason = early_reason
     previous = round_.phase
     round_.phase = target
     session.flush()
-    record(session, actor, "round.phase", f"round:{round_.id}", previous=previous, phase=target)
+    record(session, actor, "round.phase", f"round:{round_.id}", previous=previous, phase=target,
+           **({"moved_from": moved} if moved else {}), **({"reason": early_reason} if early_reason else {}))
     if target == "counting":
         from app.services.voting import close_voting
 
         close_voting(session, round_)
+    return round_
+
+
+def extend_voting(session, actor, round_, new_close, now=None):
+    """Move the close of voting later while voting is open (never earlier); audited and shown publicly.
+
+    Raises ChangeRefused with "not_in_voting", "close_not_later" or "close_in_past" (audited as refused).
+    """
+    problems = check_extension(round_.phase, round_.voting_close_at, new_close, now or utcnow())
+    if problems:
+        record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["voting_close_at"],
+               reason=problems[0])
+        raise ChangeRefused(problems)
+    previous = round_.voting_close_at
+    round_.voting_close_published_at = round_.voting_close_published_at or previous
+    round_.voting_close_at = new_close
+    session.flush()
+    record(session, actor, "round.close_extended", f"round:{round_.id}",
+           previous=previous.isoformat() if previous else None, close=new_close.isoformat())
     return round_
 
 
@@ -196,3 +246,53 @@ def turnout(session, round_):
     for pot_id, channel, count in rows:
         result[pot_id][channel] = count
     return result
+
+
+def board_members(session, round_):
+    """The members of the Neighbourhood Board that decides this round (its area's board)."""
+    if round_.area_id is None:
+        return []
+    return session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                           .where(RoleGrant.role == "board", RoleGrant.area_id == round_.area_id)
+                           .order_by(User.name, User.id)).unique().all()
+
+
+def admins(session):
+    return session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                           .where(RoleGrant.role == "admin").order_by(User.id)).unique().all()
+
+
+@dataclass
+class MoveSummary:
+    """What a phase move will do, for the check-and-confirm page: counts, dates and who is told."""
+
+    target: str
+    ballots: int = 0  # ballots cast so far (online and paper)
+    on_ballot: int = 0  # projects that will be on the ballot (opening voting)
+    voting_open_at: datetime | None = None
+    voting_close_at: datetime | None = None
+    opens_early: bool = False
+    closes_early: bool = False
+    board: list = field(default_factory=list)  # board members who will decide (and are e-mailed)
+    no_board: bool = False  # the round goes to a board with no members: officer and admins are warned
+
+
+def move_summary(session, round_, target, now=None):
+    """What moving round_ to target would do now; nothing is written."""
+    now = now or utcnow()
+    timing = timing_of(target, round_.voting_open_at, round_.voting_close_at, now)
+    ballots = session.scalar(select(func.count()).select_from(Participation).join(Pot, Pot.id == Participation.pot_id)
+                             .where(Pot.round_id == round_.id)) or 0
+    board = board_members(session, round_) if target == "decision" else []
+    return MoveSummary(target, ballots=ballots,
+                       on_ballot=len(ballot_candidates(session, round_)) if target == "voting" else 0,
+                       voting_open_at=now if timing.opens_early else round_.voting_open_at,
+                       voting_close_at=now if timing.closes_early else round_.voting_close_at,
+                       opens_early=timing.opens_early, closes_early=timing.closes_early, board=board,
+                       no_board=target == "decision" and not board)
+
+
+def record_no_board(session, actor, round_):
+    """Audit that a round goes to the board phase with no board members; returns the admins to warn."""
+    record(session, actor, "round.no_board", f"round:{round_.id}", area_id=round_.area_id)
+    return admins(session)
