@@ -76,3 +76,17 @@ def check_review(outcome, reason):
     if outcome in ("not_feasible", "needs_changes") and not (reason or "").strip():
         return ["reason_required"]
     return []
+
+
+def check_cost_change(cost_pence, adjusted_cost_pence, cost_reason):
+    """A cost the officer changes needs a reason, which the proposer reads (issue 13); [] when fine.
+
+    Re-saving the same adjusted cost, or "adjusting" to the proposer's own estimate, is no change.
+    """
+    if adjusted_cost_pence is None:
+        return []
+    if adjusted_cost_pence <= 0:
+        return ["bad_cost"]
+    if adjusted_cost_pence != cost_pence and not (cost_reason or "").strip():
+        return ["cost_reason_required"]
+    return []

@@ -155,6 +155,10 @@ class ReviewForm(FlaskForm):
                            validators=[Optional(), Length(max=2000)])
     adjusted_cost = MoneyField(_l("Adjusted cost (£, optional)"),
                                description=_l("Leave empty to keep the proposer's estimate."), validators=[Optional()])
+    cost_reason = TextAreaField(_l("Why has the cost changed?"),
+                                description=_l("Required when you change the cost. The proposer sees it on their "
+                                               "project's page and in the e-mail about your review."),
+                                validators=[Optional(), Length(max=2000)])
 
 
 class MergeForm(FlaskForm):

@@ -315,14 +315,18 @@ def review(proposal_id):
     if form.validate_on_submit():
         try:
             proposal_service.review(db.session, current_user, proposal, form.outcome.data, form.reason.data or "",
-                                    form.adjusted_cost.pence)
+                                    form.adjusted_cost.pence, cost_reason=form.cost_reason.data)
         except proposal_service.ProposalRefused as refused:
-            messages = {"reason_required": _("Give a reason: it is shown to the proposer."),
-                        "review_closed": _("Proposals can only be reviewed before voting opens."),
-                        "not_reviewable": _("This proposal cannot be reviewed (it is a draft, withdrawn or merged)."),
-                        "bad_cost": _("The adjusted cost must be more than £0.")}
+            messages = {"reason_required": (form.reason, _("Give a reason: it is shown to the proposer.")),
+                        "review_closed": (None, _("Proposals can only be reviewed before voting opens.")),
+                        "not_reviewable": (None, _("This proposal cannot be reviewed (it is a draft, withdrawn or "
+                                                   "merged).")),
+                        "bad_cost": (form.adjusted_cost, _("The adjusted cost must be more than £0.")),
+                        "cost_reason_required": (form.cost_reason, _("Say why the cost has changed: the proposer "
+                                                                     "is told."))}
             for code in refused.problems:
-                form.form_errors.append(messages.get(code, code))
+                target, message = messages.get(code, (None, code))
+                (target.errors.append(message) if target is not None else form.form_errors.append(message))
         else:
             send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
                        locale=proposal.author.preferred_locale, proposal=proposal,

@@ -2,6 +2,7 @@
 
 from app.domain.proposals import (
     REVIEWABLE_STATUSES,
+    check_cost_change,
     check_proposal,
     check_review,
     proposals_open,
@@ -99,17 +100,22 @@ def withdraw(session, author, proposal, now=None):
     return proposal
 
 
-def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=None):
-    """Record an officer's feasibility review; an adjusted cost keeps the original beside it."""
+def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=None, cost_reason=None):
+    """Record an officer's feasibility review; an adjusted cost keeps the original beside it.
+
+    A changed cost needs cost_reason ("cost_reason_required"); the proposer sees both on their proposal's
+    page and in the review e-mail the caller sends.
+    """
     if proposal.status not in REVIEWABLE_STATUSES:
         raise ProposalRefused(["not_reviewable"])
     if proposal.round.phase not in ("proposals", "review"):
         raise ProposalRefused(["review_closed"])
     problems = check_review(outcome, reason)
+    if adjusted_cost_pence is not None and adjusted_cost_pence == proposal.adjusted_cost_pence:
+        cost_reason = cost_reason or proposal.cost_change_reason  # the same adjustment, saved again
+    problems += check_cost_change(proposal.cost_pence, adjusted_cost_pence, cost_reason)
     if problems:
         raise ProposalRefused(problems)
-    if adjusted_cost_pence is not None and adjusted_cost_pence <= 0:
-        raise ProposalRefused(["bad_cost"])
     proposal.status = outcome
     if outcome == "not_feasible":
         proposal.status_reason, proposal.officer_message = reason.strip(), reason.strip()
@@ -120,9 +126,10 @@ def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=N
         proposal.status_reason = ""
     if adjusted_cost_pence is not None and adjusted_cost_pence != proposal.cost_pence:
         proposal.adjusted_cost_pence = adjusted_cost_pence
+        proposal.cost_change_reason = cost_reason.strip()
     session.flush()
     record(session, officer, "proposal.review", f"proposal:{proposal.id}", outcome=outcome,
-           adjusted_cost_pence=proposal.adjusted_cost_pence)
+           adjusted_cost_pence=proposal.adjusted_cost_pence, cost_change_reason=proposal.cost_change_reason)
     return proposal
 
 

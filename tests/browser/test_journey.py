@@ -207,6 +207,7 @@ def test_full_journey(live, page, mail_server):
     go(page, "a:has-text('Review')")
     assert_accessible(page, "review")
     page.fill("#adjusted_cost", "7000")
+    page.fill("#cost_reason", "Surfacing the path costs more than quoted.")
     go(page, "text=Save review")
     go(page, "text=Move to: Officer review")
     go(page, "main button:has-text('Close proposals')")
