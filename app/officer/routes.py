@@ -183,6 +183,10 @@ def move_phase(round_id):
     if not form.validate_on_submit():
         abort(400)
     target = form.target.data
+    if target == "decision" and round_.phase == "counting":
+        # The board phase is reached only by the count (officer.run_count), which warns when the board is empty.
+        flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
+        return redirect(url_for("officer.confirm_phase", round_id=round_.id))
     opens_early = round_service.move_summary(db.session, round_, target).opens_early
     try:
         round_service.move_phase(db.session, current_user, round_, target, reason=form.reason.data)

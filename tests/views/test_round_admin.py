@@ -152,3 +152,14 @@ def test_the_count_with_a_board_names_its_members_and_emails_no_admin(app, clien
     assert "Cllr Member 1" in page and "has no Neighbourhood Board members" not in page
     client.post(f"/officer/rounds/{scenario.round.id}/count")
     assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_the_board_phase_is_reached_only_through_the_count(client, db, login_as):
+    scenario = Scenario(phase="counting")
+    db.session.commit()
+    login_as(scenario.officer)
+    response = client.post(f"/officer/rounds/{scenario.round.id}/phase", data={"target": "decision"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/officer/rounds/{scenario.round.id}/phase")
+    db.session.expire_all()
+    assert db.session.get(Round, scenario.round.id).phase == "counting"
