@@ -125,3 +125,8 @@ class ChangePasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons such as "Resend the link"."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), description=_l("To make sure it is you."),
+                             validators=[InputRequired(_l("Enter your password."))])

@@ -1,5 +1,6 @@
 """Thin views: bind the form, call one accounts service, commit, flash, redirect."""
 
+import json
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -12,6 +13,7 @@ from app.auth import bp
 from app.auth.forms import (
     AccountForm,
     ChangePasswordForm,
+    DeleteAccountForm,
     EmptyForm,
     LoginForm,
     RegisterForm,
@@ -22,6 +24,7 @@ from app.extensions import db, limiter
 from app.i18n import SESSION_LOCALE_KEY
 from app.mail import queue_stand_in, send_email
 from app.services import accounts
+from app.services import residents as resident_service
 
 
 def _limit(name):
@@ -227,3 +230,33 @@ def resend_verification():
         db.session.commit()
         flash(_("We have sent you a new link. It works for 48 hours."), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.get("/account/data")
+@login_required
+def download_data():
+    """The resident's data as a JSON file: the account, their proposals and where they took part (no choices)."""
+    data = resident_service.export_data(db.session, current_user)
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = "attachment; filename=my-neighbourhood-budgets-data.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Check and confirm: what deleting keeps (the anonymous ballots, that you voted) and what goes."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.password.data):
+            form.password.errors.append(_("Your password is not right."))
+        else:
+            resident_service.delete_account(db.session, current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted. Your votes still count, and nobody can link them to you."),
+                  "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/delete_account.html", form=form), (400 if form.errors else 200)
