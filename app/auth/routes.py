@@ -13,6 +13,7 @@ from app.auth import bp
 from app.auth.forms import (
     AccountForm,
     ChangePasswordForm,
+    CorrectDetailsForm,
     DeleteAccountForm,
     EmptyForm,
     LoginForm,
@@ -260,3 +261,28 @@ def delete_account():
                   "success")
             return redirect(url_for("main.index"))
     return render_template("auth/delete_account.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/account/details", methods=["GET", "POST"])
+@login_required
+def correct_details():
+    """Correct the postcode, date of birth or age group; a change of ward while voting is open waits for an
+    officer, so nobody can move into a ward just to vote there."""
+    form = CorrectDetailsForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.postcode.data = current_user.pending_postcode or current_user.postcode
+        form.age_confirmed.data = str(current_user.age_confirmed or "")
+    if form.validate_on_submit():
+        postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
+        if ward_id is None:
+            form.postcode.errors.append(
+                _("We could not find that postcode in this council's area. Check it, or contact the council."))
+        else:
+            outcome = resident_service.correct_details(
+                db.session, current_user, postcode=postcode, ward_id=ward_id, date_of_birth=form.date_of_birth.data,
+                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None)
+            db.session.commit()
+            flash(_("Your details have been saved. Voting is open, so an officer will check your change of ward "
+                    "before it applies.") if outcome == "pending" else _("Your details have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/correct_details.html", form=form), (400 if form.errors else 200)

@@ -112,3 +112,13 @@ def age_band(date_of_birth, on_date):
         if age <= upper:
             return label if age >= 11 else "under-11"
     return "75+"
+
+
+def ward_change_needs_check(old_ward_id, new_ward_id, open_rounds_ward_ids):
+    """Whether moving a resident between wards must wait for an officer: while voting is open in a round that
+    covers either ward (a round with no wards covers every ward), a move could let someone vote where they
+    do not live. open_rounds_ward_ids: one collection of ward ids per round whose voting is open.
+    """
+    if old_ward_id == new_ward_id:
+        return False
+    return any(not wards or old_ward_id in wards or new_ward_id in wards for wards in open_rounds_ward_ids)

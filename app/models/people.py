@@ -33,8 +33,13 @@ class User(UserMixin, db.Model):
     # Flask-Login identifies the session by this token, not the id: rotating it logs out every session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A change of ward asked for while voting is open waits here until an officer checks it (issue 13).
+    pending_postcode: Mapped[str | None] = mapped_column(String(10))
+    pending_ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"))
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    ward: Mapped[Ward | None] = relationship()
+    ward: Mapped[Ward | None] = relationship(foreign_keys=[ward_id])
+    pending_ward: Mapped[Ward | None] = relationship(foreign_keys=[pending_ward_id])
     roles: Mapped[list["RoleGrant"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def get_id(self):

@@ -13,7 +13,7 @@ from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.domain.rounds import check_pot
 from app.extensions import db
 from app.mail import send_email
-from app.models import Area, Council, Proposal, Round, Ward
+from app.models import Area, Council, Proposal, Round, User, Ward
 from app.officer import bp
 from app.officer.forms import (
     ExtendCloseForm,
@@ -25,6 +25,7 @@ from app.officer.forms import (
     RoundForm,
 )
 from app.services import proposals as proposal_service
+from app.services import residents as resident_service
 from app.services import rounds as round_service
 
 
@@ -389,3 +390,25 @@ def moderate(proposal_id):
     db.session.commit()
     flash(_("Proposal hidden.") if hide else _("Proposal shown again."), "success")
     return redirect(url_for("officer.review", proposal_id=proposal.id))
+
+
+@bp.get("/ward-changes")
+@role_required("officer")
+def ward_changes():
+    """Changes of ward residents asked for while voting is open: the officer checks each before it applies."""
+    return render_template("officer/ward_changes.html", people=resident_service.pending_ward_changes(db.session),
+                           form=PhaseForm())
+
+
+@bp.post("/ward-changes/<int:user_id>")
+@role_required("officer")
+def decide_ward_change(user_id):
+    form = PhaseForm()  # CSRF; target carries "accept" or "refuse"
+    if not form.validate_on_submit() or form.target.data not in ("accept", "refuse"):
+        abort(400)
+    person = db.session.get(User, user_id) or abort(404)
+    if resident_service.decide_ward_change(db.session, current_user, person, form.target.data == "accept"):
+        db.session.commit()
+        flash(_("Change of ward accepted.") if form.target.data == "accept" else _("Change of ward refused."),
+              "success")
+    return redirect(url_for("officer.ward_changes"))

@@ -11,7 +11,8 @@ import secrets
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from app.models import Participation, Pot, Proposal, Round
+from app.domain.eligibility import ward_change_needs_check
+from app.models import Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
 from app.services.audit import record
 
@@ -59,9 +60,49 @@ def delete_account(session, user):
     user.date_of_birth = None
     user.age_confirmed = None
     user.email_verified_at = None
+    user.pending_postcode = user.pending_ward_id = user.pending_since = None
     user.active = False
     user.roles.clear()
     user.rotate_session_token()  # every session ends
     session.flush()
     record(session, None, "account.delete", f"user:{user.id}", at=utcnow().isoformat())
     return user
+
+
+def _open_rounds_ward_ids(session):
+    rounds = session.scalars(select(Round).where(Round.phase == "voting")).all()
+    return [frozenset(w.id for w in r.wards) for r in rounds]
+
+
+def correct_details(session, user, *, postcode, ward_id, date_of_birth, age_confirmed, now=None):
+    """Apply a resident's own correction of postcode, date of birth or age group; returns "pending" when the
+    change of ward waits for an officer (voting is open in a round covering either ward), else "saved"."""
+    now = now or utcnow()
+    user.date_of_birth, user.age_confirmed = date_of_birth, (None if date_of_birth else age_confirmed)
+    outcome = "saved"
+    if ward_change_needs_check(user.ward_id, ward_id, _open_rounds_ward_ids(session)):
+        user.pending_postcode, user.pending_ward_id, user.pending_since = postcode, ward_id, now
+        outcome = "pending"
+    else:
+        user.postcode, user.ward_id = postcode, ward_id
+        user.pending_postcode = user.pending_ward_id = user.pending_since = None
+    session.flush()
+    record(session, user, "account.correct", f"user:{user.id}", ward_change=outcome)
+    return outcome
+
+
+def pending_ward_changes(session):
+    return session.scalars(select(User).where(User.pending_ward_id.is_not(None)).order_by(User.pending_since)).all()
+
+
+def decide_ward_change(session, officer, user, accept):
+    """An officer accepts (the ward changes now) or refuses (the old ward stays) a queued change of ward."""
+    if user.pending_ward_id is None:
+        return False
+    if accept:
+        user.postcode, user.ward_id = user.pending_postcode, user.pending_ward_id
+    record(session, officer, "account.ward_change", f"user:{user.id}", accepted=accept,
+           ward_id=user.pending_ward_id)
+    user.pending_postcode = user.pending_ward_id = user.pending_since = None
+    session.flush()
+    return True

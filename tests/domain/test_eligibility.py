@@ -114,3 +114,13 @@ def test_a_pot_ward_outside_the_round_is_named():
     assert wards_outside_round({1, 2}, {2, 3, 4}) == [3, 4]
     assert wards_outside_round({1, 2}, {1}) == []
     assert wards_outside_round(set(), {7}) == []  # a round with no wards is the whole council
+
+
+def test_a_change_of_ward_waits_for_an_officer_only_while_voting_is_open_there():
+    from app.domain.eligibility import ward_change_needs_check
+
+    assert ward_change_needs_check(1, 2, [{2, 3}])
+    assert ward_change_needs_check(1, 2, [set()])  # a whole-council round covers every ward
+    assert not ward_change_needs_check(1, 2, [{5}])
+    assert not ward_change_needs_check(1, 2, [])
+    assert not ward_change_needs_check(1, 1, [{1}])
