@@ -204,7 +204,7 @@ def test_full_journey(live, page, mail_server):
     # The officer marks it feasible with an adjusted cost, then opens voting.
     sign_in(page, live, "officer@example.org")
     page.goto(round_url)
-    go(page, "a:has-text('Review')")
+    go(page, "td a:has-text('Review')")
     assert_accessible(page, "review")
     page.fill("#adjusted_cost", "7000")
     page.fill("#cost_reason", "Surfacing the path costs more than quoted.")
@@ -240,7 +240,7 @@ def test_full_journey(live, page, mail_server):
     page.keyboard.press("Space")
     assert page.is_checked("input[name=project]")
     follow(page, "button[value=cast]")
-    assert "Mae eich pleidlais wedi’i chyfrif" in page.content()
+    assert "Mae eich pleidlais yn y blwch pleidleisio" in page.content()
     first_receipt = page.inner_text("#receipt-code")
     assert_accessible(page, "confirmation (cy)")
     follow(page, "main a:text-is('Newid eich pleidlais')")
@@ -273,7 +273,7 @@ def test_full_journey(live, page, mail_server):
     assert_accessible(page, "ballot (ur)")
     page.check("input[name=project]")
     go(page, "button[value=cast]")
-    assert "آپ کا ووٹ شمار ہو گیا ہے" in page.content()
+    assert "آپ کا ووٹ بیلٹ باکس میں ہے" in page.content()
     assert_accessible(page, "confirmation (ur)")
     sign_out(page)
 
