@@ -138,3 +138,23 @@ class ChangePasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons such as "Resend the link"."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), description=_l("To make sure it is you."),
+                             validators=[InputRequired(_l("Enter your password."))])
+
+
+class CorrectDetailsForm(FlaskForm):
+    """The details that decide where a resident may take part: checked as at registration."""
+
+    postcode = StringField(_l("Home postcode"), description=_l("We use this to find your ward. For example, FL1 2AB."),
+                           validators=[InputRequired(_l("Enter your postcode.")), Length(max=12)])
+    date_of_birth = DateField(_l("Date of birth (optional)"),
+                              description=_l("For example, 1980-05-17. Some rounds are only for certain ages."),
+                              validators=[Optional()])
+    age_confirmed = SelectField(_l("If you prefer not to give your date of birth, tell us your age group"),
+                                choices=AGE_CHOICES, validators=[Optional()])
+
+    validate_postcode = RegisterForm.validate_postcode
+    validate_date_of_birth = RegisterForm.validate_date_of_birth

@@ -1,6 +1,7 @@
 """Thin views: bind the form, call one accounts service, commit, flash, redirect."""
 
 import hashlib
+import json
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -14,6 +15,8 @@ from app.auth import bp
 from app.auth.forms import (
     AccountForm,
     ChangePasswordForm,
+    CorrectDetailsForm,
+    DeleteAccountForm,
     EmptyForm,
     LoginForm,
     RegisterForm,
@@ -26,6 +29,7 @@ from app.external_urls import external_url
 from app.i18n import SESSION_LOCALE_KEY
 from app.mail import queue_stand_in, send_email
 from app.services import accounts, notifications
+from app.services import residents as resident_service
 
 
 def _limit(name):
@@ -262,3 +266,58 @@ def resend_verification():
         db.session.commit()
         flash(_("We have sent you a new link. It works for 48 hours."), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.get("/account/data")
+@login_required
+def download_data():
+    """The resident's data as a JSON file: the account, their proposals and where they took part (no choices)."""
+    data = resident_service.export_data(db.session, current_user)
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = "attachment; filename=my-neighbourhood-budgets-data.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Check and confirm: what deleting keeps (the anonymous ballots, that you voted) and what goes."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.password.data):
+            form.password.errors.append(_("Your password is not right."))
+        else:
+            resident_service.delete_account(db.session, current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted. Your votes still count, and nobody can link them to you."),
+                  "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/delete_account.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/account/details", methods=["GET", "POST"])
+@login_required
+def correct_details():
+    """Correct the postcode, date of birth or age group; a change of ward while voting is open waits for an
+    officer, so nobody can move into a ward just to vote there."""
+    form = CorrectDetailsForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.postcode.data = current_user.pending_postcode or current_user.postcode
+        form.age_confirmed.data = str(current_user.age_confirmed or "")
+    if form.validate_on_submit():
+        postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
+        if ward_id is None:
+            form.postcode.errors.append(
+                _("We could not find that postcode in this council's area. Check it, or contact the council."))
+        else:
+            outcome = resident_service.correct_details(
+                db.session, current_user, postcode=postcode, ward_id=ward_id, date_of_birth=form.date_of_birth.data,
+                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None)
+            db.session.commit()
+            flash(_("Your details have been saved. Voting is open, so an officer will check your change of ward "
+                    "before it applies.") if outcome == "pending" else _("Your details have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/correct_details.html", form=form), (400 if form.errors else 200)

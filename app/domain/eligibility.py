@@ -1,7 +1,10 @@
 """Who may take part in a pot: ward of residence, minimum age on the voting day, verified e-mail."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,49 @@ def ineligibility_reasons(resident, requirements):
     return reasons
 
 
+def london_date(now):
+    """The calendar day in the UK at the aware instant now: ages turn over at midnight London time, not UTC."""
+    return now.astimezone(LONDON).date() if isinstance(now, datetime) else now
+
+
+def effective_ward_ids(round_ward_ids, pot_ward_ids):
+    """The wards whose residents may take part in a pot: the pot's wards that are also the round's.
+
+    A round with no wards is the whole council (the pot's wards, or None: anyone with a ward); a pot with no
+    wards takes the round's. A ward removed from the round no longer counts even if a pot still lists it, so
+    the answer may be an empty set: nobody.
+    """
+    round_ward_ids, pot_ward_ids = frozenset(round_ward_ids), frozenset(pot_ward_ids)
+    if not round_ward_ids:
+        return pot_ward_ids or None
+    if not pot_ward_ids:
+        return round_ward_ids
+    return pot_ward_ids & round_ward_ids
+
+
+def wards_outside_round(round_ward_ids, pot_ward_ids):
+    """The pot's wards that the round does not cover (sorted); [] when the pot is consistent with its round."""
+    if not round_ward_ids:
+        return []
+    return sorted(set(pot_ward_ids) - set(round_ward_ids))
+
+
+def may_take_part(resident, *, round_ward_ids, pot_ward_ids, min_age, require_verified_email, now, channel="online"):
+    """The reasons (codes) a resident may not propose or vote in a pot at instant now; [] means they may.
+
+    The one eligibility rule for the proposal form, the online ballot and the paper register. Age counts on
+    the London calendar day of now. Paper entry (channel "paper") needs no confirmed e-mail: an officer saw
+    the voter.
+    """
+    ward_ids = effective_ward_ids(round_ward_ids, pot_ward_ids)
+    requirements = Requirements(ward_ids or frozenset(), min_age, london_date(now),
+                                require_verified_email and channel != "paper")
+    reasons = ineligibility_reasons(resident, requirements)
+    if ward_ids is not None and not ward_ids and resident.ward_id is not None:
+        reasons.insert(0, WRONG_WARD)  # the pot's wards all left the round: nobody lives in it any more
+    return reasons
+
+
 def age_band(date_of_birth, on_date):
     """The reporting band for the participation report, or None when the age is unknown."""
     if date_of_birth is None:
@@ -66,3 +112,13 @@ def age_band(date_of_birth, on_date):
         if age <= upper:
             return label if age >= 11 else "under-11"
     return "75+"
+
+
+def ward_change_needs_check(old_ward_id, new_ward_id, open_rounds_ward_ids):
+    """Whether moving a resident between wards must wait for an officer: while voting is open in a round that
+    covers either ward (a round with no wards covers every ward), a move could let someone vote where they
+    do not live. open_rounds_ward_ids: one collection of ward ids per round whose voting is open.
+    """
+    if old_ward_id == new_ward_id:
+        return False
+    return any(not wards or old_ward_id in wards or new_ward_id in wards for wards in open_rounds_ward_ids)

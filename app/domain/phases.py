@@ -76,3 +76,42 @@ def check_dates(dates):
     if not (ordered[0] < ordered[1] <= ordered[2] < ordered[3]):
         problems.append("dates_out_of_order")
     return problems
+
+
+@dataclass(frozen=True)
+class PhaseTiming:
+    """How a move lands against the published dates (the check-and-confirm page says both out loud)."""
+
+    opens_early: bool  # opening voting before "voting opens": the date moves to now
+    closes_early: bool  # closing voting before the published close: needs a reason, shown publicly
+
+
+def timing_of(target, voting_open_at, voting_close_at, now):
+    opens_early = target == "voting" and voting_open_at is not None and now < voting_open_at
+    closes_early = target == "counting" and voting_close_at is not None and now < voting_close_at
+    return PhaseTiming(opens_early, closes_early)
+
+
+def check_move(target, voting_open_at, voting_close_at, now, reason, by_officer=True):
+    """Return the codes that refuse an officer's move at instant now ([] when it may go ahead).
+
+    Closing voting before the published close needs a reason, which residents will read. The system's
+    close by date is never early, and takes no reason.
+    """
+    timing = timing_of(target, voting_open_at, voting_close_at, now)
+    if timing.closes_early and by_officer and not (reason or "").strip():
+        return ["early_close_needs_reason"]
+    return []
+
+
+def check_extension(phase, current_close, new_close, now):
+    """A close date may move only later, only while voting is open, and never into the past."""
+    if phase != "voting":
+        return ["not_in_voting"]
+    if new_close is None:
+        return ["missing_dates"]
+    if current_close is not None and new_close <= current_close:
+        return ["close_not_later"]
+    if new_close <= now:
+        return ["close_in_past"]
+    return []

@@ -92,3 +92,17 @@ def may_read(status, hidden, *, is_author, is_officer, board_area_ids, round_are
     if status in PUBLIC_STATUSES and not hidden:
         return True
     return is_officer or (round_area_id is not None and round_area_id in set(board_area_ids))
+
+
+def check_cost_change(cost_pence, adjusted_cost_pence, cost_reason):
+    """A cost the officer changes needs a reason, which the proposer reads (issue 13); [] when fine.
+
+    Re-saving the same adjusted cost, or "adjusting" to the proposer's own estimate, is no change.
+    """
+    if adjusted_cost_pence is None:
+        return []
+    if adjusted_cost_pence <= 0:
+        return ["bad_cost"]
+    if adjusted_cost_pence != cost_pence and not (cost_reason or "").strip():
+        return ["cost_reason_required"]
+    return []

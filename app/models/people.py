@@ -50,8 +50,13 @@ class User(UserMixin, db.Model):
     held_for_merge_with_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                                index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A change of ward asked for while voting is open waits here until an officer checks it (issue 13).
+    pending_postcode: Mapped[str | None] = mapped_column(String(10))
+    pending_ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"))
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    ward: Mapped[Ward | None] = relationship()
+    ward: Mapped[Ward | None] = relationship(foreign_keys=[ward_id])
+    pending_ward: Mapped[Ward | None] = relationship(foreign_keys=[pending_ward_id])
     roles: Mapped[list["RoleGrant"]] = relationship(back_populates="user", cascade="all, delete-orphan")
     registered_by: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[registered_by_id])
     held_for_merge_with: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[held_for_merge_with_id])

@@ -26,6 +26,7 @@ class Proposal(db.Model):
     description: Mapped[str] = mapped_column(Text)
     cost_pence: Mapped[int] = mapped_column(Integer)  # the proposer's estimate
     adjusted_cost_pence: Mapped[int | None] = mapped_column(Integer)  # officer's adjustment, if any
+    cost_change_reason: Mapped[str | None] = mapped_column(Text)  # why the officer changed the cost (to the proposer)
     cost_breakdown: Mapped[str] = mapped_column(Text, default="")
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"))
     location: Mapped[str] = mapped_column(String(200), default="")

@@ -44,6 +44,10 @@ class Round(db.Model):
     min_age: Mapped[int | None] = mapped_column(Integer)
     require_verified_email: Mapped[bool] = mapped_column(Boolean, default=True)
     ballot_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set the first time an officer moves the close (extends it, or closes early): the close residents were
+    # first told, shown publicly beside the actual one. The early close's reason is public too.
+    voting_close_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    early_close_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

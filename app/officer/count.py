@@ -12,11 +12,14 @@ from flask_wtf import FlaskForm
 from app.access import role_required
 from app.database import begin_write_transaction
 from app.extensions import db
+from app.external_urls import external_url
 from app.jobs.runner import run_job
+from app.mail import send_email
 from app.models import Round
 from app.officer import bp
 from app.services import count as count_service
 from app.services import results as results_service
+from app.services import rounds as round_service
 
 COUNT_PHASES = ("counting", "decision", "published")
 REPORT_PHASES = ("voting", "counting", "decision", "published")
@@ -67,12 +70,25 @@ def run_count(round_id):
         flash(REFUSALS[refused.code](), "error")
         target = "officer.count" if round_.phase in COUNT_PHASES else "officer.round_detail"
         return redirect(url_for(target, round_id=round_id))
+    _warn_if_no_board(round_)
     db.session.commit()
     if current_app.config["JOBS_INLINE"] and run_job(db.session, job.id) == "done":
         flash(_("The count has finished. The round is now with the Neighbourhood Board."), "success")
     else:
         flash(_("The count has started. Refresh the status to see when it has finished."), "success")
     return redirect(url_for("officer.count", round_id=round_id))
+
+
+def _warn_if_no_board(round_):
+    """The count hands the round to its board: with no board members, the admins are told (the outbox)."""
+    if round_service.board_members(db.session, round_):
+        return
+    for admin in round_service.record_no_board(db.session, current_user, round_):
+        send_email(admin.email, lambda: _("A round has gone to a board with no members"), "email/round_no_board",
+                   locale=admin.preferred_locale, admin=admin, round=round_, officer=current_user,
+                   link=external_url("officer.round_detail", round_id=round_.id))
+    flash(_("This round's area has no Neighbourhood Board members. The administrators have been e-mailed."),
+          "error")
 
 
 @bp.get("/rounds/<int:round_id>/participation")

@@ -124,6 +124,14 @@ class PotForm(FlaskForm):
 
 class PhaseForm(FlaskForm):
     target = StringField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Why are you closing voting before the published close?"),
+                           description=_l("Residents will see this on the round's page."),
+                           validators=[Optional(), Length(max=1000)])
+
+
+class ExtendCloseForm(FlaskForm):
+    voting_close_at = LondonDateTimeField(_l("New close of voting (UK time)"), validators=[
+        InputRequired(_l("Enter the new close of voting."))])
 
 
 REVIEW_CHOICES = [
@@ -141,6 +149,10 @@ class ReviewForm(FlaskForm):
                            validators=[Optional(), Length(max=2000)])
     adjusted_cost = MoneyField(_l("Adjusted cost (£, optional)"),
                                description=_l("Leave empty to keep the proposer's estimate."), validators=[Optional()])
+    cost_reason = TextAreaField(_l("Why has the cost changed?"),
+                                description=_l("Required when you change the cost. The proposer sees it on their "
+                                               "project's page and in the e-mail about your review."),
+                                validators=[Optional(), Length(max=2000)])
 
 
 class MergeForm(FlaskForm):

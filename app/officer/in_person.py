@@ -18,6 +18,7 @@ from app.database import begin_write_transaction
 from app.domain.eligibility import age_on
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
+from app.external_urls import external_url
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
@@ -121,7 +122,7 @@ def claim_slip(round_id, user_id):
     if not current_user.has_role("officer") and person.registered_by_id != current_user.id:
         abort(404)
     token = in_person_service.claim_token(current_app.secret_key, person)
-    link = url_for("auth.claim", token=token, _external=True)
+    link = external_url("auth.claim", token=token)
     return render_template("officer/claim_slip.html", round=round_, person=person, link=link,
                            days=in_person_service.CLAIM_MAX_AGE // 86400)
 

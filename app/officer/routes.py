@@ -1,6 +1,7 @@
 """Officer views: the dashboard, rounds and pots, phase moves and proposal review."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,10 +14,19 @@ from app.domain.rounds import check_pot
 from app.extensions import db
 from app.external_urls import external_url
 from app.mail import send_email
-from app.models import Area, Council, Proposal, Round, Ward
+from app.models import Area, Council, Proposal, Round, User, Ward
 from app.officer import bp
-from app.officer.forms import MergeForm, ModerateForm, PhaseForm, PotForm, ReviewForm, RoundForm
+from app.officer.forms import (
+    ExtendCloseForm,
+    MergeForm,
+    ModerateForm,
+    PhaseForm,
+    PotForm,
+    ReviewForm,
+    RoundForm,
+)
 from app.services import proposals as proposal_service
+from app.services import residents as resident_service
 from app.services import rounds as round_service
 
 
@@ -46,7 +56,19 @@ def refusal_message(code, form=None):
         "no_pots": _("Add at least one pot before voting opens."),
         "empty_ballot": _("No proposals are marked feasible, so there is nothing to vote on."),
         "frozen:pots": _("Pots cannot be added once voting has opened."),
+        "early_close_needs_reason": _("Give a reason for closing voting before the published close. Residents "
+                                      "will see it on the round's page."),
+        "not_in_voting": _("The close of voting can only be moved while voting is open."),
+        "close_not_later": _("The new close must be later than the current one. A close can be extended, "
+                             "never brought forward."),
+        "close_in_past": _("The new close must be in the future."),
+        "missing_dates": _("Enter the new close of voting."),
+        "wards_outside_round": _("A pot can only cover wards that its round covers. Add the ward to the round "
+                                 "first, or choose from the round's wards."),
     }
+    if code.startswith("pot_without_wards:"):
+        return _("Removing these wards would leave the pot “%(pot)s” with no ward. Change that pot's wards first, "
+                 "or keep at least one of its wards in the round.", pot=code.split(":", 1)[1])
     if code.startswith("frozen:"):
         name = code.split(":", 1)[1]
         field_name = FORM_FIELD_FOR.get(name, name)
@@ -132,6 +154,26 @@ def round_detail(round_id):
                            candidates=round_service.ballot_candidates(db.session, round_))
 
 
+def _confirm_page(round_, target, form, status=200):
+    summary = round_service.move_summary(db.session, round_, target)
+    return render_template("officer/phase_confirm.html", round=round_, target=target, form=form, summary=summary,
+                           candidates=round_service.ballot_candidates(db.session, round_)), status
+
+
+@bp.get("/rounds/<int:round_id>/phase")
+@role_required("officer")
+def confirm_phase(round_id):
+    """Check and confirm the move to the next phase: what it will do, to how many ballots, with which dates,
+    who is e-mailed. The confirmation is one audited POST (move_phase, or run_count for the count)."""
+    round_ = get_round_or_404(round_id)
+    target = next_phase(round_.phase)
+    if target is None:
+        abort(404)
+    form = PhaseForm()
+    form.target.data = target
+    return _confirm_page(round_, target, form)
+
+
 @bp.post("/rounds/<int:round_id>/phase")
 @role_required("officer")
 def move_phase(round_id):
@@ -142,16 +184,57 @@ def move_phase(round_id):
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400)
+    target = form.target.data
+    if target == "decision" and round_.phase == "counting":
+        # The board phase is reached only by the count (officer.run_count), which warns when the board is empty.
+        flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
+        return redirect(url_for("officer.confirm_phase", round_id=round_.id))
+    opens_early = round_service.move_summary(db.session, round_, target).opens_early
     try:
-        round_service.move_phase(db.session, current_user, round_, form.target.data)
+        round_service.move_phase(db.session, current_user, round_, target, reason=form.reason.data)
     except round_service.ChangeRefused as refused:
         db.session.commit()  # the refusal is audited
+        if target not in PHASES:
+            abort(400)
         for code in refused.codes:
-            flash(refusal_message(code), "error")
-    else:
-        db.session.commit()
-        flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
+            message = refusal_message(code)
+            (form.reason.errors.append(message) if code == "early_close_needs_reason"
+             else form.form_errors.append(message))
+        return _confirm_page(round_, target, form, 400)
+    db.session.commit()
+    flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
+    if opens_early:
+        flash(_("Voting opened before its published date, so the “voting opens” date is now %(when)s.",
+                when=format_datetime(round_.voting_open_at)), "success")
     return redirect(url_for("officer.round_detail", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/extend", methods=["GET", "POST"])
+@role_required("officer")
+def extend_close(round_id):
+    """Extend the close of voting while it is open (never shorten it); audited and shown publicly."""
+    round_ = get_round_or_404(round_id)
+    if round_.phase != "voting":
+        abort(404)
+    form = ExtendCloseForm()
+    if request.method == "GET":
+        form.voting_close_at.show_utc(round_.voting_close_at)
+    if form.validate_on_submit():
+        begin_write_transaction(db.session)
+        round_ = get_round_or_404(round_id)
+        try:
+            round_service.extend_voting(db.session, current_user, round_, form.voting_close_at.utc)
+        except round_service.ChangeRefused as refused:
+            db.session.commit()  # the refusal is audited
+            for code in refused.codes:
+                form.voting_close_at.errors.append(refusal_message(code))
+        else:
+            db.session.commit()
+            flash(_("Voting now closes at %(when)s. Residents can see the new close on the round's page.",
+                    when=format_datetime(round_.voting_close_at)), "success")
+            return redirect(url_for("officer.round_detail", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template("officer/extend_close.html", round=round_, form=form), status
 
 
 def _pot_form(round_, pot=None):
@@ -242,14 +325,18 @@ def review(proposal_id):
     if form.validate_on_submit():
         try:
             proposal_service.review(db.session, current_user, proposal, form.outcome.data, form.reason.data or "",
-                                    form.adjusted_cost.pence)
+                                    form.adjusted_cost.pence, cost_reason=form.cost_reason.data)
         except proposal_service.ProposalRefused as refused:
-            messages = {"reason_required": _("Give a reason: it is shown to the proposer."),
-                        "review_closed": _("Proposals can only be reviewed before voting opens."),
-                        "not_reviewable": _("This proposal cannot be reviewed (it is a draft, withdrawn or merged)."),
-                        "bad_cost": _("The adjusted cost must be more than £0.")}
+            messages = {"reason_required": (form.reason, _("Give a reason: it is shown to the proposer.")),
+                        "review_closed": (None, _("Proposals can only be reviewed before voting opens.")),
+                        "not_reviewable": (None, _("This proposal cannot be reviewed (it is a draft, withdrawn or "
+                                                   "merged).")),
+                        "bad_cost": (form.adjusted_cost, _("The adjusted cost must be more than £0.")),
+                        "cost_reason_required": (form.cost_reason, _("Say why the cost has changed: the proposer "
+                                                                     "is told."))}
             for code in refused.problems:
-                form.form_errors.append(messages.get(code, code))
+                target, message = messages.get(code, (None, code))
+                (target.errors.append(message) if target is not None else form.form_errors.append(message))
         else:
             send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
                        locale=proposal.author.preferred_locale, proposal=proposal,
@@ -308,3 +395,25 @@ def moderate(proposal_id):
     db.session.commit()
     flash(_("Proposal hidden.") if hide else _("Proposal shown again."), "success")
     return redirect(url_for("officer.review", proposal_id=proposal.id))
+
+
+@bp.get("/ward-changes")
+@role_required("officer")
+def ward_changes():
+    """Changes of ward residents asked for while voting is open: the officer checks each before it applies."""
+    return render_template("officer/ward_changes.html", people=resident_service.pending_ward_changes(db.session),
+                           form=PhaseForm())
+
+
+@bp.post("/ward-changes/<int:user_id>")
+@role_required("officer")
+def decide_ward_change(user_id):
+    form = PhaseForm()  # CSRF; target carries "accept" or "refuse"
+    if not form.validate_on_submit() or form.target.data not in ("accept", "refuse"):
+        abort(400)
+    person = db.session.get(User, user_id) or abort(404)
+    if resident_service.decide_ward_change(db.session, current_user, person, form.target.data == "accept"):
+        db.session.commit()
+        flash(_("Change of ward accepted.") if form.target.data == "accept" else _("Change of ward refused."),
+              "success")
+    return redirect(url_for("officer.ward_changes"))

@@ -7,8 +7,8 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from app.access import login_required
-from app.domain.eligibility import Requirements, Resident, ineligibility_reasons
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
+from app.eligibility_text import eligibility_message
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Proposal, Round, Ward
@@ -120,19 +120,6 @@ def mine():
     return render_template("proposals/mine.html", items=items, open_rounds=open_rounds)
 
 
-def _eligible_pots(round_):
-    today = utcnow().date()
-    resident = Resident(current_user.ward_id, current_user.date_of_birth, current_user.age_confirmed,
-                        current_user.email_verified)
-    pots = []
-    for pot in round_.pots:
-        requirements = Requirements(frozenset(w.id for w in pot.wards), round_.min_age, today,
-                                    round_.require_verified_email)
-        if not ineligibility_reasons(resident, requirements):
-            pots.append(pot)
-    return pots
-
-
 def _form_for(round_, pots, proposal=None):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     names = [(p, pot_text(db.session, p, "name", current_locale_code())) for p in pots]
@@ -170,9 +157,11 @@ def edit(round_id, proposal_id):
         round_ = db.session.get(Round, round_id) or abort(404)
         if round_.phase != "proposals":
             abort(404)
-    pots = _eligible_pots(round_)
+    pots = proposal_service.eligible_pots(round_, current_user)
     if not pots:
-        return render_template("proposals/not_eligible.html", round=round_), 403
+        return render_template("proposals/not_eligible.html", round=round_,
+                               reasons=[eligibility_message(r) for r in
+                                        proposal_service.eligibility_reasons(round_, current_user)]), 403
     form = _form_for(round_, pots, proposal)
     if form.validate_on_submit():
         pot = db.session.get(Pot, form.pot.data)
@@ -189,7 +178,8 @@ def edit(round_id, proposal_id):
             for problem in refused.problems:
                 message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
                 target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
-                text = message() if message else _("This proposal can no longer be changed.")
+                text = (message() if message else eligibility_message(problem)
+                        or _("This proposal can no longer be changed."))
                 (target.errors.append(text) if target is not None else form.form_errors.append(text))
         else:
             db.session.commit()

@@ -2,6 +2,7 @@
 
 from app.domain.proposals import (
     REVIEWABLE_STATUSES,
+    check_cost_change,
     check_proposal,
     check_review,
     proposals_open,
@@ -11,6 +12,7 @@ from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
 from app.models import Proposal
 from app.models._common import utcnow
 from app.services.audit import record
+from app.services.voting import eligibility_problems
 
 PROPOSAL_FIELDS = ("title", "summary", "description", "cost_pence", "cost_breakdown", "ward_id", "location",
                    "priority", "original_locale", "group_name")
@@ -30,10 +32,29 @@ def _check(pot, fields, final):
                           pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final)
 
 
+def eligible_pots(round_, user, now=None):
+    """The round's pots this resident may propose in: the same rule as the ballot (app.domain.eligibility)."""
+    return [pot for pot in round_.pots if not eligibility_problems(user, round_, pot, now=now or utcnow())]
+
+
+def eligibility_reasons(round_, user, now=None):
+    """Why this resident may propose in none of the round's pots: the reasons for its first pot, in rule order.
+
+    Empty when the resident may propose in at least one pot (or the round has no pots).
+    """
+    now = now or utcnow()
+    reasons = [eligibility_problems(user, round_, pot, now=now) for pot in round_.pots]
+    if not reasons or any(not r for r in reasons):
+        return []
+    return reasons[0]
+
+
 def save_proposal(session, author, pot, proposal=None, submit=False, now=None, **fields):
     """Create or edit a resident's proposal; submit=True makes it public for review. Raises ProposalRefused.
 
-    Nothing is taken once proposals_close_at has passed, even before the round leaves the proposals phase.
+    Nothing is taken once proposals_close_at has passed, even before the round leaves the proposals phase,
+    and only from a resident the eligibility rule lets take part in the pot (the codes of
+    app.domain.eligibility, e.g. "wrong_ward").
     """
     round_ = pot.round
     now = now or utcnow()
@@ -47,6 +68,9 @@ def save_proposal(session, author, pot, proposal=None, submit=False, now=None, *
         if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, now):
             raise ProposalRefused(["not_editable"])
         proposal.pot = pot
+    reasons = eligibility_problems(author, round_, pot, now=now)
+    if reasons:
+        raise ProposalRefused(reasons)
     problems = _check(pot, fields, final=submit or proposal.status != "draft")
     if problems:
         raise ProposalRefused(problems)
@@ -76,17 +100,22 @@ def withdraw(session, author, proposal, now=None):
     return proposal
 
 
-def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=None):
-    """Record an officer's feasibility review; an adjusted cost keeps the original beside it."""
+def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=None, cost_reason=None):
+    """Record an officer's feasibility review; an adjusted cost keeps the original beside it.
+
+    A changed cost needs cost_reason ("cost_reason_required"); the proposer sees both on their proposal's
+    page and in the review e-mail the caller sends.
+    """
     if proposal.status not in REVIEWABLE_STATUSES:
         raise ProposalRefused(["not_reviewable"])
     if proposal.round.phase not in ("proposals", "review"):
         raise ProposalRefused(["review_closed"])
     problems = check_review(outcome, reason)
+    if adjusted_cost_pence is not None and adjusted_cost_pence == proposal.adjusted_cost_pence:
+        cost_reason = cost_reason or proposal.cost_change_reason  # the same adjustment, saved again
+    problems += check_cost_change(proposal.cost_pence, adjusted_cost_pence, cost_reason)
     if problems:
         raise ProposalRefused(problems)
-    if adjusted_cost_pence is not None and adjusted_cost_pence <= 0:
-        raise ProposalRefused(["bad_cost"])
     proposal.status = outcome
     if outcome == "not_feasible":
         proposal.status_reason, proposal.officer_message = reason.strip(), reason.strip()
@@ -97,9 +126,10 @@ def review(session, officer, proposal, outcome, reason="", adjusted_cost_pence=N
         proposal.status_reason = ""
     if adjusted_cost_pence is not None and adjusted_cost_pence != proposal.cost_pence:
         proposal.adjusted_cost_pence = adjusted_cost_pence
+        proposal.cost_change_reason = cost_reason.strip()
     session.flush()
     record(session, officer, "proposal.review", f"proposal:{proposal.id}", outcome=outcome,
-           adjusted_cost_pence=proposal.adjusted_cost_pence)
+           adjusted_cost_pence=proposal.adjusted_cost_pence, cost_change_reason=proposal.cost_change_reason)
     return proposal
 
 

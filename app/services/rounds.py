@@ -1,10 +1,22 @@
 """Set up rounds and pots, move rounds through their phases, and confirm the ballot list."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from sqlalchemy import func, select
 
-from app.domain.phases import RoundDates, check_transition, phase_due_by_date, voting_has_opened
+from app.domain.eligibility import wards_outside_round
+from app.domain.phases import (
+    RoundDates,
+    check_extension,
+    check_move,
+    check_transition,
+    phase_due_by_date,
+    timing_of,
+    voting_has_opened,
+)
 from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fields, frozen_changes
-from app.models import Participation, Pot, Proposal, Round, Ward
+from app.models import Participation, Pot, Proposal, RoleGrant, Round, User, Ward
 from app.models._common import utcnow
 from app.services.audit import record
 
@@ -26,7 +38,11 @@ ROUND_FIELDS = ("title", "description", "original_locale", "languages", "proposa
 
 
 def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
-    """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited)."""
+    """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited).
+
+    Removing a ward from the round removes it from the round's pots too (audited); if that would leave a pot
+    with no ward at all the change is refused ("pot_without_wards:<pot name>"): change the pot first.
+    """
     creating = round_ is None
     if creating:
         round_ = Round(council_id=council_id, created_by_id=actor.id, phase="draft")
@@ -36,11 +52,30 @@ def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
     if refused:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
+    trimmed = _pot_wards_to_trim(round_, ward_ids) if "ward_ids" in changed and not creating else {}
+    stranded = [pot.name for pot, outside in trimmed.items() if len(outside) == len(pot.wards)]
+    if stranded:
+        record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["ward_ids"], pots=stranded)
+        raise ChangeRefused(["pot_without_wards:" + name for name in stranded])
     _apply(session, round_, changed, fields, ward_ids)
+    for pot, outside in trimmed.items():
+        pot.wards = [w for w in pot.wards if w.id not in outside]
+        record(session, actor, "pot.update", f"pot:{pot.id}", fields=["ward_ids"], removed_ward_ids=outside,
+               because="ward removed from the round")
     session.flush()
     record(session, actor, "round.create" if creating else "round.update", f"round:{round_.id}",
            fields=sorted(set(changed) | ({"ward_ids"} if creating else set())))
     return round_
+
+
+def _pot_wards_to_trim(round_, ward_ids):
+    """{pot: [ward ids it lists that the round will no longer cover]}: pot wards stay a subset of the round's."""
+    trimmed = {}
+    for pot in round_.pots:
+        outside = wards_outside_round(ward_ids, [w.id for w in pot.wards])
+        if outside:
+            trimmed[pot] = outside
+    return trimmed
 
 
 def _changes(row, names, fields, ward_ids):
@@ -66,8 +101,13 @@ POT_FIELDS = ("name", "instructions", "amount_pence", "min_project_cost_pence", 
 
 
 def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
-    """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused."""
+    """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused.
+
+    A pot's wards must be among its round's ("wards_outside_round"): the eligibility rule counts only those.
+    """
     creating = pot is None
+    if creating and wards_outside_round([w.id for w in round_.wards], ward_ids):
+        raise ChangeRefused(["wards_outside_round"])
     if creating:
         if voting_has_opened(round_.phase):
             record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["pots"])
@@ -79,6 +119,8 @@ def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
     if refused:
         record(session, actor, "round.change_refused", f"pot:{pot.id}", fields=refused)
         raise ChangeRefused(["frozen:" + name for name in refused])
+    if "ward_ids" in changed and wards_outside_round([w.id for w in round_.wards], ward_ids):
+        raise ChangeRefused(["wards_outside_round"])
     _apply(session, pot, changed, fields, ward_ids)
     session.flush()
     record(session, actor, "pot.create" if creating else "pot.update", f"pot:{pot.id}", fields=sorted(changed))
@@ -93,13 +135,24 @@ def ballot_candidates(session, round_):
     ).all()
 
 
-def move_phase(session, actor, round_, target, now=None):
-    """Move the round to target if the phase rule allows; opening voting fixes the ballot list."""
-    problems = check_transition(round_.phase, target)
+def move_phase(session, actor, round_, target, now=None, reason=None):
+    """Move the round to target if the phase rule allows; opening voting fixes the ballot list.
+
+    Opening voting before its "voting opens" date moves that date to now (audited). An officer closing voting
+    before the published close must give a reason ("early_close_needs_reason"): it is kept on the round and
+    shown publicly, with the close residents were told.
+    """
+    now = now or utcnow()
+    problems = [p.reason for p in check_transition(round_.phase, target)]
+    problems = problems or check_move(target, round_.voting_open_at, round_.voting_close_at, now, reason,
+                                      by_officer=actor is not None)
     if problems:
         record(session, actor, "round.phase_refused", f"round:{round_.id}", current=round_.phase, requested=target,
-               reason=problems[0].reason)
-        raise ChangeRefused([p.reason for p in problems])
+               reason=problems[0])
+        raise ChangeRefused(problems)
+    timing = timing_of(target, round_.voting_open_at, round_.voting_close_at, now)
+    early_reason = (reason or "").strip() if timing.closes_early else ""
+    moved = {}
     if target == "voting":
         if not round_.pots:
             raise ChangeRefused(["no_pots"])
@@ -108,15 +161,43 @@ def move_phase(session, actor, round_, target, now=None):
             raise ChangeRefused(["empty_ballot"])
         for proposal in candidates:
             proposal.on_ballot = True
-        round_.ballot_confirmed_at = now or utcnow()
+        round_.ballot_confirmed_at = now
+        if timing.opens_early:
+            moved["voting_open_at"] = round_.voting_open_at.isoformat()
+            round_.voting_open_at = now
+    if early_reason:
+        moved["voting_close_at"] = round_.voting_close_at.isoformat()
+        round_.voting_close_published_at = round_.voting_close_published_at or round_.voting_close_at
+        round_.voting_close_at = now
+        round_.early_close_reason = early_reason
     previous = round_.phase
     round_.phase = target
     session.flush()
-    record(session, actor, "round.phase", f"round:{round_.id}", previous=previous, phase=target)
+    record(session, actor, "round.phase", f"round:{round_.id}", previous=previous, phase=target,
+           **({"moved_from": moved} if moved else {}), **({"reason": early_reason} if early_reason else {}))
     if target == "counting":
         from app.services.voting import close_voting
 
         close_voting(session, round_)
+    return round_
+
+
+def extend_voting(session, actor, round_, new_close, now=None):
+    """Move the close of voting later while voting is open (never earlier); audited and shown publicly.
+
+    Raises ChangeRefused with "not_in_voting", "close_not_later" or "close_in_past" (audited as refused).
+    """
+    problems = check_extension(round_.phase, round_.voting_close_at, new_close, now or utcnow())
+    if problems:
+        record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["voting_close_at"],
+               reason=problems[0])
+        raise ChangeRefused(problems)
+    previous = round_.voting_close_at
+    round_.voting_close_published_at = round_.voting_close_published_at or previous
+    round_.voting_close_at = new_close
+    session.flush()
+    record(session, actor, "round.close_extended", f"round:{round_.id}",
+           previous=previous.isoformat() if previous else None, close=new_close.isoformat())
     return round_
 
 
@@ -165,3 +246,53 @@ def turnout(session, round_):
     for pot_id, channel, count in rows:
         result[pot_id][channel] = count
     return result
+
+
+def board_members(session, round_):
+    """The members of the Neighbourhood Board that decides this round (its area's board)."""
+    if round_.area_id is None:
+        return []
+    return session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                           .where(RoleGrant.role == "board", RoleGrant.area_id == round_.area_id)
+                           .order_by(User.name, User.id)).unique().all()
+
+
+def admins(session):
+    return session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                           .where(RoleGrant.role == "admin").order_by(User.id)).unique().all()
+
+
+@dataclass
+class MoveSummary:
+    """What a phase move will do, for the check-and-confirm page: counts, dates and who is told."""
+
+    target: str
+    ballots: int = 0  # ballots cast so far (online and paper)
+    on_ballot: int = 0  # projects that will be on the ballot (opening voting)
+    voting_open_at: datetime | None = None
+    voting_close_at: datetime | None = None
+    opens_early: bool = False
+    closes_early: bool = False
+    board: list = field(default_factory=list)  # board members who will decide (and are e-mailed)
+    no_board: bool = False  # the round goes to a board with no members: officer and admins are warned
+
+
+def move_summary(session, round_, target, now=None):
+    """What moving round_ to target would do now; nothing is written."""
+    now = now or utcnow()
+    timing = timing_of(target, round_.voting_open_at, round_.voting_close_at, now)
+    ballots = session.scalar(select(func.count()).select_from(Participation).join(Pot, Pot.id == Participation.pot_id)
+                             .where(Pot.round_id == round_.id)) or 0
+    board = board_members(session, round_) if target == "decision" else []
+    return MoveSummary(target, ballots=ballots,
+                       on_ballot=len(ballot_candidates(session, round_)) if target == "voting" else 0,
+                       voting_open_at=now if timing.opens_early else round_.voting_open_at,
+                       voting_close_at=now if timing.closes_early else round_.voting_close_at,
+                       opens_early=timing.opens_early, closes_early=timing.closes_early, board=board,
+                       no_board=target == "decision" and not board)
+
+
+def record_no_board(session, actor, round_):
+    """Audit that a round goes to the board phase with no board members; returns the admins to warn."""
+    record(session, actor, "round.no_board", f"round:{round_.id}", area_id=round_.area_id)
+    return admins(session)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.database import begin_write_transaction, truncate_journal
 from app.domain.ballots import check_ballot
-from app.domain.eligibility import Requirements, Resident, age_band, ineligibility_reasons
+from app.domain.eligibility import Resident, age_band, may_take_part
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
 from app.models.rounds import pot_wards, round_wards
@@ -82,9 +82,11 @@ def voting_is_open(round_, now=None):
             and (round_.voting_open_at is None or now >= round_.voting_open_at))
 
 
-def eligibility_problems(user, round_, pot, now=None):
-    """Reasons (codes) this resident may not vote in this pot today."""
-    return _ineligible(_resident(user), _ward_ids(round_, pot), round_, now)
+def eligibility_problems(user, round_, pot, now=None, channel="online"):
+    """Reasons (codes) this resident may not vote (or propose) in this pot now (app.domain.eligibility)."""
+    return may_take_part(_resident(user), round_ward_ids=[w.id for w in round_.wards],
+                         pot_ward_ids=[w.id for w in pot.wards], min_age=round_.min_age,
+                         require_verified_email=round_.require_verified_email, now=now or utcnow(), channel=channel)
 
 
 def _resident(user):
@@ -92,14 +94,10 @@ def _resident(user):
     return Resident(user.ward_id, user.date_of_birth, user.age_confirmed, user.email_verified_at is not None)
 
 
-def _ward_ids(round_, pot):
-    return frozenset(w.id for w in pot.wards) or frozenset(w.id for w in round_.wards)
-
-
-def _ineligible(resident, ward_ids, round_, now):
-    today = (now or utcnow()).astimezone(LONDON).date()
-    requirements = Requirements(ward_ids, round_.min_age, today, round_.require_verified_email)
-    return ineligibility_reasons(resident, requirements)
+def _ineligible(resident, terms, round_, now, channel="online"):
+    return may_take_part(resident, round_ward_ids=terms.round_ward_ids, pot_ward_ids=terms.ward_ids,
+                         min_age=round_.min_age, require_verified_email=round_.require_verified_email,
+                         now=now or utcnow(), channel=channel)
 
 
 def participation_of(session, user, pot):
@@ -123,8 +121,9 @@ class BallotTerms:
     max_items: int | None
     total_points: int | None
     max_points: int | None
-    ward_ids: frozenset
+    ward_ids: frozenset  # the pot's own wards; eligibility also needs round_ward_ids (app.domain.eligibility)
     in_voting: bool
+    round_ward_ids: frozenset = frozenset()
 
     def check(self, choices):
         return check_ballot(choices, self.costs, ballot_type=self.ballot_type, cap=self.cap, max_items=self.max_items,
@@ -136,11 +135,11 @@ def ballot_terms(session, pot):
     cost = func.coalesce(Proposal.adjusted_cost_pence, Proposal.cost_pence)  # as Proposal.ballot_cost_pence
     costs = dict(session.execute(select(Proposal.id, cost).where(*_on_ballot(pot.id))).all())
     ward_ids = frozenset(session.scalars(select(pot_wards.c.ward_id).where(pot_wards.c.pot_id == pot.id)))
-    if not ward_ids:
-        ward_ids = frozenset(session.scalars(select(round_wards.c.ward_id)
-                                             .where(round_wards.c.round_id == pot.round_id)))
+    round_ward_ids = frozenset(session.scalars(select(round_wards.c.ward_id)
+                                               .where(round_wards.c.round_id == pot.round_id)))
     return BallotTerms(pot.id, pot.round_id, pot.ballot_type, costs, pot.amount_pence, pot.max_choices,
-                       pot.total_points, pot.max_points_per_project, ward_ids, pot.round.phase == "voting")
+                       pot.total_points, pot.max_points_per_project, ward_ids, pot.round.phase == "voting",
+                       round_ward_ids)
 
 
 def _terms_for(session, pot_id, terms):
@@ -271,7 +270,7 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
     if problems:
         raise VoteRefused(problems)
     connection, user, round_ = _lock_and_load(session, user_id, terms, now)
-    reasons = _ineligible(_resident(user), terms.ward_ids, round_, now)
+    reasons = _ineligible(_resident(user), terms, round_, now)
     if reasons:
         raise VoteRefused(reasons)
     # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
@@ -315,7 +314,7 @@ def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None)
     officer_id = officer.id
     connection, user, round_ = _lock_and_load(session, user_id, terms, now)
     # A paper voter shows who they are in person, so a confirmed e-mail is not needed.
-    reasons = [r for r in _ineligible(_resident(user), terms.ward_ids, round_, now) if r != "email_not_verified"]
+    reasons = _ineligible(_resident(user), terms, round_, now, channel="paper")
     if reasons:
         raise VoteRefused(reasons)
     if connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar() is not None:

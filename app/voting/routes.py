@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.access import login_required
 from app.domain import ballots as ballot_rules
 from app.domain.phases import voting_has_opened
+from app.eligibility_text import eligibility_message
 from app.extensions import db, limiter
 from app.i18n import format_pence
 from app.models import Pot, Round
@@ -40,16 +41,13 @@ def problem_message(problem):
         return _("One of your choices is not on this ballot. Please choose again.")
     if isinstance(problem, ballot_rules.EmptyBallot):
         return _("Choose at least one project before you vote.")
+    if isinstance(problem, str) and eligibility_message(problem):
+        return eligibility_message(problem)
     return {
         "voting_closed": _("Voting in this round has closed. Your ballot was not stored."),
         "held_for_merge": _("This account matches another registration of the same person. The council will "
                             "check them and merge them before this account can vote."),
         "voted_on_paper": _("You have already voted on paper in this pot, so you cannot vote online."),
-        "wrong_ward": _("This pot is for residents of other wards."),
-        "no_ward": _("We do not know your ward. Check your postcode on your account page."),
-        "too_young": _("This pot is for residents above a minimum age."),
-        "age_unknown": _("This pot has a minimum age. Add your date of birth or age group to your account."),
-        "email_not_verified": _("Confirm your e-mail address before you vote. Use the link we sent you."),
         "try_again": _("Something went wrong while storing your ballot. Nothing was stored. Please try again."),
         "duplicate_position": _("Each rank can only be used once."),
         "not_found": _("This ballot does not exist."),

@@ -58,3 +58,69 @@ def test_age_bands():
     assert age_band(date(2010, 1, 1), VOTING_DAY) == "16-17"
     assert age_band(date(1940, 1, 1), VOTING_DAY) == "75+"
     assert age_band(None, VOTING_DAY) is None
+
+
+# One rule for the proposal form, the ballot and the register (issue 13)
+
+def test_a_pots_wards_count_only_where_the_round_still_covers_them():
+    from app.domain.eligibility import effective_ward_ids
+
+    assert effective_ward_ids({1, 2}, {1, 2, 3}) == {1, 2}
+    assert effective_ward_ids({1, 2}, set()) == {1, 2}
+    assert effective_ward_ids(set(), {3}) == {3}
+    assert effective_ward_ids(set(), set()) is None  # the whole council: anyone with a ward
+
+
+def test_a_resident_of_a_ward_removed_from_the_round_may_not_take_part():
+    from datetime import UTC, datetime
+
+    from app.domain.eligibility import may_take_part
+
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    terms = {"min_age": None, "require_verified_email": True, "now": now}
+    assert may_take_part(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == [WRONG_WARD]
+    assert may_take_part(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={2}, **terms) == [WRONG_WARD]
+    assert may_take_part(resident(ward_id=1), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == []
+
+
+def test_age_counts_on_the_london_calendar_day():
+    from datetime import UTC, datetime
+
+    from app.domain.eligibility import may_take_part
+
+    # 23:30 UTC on 31 May is already 1 June in London (BST): the resident turns 16 that day.
+    late_evening = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    sixteen_on_1_june = resident(dob=date(2010, 6, 1))
+    assert may_take_part(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
+                         require_verified_email=False, now=late_evening) == []
+    assert may_take_part(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
+                         require_verified_email=False, now=datetime(2026, 5, 31, 22, 30, tzinfo=UTC)) == [TOO_YOUNG]
+
+
+def test_paper_entry_needs_no_confirmed_email_and_online_does():
+    from datetime import UTC, datetime
+
+    from app.domain.eligibility import may_take_part
+
+    terms = {"round_ward_ids": {1}, "pot_ward_ids": {1}, "min_age": None, "require_verified_email": True,
+             "now": datetime(2026, 6, 1, tzinfo=UTC)}
+    assert may_take_part(resident(verified=False), **terms) == [EMAIL_NOT_VERIFIED]
+    assert may_take_part(resident(verified=False), channel="paper", **terms) == []
+
+
+def test_a_pot_ward_outside_the_round_is_named():
+    from app.domain.eligibility import wards_outside_round
+
+    assert wards_outside_round({1, 2}, {2, 3, 4}) == [3, 4]
+    assert wards_outside_round({1, 2}, {1}) == []
+    assert wards_outside_round(set(), {7}) == []  # a round with no wards is the whole council
+
+
+def test_a_change_of_ward_waits_for_an_officer_only_while_voting_is_open_there():
+    from app.domain.eligibility import ward_change_needs_check
+
+    assert ward_change_needs_check(1, 2, [{2, 3}])
+    assert ward_change_needs_check(1, 2, [set()])  # a whole-council round covers every ward
+    assert not ward_change_needs_check(1, 2, [{5}])
+    assert not ward_change_needs_check(1, 2, [])
+    assert not ward_change_needs_check(1, 1, [{1}])

@@ -59,3 +59,41 @@ def test_review_and_editing_rules():
     assert check_review("feasible", "") == []
     assert resident_may_edit("submitted", "proposals") and not resident_may_edit("feasible", "proposals")
     assert not resident_may_edit("draft", "voting")
+
+
+# Opening early, closing early, extending (issue 13)
+
+def test_closing_before_the_published_close_needs_a_reason_from_an_officer():
+    from datetime import UTC, datetime
+
+    from app.domain.phases import check_move
+
+    now, close = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC)
+    assert check_move("counting", None, close, now, reason=" ") == ["early_close_needs_reason"]
+    assert check_move("counting", None, close, now, reason="Flooded") == []
+    assert check_move("counting", None, close, close, reason="") == []  # on time: no reason needed
+    assert check_move("counting", None, close, now, reason=None, by_officer=False) == []
+
+
+def test_opening_early_is_noticed_and_allowed():
+    from datetime import UTC, datetime
+
+    from app.domain.phases import check_move, timing_of
+
+    now, opens = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC)
+    assert timing_of("voting", opens, None, now).opens_early and check_move("voting", opens, None, now, "") == []
+    assert not timing_of("voting", opens, None, opens).opens_early
+
+
+def test_a_close_is_only_ever_extended_while_voting_is_open():
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain.phases import check_extension
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    close = now + timedelta(days=2)
+    assert check_extension("voting", close, close + timedelta(days=1), now) == []
+    assert check_extension("voting", close, close - timedelta(hours=1), now) == ["close_not_later"]
+    assert check_extension("voting", close, close, now) == ["close_not_later"]
+    assert check_extension("counting", close, close + timedelta(days=1), now) == ["not_in_voting"]
+    assert check_extension("voting", now - timedelta(days=2), now - timedelta(days=1), now) == ["close_in_past"]

@@ -59,6 +59,7 @@ POLICY = {"main": None, "auth": None, "proposals": None, "results": None, "api":
 ENDPOINT_POLICY = {
     "voting.receipt": None,  # anyone can check a receipt code: it says only "counted" or not
     "auth.account": ("resident",), "auth.change_password": ("resident",), "auth.resend_verification": ("resident",),
+    "auth.download_data": ("resident",), "auth.delete_account": ("resident",), "auth.correct_details": ("resident",),
     "proposals.mine": ("resident",), "proposals.edit": ("resident",), "proposals.withdraw": ("resident",),
     "delivery.dashboard": ("officer",), "delivery.manage": ("officer",), "delivery.add_milestone": ("officer",),
     "delivery.post_update": ("resident",),  # officers, or the proposer when the officer allows it

@@ -216,7 +216,8 @@ def test_closing_while_residents_cast_refuses_or_counts_each_ballot_and_cuts_eve
     def close():
         some_cast.wait(timeout=60)
         return officer.post(f"{live.url}/officer/rounds/{ids['round']}/phase",
-                            data={"csrf_token": officer_token, "target": "counting"}, allow_redirects=False,
+                            data={"csrf_token": officer_token, "target": "counting", "reason": "Closed early in a race test"},
+                            allow_redirects=False,
                             timeout=60)
 
     with ThreadPoolExecutor(max_workers=9) as pool:

@@ -289,7 +289,8 @@ def election(tmp_path_factory):
             officer_id, round_id = _vote(election)
             db.session.remove()
             _observe(election, MOMENTS[0], folder)
-            move_phase(db.session, db.session.get(User, officer_id), db.session.get(Round, round_id), "counting")
+            move_phase(db.session, db.session.get(User, officer_id), db.session.get(Round, round_id), "counting",
+                       reason="Closed early in a test")
             db.session.commit()
             db.session.remove()
             _observe(election, MOMENTS[1], folder)

@@ -166,13 +166,18 @@ def test_a_reviewed_proposal_cannot_be_withdrawn(db, world):
 
 def test_feasible_with_an_adjusted_cost_keeps_the_original_and_is_audited(db, world):
     proposal = make_proposal(pot=world["pot"], author=world["resident"], cost_pence=6_500_00)
-    review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=7_000_00)
-    assert proposal.status == "feasible"
+    with pytest.raises(ProposalRefused) as refused:
+        review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=7_000_00)
+    assert refused.value.problems == ["cost_reason_required"]  # a changed cost needs a reason for the proposer
+    review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=7_000_00,
+           cost_reason="Surfacing costs more than quoted.")
+    assert proposal.status == "feasible" and proposal.cost_change_reason == "Surfacing costs more than quoted."
     assert (proposal.cost_pence, proposal.adjusted_cost_pence, proposal.ballot_cost_pence) == (6_500_00, 7_000_00,
                                                                                               7_000_00)
     entry = db.session.query(AuditEntry).filter_by(action="proposal.review").one()
     assert entry.actor_label == world["officer"].email and entry.target == f"proposal:{proposal.id}"
-    assert entry.details == {"outcome": "feasible", "adjusted_cost_pence": 7_000_00} and entry.created_at
+    assert entry.details == {"outcome": "feasible", "adjusted_cost_pence": 7_000_00,
+                             "cost_change_reason": "Surfacing costs more than quoted."} and entry.created_at
 
 
 def test_an_adjusted_cost_equal_to_the_estimate_is_no_adjustment(db, world):

@@ -131,7 +131,7 @@ def test_a_sealed_ballot_moved_to_another_residents_row_does_not_open_and_stops_
     db.session.execute(update(Ballot).where(Ballot.id == first.id).values(sealed=second.sealed))
     db.session.commit()
     with pytest.raises(voting.BallotsUnreadable):
-        move_phase(db.session, s["officer"], s["round"], "counting")
+        move_phase(db.session, s["officer"], s["round"], "counting", reason="Closed early in a test")
     db.session.rollback()
     assert keys(db) == 1 and db.session.query(Ballot).filter(Ballot.sealed.is_not(None)).count() == 2
 
@@ -275,7 +275,7 @@ def test_moving_to_counting_cuts_links_deletes_the_key_and_keeps_every_receipt(a
     committed(db, voting.cast_paper(db.session, s["officer"], paper_voter.id, s["pot"].id, [s["a"].id]))
     assert keys(db) == 1
     assert all(voting.receipt_is_counted(db.session, code) for code in receipts)  # checked while sealed
-    move_phase(db.session, s["officer"], s["round"], "counting")
+    move_phase(db.session, s["officer"], s["round"], "counting", reason="Closed early in a test")
     db.session.commit()
     assert keys(db) == 0
     ballots = db.session.query(Ballot).all()
@@ -319,7 +319,7 @@ def test_without_the_ballot_secret_nothing_is_sealed_and_with_another_nothing_op
 def test_a_close_that_rolls_back_keeps_the_key_so_votes_can_still_be_changed(app, db, setup):
     s = setup
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
-    move_phase(db.session, s["officer"], s["round"], "counting")
+    move_phase(db.session, s["officer"], s["round"], "counting", reason="Closed early in a test")
     db.session.rollback()
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id]))
     assert ballot_choices(db.session) == [[s["b"].id]]
@@ -340,7 +340,7 @@ def test_a_registered_resident_whose_ballot_cannot_be_found_is_refused_rather_th
 def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, setup):
     s = setup
     committed(db, voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id]))
-    move_phase(db.session, s["officer"], s["round"], "counting")
+    move_phase(db.session, s["officer"], s["round"], "counting", reason="Closed early in a test")
     db.session.commit()
     assert keys(db) == 0
     with pytest.raises(voting.VoteRefused) as refused:

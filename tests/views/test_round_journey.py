@@ -47,7 +47,8 @@ def test_officer_sets_up_round_resident_proposes_officer_reviews_and_residents_v
 
     login_as(officer)
     response = client.post(f"/officer/proposals/{proposal.id}/review",
-                           data={"outcome": "feasible", "reason": "", "adjusted_cost": "7000"})
+                           data={"outcome": "feasible", "reason": "", "adjusted_cost": "7000",
+                                 "cost_reason": "Surfacing costs more than quoted."})
     assert response.status_code == 302, response.get_data(as_text=True)
     login_as(resident)
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)

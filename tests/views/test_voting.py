@@ -96,7 +96,7 @@ def test_after_voting_the_ballot_says_it_has_closed_and_stores_nothing(client, d
 
 @pytest.mark.parametrize("who, reason", [
     ("other_ward", "This pot is for residents of other wards."),
-    ("unverified", "Confirm your e-mail address before you vote."),
+    ("unverified", "Confirm your e-mail address before you take part."),
 ])
 def test_an_ineligible_resident_is_told_why_and_cannot_cast(client, db, login_as, world, who, reason):
     person = make_user() if who == "other_ward" else make_user(ward=world["ward"], verified=False)
