@@ -373,7 +373,7 @@ def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, st
         if user.held_for_merge_with_id is not None:
             problems[index] = ["held_for_merge"]
             continue
-        reasons = [r for r in _ineligible(_resident(user), terms.ward_ids, round_, now) if r != "email_not_verified"]
+        reasons = _ineligible(_resident(user), terms, round_, now, channel="paper")
         if reasons:
             problems[index] = reasons
             continue
