@@ -22,7 +22,7 @@ def test_markup_in_content_is_escaped_on_every_page_for_everyone(app, db, login_
     db.session.commit()
     values = {"round_id": s.round.id, "pot_id": s.pot.id, "proposal_id": s.garden.id, "record_id": 1,
               "user_id": resident.id, "lang": "cy", "entity": "proposal", "entity_id": s.garden.id,
-              "filename": "css/app.css", "token": "x", "area_id": s.round.area_id}
+              "filename": "css/app.css", "token": "x", "area_id": s.round.area_id, "photo_id": 1}
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
     shown_somewhere = False
     for who, user in (("visitor", None), ("resident", resident), ("officer", s.officer), ("board", s.members[0])):
