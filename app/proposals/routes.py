@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from app.access import login_required
-from app.domain.content import pick_translation
+from app.domain.content import Picked, pick_translation
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
 from app.eligibility_text import eligibility_message
 from app.extensions import db
@@ -55,7 +55,8 @@ def proposal_helpers():
 
 
 def _pick(labels, fallback=""):
-    return pick_translation(labels or {}, current_locale_code(), "en") if labels else fallback
+    locale = current_locale_code()
+    return pick_translation(labels, locale, "en") if labels else Picked(fallback, locale, False)
 
 
 def _priority_label(proposal):
