@@ -110,3 +110,17 @@ def test_results_and_you_said_we_did_show_money_awarded_per_priority(client, db)
         section = page.split("Money awarded per priority")[-1]
         assert re.search(r"Parks and green spaces</td>\s*<td[^>]*>£6,000", section), url
         assert re.search(r"Bringing people together</td>\s*<td[^>]*>£1,500", section), url
+
+
+def test_a_proposal_shows_its_priority_as_its_area_names_it(client, db, login_as, area):
+    from tests.factories import make_proposal
+
+    round_ = make_round(area=area, phase="proposals")
+    proposal = make_proposal(pot=make_pot(round_=round_), priority="health")
+    from app.services import priorities as priority_service
+
+    rows = priority_service.ensure_rows(db.session, area.council_id, area.id)
+    priority_service.rename_priority(db.session, None, next(r for r in rows if r.code == "health"),
+                                     {"en": "Health", "cy": "Iechyd"})
+    db.session.commit()
+    assert re.search(r"<dd>Health</dd>", text(client.get(f"/proposals/{proposal.id}")))
