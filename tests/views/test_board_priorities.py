@@ -6,7 +6,8 @@ import re
 import pytest
 
 from app.models import AuditEntry, Priority
-from tests.factories import make_area, make_pot, make_round, make_user, make_ward
+from app.services import priorities as priority_service
+from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 from tests.support.results_scenarios import Scenario
 
 
@@ -113,12 +114,8 @@ def test_results_and_you_said_we_did_show_money_awarded_per_priority(client, db)
 
 
 def test_a_proposal_shows_its_priority_as_its_area_names_it(client, db, login_as, area):
-    from tests.factories import make_proposal
-
     round_ = make_round(area=area, phase="proposals")
     proposal = make_proposal(pot=make_pot(round_=round_), priority="health")
-    from app.services import priorities as priority_service
-
     rows = priority_service.ensure_rows(db.session, area.council_id, area.id)
     priority_service.rename_priority(db.session, None, next(r for r in rows if r.code == "health"),
                                      {"en": "Health", "cy": "Iechyd"})
