@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
-from app.board import routes  # noqa: E402,F401
+from app.board import priorities, routes  # noqa: E402,F401

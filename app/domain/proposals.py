@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from app.domain.priorities import DEFAULT_PRIORITIES
+
 TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX, BREAKDOWN_MAX = 120, 300, 5000, 2000
 
-# Neighbourhood-plan priorities a proposal can serve (codes; the app shows translated labels).
-PRIORITIES = ("green_spaces", "young_people", "older_people", "safer_streets", "health", "community_cohesion")
+# The standard neighbourhood-plan priorities; each area's own list is in app.domain.priorities (issue 14).
+PRIORITIES = tuple(DEFAULT_PRIORITIES)
 
 EDITABLE_STATUSES = frozenset({"draft", "submitted", "needs_changes"})
 REVIEWABLE_STATUSES = frozenset({"submitted", "needs_changes", "feasible", "not_feasible"})
@@ -20,8 +22,11 @@ class ProposalProblem:
 
 
 def check_proposal(title, summary, description, cost_pence, breakdown, priority, pot_amount, min_cost, max_cost,
-                   final=True):
-    """Return problems with a proposal. Drafts (final=False) only need a title and limits respected."""
+                   final=True, priorities=PRIORITIES):
+    """Return problems with a proposal. Drafts (final=False) only need a title and limits respected.
+
+    priorities: the codes the round's list offers (app.domain.priorities.offered_codes).
+    """
     problems = []
 
     def text(field, value, limit, required):
@@ -47,7 +52,7 @@ def check_proposal(title, summary, description, cost_pence, breakdown, priority,
             problems.append(ProposalProblem("cost", "above_maximum"))
         elif cost_pence > pot_amount:
             problems.append(ProposalProblem("cost", "above_pot"))
-    if priority and priority not in PRIORITIES:
+    if priority and priority not in priorities:
         problems.append(ProposalProblem("priority", "unknown"))
     if final and not priority:
         problems.append(ProposalProblem("priority", "required"))

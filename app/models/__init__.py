@@ -18,6 +18,7 @@ from app.models.jobs import Job
 from app.models.notifications import NotificationRun, NotificationSubscription
 from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
+from app.models.priorities import Priority
 from app.models.proposals import Proposal, ProposalTranslation
 from app.models.rounds import Pot, Round, pot_wards, round_wards
 
@@ -47,6 +48,7 @@ __all__ = [
     "Pot",
     "Proposal",
     "ProposalTranslation",
+    "Priority",
     "PublishedHead",
     "RoleGrant",
     "Round",

@@ -1,19 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, PRIORITIES, SUMMARY_MAX, TITLE_MAX
+from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX
 from app.officer.forms import LANGUAGE_CHOICES, MoneyField
-
-PRIORITY_LABELS = {
-    "green_spaces": _l("Parks and green spaces"),
-    "young_people": _l("Young people"),
-    "older_people": _l("Older people"),
-    "safer_streets": _l("Safer streets"),
-    "health": _l("Health and wellbeing"),
-    "community_cohesion": _l("Bringing people together"),
-}
 
 
 class ProposalForm(FlaskForm):
@@ -28,9 +19,8 @@ class ProposalForm(FlaskForm):
                                    validators=[Optional(), Length(max=BREAKDOWN_MAX)])
     ward = SelectField(_l("Ward"), choices=[], coerce=int)
     location = StringField(_l("Where exactly? (optional)"), validators=[Optional(), Length(max=200)])
-    priority = SelectField(_l("Which neighbourhood plan priority does it serve?"),
-                           choices=[SelectChoice("", _l("Choose one"))] + [SelectChoice(p, PRIORITY_LABELS[p])
-                                                                           for p in PRIORITIES])
+    # Choices: the round's area's priorities (app.services.priorities), set by the view.
+    priority = SelectField(_l("Which neighbourhood plan priority does it serve?"), choices=[])
     original_locale = SelectField(_l("Language you are writing in"), choices=LANGUAGE_CHOICES)
     group_name = StringField(_l("Community group you represent (optional)"), validators=[Optional(), Length(max=200)])
 

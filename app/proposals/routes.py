@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from app.access import login_required
+from app.domain.content import Picked, pick_translation
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
 from app.eligibility_text import eligibility_message
 from app.extensions import db
@@ -14,8 +15,9 @@ from app.i18n import current_locale_code
 from app.models import Pot, Proposal, Round, Ward
 from app.models._common import utcnow
 from app.proposals import bp
-from app.proposals.forms import PRIORITY_LABELS, EmptyForm, ProposalForm
+from app.proposals.forms import EmptyForm, ProposalForm
 from app.request_limits import int_arg
+from app.services import priorities as priority_service
 from app.services import proposals as proposal_service
 from app.services import results as results_service
 from app.services.content import pot_text
@@ -48,7 +50,24 @@ STATUS_LABELS = {
 
 @bp.app_context_processor
 def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": lambda p: PRIORITY_LABELS.get(p, p)}
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": _priority_label,
+            "priority_money": _priority_money}
+
+
+def _pick(labels, fallback=""):
+    locale = current_locale_code()
+    return pick_translation(labels, locale, "en") if labels else Picked(fallback, locale, False)
+
+
+def _priority_label(proposal):
+    """The proposal's priority in its round's area's list, in the reader's language."""
+    return _pick(priority_service.label_for(db.session, proposal.round, proposal.priority), proposal.priority)
+
+
+def _priority_money(awards):
+    """[(label, pence)] awarded per priority; "" for awards with no priority (the template says so)."""
+    return [(_pick(labels, code), pence) for code, labels, pence in priority_service.money_per_priority(db.session,
+                                                                                                       awards)]
 
 
 def _public_query():
@@ -66,8 +85,9 @@ def index():
         if value:
             query = query.where(column == value)
             filters[name] = value
+    priorities = {code: _pick(labels) for code, labels in priority_service.all_labels(db.session).items()}
     for name, column, allowed in (("status", Proposal.status, PUBLIC_STATUSES), ("priority", Proposal.priority,
-                                                                                PRIORITY_LABELS)):
+                                                                                priorities)):
         value = args.get(name, "")
         if value in allowed:
             query = query.where(column == value)
@@ -85,7 +105,7 @@ def index():
                               .order_by(Round.id.desc(), Pot.id)).all()
     return render_template("proposals/index.html", items=items, total=total, page=page, words=words, pots=pots,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, rounds=rounds,
-                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=PRIORITY_LABELS)
+                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=priorities)
 
 
 def _visible_or_404(proposal_id):
@@ -127,6 +147,11 @@ def _form_for(round_, pots, proposal=None):
                         for p, name in names]
     wards = sorted({w for p in pots for w in p.wards}, key=lambda w: w.name)
     form.ward.choices = [SelectChoice(w.id, w.name) for w in wards]
+    listed = {item.code: item.labels for item in priority_service.items_for_round(db.session, round_)}
+    offered = priority_service.offered_for_round(db.session, round_, keep=proposal.priority if proposal else None)
+    form.priority.choices = [SelectChoice("", _("Choose one"))] + [
+        SelectChoice(code, label.text, {"lang": label.locale} if label.is_fallback else {})
+        for code, label in ((code, _pick(listed[code])) for code in offered)]
     if request.method == "GET":
         if proposal is not None:
             from app.domain.money import pence_to_pounds_text

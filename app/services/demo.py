@@ -6,6 +6,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.models import Area, Council, Postcode, Pot, Proposal, RoleGrant, Round, User, Ward
+from app.services import priorities as priority_service
 from app.services.audit import publish_head, record
 
 DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 (published demo password, stated in the README)
@@ -57,6 +58,10 @@ PROPOSALS = [
 
 def _now():
     return datetime.now(UTC)
+
+
+DEMO_PRIORITY = {"en": "Walking and cycling", "cy": "Cerdded a beicio", "pl": "Chodzenie pieszo i jazda na rowerze",
+                 "ur": "پیدل چلنا اور سائیکل چلانا", "pa": "ਪੈਦਲ ਚੱਲਣਾ ਅਤੇ ਸਾਈਕਲ ਚਲਾਉਣਾ"}
 
 
 def load_demo(session):
@@ -177,6 +182,12 @@ def load_demo(session):
 
 def _audit_demo(session, council, people, rounds):
     record(session, None, "demo.load", f"council:{council.id}", areas=len(council.areas))
+    # Each area's own neighbourhood-plan priorities (issue 14): the standard six everywhere, and one of
+    # Chells & Manor's own, added as its board would.
+    for area_id in [None] + [area.id for area in council.areas]:
+        priority_service.ensure_rows(session, council.id, area_id)
+    chells = next(area for area in council.areas if area.slug == "fernleigh-1")
+    priority_service.add_priority(session, None, council.id, chells.id, DEMO_PRIORITY)
     for user in people.values():
         for grant in user.roles:
             record(session, None, "role.grant", f"user:{user.id}", role=grant.role, area_id=grant.area_id)

@@ -12,6 +12,7 @@ from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
 from app.models import Proposal
 from app.models._common import utcnow
 from app.services.audit import record
+from app.services.priorities import offered_for_round
 from app.services.voting import eligibility_problems
 
 PROPOSAL_FIELDS = ("title", "summary", "description", "cost_pence", "cost_breakdown", "ward_id", "location",
@@ -26,10 +27,12 @@ class ProposalRefused(Exception):
         self.problems = list(problems)
 
 
-def _check(pot, fields, final):
+def _check(session, pot, fields, final, keep_priority=None):
+    offered = offered_for_round(session, pot.round, keep=keep_priority)
     return check_proposal(fields.get("title"), fields.get("summary"), fields.get("description"),
                           fields.get("cost_pence"), fields.get("cost_breakdown"), fields.get("priority"),
-                          pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final)
+                          pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final,
+                          priorities=offered)
 
 
 def eligible_pots(round_, user, now=None):
@@ -71,7 +74,8 @@ def save_proposal(session, author, pot, proposal=None, submit=False, now=None, *
     reasons = eligibility_problems(author, round_, pot, now=now)
     if reasons:
         raise ProposalRefused(reasons)
-    problems = _check(pot, fields, final=submit or proposal.status != "draft")
+    problems = _check(session, pot, fields, final=submit or proposal.status != "draft",
+                      keep_priority=proposal.priority)
     if problems:
         raise ProposalRefused(problems)
     for name in PROPOSAL_FIELDS:

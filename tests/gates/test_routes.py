@@ -68,6 +68,9 @@ ENDPOINT_POLICY = {
     **dict.fromkeys(("officer.register_in_person", "officer.claim_slip", "officer.paper_ballot", "officer.paper_entry",
                      "officer.paper_sheet", "officer.paper_sheet_confirm"), ("officer", "polling_helper")),
     "officer.helpers": ("officer", "admin"), "officer.remove_helper": ("officer", "admin"),
+    # An area's priorities: its board members and officers; the council-wide list: officers (issue 14).
+    "board.priorities_index": ("board", "officer"), "board.area_priorities": ("board", "officer"),
+    "board.council_priorities": ("officer",),
 }
 
 HIDDEN = frozenset({403, 404})
@@ -107,6 +110,8 @@ def expected(app, rule, role, idset, world):
     blueprint = rule.endpoint.split(".")[0]
     if blueprint == "board" and arguments & {"round_id", "record_id"} and role != f"board_{facts['area']}":
         return HIDDEN, "another area's board"
+    if rule.endpoint == "board.area_priorities" and role not in ("officer", f"board_{facts['area']}"):
+        return HIDDEN, "another area's board keeps its own priorities"
     if blueprint in ("results", "api") and arguments & {"round_id", "pot_id"} and not facts["published"]:
         return NOT_FOUND, "nothing of a round is public before it is published"
     if blueprint == "proposals" and "proposal_id" in arguments:
