@@ -57,7 +57,7 @@ def _rule_sentence(code, person, round_, pot, now):
         return _("Ward not covered: they live in %(ward)s, which this pot does not cover.", ward=ward)
     if code == NO_WARD:
         return _("No ward: their postcode was not found, and this pot is for residents of certain wards. "
-                 "Correct their ward below.")
+                 "An administrator can correct their ward.")
     if code == TOO_YOUNG:
         if person.date_of_birth is not None:
             return _("Too young: they are %(age)d, and the minimum age is %(min_age)d.",
