@@ -117,6 +117,7 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     mail_server.clear()
     register(page, server, mail_server, "Olu Officer", "olu@fernleigh.gov.uk")
     register(page, server, mail_server, "Cllr Bina Shah", "bina@fernleigh.gov.uk")
+    register(page, server, mail_server, "Cllr Tom Hughes", "tom@fernleigh.gov.uk")
 
     sign_in(page, server.url, ADMIN_EMAIL, ADMIN_PASSWORD)
     page.goto(server.url + "/admin/areas")
@@ -129,6 +130,7 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     assert "Area saved." in page.content()
     grant(page, server, "olu@fernleigh.gov.uk", "Council officer")
     grant(page, server, "bina@fernleigh.gov.uk", "Neighbourhood Board member", board_role="Chair")
+    grant(page, server, "tom@fernleigh.gov.uk", "Neighbourhood Board member", board_role="Ward councillor")
     assert_accessible(page, "person and roles")
     sign_out(page)
 
@@ -179,7 +181,7 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     sign_in(page, server.url, "olu@fernleigh.gov.uk", PASSWORD)
     page.goto(round_url)
     click(page, link(page, "Review Community garden"))
-    page.get_by_label("Outcome").select_option(label=re.compile("Feasible"))
+    page.get_by_label("Outcome").select_option(label="Feasible: it can go on the ballot")
     click(page, button(page, "Save review"))
     click(page, link(page, "Move to: Officer review"))
     click(page, button(page, "Close proposals"))
@@ -195,7 +197,7 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     click(page, link(page, "Vote now"))
     assert_accessible(page, "ballot")
     page.get_by_role("checkbox", name=re.compile("Community garden")).check()
-    click(page, button(page, re.compile("Vote|Cast", re.I)))
+    click(page, button(page, "Cast my vote"))
     assert "Your vote is in the ballot box" in page.content(), page.inner_text("main")
     sign_out(page)
 
@@ -213,15 +215,23 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     assert_accessible(page, "count finished")
     sign_out(page)
 
-    # The board member records and confirms the decision.
+    # Two board members who were at the meeting record and confirm the decision.
     sign_in(page, server.url, "bina@fernleigh.gov.uk", PASSWORD)
     page.goto(server.url + "/board/")
     click(page, link(page, "Record the board decision"))
-    page.get_by_label(re.compile("Meeting date|Date of the meeting", re.I)).fill(datetime.now(LONDON).date().isoformat())
-    page.get_by_role("checkbox", name=re.compile("Cllr Bina Shah")).check()
+    assert_accessible(page, "decision form")
+    page.get_by_label("Meeting date").fill(datetime.now(LONDON).date().isoformat())
+    page.get_by_role("checkbox", name="Cllr Bina Shah").check()
+    page.get_by_role("checkbox", name="Cllr Tom Hughes").check()
     click(page, button(page, "Save the decision record"))
     click(page, button(page, "Confirm this record"))
-    assert "confirmed" in page.content()
+    assert "One more board member who was present must confirm." in page.content(), page.inner_text("main")
+    sign_out(page)
+    sign_in(page, server.url, "tom@fernleigh.gov.uk", PASSWORD)
+    page.goto(server.url + "/board/")
+    click(page, link(page, "Decision record"))
+    click(page, button(page, "Confirm this record"))
+    assert "The decision is confirmed and locked." in page.content(), page.inner_text("main")
     record_step(page, "decision confirmed")
     sign_out(page)
 
