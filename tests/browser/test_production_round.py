@@ -179,6 +179,14 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
 
     # The officer reviews it feasible, closes proposals and opens voting through the check-and-confirm pages.
     sign_in(page, server.url, "olu@fernleigh.gov.uk", PASSWORD)
+    page.goto(server.url + "/officer/")
+    click(page, link(page, "Why was a resident refused?"))  # she may take part: the staff look-up agrees
+    page.get_by_label("Search by name or e-mail address").fill("amira")
+    click(page, button(page, "Search"))
+    click(page, link(page, "Amira Khan"))
+    assert page.get_by_role("heading", name="Can they take part?").count() == 1
+    assert page.get_by_role("main").get_by_text("Yes", exact=True).count() == 1
+    assert_accessible(page, "can they take part")
     page.goto(round_url)
     click(page, link(page, "Review Community garden"))
     page.get_by_label("Outcome").select_option(label="Feasible: it can go on the ballot")
