@@ -25,6 +25,7 @@ from app.admin.forms import (
     RevokeForm,
     SuspendForm,
 )
+from app.admin.take_part import take_part_answers
 from app.domain.council import council_problems
 from app.extensions import db
 from app.models import Area, AuditEntry, Council, RoleGrant, User, Ward
@@ -119,7 +120,8 @@ def _render_user(person, form=None, suspend_form=None, reactivate_form=None, war
              "ward_form": ward_form or _ward_form(person)}
     failed = any(f.errors for f in forms.values())
     return render_template("admin/user.html", person=person, revoke_form=RevokeForm(),
-                           board_role_labels=BOARD_ROLE_LABELS, **forms), (
+                           board_role_labels=BOARD_ROLE_LABELS, answers=take_part_answers(db.session, person),
+                           **forms), (
         400 if failed else 200)
 
 
@@ -166,6 +168,28 @@ def correct_ward(user_id):
     db.session.commit()
     flash(_("The ward is corrected."), "success")
     return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.get("/take-part")
+@role_required("admin", "officer")
+def take_part_search():
+    """Find a resident to see why they were refused (officers too: they answer residents' calls)."""
+    query_text = request.args.get("q", "").strip()[:100]
+    people = []
+    if query_text:
+        text = query_text.lower()
+        people = db.session.scalars(select(User).where(or_(
+            func.lower(User.email).contains(text, autoescape=True),
+            func.lower(User.name).contains(text, autoescape=True)))
+            .order_by(User.name, User.id).limit(PAGE_SIZE)).all()
+    return render_template("admin/take_part_search.html", q=query_text, people=people)
+
+
+@bp.get("/take-part/<int:user_id>")
+@role_required("admin", "officer")
+def take_part(user_id):
+    person = db.session.get(User, user_id) or abort(404)
+    return render_template("admin/take_part.html", person=person, answers=take_part_answers(db.session, person))
 
 
 AUDIT_PAGE_SIZE = 50

@@ -68,9 +68,11 @@ ENDPOINT_POLICY = {
     **dict.fromkeys(("officer.register_in_person", "officer.claim_slip", "officer.paper_ballot", "officer.paper_entry",
                      "officer.paper_sheet", "officer.paper_sheet_confirm"), ("officer", "polling_helper")),
     "officer.helpers": ("officer", "admin"), "officer.remove_helper": ("officer", "admin"),
-    # An area's priorities: its board members and officers; the council-wide list: officers (issue 14).
+    # An area's priorities: its board members and officers; the council-wide list: officers.
     "board.priorities_index": ("board", "officer"), "board.area_priorities": ("board", "officer"),
     "board.council_priorities": ("officer",),
+    # Officers answer residents' calls too: why was this resident refused (read only).
+    "admin.take_part_search": ("admin", "officer"), "admin.take_part": ("admin", "officer"),
 }
 
 HIDDEN = frozenset({403, 404})
