@@ -13,26 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.domain.money import MoneyError, parse_pounds
-from app.form_fields import MultiCheckboxField
-
-LONDON = ZoneInfo("Europe/London")
-
-
-class MoneyField(StringField):
-    """Pounds typed by a person ("£40,000"); .pence holds the value in integer pence."""
-
-    pence = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        text = (self.data or "").strip()
-        self.pence = None
-        if text:
-            try:
-                self.pence = parse_pounds(text)
-            except MoneyError as error:
-                raise ValueError(_l("Enter an amount in pounds, like 4000 or £4,000.50.")) from error
+from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
 
 
 class LondonDateTimeField(DateTimeLocalField):
@@ -51,10 +32,6 @@ class LondonDateTimeField(DateTimeLocalField):
 
     def show_utc(self, value):
         self.data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
-
-
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg"), SelectChoice("pl", "Polski"),
-                    SelectChoice("ur", "اردو"), SelectChoice("pa", "ਪੰਜਾਬੀ")]
 
 
 class RoundForm(FlaskForm):

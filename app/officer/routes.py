@@ -13,6 +13,7 @@ from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.domain.rounds import check_pot
 from app.extensions import db
 from app.external_urls import external_url
+from app.labels import phase_label
 from app.mail import send_email
 from app.models import Area, Council, Proposal, Round, User, Ward
 from app.officer import bp
@@ -32,14 +33,6 @@ from app.services import rounds as round_service
 
 def get_round_or_404(round_id):
     return db.session.get(Round, round_id) or abort(404)
-
-
-def phase_label(phase):
-    return {
-        "draft": _("Draft"), "proposals": _("Proposals open"), "review": _("Officer review"),
-        "voting": _("Voting"), "counting": _("Counting"), "decision": _("Board decision"),
-        "published": _("Published"),
-    }[phase]
 
 
 # The form field that edits each frozen setting, so a refusal names it as the officer saw it.
@@ -75,11 +68,6 @@ def refusal_message(code, form=None):
         label = form[field_name].label.text if form is not None and field_name in form else name
         return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.", field=label))
     return messages.get(code, code)
-
-
-@bp.app_context_processor
-def phase_helpers():
-    return {"phase_label": phase_label}
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, PRIORITIES, SUMMARY_MAX, TITLE_MAX
-from app.officer.forms import LANGUAGE_CHOICES, MoneyField
+from app.form_fields import LANGUAGE_CHOICES, MoneyField
 
 PRIORITY_LABELS = {
     "green_spaces": _l("Parks and green spaces"),

@@ -39,18 +39,6 @@ PROBLEM_MESSAGES = {
 }
 FIELD_FOR = {"cost": "cost", "title": "title", "summary": "summary", "description": "description",
              "cost_breakdown": "cost_breakdown", "priority": "priority"}
-STATUS_LABELS = {
-    "draft": lambda: _("Draft"), "submitted": lambda: _("Waiting for review"),
-    "needs_changes": lambda: _("Needs changes"), "feasible": lambda: _("Feasible"),
-    "not_feasible": lambda: _("Not feasible"), "withdrawn": lambda: _("Withdrawn"), "merged": lambda: _("Merged"),
-}
-
-
-@bp.app_context_processor
-def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": lambda p: PRIORITY_LABELS.get(p, p)}
-
-
 def _public_query():
     return select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
 

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.database import begin_write_transaction, truncate_journal
-from app.domain.ballots import check_ballot
+from app.domain.ballots import BadPoints, check_ballot, normalise_form
 from app.domain.eligibility import Resident, age_band, may_take_part
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
@@ -140,6 +140,15 @@ def ballot_terms(session, pot):
     return BallotTerms(pot.id, pot.round_id, pot.ballot_type, costs, pot.amount_pence, pot.max_choices,
                        pot.total_points, pot.max_points_per_project, ward_ids, pot.round.phase == "voting",
                        round_ward_ids)
+
+
+def read_ballot(terms, form_items):
+    """The choices in a submitted ballot form and what is wrong with them (empty: a valid ballot)."""
+    choices, unreadable = normalise_form(terms.ballot_type, form_items, list(terms.costs))
+    problems = [BadPoints(u) for u in unreadable if u != "duplicate_position"]
+    if "duplicate_position" in unreadable:
+        problems.append("duplicate_position")
+    return choices, problems or terms.check(choices)
 
 
 def _terms_for(session, pot_id, terms):
