@@ -152,7 +152,7 @@ def _confirm_page(round_, target, form, status=200):
 @role_required("officer")
 def confirm_phase(round_id):
     """Check and confirm the move to the next phase: what it will do, to how many ballots, with which dates,
-    who is e-mailed. The confirmation is one audited POST (move_phase, or run_count for the count)."""
+    who is e-mailed. The confirmation is one audited POST (move_phase, or start_count for the count)."""
     round_ = get_round_or_404(round_id)
     target = next_phase(round_.phase)
     if target is None:
@@ -174,7 +174,7 @@ def move_phase(round_id):
         abort(400)
     target = form.target.data
     if target == "decision" and round_.phase == "counting":
-        # The board phase is reached only by the count (officer.run_count), which warns when the board is empty.
+        # The board phase is reached only by the count (officer.start_count), which warns when the board is empty.
         flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
         return redirect(url_for("officer.confirm_phase", round_id=round_.id))
     opens_early = round_service.move_summary(db.session, round_, target).opens_early

@@ -63,7 +63,7 @@ def ballot(pot_id):
                 # The receipt is shown in this response only: it is never stored, not even in the session
                 # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
                 return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
-                                       changed=cast.replaced, close_at=voting_service.close_time_text(pot.round))
+                                       changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
     round_ = pot.round
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = voting_service.eligibility_problems(current_user, round_, pot)
@@ -78,7 +78,7 @@ def ballot(pot_id):
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation,
-                           close_at=voting_service.close_time_text(round_)), (400 if casting and errors else 200)
+                           close_at=voting_service.close_time_london(round_)), (400 if casting and errors else 200)
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
