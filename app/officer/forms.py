@@ -98,6 +98,13 @@ class PotForm(FlaskForm):
     counting_rule = SelectField(_l("Counting rule"), choices=RULE_CHOICES)
     completion = SelectField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES)
 
+    def settings(self):
+        """The pot's settings as save_pot and check_pot take them (money in pence)."""
+        return dict(amount_pence=self.amount.pence, min_project_cost_pence=self.min_project_cost.pence,
+                    max_project_cost_pence=self.max_project_cost.pence, ballot_type=self.ballot_type.data,
+                    max_choices=self.max_choices.data, total_points=self.total_points.data,
+                    max_points_per_project=self.max_points_per_project.data,
+                    counting_rule=self.counting_rule.data, completion=self.completion.data)
 
 class PhaseForm(FlaskForm):
     target = StringField(validators=[InputRequired()])

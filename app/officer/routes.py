@@ -254,6 +254,18 @@ POT_PROBLEM_MESSAGES = {
 }
 
 
+def _put_pot_problems(form, settings):
+    """Check the pot's settings (app.domain.rounds.check_pot) and put each problem on the form; the problems."""
+    problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
+                         settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
+                         settings["total_points"], settings["max_points_per_project"],
+                         settings["counting_rule"], settings["completion"], form.wards.data)
+    for problem in problems:
+        message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
+        form.form_errors.append(message() if message else problem.code)
+    return problems
+
+
 @bp.route("/rounds/<int:round_id>/pots/new", methods=["GET", "POST"], defaults={"pot_id": None})
 @bp.route("/rounds/<int:round_id>/pots/<int:pot_id>/edit", methods=["GET", "POST"])
 @role_required("officer")
@@ -263,32 +275,19 @@ def edit_pot(round_id, pot_id):
     if pot_id is not None:
         pot = next((p for p in round_.pots if p.id == pot_id), None) or abort(404)
     form = _pot_form(round_, pot)
-    if form.validate_on_submit():
-        settings = dict(amount_pence=form.amount.pence, min_project_cost_pence=form.min_project_cost.pence,
-                        max_project_cost_pence=form.max_project_cost.pence, ballot_type=form.ballot_type.data,
-                        max_choices=form.max_choices.data, total_points=form.total_points.data,
-                        max_points_per_project=form.max_points_per_project.data,
-                        counting_rule=form.counting_rule.data, completion=form.completion.data)
-        problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
-                             settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
-                             settings["total_points"], settings["max_points_per_project"],
-                             settings["counting_rule"], settings["completion"], form.wards.data)
-        for problem in problems:
-            message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
-            form.form_errors.append(message() if message else problem.code)
-        if not problems:
-            try:
-                round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
-                                       name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
-                                       **settings)
-            except round_service.ChangeRefused as refused:
-                db.session.commit()
-                for code in refused.codes:
-                    form.form_errors.append(refusal_message(code, form))
-            else:
-                db.session.commit()
-                flash(_("Pot saved."), "success")
-                return redirect(url_for("officer.round_detail", round_id=round_.id))
+    if form.validate_on_submit() and not _put_pot_problems(form, form.settings()):
+        try:
+            round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
+                                   name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
+                                   **form.settings())
+        except round_service.ChangeRefused as refused:
+            db.session.commit()
+            for code in refused.codes:
+                form.form_errors.append(refusal_message(code, form))
+        else:
+            db.session.commit()
+            flash(_("Pot saved."), "success")
+            return redirect(url_for("officer.round_detail", round_id=round_.id))
     status = 400 if (form.errors or form.form_errors) else 200
     return render_template("officer/pot_form.html", form=form, round=round_, pot=pot), status
 

@@ -40,6 +40,33 @@ def _pot_or_404(pot_id):
     return pot
 
 
+def _cast(pot_id, terms, choices):
+    """Store and commit the resident's ballot: (the cast, []) or, when it was refused, (None, its problems)."""
+    try:
+        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
+        voting_service.commit_cast(db.session, cast)
+    except voting_service.VoteRefused as refused:
+        db.session.rollback()
+        return None, refused.problems
+    return cast, []
+
+
+def _reasons_not_to_vote(pot, participation):
+    """Why this resident cannot vote in pot now: voting closed first, then a paper vote or eligibility."""
+    reasons = voting_service.eligibility_problems(current_user, pot.round, pot)
+    if participation is not None and participation.channel == "paper":
+        reasons = ["voted_on_paper"]
+    if not voting_service.voting_is_open(pot.round):
+        reasons = ["voting_closed", *reasons]
+    return reasons
+
+
+def _ballot_errors(casting, reasons, problems):
+    """Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
+    the ballot's own problems, as a preview."""
+    return [problem_message(p) for p in ((reasons or problems) if casting else problems)]
+
+
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id):
@@ -53,32 +80,20 @@ def ballot(pot_id):
             abort(400)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
-            try:
-                cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
-                voting_service.commit_cast(db.session, cast)
-            except voting_service.VoteRefused as refused:
-                db.session.rollback()
-                problems = refused.problems
-            else:
+            cast, problems = _cast(pot_id, terms, choices)
+            if cast is not None:
                 # The receipt is shown in this response only: it is never stored, not even in the session
                 # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
                 return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
                                        changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
-    round_ = pot.round
     participation = voting_service.participation_of(db.session, current_user, pot)
-    reasons = voting_service.eligibility_problems(current_user, round_, pot)
-    if participation is not None and participation.channel == "paper":
-        reasons = ["voted_on_paper"]
-    if not voting_service.voting_is_open(round_):
-        reasons = ["voting_closed", *reasons]
-    # Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
-    # the ballot's own problems, as a preview.
-    errors = [problem_message(p) for p in ((reasons or problems) if casting else problems)]
-    return render_template("voting/ballot.html", pot=pot, round=round_, form=form, errors=errors, choices=choices,
+    reasons = _reasons_not_to_vote(pot, participation)
+    errors = _ballot_errors(casting, reasons, problems)
+    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
-                           participation=participation,
-                           close_at=voting_service.close_time_london(round_)), (400 if casting and errors else 200)
+                           participation=participation, close_at=voting_service.close_time_london(pot.round)), \
+        (400 if casting and errors else 200)
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
