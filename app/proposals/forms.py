@@ -34,6 +34,16 @@ class ProposalForm(FlaskForm):
     original_locale = SelectField(_l("Language you are writing in"), choices=LANGUAGE_CHOICES)
     group_name = StringField(_l("Community group you represent (optional)"), validators=[Optional(), Length(max=200)])
 
+    def proposal_input(self):
+        """What save_proposal takes from the form, stripped of surrounding spaces."""
+        def text(field):
+            return (field.data or "").strip()
+
+        return dict(title=text(self.title), summary=text(self.summary), description=text(self.description),
+                    cost_pence=self.cost.pence, cost_breakdown=text(self.cost_breakdown), ward_id=self.ward.data,
+                    location=text(self.location), priority=self.priority.data,
+                    original_locale=self.original_locale.data, group_name=text(self.group_name))
+
 
 class EmptyForm(FlaskForm):
     pass

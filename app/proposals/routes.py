@@ -128,55 +128,62 @@ def _form_for(round_, pots, proposal=None):
     return form
 
 
+def _round_and_proposal(round_id, proposal_id):
+    """The round and (when editing) the resident's own proposal; 404 for another resident's proposal or a
+    round that is not taking proposals."""
+    if proposal_id is None:
+        round_ = db.session.get(Round, round_id) or abort(404)
+        return (round_, None) if round_.phase == "proposals" else abort(404)
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.author_id != current_user.id:
+        abort(404)  # another resident's proposal does not exist, as far as this resident can tell
+    return proposal.round, proposal
+
+
+def _not_eligible(round_):
+    return render_template("proposals/not_eligible.html", round=round_,
+                           reasons=[eligibility_message(r) for r in
+                                    proposal_service.eligibility_reasons(round_, current_user)]), 403
+
+
+def _put_proposal_problems(form, problems):
+    """Each refused field's sentence on its field; the rest (eligibility, a closed round) above the form."""
+    for problem in problems:
+        message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
+        target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
+        text = (message() if message else eligibility_message(problem)
+                or _("This proposal can no longer be changed."))
+        (target.errors.append(text) if target is not None else form.form_errors.append(text))
+
+
 @bp.route("/new/<int:round_id>", methods=["GET", "POST"], defaults={"proposal_id": None})
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"], defaults={"round_id": None})
 @login_required
 def edit(round_id, proposal_id):
-    proposal = None
-    if proposal_id is not None:
-        proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.author_id != current_user.id:
-            abort(404)  # another resident's proposal does not exist, as far as this resident can tell
-        round_ = proposal.round
-        if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, utcnow()):
-            flash(_("This proposal can no longer be changed."), "error")
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    else:
-        round_ = db.session.get(Round, round_id) or abort(404)
-        if round_.phase != "proposals":
-            abort(404)
+    round_, proposal = _round_and_proposal(round_id, proposal_id)
+    if proposal is not None and not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at,
+                                                      utcnow()):
+        flash(_("This proposal can no longer be changed."), "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     pots = proposal_service.eligible_pots(round_, current_user)
     if not pots:
-        return render_template("proposals/not_eligible.html", round=round_,
-                               reasons=[eligibility_message(r) for r in
-                                        proposal_service.eligibility_reasons(round_, current_user)]), 403
+        return _not_eligible(round_)
     form = _form_for(round_, pots, proposal)
     if form.validate_on_submit():
-        pot = db.session.get(Pot, form.pot.data)
         submit = request.form.get("action") == "submit"
         try:
-            saved = proposal_service.save_proposal(
-                db.session, current_user, pot, proposal, submit=submit, title=(form.title.data or "").strip(),
-                summary=(form.summary.data or "").strip(), description=(form.description.data or "").strip(),
-                cost_pence=form.cost.pence, cost_breakdown=(form.cost_breakdown.data or "").strip(),
-                ward_id=form.ward.data, location=(form.location.data or "").strip(), priority=form.priority.data,
-                original_locale=form.original_locale.data, group_name=(form.group_name.data or "").strip())
+            saved = proposal_service.save_proposal(db.session, current_user, db.session.get(Pot, form.pot.data),
+                                                   proposal, submit=submit, **form.proposal_input())
         except proposal_service.ProposalRefused as refused:
             db.session.rollback()
-            for problem in refused.problems:
-                message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
-                target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
-                text = (message() if message else eligibility_message(problem)
-                        or _("This proposal can no longer be changed."))
-                (target.errors.append(text) if target is not None else form.form_errors.append(text))
+            _put_proposal_problems(form, refused.problems)
         else:
             db.session.commit()
             flash(_("Your proposal has been sent for review.") if submit else _("Your draft has been saved."),
                   "success")
             return redirect(url_for("proposals.detail", proposal_id=saved.id))
     has_errors = form.errors or form.form_errors or any(f.errors for f in form)
-    return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), (
-        400 if has_errors else 200)
+    return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), 400 if has_errors else 200
 
 
 @bp.post("/<int:proposal_id>/withdraw")
