@@ -5,47 +5,53 @@ import secrets
 
 from flask import Flask
 
+from app import (
+    admin,
+    areas,
+    auth,
+    board,
+    database,  # noqa: F401  (registers the SQLite connection settings)
+    delivery,
+    main,
+    models,  # noqa: F401  (so Alembic and create_all see every table)
+    officer,
+    proposals,
+    request_limits,
+    results,
+    translate,
+    voting,
+)
 from app import config as app_config
-from app import request_limits
+from app.access import register_login
+from app.cli import register_commands
+from app.errors import register_errors
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.external_urls import configure_hosts
+from app.i18n import select_locale, select_timezone
+from app.request_hooks import register_request_hooks
+from app.results import api as results_api
+from app.templating import register_templating
 
-BLUEPRINTS = (
-    "app.main",
-    "app.auth",
-    "app.admin",
-    "app.officer",
-    "app.proposals",
-    "app.voting",
-    "app.board",
-    "app.results",
-    "app.results.api",
-    "app.translate",
-    "app.areas",
-    "app.delivery",
-)
-
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_ROOT = app_config.REPO_ROOT  # a name of its own here: tests point it at a temporary folder
 
 
 def create_app(test_config=None):
-    """Build the app: config -> extensions -> blueprints -> error pages -> CLI. Never migrates."""
+    """Build the app: config -> extensions -> request hooks -> blueprints -> templating -> error pages -> CLI.
+
+    Never migrates.
+    """
     # NB_INSTANCE_PATH: this host's own folder (config.py, local files); hosts share nothing else on disk.
     instance_path = os.environ.get("NB_INSTANCE_PATH") or os.path.join(REPO_ROOT, "instance")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _load_config(app, test_config)
     _trust_proxies(app)
-    _init_extensions(app)
+    register_extensions(app)
     request_limits.init_app(app)  # before the blueprints: their <int:...> rules take the bounded converter
-    _register_blueprints(app)
-
-    from app import web
-
-    web.init_app(app)
-
-    from app import cli
-
-    cli.init_app(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_templating(app)
+    register_errors(app)
+    register_commands(app)
     return app
 
 
@@ -106,26 +112,19 @@ def _development_secret_key(instance_path):
         return handle.read().strip()
 
 
-def _init_extensions(app):
-    from app import (
-        database,  # noqa: F401  (registers the SQLite connection settings)
-        models,  # noqa: F401  (so Alembic and create_all see every table)
-    )
-
+def register_extensions(app):
+    """Bind the unbound extensions (app.extensions) to app, and tell Flask-Login how to find a user."""
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(REPO_ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-
-    from app.i18n import select_locale, select_timezone
-
+    register_login(login_manager)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
 
-def _register_blueprints(app):
-    import importlib
-
-    for name in BLUEPRINTS:
-        module = importlib.import_module(name)
-        app.register_blueprint(module.bp)
+def register_blueprints(app):
+    """One blueprint per audience; each registers only its own routes."""
+    for blueprint in (main.bp, auth.bp, admin.bp, officer.bp, proposals.bp, voting.bp, board.bp, results.bp,
+                      results_api.bp, translate.bp, areas.bp, delivery.bp):
+        app.register_blueprint(blueprint)

@@ -1,11 +1,25 @@
-"""Role checks used at the top of every officer, board, translator and admin view."""
+"""Role checks used at the top of every officer, board, translator and admin view, and load-or-404 helpers."""
 
 from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
+from sqlalchemy import select
 
-from app.extensions import login_manager
+from app.extensions import db, login_manager
+from app.models import Round, User
+
+
+def register_login(login_manager):
+    """Where Flask-Login sends anonymous users, and how it finds the signed-in user from the session."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def load_user(session_token):
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.active))
 
 
 def role_required(*roles):
@@ -39,3 +53,11 @@ def require_board_member(area_id):
 
 def wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def published_round_or_404(round_id):
+    """Nothing of a round is visible before it is published."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.phase != "published":
+        abort(404)
+    return round_

@@ -1,29 +1,20 @@
-"""Command-line entry points: `flask --app wsgi <command>`. Each blueprint's commands are registered here."""
+"""Command-line entry points: `flask --app wsgi <command>`. Each package's command groups are registered here."""
+
+from app.admin import commands as admin_commands
+from app.jobs import commands as jobs_commands
+from app.mail import commands as mail_commands
+from app.notify import commands as notify_commands
+from app.officer import commands as officer_commands
+from app.results import commands as results_commands
+from app.translate import commands as translate_commands
+
+# Modules exposing COMMANDS = [click commands/groups]; add a module here as a feature lands.
+COMMAND_MODULES = (admin_commands, jobs_commands, mail_commands, notify_commands, officer_commands,
+                   results_commands, translate_commands)
 
 
-def init_app(app):
-    """Register CLI command groups. Modules add theirs to COMMANDS."""
-    for command in _commands():
-        app.cli.add_command(command)
-
-
-def _commands():
-    import importlib
-
-    found = []
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        found.extend(module.COMMANDS)
-    return found
-
-
-# Modules exposing COMMANDS = [click commands/groups]; append as features land.
-COMMAND_MODULES = [
-    "app.admin.commands",
-    "app.jobs.commands",
-    "app.mail.commands",
-    "app.notify.commands",
-    "app.officer.commands",
-    "app.results.commands",
-    "app.translate.commands",
-]
+def register_commands(app):
+    """Register every module's CLI command groups on app."""
+    for module in COMMAND_MODULES:
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

@@ -2,6 +2,9 @@
 
 import os
 
+# The checkout: translations/ and migrations/ live here.
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 SUPPORTED_LOCALES = ("en", "cy", "pl", "ur", "pa")
 RTL_LOCALES = frozenset({"ur", "ar", "fa", "he"})
 LOCALE_NAMES = {  # each language named in itself, for the switcher

@@ -67,3 +67,11 @@ def format_pence(pence, locale_code=None):
     if pence % 100 == 0:  # the locale's own pattern without decimals, so Polish keeps "11 000 GBP" order
         fmt = re.sub(r"\.0+", "", Locale.parse(locale_code).currency_formats["standard"].pattern)
     return format_currency(amount, "GBP", format=fmt, locale=locale_code, currency_digits=fmt is None)
+
+
+def pick_label(labels, fallback=""):
+    """An officer- or board-written label ({locale: text}) in the reader's language, or fallback when none."""
+    from app.domain.content import Picked, pick_translation
+
+    locale = current_locale_code()
+    return pick_translation(labels, locale, "en") if labels else Picked(fallback, locale, False)

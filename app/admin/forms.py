@@ -4,7 +4,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
-from app.form_fields import MultiCheckboxField
+from app.form_fields import BOARD_ROLE_LABELS, MultiCheckboxField
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Council officer")),
@@ -13,14 +13,6 @@ ROLE_CHOICES = [
     SelectChoice("admin", _l("Administrator")),
 ]
 
-
-# A board member's seat (shown on the area's public page). Keys: app.models.people.BOARD_ROLES.
-BOARD_ROLE_LABELS = {
-    "chair": _l("Chair"),
-    "ward_councillor": _l("Ward councillor"),
-    "co_opted_resident": _l("Co-opted resident"),
-    "community_representative": _l("Community representative"),
-}
 
 
 class GrantRoleForm(FlaskForm):

@@ -1,7 +1,7 @@
 """For staff: can this resident take part in each open round's pots, and if not, which rule says no, in words.
 
 The answer comes from the rules the resident meets (app.services.voting.eligibility_problems, i.e.
-app.domain.eligibility.may_take_part) plus the account's own state (suspended, merged, held for a merge), so
+app.domain.eligibility.check_eligibility) plus the account's own state (suspended, merged, held for a merge), so
 the page says what the ballot and the proposal form would say, in words written for staff rather than for the
 resident.
 """

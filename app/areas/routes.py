@@ -3,9 +3,9 @@
 from flask import abort, render_template
 from sqlalchemy import select
 
-from app.admin.forms import BOARD_ROLE_LABELS
 from app.areas import bp
 from app.extensions import db
+from app.form_fields import BOARD_ROLE_LABELS
 from app.models import Area, RoleGrant, User
 from app.models.people import BOARD_ROLES
 

@@ -1,22 +1,15 @@
 from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
 from app.domain.postcodes import normalise_postcode
-from app.form_fields import MultiCheckboxField
-
-
-def _language_choices():
-    return [SelectChoice(code, LOCALE_NAMES[code], render_kw={"lang": code})
-            for code in current_app.config["SUPPORTED_LOCALES"]]
+from app.form_fields import AGE_CHOICES, MultiCheckboxField, language_choices
 
 
 def check_password_strength(form, field):
@@ -31,13 +24,6 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
-
-AGE_CHOICES = [
-    SelectChoice("", _l("Choose one")),
-    SelectChoice("18", _l("I am 18 or over")),
-    SelectChoice("16", _l("I am 16 or 17")),
-    SelectChoice("11", _l("I am 11 to 15")),
-]
 
 
 NOTIFICATION_LABELS = {
@@ -89,7 +75,7 @@ class RegisterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = _language_choices()
+        self.locale.choices = language_choices()
 
     def validate_postcode(self, field):
         if normalise_postcode(field.data) is None:
@@ -126,7 +112,7 @@ class AccountForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = _language_choices()
+        self.locale.choices = language_choices()
 
 
 class ChangePasswordForm(FlaskForm):

@@ -172,7 +172,7 @@ def decision(round_id):
     correcting = current is not None and current.status == "confirmed"
     if correcting and request.method == "GET" and request.args.get("correct") != "1":
         return redirect(url_for("board.record", record_id=current.id))
-    if decision_service.may_draft(db.session, round_):
+    if decision_service.check_drafting(db.session, round_):
         flash(message_for("not_in_decision"), "error")
         return redirect(url_for("board.index"))
     editing = current if current is not None and current.status == "draft" else None

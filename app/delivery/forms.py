@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.delivery.labels import STATUS_WORDS
 from app.domain.delivery import MAX_ALT_CHARS, MAX_TITLE_CHARS, MAX_UPDATE_CHARS
-from app.officer.forms import MoneyField
+from app.form_fields import MoneyField
 
 
 class UKDateField(DateField):

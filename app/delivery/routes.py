@@ -16,7 +16,7 @@ from flask_login import current_user
 from app.access import role_required
 from app.delivery import bp
 from app.delivery.forms import DeliveryForm, MilestoneForm, UpdateForm
-from app.delivery.labels import light_word, put_on_form, status_word
+from app.delivery.labels import put_on_form
 from app.domain.delivery import LIGHT_ORDER, light_summary, spent_share
 from app.domain.money import pence_to_pounds_text
 from app.domain.open_data import csv_safe
@@ -29,16 +29,6 @@ from app.services import delivery as delivery_service
 from app.services.content import proposal_text
 
 PHOTO_CACHE_SECONDS = 86_400  # a photo never changes once posted (a new photo is a new id)
-
-
-@bp.app_context_processor
-def delivery_helpers():
-    """Words and lights for templates, and what the results and proposal pages include about delivery."""
-    return {"delivery_status_word": status_word, "delivery_light_word": light_word,
-            "delivery_award": lambda proposal_id: delivery_service.award_for(db.session, proposal_id),
-            "delivery_round_awards": lambda round_: delivery_service.round_awards(db.session, round_),
-            "delivery_today": delivery_service.today_london,
-            "delivery_may_update": lambda award: delivery_service.may_update(current_user, award)}
 
 
 def _award_or_404(proposal_id):

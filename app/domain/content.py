@@ -30,7 +30,7 @@ def pick_translation(values, locale, original_locale, default_locale="en"):
 
 def current_translations(translations, original_hash, recorded_hashes):
     """{locale: text} of the translations that may be shown: a stale one is left out, so the page shows the
-    original (and says it is a fallback) until a translator updates it (issue 7).
+    original (and says it is a fallback) until a translator updates it.
 
     translations: (locale, text, made_from), made_from being the hash of the original it was translated
     from; original_hash: today's original's hash. A translation is stale when it was made from an original

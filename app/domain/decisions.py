@@ -93,8 +93,8 @@ def quorum_met(present_ids, member_ids, quorum):
     return len(set(present_ids) & set(member_ids)) >= quorum
 
 
-def may_confirm(user_id, present_ids, member_ids, declared_user_ids, already_confirmed_ids):
-    """Return [] if user may confirm the record, else problem codes.
+def check_confirmer(user_id, present_ids, member_ids, declared_user_ids, already_confirmed_ids):
+    """What keeps user from confirming the record (problem codes); [] when they may.
 
     A member who declared an interest in any project of the record may not confirm it (they take no
     part in the decision); confirmers must be present members, and two distinct members are needed.

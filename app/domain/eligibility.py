@@ -86,7 +86,7 @@ def wards_outside_round(round_ward_ids, pot_ward_ids):
     return sorted(set(pot_ward_ids) - set(round_ward_ids))
 
 
-def may_take_part(resident, *, round_ward_ids, pot_ward_ids, min_age, require_verified_email, now, channel="online"):
+def check_eligibility(resident, *, round_ward_ids, pot_ward_ids, min_age, require_verified_email, now, channel="online"):
     """The reasons (codes) a resident may not propose or vote in a pot at instant now; [] means they may.
 
     The one eligibility rule for the proposal form, the online ballot and the paper register. Age counts on

@@ -100,7 +100,7 @@ def may_read(status, hidden, *, is_author, is_officer, board_area_ids, round_are
 
 
 def check_cost_change(cost_pence, adjusted_cost_pence, cost_reason):
-    """A cost the officer changes needs a reason, which the proposer reads (issue 13); [] when fine.
+    """A cost the officer changes needs a reason, which the proposer reads; [] when fine.
 
     Re-saving the same adjusted cost, or "adjusting" to the proposer's own estimate, is no change.
     """

@@ -9,7 +9,7 @@ BALLOT_TYPES = ("approval", "knapsack", "cumulative", "ranked")
 COUNTING_RULES = ("greedy", "mes-cost", "mes-card")
 COMPLETIONS = ("none", "add1", "add1u")
 
-# What may not change once voting has opened (issue 4): a pot's money, ballot type, limits, counting rule and
+# What may not change once voting has opened: a pot's money, ballot type, limits, counting rule and
 # wards; and for the round, everything that decides who may vote and when, plus the list of projects on the ballot.
 FROZEN_POT_FIELDS = frozenset({"amount_pence", "ballot_type", "max_choices", "total_points", "max_points_per_project",
                                "counting_rule", "completion", "ward_ids", "min_project_cost_pence",

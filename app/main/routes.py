@@ -2,40 +2,12 @@
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.extensions import db
-from app.i18n import SESSION_LOCALE_KEY, current_locale_code
+from app.i18n import SESSION_LOCALE_KEY
 from app.main import bp
 from app.models import Round
-from app.services import content
-
-
-def content_lang(picked):
-    """` lang="cy"` for text shown in another language than the page (WCAG 3.1.2), else nothing."""
-    return Markup(' lang="%s"') % picked.locale if picked.is_fallback else Markup("")
-
-
-def content_inline(picked):
-    """Picked text for a sentence ("Results: %(title)s"), in a span with its own lang when it is a fallback."""
-    if not picked.is_fallback:
-        return escape(picked.text)
-    return Markup("<span%s>%s</span>") % (content_lang(picked), picked.text)
-
-
-@bp.app_context_processor
-def content_helpers():
-    """Every page shows rounds, pots and proposals through these, so each reads the same fallback rule.
-
-    Each helper returns a Picked (text, locale, is_fallback); it prints as its text.
-    """
-    def in_reader_language(text_of):
-        return lambda obj, field: text_of(db.session, obj, field, current_locale_code())
-
-    return {"round_text": in_reader_language(content.round_text), "pot_text": in_reader_language(content.pot_text),
-            "proposal_text": in_reader_language(content.proposal_text), "content_lang": content_lang,
-            "content_inline": content_inline}
 
 
 @bp.get("/")

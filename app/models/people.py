@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
     held_for_merge_with_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                                index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # A change of ward asked for while voting is open waits here until an officer checks it (issue 13).
+    # A change of ward asked for while voting is open waits here until an officer checks it.
     pending_postcode: Mapped[str | None] = mapped_column(String(10))
     pending_ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"))
     pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,7 +57,7 @@ def count(round_id):
 
 @bp.post("/rounds/<int:round_id>/count")
 @role_required("officer")
-def run_count(round_id):
+def start_count(round_id):
     _round_or_404(round_id, COUNT_PHASES + ("voting",))
     if not CountForm().validate_on_submit():
         abort(400)

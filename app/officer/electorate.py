@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import Area, Ward
 from app.officer import bp
 from app.request_limits import int_arg
-from app.results.explain import age_band_label
+from app.results_text import age_band_label
 from app.services import electorate as electorate_service
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -13,26 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.domain.money import MoneyError, parse_pounds
-from app.form_fields import MultiCheckboxField
-
-LONDON = ZoneInfo("Europe/London")
-
-
-class MoneyField(StringField):
-    """Pounds typed by a person ("£40,000"); .pence holds the value in integer pence."""
-
-    pence = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        text = (self.data or "").strip()
-        self.pence = None
-        if text:
-            try:
-                self.pence = parse_pounds(text)
-            except MoneyError as error:
-                raise ValueError(_l("Enter an amount in pounds, like 4000 or £4,000.50.")) from error
+from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
 
 
 class LondonDateTimeField(DateTimeLocalField):
@@ -51,10 +32,6 @@ class LondonDateTimeField(DateTimeLocalField):
 
     def show_utc(self, value):
         self.data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
-
-
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg"), SelectChoice("pl", "Polski"),
-                    SelectChoice("ur", "اردو"), SelectChoice("pa", "ਪੰਜਾਬੀ")]
 
 
 class RoundForm(FlaskForm):
@@ -121,6 +98,13 @@ class PotForm(FlaskForm):
     counting_rule = SelectField(_l("Counting rule"), choices=RULE_CHOICES)
     completion = SelectField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES)
 
+    def settings(self):
+        """The pot's settings as save_pot and check_pot take them (money in pence)."""
+        return dict(amount_pence=self.amount.pence, min_project_cost_pence=self.min_project_cost.pence,
+                    max_project_cost_pence=self.max_project_cost.pence, ballot_type=self.ballot_type.data,
+                    max_choices=self.max_choices.data, total_points=self.total_points.data,
+                    max_points_per_project=self.max_points_per_project.data,
+                    counting_rule=self.counting_rule.data, completion=self.completion.data)
 
 class PhaseForm(FlaskForm):
     target = StringField(validators=[InputRequired()])

@@ -45,6 +45,30 @@ def _council():
     return db.session.scalar(select(Council).order_by(Council.id).limit(1))
 
 
+def _import_upload(form, council):
+    """Import the uploaded postcode file (flushed, not committed): (counts, [], 0), or (None, the first 50 row
+    errors, how many rows were wrong) with the reason on the form's file field."""
+    data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        form.file.errors.append(_("The file is larger than 20 MB. Use the command-line import for big files."))
+        return None, [], 0
+    try:
+        rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+        return import_postcodes(db.session, council, rows), [], 0
+    except UnicodeDecodeError:
+        form.file.errors.append(_("The file must be a CSV file saved as UTF-8."))
+    except (HeaderError, csv.Error):
+        db.session.rollback()
+        form.file.errors.append(_("The first row must name a postcode column and a ward code column."))
+    except ImportRefused as refused:
+        db.session.rollback()
+        form.file.errors.append(
+            _("%(count)d rows have problems. Nothing was imported. Correct them and upload again.",
+              count=refused.count))
+        return None, refused.errors[:50], refused.count
+    return None, [], 0
+
+
 @bp.route("/geography", methods=["GET", "POST"])
 @role_required("officer")
 @accepts_upload
@@ -53,32 +77,14 @@ def geography():
     council = _council()
     row_errors, error_count = [], 0
     if form.validate_on_submit() and council is not None:
-        data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            form.file.errors.append(_("The file is larger than 20 MB. Use the command-line import for big files."))
-        else:
-            try:
-                rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
-                counts = import_postcodes(db.session, council, rows)
-            except UnicodeDecodeError:
-                form.file.errors.append(_("The file must be a CSV file saved as UTF-8."))
-            except (HeaderError, csv.Error):
-                db.session.rollback()
-                form.file.errors.append(_("The first row must name a postcode column and a ward code column."))
-            except ImportRefused as refused:
-                db.session.rollback()
-                error_count = refused.count
-                row_errors = refused.errors[:50]
-                form.file.errors.append(
-                    _("%(count)d rows have problems. Nothing was imported. Correct them and upload again.",
-                      count=error_count))
-            else:
-                record(db.session, current_user, "geography.import", f"council:{council.id}", **counts)
-                db.session.commit()
-                flash(_("Imported %(rows)d postcodes: %(added)d new, %(moved)d moved to another ward, "
-                        "%(wards)d new wards.", rows=counts["rows"], added=counts["postcodes_added"],
-                        moved=counts["postcodes_moved"], wards=counts["wards_created"]), "success")
-                return redirect(url_for("officer.geography"))
+        counts, row_errors, error_count = _import_upload(form, council)
+        if counts is not None:
+            record(db.session, current_user, "geography.import", f"council:{council.id}", **counts)
+            db.session.commit()
+            flash(_("Imported %(rows)d postcodes: %(added)d new, %(moved)d moved to another ward, "
+                    "%(wards)d new wards.", rows=counts["rows"], added=counts["postcodes_added"],
+                    moved=counts["postcodes_moved"], wards=counts["wards_created"]), "success")
+            return redirect(url_for("officer.geography"))
     areas = db.session.scalars(select(Area).order_by(Area.name)).all()
     unassigned = db.session.scalars(select(Ward).where(Ward.area_id.is_(None)).order_by(Ward.name)).all()
     postcode_count = db.session.scalar(select(func.count()).select_from(Postcode))

@@ -13,12 +13,12 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.access import role_required
-from app.auth.forms import AGE_CHOICES, _language_choices
 from app.database import begin_write_transaction
 from app.domain.eligibility import age_on
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
 from app.external_urls import external_url
+from app.form_fields import AGE_CHOICES, language_choices
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
@@ -43,7 +43,7 @@ class InPersonForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = _language_choices()
+        self.locale.choices = language_choices()
 
     def validate_postcode(self, field):
         if normalise_postcode(field.data) is None:

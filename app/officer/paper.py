@@ -16,16 +16,16 @@ from sqlalchemy import func, select
 from wtforms import SelectField
 
 from app.access import role_required
+from app.ballot_text import problem_message
 from app.domain.in_person import parse_paper_sheet
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
+from app.form_fields import BallotForm
 from app.models import Pot, User
 from app.officer import bp
 from app.officer.in_person import round_for_helpers
 from app.services import in_person as in_person_service
 from app.services import voting as voting_service
-from app.voting.forms import BallotForm
-from app.voting.routes import problem_message, read_ballot
 
 MAX_SHEET_BYTES = 512 * 1024
 SHEET_MAX_AGE = 60 * 60  # a previewed sheet must be confirmed within the hour
@@ -114,7 +114,7 @@ def paper_entry(round_id, pot_id, user_id):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        choices, problems = read_ballot(terms, request.form.items(multi=True))
+        choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if not problems:
             try:
                 cast = voting_service.cast_paper(db.session, current_user, user_id, pot_id, choices, terms=terms)

@@ -13,6 +13,7 @@ from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.domain.rounds import check_pot
 from app.extensions import db
 from app.external_urls import external_url
+from app.labels import phase_label
 from app.mail import send_email
 from app.models import Area, Council, Proposal, Round, User, Ward
 from app.officer import bp
@@ -32,14 +33,6 @@ from app.services import rounds as round_service
 
 def get_round_or_404(round_id):
     return db.session.get(Round, round_id) or abort(404)
-
-
-def phase_label(phase):
-    return {
-        "draft": _("Draft"), "proposals": _("Proposals open"), "review": _("Officer review"),
-        "voting": _("Voting"), "counting": _("Counting"), "decision": _("Board decision"),
-        "published": _("Published"),
-    }[phase]
 
 
 # The form field that edits each frozen setting, so a refusal names it as the officer saw it.
@@ -75,11 +68,6 @@ def refusal_message(code, form=None):
         label = form[field_name].label.text if form is not None and field_name in form else name
         return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.", field=label))
     return messages.get(code, code)
-
-
-@bp.app_context_processor
-def phase_helpers():
-    return {"phase_label": phase_label}
 
 
 @bp.get("/")
@@ -164,7 +152,7 @@ def _confirm_page(round_, target, form, status=200):
 @role_required("officer")
 def confirm_phase(round_id):
     """Check and confirm the move to the next phase: what it will do, to how many ballots, with which dates,
-    who is e-mailed. The confirmation is one audited POST (move_phase, or run_count for the count)."""
+    who is e-mailed. The confirmation is one audited POST (move_phase, or start_count for the count)."""
     round_ = get_round_or_404(round_id)
     target = next_phase(round_.phase)
     if target is None:
@@ -186,7 +174,7 @@ def move_phase(round_id):
         abort(400)
     target = form.target.data
     if target == "decision" and round_.phase == "counting":
-        # The board phase is reached only by the count (officer.run_count), which warns when the board is empty.
+        # The board phase is reached only by the count (officer.start_count), which warns when the board is empty.
         flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
         return redirect(url_for("officer.confirm_phase", round_id=round_.id))
     opens_early = round_service.move_summary(db.session, round_, target).opens_early
@@ -266,6 +254,18 @@ POT_PROBLEM_MESSAGES = {
 }
 
 
+def _put_pot_problems(form, settings):
+    """Check the pot's settings (app.domain.rounds.check_pot) and put each problem on the form; the problems."""
+    problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
+                         settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
+                         settings["total_points"], settings["max_points_per_project"],
+                         settings["counting_rule"], settings["completion"], form.wards.data)
+    for problem in problems:
+        message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
+        form.form_errors.append(message() if message else problem.code)
+    return problems
+
+
 @bp.route("/rounds/<int:round_id>/pots/new", methods=["GET", "POST"], defaults={"pot_id": None})
 @bp.route("/rounds/<int:round_id>/pots/<int:pot_id>/edit", methods=["GET", "POST"])
 @role_required("officer")
@@ -275,32 +275,19 @@ def edit_pot(round_id, pot_id):
     if pot_id is not None:
         pot = next((p for p in round_.pots if p.id == pot_id), None) or abort(404)
     form = _pot_form(round_, pot)
-    if form.validate_on_submit():
-        settings = dict(amount_pence=form.amount.pence, min_project_cost_pence=form.min_project_cost.pence,
-                        max_project_cost_pence=form.max_project_cost.pence, ballot_type=form.ballot_type.data,
-                        max_choices=form.max_choices.data, total_points=form.total_points.data,
-                        max_points_per_project=form.max_points_per_project.data,
-                        counting_rule=form.counting_rule.data, completion=form.completion.data)
-        problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
-                             settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
-                             settings["total_points"], settings["max_points_per_project"],
-                             settings["counting_rule"], settings["completion"], form.wards.data)
-        for problem in problems:
-            message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
-            form.form_errors.append(message() if message else problem.code)
-        if not problems:
-            try:
-                round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
-                                       name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
-                                       **settings)
-            except round_service.ChangeRefused as refused:
-                db.session.commit()
-                for code in refused.codes:
-                    form.form_errors.append(refusal_message(code, form))
-            else:
-                db.session.commit()
-                flash(_("Pot saved."), "success")
-                return redirect(url_for("officer.round_detail", round_id=round_.id))
+    if form.validate_on_submit() and not _put_pot_problems(form, form.settings()):
+        try:
+            round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
+                                   name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
+                                   **form.settings())
+        except round_service.ChangeRefused as refused:
+            db.session.commit()
+            for code in refused.codes:
+                form.form_errors.append(refusal_message(code, form))
+        else:
+            db.session.commit()
+            flash(_("Pot saved."), "success")
+            return redirect(url_for("officer.round_detail", round_id=round_.id))
     status = 400 if (form.errors or form.form_errors) else 200
     return render_template("officer/pot_form.html", form=form, round=round_, pot=pot), status
 

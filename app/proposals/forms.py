@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX
-from app.officer.forms import LANGUAGE_CHOICES, MoneyField
+from app.form_fields import LANGUAGE_CHOICES, MoneyField
 
 
 class ProposalForm(FlaskForm):
@@ -23,6 +23,16 @@ class ProposalForm(FlaskForm):
     priority = SelectField(_l("Which neighbourhood plan priority does it serve?"), choices=[])
     original_locale = SelectField(_l("Language you are writing in"), choices=LANGUAGE_CHOICES)
     group_name = StringField(_l("Community group you represent (optional)"), validators=[Optional(), Length(max=200)])
+
+    def proposal_input(self):
+        """What save_proposal takes from the form, stripped of surrounding spaces."""
+        def text(field):
+            return (field.data or "").strip()
+
+        return dict(title=text(self.title), summary=text(self.summary), description=text(self.description),
+                    cost_pence=self.cost.pence, cost_breakdown=text(self.cost_breakdown), ward_id=self.ward.data,
+                    location=text(self.location), priority=self.priority.data,
+                    original_locale=self.original_locale.data, group_name=text(self.group_name))
 
 
 class EmptyForm(FlaskForm):

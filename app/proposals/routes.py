@@ -7,11 +7,10 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from app.access import login_required
-from app.domain.content import Picked, pick_translation
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
 from app.eligibility_text import eligibility_message
 from app.extensions import db
-from app.i18n import current_locale_code
+from app.i18n import current_locale_code, pick_label
 from app.models import Pot, Proposal, Round, Ward
 from app.models._common import utcnow
 from app.proposals import bp
@@ -41,35 +40,6 @@ PROBLEM_MESSAGES = {
 }
 FIELD_FOR = {"cost": "cost", "title": "title", "summary": "summary", "description": "description",
              "cost_breakdown": "cost_breakdown", "priority": "priority"}
-STATUS_LABELS = {
-    "draft": lambda: _("Draft"), "submitted": lambda: _("Waiting for review"),
-    "needs_changes": lambda: _("Needs changes"), "feasible": lambda: _("Feasible"),
-    "not_feasible": lambda: _("Not feasible"), "withdrawn": lambda: _("Withdrawn"), "merged": lambda: _("Merged"),
-}
-
-
-@bp.app_context_processor
-def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": _priority_label,
-            "priority_money": _priority_money}
-
-
-def _pick(labels, fallback=""):
-    locale = current_locale_code()
-    return pick_translation(labels, locale, "en") if labels else Picked(fallback, locale, False)
-
-
-def _priority_label(proposal):
-    """The proposal's priority in its round's area's list, in the reader's language."""
-    return _pick(priority_service.label_for(db.session, proposal.round, proposal.priority), proposal.priority)
-
-
-def _priority_money(awards):
-    """[(label, pence)] awarded per priority; "" for awards with no priority (the template says so)."""
-    return [(_pick(labels, code), pence) for code, labels, pence in priority_service.money_per_priority(db.session,
-                                                                                                       awards)]
-
-
 def _public_query():
     return select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
 
@@ -85,7 +55,7 @@ def index():
         if value:
             query = query.where(column == value)
             filters[name] = value
-    priorities = {code: _pick(labels) for code, labels in priority_service.all_labels(db.session).items()}
+    priorities = {code: pick_label(labels) for code, labels in priority_service.all_labels(db.session).items()}
     for name, column, allowed in (("status", Proposal.status, PUBLIC_STATUSES), ("priority", Proposal.priority,
                                                                                 priorities)):
         value = args.get(name, "")
@@ -151,7 +121,7 @@ def _form_for(round_, pots, proposal=None):
     offered = priority_service.offered_for_round(db.session, round_, keep=proposal.priority if proposal else None)
     form.priority.choices = [SelectChoice("", _("Choose one"))] + [
         SelectChoice(code, label.text, {"lang": label.locale} if label.is_fallback else {})
-        for code, label in ((code, _pick(listed[code])) for code in offered)]
+        for code, label in ((code, pick_label(listed[code])) for code in offered)]
     if request.method == "GET":
         if proposal is not None:
             from app.domain.money import pence_to_pounds_text
@@ -165,55 +135,62 @@ def _form_for(round_, pots, proposal=None):
     return form
 
 
+def _round_and_proposal(round_id, proposal_id):
+    """The round and (when editing) the resident's own proposal; 404 for another resident's proposal or a
+    round that is not taking proposals."""
+    if proposal_id is None:
+        round_ = db.session.get(Round, round_id) or abort(404)
+        return (round_, None) if round_.phase == "proposals" else abort(404)
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.author_id != current_user.id:
+        abort(404)  # another resident's proposal does not exist, as far as this resident can tell
+    return proposal.round, proposal
+
+
+def _not_eligible(round_):
+    return render_template("proposals/not_eligible.html", round=round_,
+                           reasons=[eligibility_message(r) for r in
+                                    proposal_service.eligibility_reasons(round_, current_user)]), 403
+
+
+def _put_proposal_problems(form, problems):
+    """Each refused field's sentence on its field; the rest (eligibility, a closed round) above the form."""
+    for problem in problems:
+        message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
+        target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
+        text = (message() if message else eligibility_message(problem)
+                or _("This proposal can no longer be changed."))
+        (target.errors.append(text) if target is not None else form.form_errors.append(text))
+
+
 @bp.route("/new/<int:round_id>", methods=["GET", "POST"], defaults={"proposal_id": None})
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"], defaults={"round_id": None})
 @login_required
 def edit(round_id, proposal_id):
-    proposal = None
-    if proposal_id is not None:
-        proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.author_id != current_user.id:
-            abort(404)  # another resident's proposal does not exist, as far as this resident can tell
-        round_ = proposal.round
-        if not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at, utcnow()):
-            flash(_("This proposal can no longer be changed."), "error")
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    else:
-        round_ = db.session.get(Round, round_id) or abort(404)
-        if round_.phase != "proposals":
-            abort(404)
+    round_, proposal = _round_and_proposal(round_id, proposal_id)
+    if proposal is not None and not resident_may_edit(proposal.status, round_.phase, round_.proposals_close_at,
+                                                      utcnow()):
+        flash(_("This proposal can no longer be changed."), "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     pots = proposal_service.eligible_pots(round_, current_user)
     if not pots:
-        return render_template("proposals/not_eligible.html", round=round_,
-                               reasons=[eligibility_message(r) for r in
-                                        proposal_service.eligibility_reasons(round_, current_user)]), 403
+        return _not_eligible(round_)
     form = _form_for(round_, pots, proposal)
     if form.validate_on_submit():
-        pot = db.session.get(Pot, form.pot.data)
         submit = request.form.get("action") == "submit"
         try:
-            saved = proposal_service.save_proposal(
-                db.session, current_user, pot, proposal, submit=submit, title=(form.title.data or "").strip(),
-                summary=(form.summary.data or "").strip(), description=(form.description.data or "").strip(),
-                cost_pence=form.cost.pence, cost_breakdown=(form.cost_breakdown.data or "").strip(),
-                ward_id=form.ward.data, location=(form.location.data or "").strip(), priority=form.priority.data,
-                original_locale=form.original_locale.data, group_name=(form.group_name.data or "").strip())
+            saved = proposal_service.save_proposal(db.session, current_user, db.session.get(Pot, form.pot.data),
+                                                   proposal, submit=submit, **form.proposal_input())
         except proposal_service.ProposalRefused as refused:
             db.session.rollback()
-            for problem in refused.problems:
-                message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
-                target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
-                text = (message() if message else eligibility_message(problem)
-                        or _("This proposal can no longer be changed."))
-                (target.errors.append(text) if target is not None else form.form_errors.append(text))
+            _put_proposal_problems(form, refused.problems)
         else:
             db.session.commit()
             flash(_("Your proposal has been sent for review.") if submit else _("Your draft has been saved."),
                   "success")
             return redirect(url_for("proposals.detail", proposal_id=saved.id))
     has_errors = form.errors or form.form_errors or any(f.errors for f in form)
-    return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), (
-        400 if has_errors else 200)
+    return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), 400 if has_errors else 200
 
 
 @bp.post("/<int:proposal_id>/withdraw")

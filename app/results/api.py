@@ -2,9 +2,9 @@
 
 from flask import Blueprint, jsonify
 
+from app.access import published_round_or_404
 from app.extensions import db
 from app.external_urls import external_url
-from app.results.routes import published_round_or_404
 from app.services import results as results_service
 from app.services.audit import published_heads, published_heads_json
 

@@ -59,7 +59,7 @@ def count():
 @count.command("run")
 @click.argument("round_id", type=int)
 @with_appcontext
-def run_count(round_id):
+def count_run(round_id):
     """Count every pot of a round in the counting phase, pot by pot, and hand it to the board.
 
     Queues the round's count job and runs it in this process (no job runner needed).

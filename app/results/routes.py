@@ -10,46 +10,21 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.access import published_round_or_404
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Pot, Round
 from app.results import bp
-from app.results.explain import (
-    age_band_label,
-    board_label,
-    count_result_label,
-    count_text,
-    decision_label,
-    explanation_text,
-    rule_text,
-    score_label,
-    share_text,
-)
 from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
 from app.services.audit import chain_head, published_heads, published_heads_csv
 from app.services.decisions import published_record
 
 
-def published_round_or_404(round_id):
-    """Nothing of a round is visible before it is published."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.phase != "published":
-        abort(404)
-    return round_
-
-
 def published_pot_or_404(pot_id):
     pot = db.session.get(Pot, pot_id) or abort(404)
     published_round_or_404(pot.round_id)
     return pot
-
-
-@bp.app_context_processor
-def results_helpers():
-    return {"explanation_text": explanation_text, "rule_text": rule_text, "score_label": score_label,
-            "decision_label": decision_label, "age_band_label": age_band_label, "count_text": count_text,
-            "share_text": share_text, "count_result_label": count_result_label, "board_label": board_label}
 
 
 def _download(body, mimetype, filename):

@@ -208,7 +208,7 @@ def finish_count(session, round_, actor, results):
     move_phase(session, actor, round_, "decision")
 
 
-def run_count(session, round_, actor=None, rows=None):
+def count_pots(session, round_, actor=None, rows=None):
     """Count every pot into the pending rows (one transaction); then audit and hand the round to the board."""
     rows = rows if rows is not None else list(latest_results(session, round_).values())
     by_pot = {row.pot_id: row for row in rows}
@@ -224,7 +224,7 @@ def run_count(session, round_, actor=None, rows=None):
 def count_round(session, round_, actor=None):
     """Begin and run a count in the caller's transaction (CLI, tests, small rounds)."""
     rows = begin_count(session, round_, actor)
-    return run_count(session, round_, actor, rows)
+    return count_pots(session, round_, actor, rows)
 
 
 def mark_failed(session, round_, actor=None, error="count_failed"):

@@ -12,10 +12,10 @@ from app.domain.decisions import (
     CONFIRMATIONS_NEEDED,
     DecisionProblem,
     awards_by_pot,
+    check_confirmer,
     check_items,
     check_meeting,
     locks_now,
-    may_confirm,
     may_edit,
     quorum_met,
 )
@@ -76,7 +76,7 @@ def decision_proposals(session, round_):
                            .order_by(Proposal.pot_id, Proposal.title)).all()
 
 
-def may_draft(session, round_):
+def check_drafting(session, round_):
     """[] if a record may be drafted now, else problem codes.
 
     The first record is drafted while the round waits for the board; after publication only a
@@ -96,7 +96,7 @@ def save_record(session, actor, round_, record_=None, *, meeting_date, quorum, p
     declarations: [(user_id, proposal_id, nature)]; items: [domain Item]. Saving a draft clears its
     confirmations: members confirm what they read, not an earlier version.
     """
-    problems = may_draft(session, round_)
+    problems = check_drafting(session, round_)
     if problems:
         raise DecisionRefused(problems)
     if record_ is not None and not may_edit(record_.status):
@@ -168,7 +168,7 @@ def confirm(session, actor, record_):
     present = {a.user_id for a in record_.attendance}
     if not quorum_met(present, members, record_.quorum):
         raise DecisionRefused(["no_quorum"])
-    problems = may_confirm(actor.id, present, members, {d.user_id for d in record_.declarations},
+    problems = check_confirmer(actor.id, present, members, {d.user_id for d in record_.declarations},
                            {c.user_id for c in record_.confirmations})
     if problems:
         raise DecisionRefused(problems)

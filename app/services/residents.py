@@ -1,4 +1,4 @@
-"""A resident's own data: a copy to download, and deleting the account (issue 13). Flush, never commit.
+"""A resident's own data: a copy to download, and deleting the account. Flush, never commit.
 
 Deleting keeps what the election needs and nothing that names the person: the register row (Participation:
 that this account took part in a pot, on which channel) stays, so nobody can vote again under a new

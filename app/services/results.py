@@ -1,6 +1,6 @@
 """What the public sees of a published round: outcomes, explanations, turnout, open data.
 
-Callers check that the round is published first (results.routes.published_round_or_404); nothing here
+Callers check that the round is published first (app.access.published_round_or_404); nothing here
 is safe to show for a hidden round.
 """
 

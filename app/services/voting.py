@@ -28,8 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.database import begin_write_transaction, truncate_journal
-from app.domain.ballots import check_ballot
-from app.domain.eligibility import Resident, age_band, may_take_part
+from app.domain.ballots import BadPoints, check_ballot, normalise_form
+from app.domain.eligibility import Resident, age_band, check_eligibility
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
 from app.models.rounds import pot_wards, round_wards
@@ -84,7 +84,7 @@ def voting_is_open(round_, now=None):
 
 def eligibility_problems(user, round_, pot, now=None, channel="online"):
     """Reasons (codes) this resident may not vote (or propose) in this pot now (app.domain.eligibility)."""
-    return may_take_part(_resident(user), round_ward_ids=[w.id for w in round_.wards],
+    return check_eligibility(_resident(user), round_ward_ids=[w.id for w in round_.wards],
                          pot_ward_ids=[w.id for w in pot.wards], min_age=round_.min_age,
                          require_verified_email=round_.require_verified_email, now=now or utcnow(), channel=channel)
 
@@ -95,7 +95,7 @@ def _resident(user):
 
 
 def _ineligible(resident, terms, round_, now, channel="online"):
-    return may_take_part(resident, round_ward_ids=terms.round_ward_ids, pot_ward_ids=terms.ward_ids,
+    return check_eligibility(resident, round_ward_ids=terms.round_ward_ids, pot_ward_ids=terms.ward_ids,
                          min_age=round_.min_age, require_verified_email=round_.require_verified_email,
                          now=now or utcnow(), channel=channel)
 
@@ -140,6 +140,15 @@ def ballot_terms(session, pot):
     return BallotTerms(pot.id, pot.round_id, pot.ballot_type, costs, pot.amount_pence, pot.max_choices,
                        pot.total_points, pot.max_points_per_project, ward_ids, pot.round.phase == "voting",
                        round_ward_ids)
+
+
+def read_ballot(terms, form_items):
+    """The choices in a submitted ballot form and what is wrong with them (empty: a valid ballot)."""
+    choices, unreadable = normalise_form(terms.ballot_type, form_items, list(terms.costs))
+    problems = [BadPoints(u) for u in unreadable if u != "duplicate_position"]
+    if "duplicate_position" in unreadable:
+        problems.append("duplicate_position")
+    return choices, problems or terms.check(choices)
 
 
 def _terms_for(session, pot_id, terms):
@@ -472,5 +481,6 @@ def _forget_after_rollback(session):
     session.info.pop(_AFTER_COMMIT, None)
 
 
-def close_time_text(round_):
+def close_time_london(round_):
+    """The close of voting as an aware datetime in UK time, or None when the round has no close yet."""
     return round_.voting_close_at.astimezone(LONDON) if round_.voting_close_at else None

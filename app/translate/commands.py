@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from app import REPO_ROOT
+from app.config import REPO_ROOT
 
 TRANSLATIONS = os.path.join(REPO_ROOT, "translations")
 POT = os.path.join(TRANSLATIONS, "messages.pot")

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import role_required
+from app.catalogues import catalogue_directory, forget_cached_catalogues
 from app.database import begin_write_transaction
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.request_limits import accepts_upload
 from app.services import translations
-from app.translate import bp, catalogue_directory, forget_cached_catalogues
+from app.translate import bp
 from app.translate.forms import FIELD_LABELS, CatalogueUploadForm, ReviewForm, content_form
 
 STATE_LABELS = {

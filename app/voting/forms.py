@@ -7,7 +7,3 @@ from wtforms.validators import InputRequired, Length
 class ReceiptForm(FlaskForm):
     code = StringField(_l("Receipt code"), description=_l("For example, ABCD-EFGH-JKLM."),
                        validators=[InputRequired(_l("Enter your receipt code.")), Length(max=40)])
-
-
-class BallotForm(FlaskForm):
-    """Only the CSRF token: ballot fields are read by app.domain.ballots.normalise_form."""

@@ -5,10 +5,10 @@ from app.domain.decisions import (
     DecisionProblem,
     Item,
     awards_by_pot,
+    check_confirmer,
     check_items,
     check_meeting,
     locks_now,
-    may_confirm,
     may_edit,
     quorum_met,
 )
@@ -80,11 +80,11 @@ def test_quorum_counts_only_members_present():
 
 def test_who_may_confirm():
     members, present = {1, 2, 3, 4}, {1, 2, 3}
-    assert may_confirm(1, present, members, set(), set()) == []
-    assert may_confirm(4, present, members, set(), set()) == ["not_present"]
-    assert may_confirm(9, present, members, set(), set()) == ["not_a_member", "not_present"]
-    assert may_confirm(3, present, members, {3}, set()) == ["declared_interest"]
-    assert may_confirm(1, present, members, set(), {1}) == ["already_confirmed"]
+    assert check_confirmer(1, present, members, set(), set()) == []
+    assert check_confirmer(4, present, members, set(), set()) == ["not_present"]
+    assert check_confirmer(9, present, members, set(), set()) == ["not_a_member", "not_present"]
+    assert check_confirmer(3, present, members, {3}, set()) == ["declared_interest"]
+    assert check_confirmer(1, present, members, set(), {1}) == ["already_confirmed"]
 
 
 def test_two_distinct_members_lock_the_record_and_locked_records_are_not_edited():

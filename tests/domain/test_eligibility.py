@@ -74,38 +74,38 @@ def test_a_pots_wards_count_only_where_the_round_still_covers_them():
 def test_a_resident_of_a_ward_removed_from_the_round_may_not_take_part():
     from datetime import UTC, datetime
 
-    from app.domain.eligibility import may_take_part
+    from app.domain.eligibility import check_eligibility
 
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
     terms = {"min_age": None, "require_verified_email": True, "now": now}
-    assert may_take_part(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == [WRONG_WARD]
-    assert may_take_part(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={2}, **terms) == [WRONG_WARD]
-    assert may_take_part(resident(ward_id=1), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == []
+    assert check_eligibility(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == [WRONG_WARD]
+    assert check_eligibility(resident(ward_id=2), round_ward_ids={1}, pot_ward_ids={2}, **terms) == [WRONG_WARD]
+    assert check_eligibility(resident(ward_id=1), round_ward_ids={1}, pot_ward_ids={1, 2}, **terms) == []
 
 
 def test_age_counts_on_the_london_calendar_day():
     from datetime import UTC, datetime
 
-    from app.domain.eligibility import may_take_part
+    from app.domain.eligibility import check_eligibility
 
     # 23:30 UTC on 31 May is already 1 June in London (BST): the resident turns 16 that day.
     late_evening = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
     sixteen_on_1_june = resident(dob=date(2010, 6, 1))
-    assert may_take_part(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
+    assert check_eligibility(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
                          require_verified_email=False, now=late_evening) == []
-    assert may_take_part(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
+    assert check_eligibility(sixteen_on_1_june, round_ward_ids={1}, pot_ward_ids=set(), min_age=16,
                          require_verified_email=False, now=datetime(2026, 5, 31, 22, 30, tzinfo=UTC)) == [TOO_YOUNG]
 
 
 def test_paper_entry_needs_no_confirmed_email_and_online_does():
     from datetime import UTC, datetime
 
-    from app.domain.eligibility import may_take_part
+    from app.domain.eligibility import check_eligibility
 
     terms = {"round_ward_ids": {1}, "pot_ward_ids": {1}, "min_age": None, "require_verified_email": True,
              "now": datetime(2026, 6, 1, tzinfo=UTC)}
-    assert may_take_part(resident(verified=False), **terms) == [EMAIL_NOT_VERIFIED]
-    assert may_take_part(resident(verified=False), channel="paper", **terms) == []
+    assert check_eligibility(resident(verified=False), **terms) == [EMAIL_NOT_VERIFIED]
+    assert check_eligibility(resident(verified=False), channel="paper", **terms) == []
 
 
 def test_a_pot_ward_outside_the_round_is_named():

@@ -34,7 +34,7 @@ SKIP_ENDPOINTS = {"static"}
 # the CSRF token, and the fuzzer invents field names).
 FORM_NOT_SHOWN = {
     "auth.resend_verification": "shown only to a resident whose e-mail address is not yet verified",
-    "officer.run_count": "shown only while a round is in the counting phase",
+    "officer.start_count": "shown only while a round is in the counting phase",
     "officer.decide_ward_change": "shown only while a resident's change of ward waits for an officer",
     "translate.review": "shown only for a translation waiting for review",
     "admin.reactivate": "shown only for a suspended account",

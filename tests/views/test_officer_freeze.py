@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.form_fields import LONDON
 from app.models import AuditEntry, Pot, Round
-from app.officer.forms import LONDON
 from tests.factories import make_area, make_pot, make_round, make_user, make_ward
 
 REFUSED = "Voting has opened, so this can no longer be changed"

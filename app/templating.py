@@ -1,0 +1,134 @@
+"""Everything templates can call: globals, filters and the helpers that put content and codes into words.
+
+Registered on the app by register_templating (called from create_app), so no blueprint adds app-wide helpers.
+"""
+
+from flask import g
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from app.ballot_text import problem_message
+from app.config import LOCALE_NAMES
+from app.delivery.labels import light_word, status_word
+from app.domain.content import pick_translation
+from app.extensions import db
+from app.i18n import current_locale_code, format_pence, pick_label, text_direction
+from app.labels import STATUS_LABELS, phase_label
+from app.models import Council
+from app.results_text import (
+    age_band_label,
+    board_label,
+    count_result_label,
+    count_text,
+    decision_label,
+    explanation_text,
+    rule_text,
+    score_label,
+    share_text,
+)
+from app.services import content
+from app.services import delivery as delivery_service
+from app.services import priorities as priority_service
+
+
+def register_templating(app):
+    """Put the template globals, filters and context processors on app."""
+    app.jinja_env.globals.update(
+        locale_names=LOCALE_NAMES,
+        current_locale_code=current_locale_code,
+        text_direction=text_direction,
+        site_council=site_council,
+        council_text=council_text,
+    )
+    app.jinja_env.filters.update(
+        pence=format_pence,
+        london_date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        london_datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    for helpers in (content_helpers, phase_helpers, proposal_helpers, voting_helpers, results_helpers,
+                    delivery_helpers):
+        app.context_processor(helpers)
+
+
+def site_council():
+    """The council this site serves (made by `flask council create`), or None before it exists; once a request."""
+    if "site_council" not in g:
+        g.site_council = db.session.scalar(select(Council).order_by(Council.id).limit(1))
+    return g.site_council
+
+
+def council_text(field):
+    """The council's own text (privacy_notice or accessibility_statement) in the reader's language, through the
+    one fallback rule; None when the council wrote none."""
+    council = site_council()
+    values = (getattr(council, field) or {}) if council is not None else {}
+    picked = pick_translation(values, current_locale_code(), "en")
+    return picked if picked.text else None
+
+
+def content_lang(picked):
+    """` lang="cy"` for text shown in another language than the page (WCAG 3.1.2), else nothing."""
+    return Markup(' lang="%s"') % picked.locale if picked.is_fallback else Markup("")
+
+
+def content_inline(picked):
+    """Picked text for a sentence ("Results: %(title)s"), in a span with its own lang when it is a fallback."""
+    if not picked.is_fallback:
+        return escape(picked.text)
+    return Markup("<span%s>%s</span>") % (content_lang(picked), picked.text)
+
+
+def content_helpers():
+    """Every page shows rounds, pots and proposals through these, so each reads the same fallback rule.
+
+    Each helper returns a Picked (text, locale, is_fallback); it prints as its text.
+    """
+    def in_reader_language(text_of):
+        return lambda obj, field: text_of(db.session, obj, field, current_locale_code())
+
+    return {"round_text": in_reader_language(content.round_text), "pot_text": in_reader_language(content.pot_text),
+            "proposal_text": in_reader_language(content.proposal_text), "content_lang": content_lang,
+            "content_inline": content_inline}
+
+
+def delivery_helpers():
+    """Words and lights for templates, and what the results and proposal pages include about delivery."""
+    return {"delivery_status_word": status_word, "delivery_light_word": light_word,
+            "delivery_award": lambda proposal_id: delivery_service.award_for(db.session, proposal_id),
+            "delivery_round_awards": lambda round_: delivery_service.round_awards(db.session, round_),
+            "delivery_today": delivery_service.today_london,
+            "delivery_may_update": lambda award: delivery_service.may_update(current_user, award)}
+
+
+def results_helpers():
+    return {"explanation_text": explanation_text, "rule_text": rule_text, "score_label": score_label,
+            "decision_label": decision_label, "age_band_label": age_band_label, "count_text": count_text,
+            "share_text": share_text, "count_result_label": count_result_label, "board_label": board_label}
+
+
+def phase_helpers():
+    return {"phase_label": phase_label}
+
+
+def proposal_helpers():
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": _priority_label,
+            "priority_money": _priority_money}
+
+
+def _priority_label(proposal):
+    """The proposal's priority in its round's area's list, in the reader's language."""
+    return pick_label(priority_service.label_for(db.session, proposal.round, proposal.priority), proposal.priority)
+
+
+def _priority_money(awards):
+    """[(label, pence)] awarded per priority; "" for awards with no priority (the template says so)."""
+    return [(pick_label(labels, code), pence)
+            for code, labels, pence in priority_service.money_per_priority(db.session, awards)]
+
+
+def voting_helpers():
+    """Ballot problems in words (pot and round labels: content_helpers)."""
+    return {"ballot_problem_message": problem_message}
