@@ -1,0 +1,86 @@
+"""Keyboard focus stays visible in real Chromium (WCAG 2.4.11 Focus Not Obscured): tabbing through a long
+ballot never leaves the focused control under the ballot's sticky running total, on a phone (320 px) and in
+a 1280 x 800 window zoomed to 200 % (which lays the page out in 640 x 400 CSS pixels), in English and Urdu."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from tests.browser.conftest import sign_in
+from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+
+pytestmark = pytest.mark.browser
+
+# (width, height) in CSS pixels: a phone, a 1280 x 800 window at 200 % zoom, and a desktop window (where
+# the total stays sticky).
+VIEWPORTS = {"phone-320": (320, 640), "1280-at-200%": (640, 400), "desktop-1024": (1024, 800)}
+
+# Where the focused element is, and whether the sticky total (or anything else) covers it: the focused box
+# must be inside the window, must not intersect the running total's box, and the element painted at its
+# centre must be the focused element itself (or inside it, e.g. a label's text).
+FOCUS_REPORT = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const total = document.querySelector('.running-total').getBoundingClientRect();
+  const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const hit = document.elementFromPoint(cx, cy);
+  const overlap = Math.min(r.bottom, total.bottom) - Math.max(r.top, total.top) > 0.5 &&
+                  Math.min(r.right, total.right) - Math.max(r.left, total.left) > 0.5;
+  return {
+    id: el.id || el.tagName + ' ' + (el.getAttribute('href') || el.value || el.textContent.trim()),
+    inWindow: r.top >= -0.5 && r.bottom <= innerHeight + 0.5,
+    underTotal: overlap,
+    painted: !!hit && (hit === el || el.contains(hit) || (el.labels && [...el.labels].some(l => l.contains(hit)))),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def long_ballot(live):
+    """A knapsack ballot with many projects, and a resident who reads English and one who reads Urdu."""
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Bedwell")
+        ward = make_ward(name="Bedwell", area=area, postcodes=["FL2 1AA"])
+        round_ = make_round(area=area, phase="voting", voting_open_at=datetime.now(UTC) - timedelta(hours=1),
+                            voting_close_at=datetime.now(UTC) + timedelta(days=2))
+        pot = make_pot(round_=round_, name="Community grants", amount_pence=30_000_00, ballot_type="knapsack",
+                       max_choices=None)
+        for n in range(14):
+            make_proposal(pot=pot, title=f"Project {n + 1}: benches, bulbs and bins for the green",
+                          summary="A short description of what the project does and for whom.",
+                          cost_pence=(n + 2) * 1_000_00, status="feasible", on_ballot=True)
+        make_user(email="focus-en@example.org", ward=ward, locale="en")
+        make_user(email="focus-ur@example.org", ward=ward, locale="ur")
+        db.session.commit()
+        pot_id = pot.id
+        db.session.remove()
+    return pot_id
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_tabbing_through_a_long_ballot_never_hides_the_focus_under_the_running_total(
+        live, new_page, long_ballot, language, viewport):
+    width, height = VIEWPORTS[viewport]
+    page = new_page(width=width, height=height)
+    sign_in(page, live, f"focus-{language}@example.org")
+    page.goto(f"{live.url}/voting/pots/{long_ballot}")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("input[name=project]").count() == 14
+
+    seen, hidden = [], []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        report = page.evaluate(FOCUS_REPORT)
+        if report is None or (seen and report["id"] == seen[0]):
+            break
+        seen.append(report["id"])
+        if not report["inWindow"] or report["underTotal"] or not report["painted"]:
+            hidden.append(report)
+    boxes = [name for name in seen if name.startswith("project-")]
+    assert len(boxes) == 14, f"not every project could be reached with Tab: {seen}"
+    assert any("cast" in name for name in seen), f"the cast button could not be reached with Tab: {seen}"
+    assert hidden == [], f"focus hidden at {viewport} in {language}: {hidden}"
