@@ -2,6 +2,7 @@
 ballot never leaves the focused control under the ballot's sticky running total, on a phone (320 px) and in
 a 1280 x 800 window zoomed to 200 % (which lays the page out in 640 x 400 CSS pixels), in English and Urdu."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,3 +85,57 @@ def test_tabbing_through_a_long_ballot_never_hides_the_focus_under_the_running_t
     assert len(boxes) == 14, f"not every project could be reached with Tab: {seen}"
     assert any("cast" in name for name in seen), f"the cast button could not be reached with Tab: {seen}"
     assert hidden == [], f"focus hidden at {viewport} in {language}: {hidden}"
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two sRGB colours given as (r, g, b)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _rgb(css):
+    numbers = re.findall(r"[\d.]+", css)
+    assert len(numbers) == 3 or (len(numbers) == 4 and float(numbers[3]) == 1), f"not an opaque colour: {css}"
+    return tuple(int(float(n)) for n in numbers[:3])
+
+
+FOCUS_STYLE = """el => {
+  const s = getComputedStyle(el);
+  let around = el.parentElement;
+  while (around && getComputedStyle(around).backgroundColor === 'rgba(0, 0, 0, 0)') around = around.parentElement;
+  return {background: s.backgroundColor, color: s.color, shadow: s.boxShadow,
+          page: around ? getComputedStyle(around).backgroundColor : 'rgb(255, 255, 255)'};
+}"""
+
+
+@pytest.mark.parametrize("button", ["cast", "update"])
+def test_a_focused_button_has_an_indicator_of_at_least_3_to_1(live, page, long_ballot, button):
+    """The indicator is the thick dark bar under the yellow button: it must reach 3:1 against the page and
+    against the button's focused colour, and the text must stay readable (4.5:1) on the focus colour."""
+    sign_in(page, live, "focus-en@example.org")
+    page.goto(f"{live.url}/voting/pots/{long_ballot}")
+    selector = f"button[value={button}]"
+    unfocused = page.eval_on_selector(selector, "el => getComputedStyle(el).backgroundColor")
+    page.focus("input[name=project] >> nth=-1")
+    for _ in range(5):
+        page.keyboard.press("Tab")  # the keyboard, so :focus-visible applies
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            break
+    style = page.eval_on_selector(selector, FOCUS_STYLE)
+    assert style["background"] != unfocused, "focus does not change the button"
+    match = re.match(r"(rgba?\([^)]*\)) 0px (\d+(?:\.\d+)?)px 0px", style["shadow"])
+    assert match, f"no bar under the focused button: {style['shadow']}"
+    bar, thickness = _rgb(match.group(1)), float(match.group(2))
+    background, text, around = _rgb(style["background"]), _rgb(style["color"]), _rgb(style["page"])
+    assert thickness >= 3, f"the focus bar is {thickness}px"
+    assert contrast(bar, around) >= 3, f"focus bar {bar} on the page {around}: {contrast(bar, around):.2f}:1"
+    assert contrast(bar, background) >= 3, f"focus bar {bar} on the button {background}"
+    assert contrast(text, background) >= 4.5, f"text {text} on the focused button {background}"
