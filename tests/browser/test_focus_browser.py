@@ -139,3 +139,40 @@ def test_a_focused_button_has_an_indicator_of_at_least_3_to_1(live, page, long_b
     assert contrast(bar, around) >= 3, f"focus bar {bar} on the page {around}: {contrast(bar, around):.2f}:1"
     assert contrast(bar, background) >= 3, f"focus bar {bar} on the button {background}"
     assert contrast(text, background) >= 4.5, f"text {text} on the focused button {background}"
+
+
+def _tab_to_summary_link(page, n=0):
+    assert page.evaluate("document.activeElement.matches('[data-error-summary]')"), "focus is not on the summary"
+    for _ in range(n + 1):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('[data-error-summary] a')"), "no link in the summary"
+
+
+def test_enter_on_an_error_summary_link_moves_the_keyboard_to_the_field(live, page):
+    page.goto(live.url + "/auth/login")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    links = page.eval_on_selector_all("[data-error-summary] a", "links => links.map(a => a.getAttribute('href'))")
+    assert links[:2] == ["#email", "#password"], links
+    _tab_to_summary_link(page, 1)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type("typed where the focus is")  # the keyboard really is in the field
+    assert page.input_value("#password") == "typed where the focus is"
+
+
+def test_enter_on_a_summary_link_to_a_group_of_checkboxes_focuses_the_first_one(live, new_page, long_ballot):
+    page = new_page(width=320, height=640)
+    sign_in(page, live, "focus-ur@example.org")
+    page.goto(f"{live.url}/voting/pots/{long_ballot}")
+    for box in page.locator("input[name=project]").all():
+        box.check()  # far over the pot
+    with page.expect_navigation():
+        page.click("button[value=cast]")
+    assert page.eval_on_selector("[data-error-summary] a", "a => a.getAttribute('href')") == "#projects"
+    _tab_to_summary_link(page)
+    page.keyboard.press("Enter")
+    first = page.eval_on_selector("#projects input[name=project]", "el => el.id")
+    assert page.evaluate("document.activeElement.id") == first
+    report = page.evaluate(FOCUS_REPORT)
+    assert report["inWindow"] and report["painted"], report
