@@ -69,12 +69,13 @@ def _counted_round(app, area, people, title, phase):
     db.session.commit()
     count_service.count_round(db.session, round_)
     confirmed = phase == "published"
-    record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), quorum=2,
-                            status="confirmed" if confirmed else "draft",
-                            confirmed_at=datetime.now(UTC) if confirmed else None,
+    record = DecisionRecord(round_id=round_.id, meeting_date=date(2026, 11, 30), quorum=2, status="draft",
                             created_by_id=people["board_here"].id,
                             items=[DecisionItem(proposal_id=garden.id, outcome="confirm", amount_pence=5_000_00)])
     db.session.add(record)
+    db.session.flush()  # items first, then confirm: a migrated database locks a confirmed record's items
+    if confirmed:
+        record.status, record.confirmed_at = "confirmed", datetime.now(UTC)
     round_.phase = phase
     db.session.commit()
     return round_, pot, garden, record
