@@ -1,15 +1,47 @@
 """Form fields, choices and labels that several blueprints use, so no blueprint imports another's forms."""
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LOCALE_NAMES
+from app.domain.eligibility import age_on
 from app.domain.money import MoneyError, parse_pounds
+from app.domain.postcodes import normalise_postcode
+
+MIN_REGISTRATION_AGE = 11
+
+
+class ResidentDetailsChecks:
+    """The checks on a resident's postcode and date of birth (or age group), for every form that asks for them.
+
+    The form has postcode, date_of_birth and age_confirmed fields. The two messages that address the person are
+    the form's own: residents read "your", staff registering someone in person read "the".
+    """
+
+    missing_age_message = _l("Enter your date of birth or choose your age group.")
+    too_young_message = _l("You must be 11 or over to register.")
+
+    def validate_postcode(self, field):
+        if normalise_postcode(field.data) is None:
+            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
+
+    def validate_date_of_birth(self, field):
+        if field.data is None:
+            if not self.age_confirmed.data:
+                raise ValidationError(self.missing_age_message)
+            return
+        today = date.today()
+        if field.data > today or field.data.year < 1900:
+            raise ValidationError(_l("Date of birth must be a real date in the past."))
+        if age_on(field.data, today) < MIN_REGISTRATION_AGE:
+            raise ValidationError(self.too_young_message)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,15 +1,12 @@
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.domain.eligibility import age_on
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
-from app.domain.postcodes import normalise_postcode
-from app.form_fields import AGE_CHOICES, MultiCheckboxField, language_choices
+from app.form_fields import AGE_CHOICES, MultiCheckboxField, ResidentDetailsChecks, language_choices
 
 
 def check_password_strength(form, field):
@@ -40,7 +37,7 @@ def notifications_field():
                               choices=[SelectChoice(kind, label) for kind, label in NOTIFICATION_LABELS.items()])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(ResidentDetailsChecks, FlaskForm):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter your name.")), Length(max=200)])
     email = EmailField(
         _l("E-mail address"),
@@ -76,21 +73,6 @@ class RegisterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
-
-    def validate_postcode(self, field):
-        if normalise_postcode(field.data) is None:
-            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
-
-    def validate_date_of_birth(self, field):
-        if field.data is None:
-            if not self.age_confirmed.data:
-                raise ValidationError(_l("Enter your date of birth or choose your age group."))
-            return
-        today = date.today()
-        if field.data > today or field.data.year < 1900:
-            raise ValidationError(_l("Date of birth must be a real date in the past."))
-        if age_on(field.data, today) < 11:
-            raise ValidationError(_l("You must be 11 or over to register."))
 
 
 class ResetRequestForm(FlaskForm):
@@ -131,7 +113,7 @@ class DeleteAccountForm(FlaskForm):
                              validators=[InputRequired(_l("Enter your password."))])
 
 
-class CorrectDetailsForm(FlaskForm):
+class CorrectDetailsForm(ResidentDetailsChecks, FlaskForm):
     """The details that decide where a resident may take part: checked as at registration."""
 
     postcode = StringField(_l("Home postcode"), description=_l("We use this to find your ward. For example, FL1 2AB."),
@@ -141,6 +123,3 @@ class CorrectDetailsForm(FlaskForm):
                               validators=[Optional()])
     age_confirmed = SelectField(_l("If you prefer not to give your date of birth, tell us your age group"),
                                 choices=AGE_CHOICES, validators=[Optional()])
-
-    validate_postcode = RegisterForm.validate_postcode
-    validate_date_of_birth = RegisterForm.validate_date_of_birth

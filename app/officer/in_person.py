@@ -1,7 +1,6 @@
 """Officer and polling-helper views: register a resident in person, print their claim slip, name the round's
 polling helpers, and merge two registrations of one person."""
 
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,22 +9,20 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.access import role_required
 from app.database import begin_write_transaction
-from app.domain.eligibility import age_on
-from app.domain.postcodes import normalise_postcode
 from app.extensions import db
 from app.external_urls import external_url
-from app.form_fields import AGE_CHOICES, language_choices
+from app.form_fields import AGE_CHOICES, ResidentDetailsChecks, language_choices
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
 from app.services import in_person as in_person_service
 
 
-class InPersonForm(FlaskForm):
+class InPersonForm(ResidentDetailsChecks, FlaskForm):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the resident's name.")),
                                                     Length(max=200)])
     address = StringField(_l("Address"), description=_l("House number or name and street."),
@@ -40,25 +37,12 @@ class InPersonForm(FlaskForm):
                               description=_l("For example, a council tax bill, a bank statement or a tenancy "
                                              "agreement with the resident's name."),
                               validators=[InputRequired(_l("Confirm you have seen proof of the address."))])
+    missing_age_message = _l("Enter the date of birth or choose an age group.")
+    too_young_message = _l("Residents must be 11 or over to register.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
-
-    def validate_postcode(self, field):
-        if normalise_postcode(field.data) is None:
-            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
-
-    def validate_date_of_birth(self, field):
-        if field.data is None:
-            if not self.age_confirmed.data:
-                raise ValidationError(_l("Enter the date of birth or choose an age group."))
-            return
-        today = date.today()
-        if field.data > today or field.data.year < 1900:
-            raise ValidationError(_l("Date of birth must be a real date in the past."))
-        if age_on(field.data, today) < 11:
-            raise ValidationError(_l("Residents must be 11 or over to register."))
 
 
 class HelperForm(FlaskForm):

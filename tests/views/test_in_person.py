@@ -61,6 +61,15 @@ def test_proof_of_address_must_be_confirmed(client, db, login_as, world):
     assert _person(db) == []
 
 
+def test_a_child_is_refused_in_words_for_the_officer_not_the_resident(client, db, login_as, world):
+    login_as(world["officer"])
+    too_young = (date.today() - timedelta(days=365 * 5)).isoformat()
+    response = client.post(world["register"], data={**RESIDENT, "date_of_birth": too_young})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Residents must be 11 or over to register." in page
+    assert "You must be 11 or over" not in page and _person(db) == []
+
+
 def test_a_postcode_outside_the_council_is_refused(client, db, login_as, world):
     login_as(world["officer"])
     response = client.post(world["register"], data={**RESIDENT, "postcode": "ZZ9 9ZZ"})
