@@ -4,6 +4,7 @@ Registered on the app by register_templating (called from create_app), so no blu
 """
 
 from flask import g
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -35,6 +36,11 @@ from app.services import priorities as priority_service
 
 def register_templating(app):
     """Put the template globals, filters and context processors on app."""
+    # GOV.UK Frontend's component macros: {% from "govuk_frontend_jinja/components/button/macro.html" ... %}
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
     app.jinja_env.globals.update(
         locale_names=LOCALE_NAMES,
         current_locale_code=current_locale_code,
