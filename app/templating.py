@@ -4,9 +4,9 @@ Registered on the app by register_templating (called from create_app), so no blu
 """
 
 from flask import g
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
