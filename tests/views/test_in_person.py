@@ -245,6 +245,21 @@ def test_a_confirmation_that_did_not_see_a_newer_duplicate_shows_the_check_again
     assert "Check: is this resident already registered?" in page.get_data(as_text=True) and len(_person(db)) == 1
 
 
+def test_a_held_registration_cannot_propose_a_project_and_is_told_why(client, db, login_as, world):
+    proposals_round = make_round(area=world["ward"].area, phase="proposals", title="Ideas round")
+    make_pot(round_=proposals_round)
+    first = make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA")
+    held = make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA")
+    db.session.commit()
+    assert held.held_for_merge_with_id == first.id
+    login_as(held)
+    response = client.get(f"/proposals/new/{proposals_round.id}")
+    assert response.status_code == 403
+    assert "merge them before this account can vote or propose projects" in response.get_data(as_text=True)
+    login_as(first)
+    assert client.get(f"/proposals/new/{proposals_round.id}").status_code == 200
+
+
 def test_merging_is_for_officers_only(client, db, login_as, world):
     login_as(world["officer"])
     client.post(world["register"], data=dict(RESIDENT))
