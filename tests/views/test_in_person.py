@@ -119,6 +119,24 @@ def test_registration_in_person_is_audited_with_who_did_it_and_the_resident_can_
     assert signed_in.status_code == 302
 
 
+def test_taking_an_account_over_is_rate_limited_and_the_refused_attempt_changes_nothing(client, db, login_as, world):
+    login_as(world["officer"])
+    page = client.post(world["register"], data=dict(RESIDENT), follow_redirects=True).get_data(as_text=True)
+    link = re.search(r'id="claim-link">https?://[^/]+([^<]+)<', page).group(1)
+    client.get("/auth/logout")
+    with client.session_transaction() as sess:
+        sess.clear()
+    statuses = [client.post(link, data={"email": "edna@example.org", "password": "short"}).status_code
+                for _ in range(5)]
+    assert statuses == [400] * 5
+    refused = client.post(link, data={"email": "edna@example.org", "password": "plum orbit kettle seven"},
+                          headers={"Accept-Language": "cy"})
+    assert refused.status_code == 429 and "Gormod o ymdrechion" in refused.get_data(as_text=True)
+    (edna,) = _person(db)
+    db.session.refresh(edna)
+    assert edna.email is None
+
+
 def test_a_broken_claim_link_is_explained(client, db, world):
     response = client.get("/auth/claim/not-a-real-token")
     assert response.status_code == 400 and "This link does not work" in response.get_data(as_text=True)
