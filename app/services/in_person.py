@@ -141,7 +141,8 @@ def merge(session, actor, held):
     """Merge a held account into the account it matches, so one person has one account and one vote. Audited.
 
     The kept account is the first one; if it has no e-mail (registered in person) it takes the held account's
-    e-mail, password and confirmation, so the resident signs in as before. The held account is closed (its
+    e-mail, password and confirmation, so the resident signs in as before; if it has no address or birth date
+    (online, or an age group only) it takes the held account's. The held account is closed (its
     sessions end) and its project ideas move to the kept account. Held accounts cannot have voted.
     """
     kept = held.held_for_merge_with
@@ -153,6 +154,13 @@ def merge(session, actor, held):
         kept.preferred_locale = held.preferred_locale
     if kept.address is None and held.address is not None:
         kept.address, kept.in_person, kept.registered_by_id = held.address, True, held.registered_by_id
+    if kept.date_of_birth is None and held.date_of_birth is not None:
+        # The first account gave an age group only: it takes the birth date, and with it the identity key if
+        # no other account holds it, so a later registration of the same person is held against it.
+        kept.date_of_birth = held.date_of_birth
+        key = identity_key(kept.name, kept.postcode, kept.date_of_birth)
+        if kept.identity_key is None and key and session.scalar(select(User.id).where(User.identity_key == key)) is None:
+            kept.identity_key = key
     session.execute(update(Proposal).where(Proposal.author_id == held.id).values(author_id=kept.id))
     held.held_for_merge_with_id = None
     held.merged_into_id = kept.id
