@@ -34,8 +34,6 @@ def problem_message(problem):
         return eligibility_message(problem)
     return {
         "voting_closed": _("Voting in this round has closed. Your ballot was not stored."),
-        "held_for_merge": _("This account matches another registration of the same person. The council will "
-                            "check them and merge them before this account can vote."),
         "voted_on_paper": _("You have already voted on paper in this pot, so you cannot vote online."),
         "try_again": _("Something went wrong while storing your ballot. Nothing was stored. Please try again."),
         "duplicate_position": _("Each rank can only be used once."),

@@ -68,6 +68,7 @@ class Defaults:
     LOGIN_ADDRESS_RATE_LIMIT = "30 per minute;300 per hour"  # failed sign-ins from one address, any accounts
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    CLAIM_RATE_LIMIT = "5 per minute;20 per hour"  # taking over an in-person account with its printed link
 
     # Mail: "smtp" talks to MAIL_SERVER:MAIL_PORT; "file" writes .eml files under instance/mail (development).
     MAIL_BACKEND = "file"

@@ -6,12 +6,24 @@ resident reads the same sentence wherever the rule (app.domain.eligibility) says
 
 from flask_babel import gettext as _
 
-from app.domain.eligibility import AGE_UNKNOWN, EMAIL_NOT_VERIFIED, NO_WARD, TOO_YOUNG, WRONG_WARD
+from app.domain.eligibility import (
+    AGE_UNKNOWN,
+    EMAIL_NOT_VERIFIED,
+    HELD_FOR_MERGE,
+    NO_WARD,
+    SUSPENDED,
+    TOO_YOUNG,
+    WRONG_WARD,
+)
 
 
 def eligibility_message(code):
     """A translated sentence for an eligibility code, or None for a code that is not about eligibility."""
     messages = {
+        SUSPENDED: lambda: _("This account is suspended, so it cannot take part. Nothing was stored. Ask the "
+                             "council's administrators why, or to reactivate it."),
+        HELD_FOR_MERGE: lambda: _("This account matches another registration of the same person. The council will "
+                                  "check them and merge them before this account can vote or propose projects."),
         WRONG_WARD: lambda: _("This pot is for residents of other wards. The postcode on your account is in a "
                               "ward this round does not cover. If you have moved or your postcode is wrong, "
                               "contact the council to correct it."),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.domain.eligibility import (
     AGE_UNKNOWN,
     EMAIL_NOT_VERIFIED,
+    HELD_FOR_MERGE,
     NO_WARD,
     TOO_YOUNG,
     WRONG_WARD,
@@ -67,6 +68,9 @@ def _rule_sentence(code, person, round_, pot, now):
     if code == AGE_UNKNOWN:
         return _("Age unknown: the minimum age is %(min_age)d and they gave no date of birth or age group.",
                  min_age=round_.min_age)
+    if code == HELD_FOR_MERGE:
+        return _("Held for a merge: the account matches another registration of the same person. An officer must "
+                 "merge or release it before it takes part.")
     if code == EMAIL_NOT_VERIFIED:
         return _("E-mail address not confirmed: this round asks for a confirmed address before taking part online.")
     return code
@@ -80,13 +84,10 @@ def _pot_answer(person, round_, pot, activity, now, session):
         return PotAnswer(pot, [_("Suspended: the account is suspended or closed, so they cannot sign in.")])
     answer = PotAnswer(pot)
     codes = voting_service.eligibility_problems(person, round_, pot, now=now)
-    if activity == "vote" and person.held_for_merge_with_id is not None:
-        answer.reasons.append(_("Held for a merge: the account matches another registration of the same person. "
-                                "An officer must merge or release it before either votes."))
     answer.reasons += [_rule_sentence(code, person, round_, pot, now) for code in codes]
     if activity == "vote":
         paper = voting_service.eligibility_problems(person, round_, pot, now=now, channel="paper")
-        answer.paper_only = bool(codes) and not paper and person.held_for_merge_with_id is None
+        answer.paper_only = bool(codes) and not paper
         participation = voting_service.participation_of(session, person, pot)
         answer.voted = participation.channel if participation is not None else None
     return answer

@@ -11,7 +11,7 @@ from wtforms.validators import Email, InputRequired, Length
 
 from app.auth import bp
 from app.auth.forms import check_password_strength
-from app.extensions import db
+from app.extensions import db, limiter
 from app.services import accounts
 from app.services import in_person as in_person_service
 
@@ -28,6 +28,7 @@ class ClaimForm(FlaskForm):
 
 
 @bp.route("/claim/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["CLAIM_RATE_LIMIT"], methods=["POST"])
 def claim(token):
     try:
         user = in_person_service.user_to_claim(db.session, current_app.secret_key, token)

@@ -13,6 +13,8 @@ class Resident:
     date_of_birth: date | None
     age_confirmed: int | None  # "I am at least N", for residents who gave no date of birth
     email_verified: bool
+    held_for_merge: bool = False  # registered twice: waits for an officer to merge or release it
+    suspended: bool = False  # suspended by an administrator, or closed (merged into another account)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ NO_WARD = "no_ward"
 TOO_YOUNG = "too_young"
 AGE_UNKNOWN = "age_unknown"
 EMAIL_NOT_VERIFIED = "email_not_verified"
+SUSPENDED = "account_suspended"
+HELD_FOR_MERGE = "held_for_merge"
 
 
 def age_on(date_of_birth, on_date):
@@ -40,8 +44,13 @@ def age_on(date_of_birth, on_date):
 
 
 def ineligibility_reasons(resident, requirements):
-    """Return the list of reasons the resident may not take part; empty means eligible."""
-    reasons = []
+    """Return the list of reasons the resident may not take part; empty means eligible.
+
+    A suspended account and an account held for merging (one person registered twice) take part in nothing,
+    whatever the channel: those reasons come first.
+    """
+    reasons = [code for code, applies in ((SUSPENDED, resident.suspended), (HELD_FOR_MERGE, resident.held_for_merge))
+               if applies]
     if resident.ward_id is None:
         reasons.append(NO_WARD)
     elif requirements.ward_ids and resident.ward_id not in requirements.ward_ids:

@@ -37,6 +37,67 @@ def identity_key(name, postcode, date_of_birth):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# The upper end of each age group a resident may give instead of a date of birth ("at least N" -> N..upper).
+AGE_GROUP_UPPER = {11: 15, 16: 17, 18: None}
+
+
+@dataclass(frozen=True)
+class Details:
+    """What one registration says about a person: enough to tell whether two registrations may be one person."""
+
+    name: str
+    postcode: str | None
+    address: str | None = None  # in person only: online registration asks for the postcode alone
+    date_of_birth: date | None = None
+    age_confirmed: int | None = None  # the age group (11, 16 or 18: "at least N") when no date of birth
+
+
+def _age_range(details, today):
+    """(youngest, oldest) the person can be today, oldest None for no limit; None when the age is unknown."""
+    if details.date_of_birth is not None:
+        years = today.year - details.date_of_birth.year - (
+            (today.month, today.day) < (details.date_of_birth.month, details.date_of_birth.day))
+        return years, years
+    if details.age_confirmed is not None:
+        return details.age_confirmed, AGE_GROUP_UPPER.get(details.age_confirmed)
+    return None
+
+
+def _ages_agree(one, other):
+    """Two age ranges may be one person's; a year's slack, since an age group may have been given a birthday ago."""
+    return (other[1] is None or one[0] <= other[1] + 1) and (one[1] is None or other[0] <= one[1] + 1)
+
+
+def duplicate_evidence(new, existing, today):
+    """What says two registrations may be one person, as codes; [] when they cannot be.
+
+    They must share the name and the postcode (each normalised): "name_and_postcode". A different date of birth
+    or an age that cannot be the same person's (a date of birth against an age group, with a year's slack)
+    rules them out; otherwise each further fact both give and share is listed: "date_of_birth", "age_group"
+    (the ages fit), "address" (case, punctuation and spacing ignored). A different address does not rule a
+    match out: people move, and the same person may write their address two ways.
+    """
+    if not normalise_name(new.name) or normalise_name(new.name) != normalise_name(existing.name):
+        return []
+    postcode = normalise_postcode(new.postcode)
+    if postcode is None or postcode != normalise_postcode(existing.postcode):
+        return []
+    evidence = ["name_and_postcode"]
+    if new.date_of_birth is not None and existing.date_of_birth is not None:
+        if new.date_of_birth != existing.date_of_birth:
+            return []
+        evidence.append("date_of_birth")
+    else:
+        ages = _age_range(new, today), _age_range(existing, today)
+        if None not in ages:
+            if not _ages_agree(*ages):
+                return []
+            evidence.append("age_group")
+    if normalise_name(new.address) and normalise_name(new.address) == normalise_name(existing.address):
+        evidence.append("address")
+    return evidence
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a sheet row (line, 1-based with the header as line 1) is refused; the view words it."""

@@ -113,6 +113,10 @@ class PhaseForm(FlaskForm):
                            validators=[Optional(), Length(max=1000)])
 
 
+class PublishForm(FlaskForm):
+    """Publishing a round's results: the confirmation carries nothing but the CSRF token."""
+
+
 class ExtendCloseForm(FlaskForm):
     voting_close_at = LondonDateTimeField(_l("New close of voting (UK time)"), validators=[
         InputRequired(_l("Enter the new close of voting."))])

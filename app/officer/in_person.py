@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.access import role_required
 from app.database import begin_write_transaction
+from app.domain.in_person import Details
 from app.extensions import db
 from app.external_urls import external_url
 from app.form_fields import AGE_CHOICES, ResidentDetailsChecks, language_choices
@@ -37,6 +38,8 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
                               description=_l("For example, a council tax bill, a bank statement or a tenancy "
                                              "agreement with the resident's name."),
                               validators=[InputRequired(_l("Confirm you have seen proof of the address."))])
+    # The possible duplicates the officer has been shown (ids), so a confirmation is for what they saw.
+    duplicates_seen = HiddenField()
     missing_age_message = _l("Enter the date of birth or choose an age group.")
     too_young_message = _l("Residents must be 11 or over to register.")
 
@@ -72,26 +75,41 @@ def register_in_person(round_id):
     if request.method == "GET":
         form.locale.data = "en"
     if form.validate_on_submit():
-        actor = current_user._get_current_object()
         begin_write_transaction(db.session)  # SQLite: see a registration of the same person committed meanwhile
         postcode, ward_id = accounts.ward_for_postcode(db.session, form.postcode.data)
-        if ward_id is None:
-            db.session.rollback()
-            form.postcode.errors.append(_("This postcode is not in the council's area. Check it with the resident."))
-        else:
-            person = in_person_service.register(
-                db.session, actor, name=form.name.data, address=form.address.data, postcode=postcode,
-                ward_id=ward_id, date_of_birth=form.date_of_birth.data,
-                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
-                locale=form.locale.data)
-            db.session.commit()
-            if person.held_for_merge_with_id is not None:
-                flash(_("%(name)s seems to be registered already. An officer will check and merge the two "
-                        "registrations; until then this one cannot vote.", name=person.name), "error")
-            else:
-                flash(_("%(name)s is registered.", name=person.name), "success")
-            return redirect(url_for("officer.claim_slip", round_id=round_.id, user_id=person.id))
+        if ward_id is not None:
+            return _register_or_show_duplicates(round_, form, postcode, ward_id)
+        db.session.rollback()
+        form.postcode.errors.append(_("This postcode is not in the council's area. Check it with the resident."))
     return render_template("officer/in_person.html", round=round_, form=form), (400 if form.errors else 200)
+
+
+def _register_or_show_duplicates(round_, form, postcode, ward_id):
+    """Show the officer who on the register may be this resident before creating an account; register once they
+    have seen them all and said "a different person" (same_as=new) or which account is the same person."""
+    age = int(form.age_confirmed.data) if form.age_confirmed.data else None
+    details = Details(form.name.data.strip(), postcode, form.address.data.strip(), form.date_of_birth.data, age)
+    duplicates = in_person_service.possible_duplicates(db.session, details)
+    ids = {person.id for person, _evidence in duplicates}
+    seen = {int(i) for i in (form.duplicates_seen.data or "").split(",") if i.isdigit()}
+    choice = request.form.get("same_as", "")
+    if ids and (not ids <= seen or not (choice == "new" or choice.isdigit() and int(choice) in ids)):
+        db.session.rollback()
+        form.duplicates_seen.data = ",".join(str(i) for i in sorted(ids))
+        return render_template("officer/in_person_duplicates.html", round=round_, form=form, details=details,
+                               duplicates=duplicates)
+    same_as = db.session.get(User, int(choice)) if choice.isdigit() and int(choice) in ids else None
+    person = in_person_service.register(
+        db.session, current_user._get_current_object(), name=details.name, address=details.address,
+        postcode=postcode, ward_id=ward_id, date_of_birth=details.date_of_birth, age_confirmed=age,
+        locale=form.locale.data, same_as=same_as, duplicates_seen=ids)
+    db.session.commit()
+    if person.held_for_merge_with_id is not None:
+        flash(_("%(name)s seems to be registered already. An officer will check and merge the two "
+                "registrations; until then this one cannot vote.", name=person.name), "error")
+    else:
+        flash(_("%(name)s is registered.", name=person.name), "success")
+    return redirect(url_for("officer.claim_slip", round_id=round_.id, user_id=person.id))
 
 
 @bp.get("/rounds/<int:round_id>/in-person/<int:user_id>")

@@ -23,6 +23,7 @@ from app.officer.forms import (
     ModerateForm,
     PhaseForm,
     PotForm,
+    PublishForm,
     ReviewForm,
     RoundForm,
 )
@@ -157,6 +158,8 @@ def confirm_phase(round_id):
     target = next_phase(round_.phase)
     if target is None:
         abort(404)
+    if target == "published":
+        return redirect(url_for("officer.confirm_publish", round_id=round_.id))
     form = PhaseForm()
     form.target.data = target
     return _confirm_page(round_, target, form)
@@ -173,6 +176,8 @@ def move_phase(round_id):
     if not form.validate_on_submit():
         abort(400)
     target = form.target.data
+    if target == "published":
+        return redirect(url_for("officer.confirm_publish", round_id=round_.id))  # publishing has its own page
     if target == "decision" and round_.phase == "counting":
         # The board phase is reached only by the count (officer.start_count), which warns when the board is empty.
         flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
@@ -194,6 +199,37 @@ def move_phase(round_id):
     if opens_early:
         flash(_("Voting opened before its published date, so the “voting opens” date is now %(when)s.",
                 when=format_datetime(round_.voting_open_at)), "success")
+    return redirect(url_for("officer.round_detail", round_id=round_.id))
+
+
+@bp.get("/rounds/<int:round_id>/publish")
+@role_required("officer")
+def confirm_publish(round_id):
+    """Check and confirm publishing the results: what becomes public, from how many ballots, with which dates, and
+    who is e-mailed. Irreversible, so it has its own page; the confirmation is one audited POST (publish)."""
+    round_ = get_round_or_404(round_id)
+    if round_.phase != "decision":
+        abort(404)
+    return render_template("officer/confirm_publish.html", round=round_, form=PublishForm(),
+                           summary=round_service.publish_summary(db.session, round_))
+
+
+@bp.post("/rounds/<int:round_id>/publish")
+@role_required("officer")
+def publish(round_id):
+    begin_write_transaction(db.session)
+    round_ = get_round_or_404(round_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        round_service.move_phase(db.session, current_user, round_, "published")
+    except round_service.ChangeRefused as refused:
+        db.session.commit()  # the refusal is audited
+        for code in refused.codes:
+            flash(refusal_message(code), "error")
+        return redirect(url_for("officer.round_detail", round_id=round_.id))
+    db.session.commit()
+    flash(_("The results of %(round)s are public.", round=round_.title), "success")
     return redirect(url_for("officer.round_detail", round_id=round_.id))
 
 

@@ -11,8 +11,10 @@ is held for an officer to merge and cannot vote meanwhile (app.services.voting r
 from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import aliased
 
-from app.domain.in_person import identity_key, normalise_name
+from app.domain.eligibility import london_date
+from app.domain.in_person import Details, duplicate_evidence, identity_key, normalise_name
 from app.models import Proposal, RoleGrant, User
+from app.models._common import utcnow
 from app.services import accounts
 from app.services.audit import record
 
@@ -45,15 +47,41 @@ def _claim_identity(mapper, connection, user):
         user.held_for_merge_with_id = existing
 
 
-def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale):
-    """Register a resident seen in person (their proof of address was seen by actor). Audited."""
+def possible_duplicates(session, details, now=None):
+    """[(account, evidence codes)] already on the register that may be the person details describe, oldest first.
+
+    Same name and postcode, and nothing that rules the match out (app.domain.in_person.duplicate_evidence):
+    it catches what the identity key cannot, such as residents who gave an age group instead of a birth date.
+    Merged (closed) accounts are left out: their person is the account they were merged into.
+    """
+    today = london_date(now or utcnow())
+    found = []
+    for person in session.scalars(select(User).where(User.postcode == details.postcode,
+                                                     User.merged_into_id.is_(None)).order_by(User.id)):
+        evidence = duplicate_evidence(details, Details(person.name, person.postcode, person.address,
+                                                       person.date_of_birth, person.age_confirmed), today)
+        if evidence:
+            found.append((person, evidence))
+    return found
+
+
+def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale,
+             same_as=None, duplicates_seen=()):
+    """Register a resident seen in person (their proof of address was seen by actor). Audited.
+
+    same_as: an account the officer says is this same person; the new account is held for merging with it (or
+    with the account it is itself held for), and cannot vote until an officer merges or releases them.
+    duplicates_seen: the ids of the possible duplicates the officer was shown (kept in the audit entry).
+    """
     user = User(name=name.strip(), email=None, password_hash=UNUSABLE_HASH, address=address.strip(),
                 postcode=postcode, ward_id=ward_id, date_of_birth=date_of_birth, age_confirmed=age_confirmed,
                 preferred_locale=locale, in_person=True, registered_by_id=actor.id)
+    if same_as is not None:
+        user.held_for_merge_with_id = same_as.held_for_merge_with_id or same_as.id
     session.add(user)
     session.flush()
     record(session, actor, "account.registered_in_person", f"user:{user.id}", ward=ward_id, proof_of_address_seen=True,
-           held_for_merge_with=user.held_for_merge_with_id)
+           held_for_merge_with=user.held_for_merge_with_id, possible_duplicates=sorted(duplicates_seen))
     return user
 
 
@@ -113,7 +141,8 @@ def merge(session, actor, held):
     """Merge a held account into the account it matches, so one person has one account and one vote. Audited.
 
     The kept account is the first one; if it has no e-mail (registered in person) it takes the held account's
-    e-mail, password and confirmation, so the resident signs in as before. The held account is closed (its
+    e-mail, password and confirmation, so the resident signs in as before; if it has no address or birth date
+    (online, or an age group only) it takes the held account's. The held account is closed (its
     sessions end) and its project ideas move to the kept account. Held accounts cannot have voted.
     """
     kept = held.held_for_merge_with
@@ -125,6 +154,13 @@ def merge(session, actor, held):
         kept.preferred_locale = held.preferred_locale
     if kept.address is None and held.address is not None:
         kept.address, kept.in_person, kept.registered_by_id = held.address, True, held.registered_by_id
+    if kept.date_of_birth is None and held.date_of_birth is not None:
+        # The first account gave an age group only: it takes the birth date, and with it the identity key if
+        # no other account holds it, so a later registration of the same person is held against it.
+        kept.date_of_birth = held.date_of_birth
+        key = identity_key(kept.name, kept.postcode, kept.date_of_birth)
+        if kept.identity_key is None and key and session.scalar(select(User.id).where(User.identity_key == key)) is None:
+            kept.identity_key = key
     session.execute(update(Proposal).where(Proposal.author_id == held.id).values(author_id=kept.id))
     held.held_for_merge_with_id = None
     held.merged_into_id = kept.id

@@ -19,6 +19,8 @@ from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fi
 from app.models import Participation, Pot, Proposal, RoleGrant, Round, User, Ward
 from app.models._common import utcnow
 from app.services.audit import record
+from app.services.count import latest_results
+from app.services.decisions import current_record, published_record
 
 
 class ChangeRefused(Exception):
@@ -290,6 +292,59 @@ def move_summary(session, round_, target, now=None):
                        voting_close_at=now if timing.closes_early else round_.voting_close_at,
                        opens_early=timing.opens_early, closes_early=timing.closes_early, board=board,
                        no_board=target == "decision" and not board)
+
+
+@dataclass(frozen=True)
+class PotPublication:
+    """One pot's count, as publishing will show it."""
+
+    name: str
+    amount_pence: int
+    ballots: int
+    selected: int  # projects the count selected
+    used_pence: int  # what they cost together
+    counted: bool  # the count finished for this pot
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    """What publishing a round's results will do, for its check-and-confirm page: nothing is written."""
+
+    online: int  # residents on the register who voted online
+    paper: int  # and on paper
+    pots: list
+    counted_at: datetime | None  # when the newest count finished
+    voting_open_at: datetime | None
+    voting_close_at: datetime | None
+    publishes_at: datetime  # now: the results are public from the moment of the confirmation
+    confirmed_record: object  # the board's confirmed decision record, or None: then no decision is published
+    draft_record: object  # a decision record the board has not confirmed yet (it stays private), or None
+    emailed: bool  # residents who asked for results notices are e-mailed (they follow a confirmed decision)
+
+    @property
+    def ballots(self):
+        return self.online + self.paper
+
+
+def publish_summary(session, round_, now=None):
+    """What publishing round_ now would make public, to how many, with which dates (app.officer: confirm page)."""
+    channels = dict(session.execute(select(Participation.channel, func.count()).join(Pot, Pot.id == Participation.pot_id)
+                                    .where(Pot.round_id == round_.id).group_by(Participation.channel)).all())
+    results = latest_results(session, round_)
+    pots = []
+    for pot in round_.pots:
+        result = results.get(pot.id)
+        done = result is not None and result.status == "done"
+        pots.append(PotPublication(pot.name, pot.amount_pence, result.ballot_count if done else 0,
+                                   len(result.selected) if done else 0, result.total_cost_pence if done else 0, done))
+    finished = [r.finished_at for r in results.values() if r is not None and r.finished_at is not None]
+    confirmed, newest = published_record(session, round_), current_record(session, round_)
+    return PublishSummary(online=channels.get("online", 0), paper=channels.get("paper", 0), pots=pots,
+                          counted_at=max(finished, default=None), voting_open_at=round_.voting_open_at,
+                          voting_close_at=round_.voting_close_at, publishes_at=now or utcnow(),
+                          confirmed_record=confirmed,
+                          draft_record=newest if newest is not None and newest.status != "confirmed" else None,
+                          emailed=confirmed is not None)
 
 
 def record_no_board(session, actor, round_):

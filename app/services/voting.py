@@ -91,7 +91,8 @@ def eligibility_problems(user, round_, pot, now=None, channel="online"):
 
 def _resident(user):
     """A User, or a row of its eligibility columns, as the eligibility rule's Resident."""
-    return Resident(user.ward_id, user.date_of_birth, user.age_confirmed, user.email_verified_at is not None)
+    return Resident(user.ward_id, user.date_of_birth, user.age_confirmed, user.email_verified_at is not None,
+                    held_for_merge=user.held_for_merge_with_id is not None, suspended=not user.active)
 
 
 def _ineligible(resident, terms, round_, now, channel="online"):
@@ -163,7 +164,7 @@ def _terms_for(session, pot_id, terms):
 # The statements a cast runs while it holds the lock, built once: Core statements with bound parameters
 # on the session's connection, so the lock is held for the database's work and little Python.
 _RESIDENT = select(User.id, User.ward_id, User.date_of_birth, User.age_confirmed, User.email_verified_at,
-                   User.held_for_merge_with_id).where(User.id == bindparam("user_id"))
+                   User.held_for_merge_with_id, User.active).where(User.id == bindparam("user_id"))
 _ROUND = select(Round.phase, Round.voting_open_at, Round.voting_close_at, Round.min_age, Round.require_verified_email
                 ).where(Round.id == bindparam("round_id"))
 # PostgreSQL: the resident's row FOR UPDATE (two casts for one resident queue); the round's row FOR SHARE

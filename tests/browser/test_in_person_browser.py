@@ -79,6 +79,20 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
     assert "Community garden" not in page.content()
     assert_accessible(page, "paper ballot search after voting")
 
+    # Registering her again: the officer first sees that she is on the register, and nothing is stored yet.
+    page.goto(f"{round_url}/in-person")
+    page.get_by_label("Full name").fill("EDNA PAVEMENT")
+    page.get_by_label("Address", exact=True).fill("4, Mill Lane")
+    page.get_by_label("Postcode", exact=True).fill("FL1 1AA")
+    page.get_by_label("Date of birth (optional)").fill("1941-03-09")
+    page.get_by_label("I have seen proof of this address").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register resident").click()
+    assert page.get_by_role("heading", name="Check: is this resident already registered?").is_visible()
+    row = page.get_by_role("row", name=re.compile("Edna Pavement"))
+    assert "Same date of birth" in row.inner_text() and "Same address" in row.inner_text()
+    assert_accessible(page, "possible earlier registrations")
+
 
 @pytest.mark.parametrize("locale", ["en", "cy", "pl", "ur", "pa"])
 def test_the_counter_pages_are_accessible_in_every_language_on_a_phone(new_page, live, locale):

@@ -3,7 +3,9 @@ from datetime import date
 from app.domain.eligibility import (
     AGE_UNKNOWN,
     EMAIL_NOT_VERIFIED,
+    HELD_FOR_MERGE,
     NO_WARD,
+    SUSPENDED,
     TOO_YOUNG,
     WRONG_WARD,
     Requirements,
@@ -124,3 +126,12 @@ def test_a_change_of_ward_waits_for_an_officer_only_while_voting_is_open_there()
     assert not ward_change_needs_check(1, 2, [{5}])
     assert not ward_change_needs_check(1, 2, [])
     assert not ward_change_needs_check(1, 1, [{1}])
+
+
+def test_a_suspended_or_held_account_takes_part_in_nothing_and_is_told_that_first():
+    suspended = Resident(ward_id=9, date_of_birth=date(1990, 1, 1), age_confirmed=None, email_verified=True,
+                         suspended=True)
+    held = Resident(ward_id=1, date_of_birth=date(1990, 1, 1), age_confirmed=None, email_verified=True,
+                    held_for_merge=True)
+    assert ineligibility_reasons(suspended, rules()) == [SUSPENDED, WRONG_WARD]
+    assert ineligibility_reasons(held, rules()) == [HELD_FOR_MERGE]

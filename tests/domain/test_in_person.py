@@ -2,7 +2,15 @@
 
 from datetime import date
 
-from app.domain.in_person import Problem, SheetRow, identity_key, normalise_name, parse_paper_sheet
+from app.domain.in_person import (
+    Details,
+    Problem,
+    SheetRow,
+    duplicate_evidence,
+    identity_key,
+    normalise_name,
+    parse_paper_sheet,
+)
 
 HEADER = ["name", "postcode", "date_of_birth", "choices"]
 
@@ -19,6 +27,40 @@ def test_without_a_date_of_birth_or_a_postcode_nobody_can_be_matched():
     assert identity_key("Maud", "FL1 1AA", None) is None
     assert identity_key("Maud", None, date(1950, 1, 1)) is None
     assert identity_key(" ", "FL1 1AA", date(1950, 1, 1)) is None
+
+
+TODAY = date(2026, 6, 1)
+EDNA = Details("Edna Pavement", "FL1 1AA", "4 Mill Lane", date(1941, 3, 9))
+
+
+def test_the_same_name_postcode_and_birth_date_is_a_possible_duplicate_whatever_the_address():
+    assert duplicate_evidence(EDNA, Details("edna pavement", "fl11aa", "4, Mill  Lane", date(1941, 3, 9)), TODAY) == [
+        "name_and_postcode", "date_of_birth", "address"]
+    assert duplicate_evidence(EDNA, Details("Edna Pavement", "FL1 1AA", "9 Mill Lane", date(1941, 3, 9)), TODAY) == [
+        "name_and_postcode", "date_of_birth"]
+
+
+def test_a_resident_who_gave_only_an_age_group_is_matched_by_name_postcode_address_and_age():
+    age_group_only = Details("Edna Pavement", "FL1 1AA", "4 Mill Lane", age_confirmed=18)
+    assert duplicate_evidence(age_group_only, EDNA, TODAY) == ["name_and_postcode", "age_group", "address"]
+    online = Details("Edna Pavement", "FL1 1AA", None, age_confirmed=18)  # online: no address
+    assert duplicate_evidence(age_group_only, online, TODAY) == ["name_and_postcode", "age_group"]
+
+
+def test_an_age_that_cannot_be_the_same_persons_rules_a_match_out():
+    teenager = Details("Sam Lee", "FL1 1AA", "4 Mill Lane", age_confirmed=11)  # 11 to 15
+    father = Details("Sam Lee", "FL1 1AA", "4 Mill Lane", date(1980, 1, 1))
+    assert duplicate_evidence(teenager, father, TODAY) == []
+    assert duplicate_evidence(father, Details("Sam Lee", "FL1 1AA", "4 Mill Lane", date(2012, 1, 1)), TODAY) == []
+    # Said "16 or 17" a while ago and has turned 18 since: still possibly the same person.
+    assert duplicate_evidence(Details("Sam Lee", "FL1 1AA", None, age_confirmed=16),
+                              Details("Sam Lee", "FL1 1AA", None, date(2008, 1, 1)), TODAY) == [
+        "name_and_postcode", "age_group"]
+
+
+def test_another_name_or_postcode_is_another_person():
+    assert duplicate_evidence(EDNA, Details("Edna Pavements", "FL1 1AA", "4 Mill Lane", date(1941, 3, 9)), TODAY) == []
+    assert duplicate_evidence(EDNA, Details("Edna Pavement", "FL1 1AB", "4 Mill Lane", date(1941, 3, 9)), TODAY) == []
 
 
 def test_a_sheet_is_read_in_any_column_order_and_blank_lines_are_skipped():

@@ -162,7 +162,8 @@ def build_world(app):
         db.session.commit()
         tokens["auth.claim"] = in_person.claim_token(app.secret_key, walk_in)
         # URL argument -> value, or {endpoint or blueprint: value, "*": otherwise}.
-        own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id}, "pot_id": pot.id,
+        own = {"round_id": {"*": open_round.id, "proposals": ideas.id, "board": deciding.id,
+                            "officer.confirm_publish": deciding.id, "officer.publish": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,
                "user_id": {"*": resident.id, "admin": people["officer"].id, "officer.claim_slip": walk_in.id,
                            "officer.merge_registrations": twin.id, "officer.remove_helper": helper.id},

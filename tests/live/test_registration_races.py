@@ -51,7 +51,11 @@ def test_in_person_and_online_registration_of_one_person_at_once_leave_one_accou
         in_person = partial(officer_session.post, f"{live.url}/officer/rounds/{round_id}/in-person",
                             data={"csrf_token": officer_csrf, "name": name, "address": "4 Mill Lane",
                                   "postcode": "FL1 1AA", "date_of_birth": "1941-03-09", "locale": "en",
-                                  "proof_seen": "y"}, allow_redirects=False, timeout=60)
+                                  "proof_seen": "y", "same_as": "new",
+                                  # The officers have been shown the possible duplicates (any ids up to 99) and
+                                  # said "a different person": the race is on creating the accounts.
+                                  "duplicates_seen": ",".join(str(i) for i in range(1, 100))},
+                            allow_redirects=False, timeout=60)
         # Two at the counter and two online: four registrations of one person at the same moment.
         calls = [in_person, _online(live, name, n), in_person, _online(live, name, n + 100)]
         statuses = [r.status_code for r in _release_together(calls)]

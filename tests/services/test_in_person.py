@@ -61,3 +61,25 @@ def test_a_held_account_cannot_vote_on_paper_or_online_until_merged(app, db):
     cast = voting.cast_online(db.session, first.id, pot.id, [project.id])
     voting.commit_cast(db.session, cast)
     assert db.session.scalars(select(Participation.user_id)).all() == [first.id]
+
+
+def test_possible_duplicates_include_a_resident_who_gave_only_an_age_group_and_merging_keeps_the_fuller_details(
+        app, db):
+    from app.domain.in_person import Details
+
+    officer = make_user(role="officer")
+    ward = make_ward(postcodes=["FL1 1AA"])
+    online = _resident(db, "Edna Pavement", born=None, email="edna@example.org", age_confirmed=18)
+    make_user(name="Edna Pavement", postcode="FL1 1AB")  # another postcode: another person
+    details = Details("edna pavement", "FL1 1AA", "4 Mill Lane", date(1941, 3, 9))
+    assert [(person, evidence) for person, evidence in in_person.possible_duplicates(db.session, details)] == [
+        (online, ["name_and_postcode", "age_group"])]
+    walk_in = in_person.register(db.session, officer, name="Edna Pavement", address="4 Mill Lane", postcode="FL1 1AA",
+                                 ward_id=ward.id, date_of_birth=date(1941, 3, 9), age_confirmed=None, locale="en",
+                                 same_as=online, duplicates_seen=[online.id])
+    assert walk_in.held_for_merge_with_id == online.id and walk_in.identity_key is None
+    kept = in_person.merge(db.session, officer, walk_in)
+    assert kept is online and (kept.email, kept.address, kept.date_of_birth) == (
+        "edna@example.org", "4 Mill Lane", date(1941, 3, 9))
+    # The merged account now holds the identity: a third registration of Edna is held against it at once.
+    assert _resident(db, "EDNA PAVEMENT").held_for_merge_with_id == online.id

@@ -93,6 +93,16 @@ def test_a_decided_proposal_or_a_closed_round_is_not_editable(db, world, status,
     assert refused.value.problems == ["not_editable"] and proposal.title == "As it was"
 
 
+def test_an_account_held_for_merging_cannot_propose_until_an_officer_merges_or_releases_it(db, world):
+    world["resident"].held_for_merge_with_id = world["other"].id
+    db.session.flush()
+    with pytest.raises(ProposalRefused) as refused:
+        save_proposal(db.session, world["resident"], world["pot"], submit=True, **complete(world["ward"]))
+    assert refused.value.problems == ["held_for_merge"] and db.session.query(Proposal).count() == 0
+    world["resident"].held_for_merge_with_id = None  # released: different people after all
+    assert save_proposal(db.session, world["resident"], world["pot"], submit=True, **complete(world["ward"])).id
+
+
 def test_no_new_proposal_once_the_round_left_the_proposals_phase(db, world):
     world["round"].phase = "review"
     with pytest.raises(ProposalRefused) as refused:

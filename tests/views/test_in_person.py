@@ -119,6 +119,24 @@ def test_registration_in_person_is_audited_with_who_did_it_and_the_resident_can_
     assert signed_in.status_code == 302
 
 
+def test_taking_an_account_over_is_rate_limited_and_the_refused_attempt_changes_nothing(client, db, login_as, world):
+    login_as(world["officer"])
+    page = client.post(world["register"], data=dict(RESIDENT), follow_redirects=True).get_data(as_text=True)
+    link = re.search(r'id="claim-link">https?://[^/]+([^<]+)<', page).group(1)
+    client.get("/auth/logout")
+    with client.session_transaction() as sess:
+        sess.clear()
+    statuses = [client.post(link, data={"email": "edna@example.org", "password": "short"}).status_code
+                for _ in range(5)]
+    assert statuses == [400] * 5
+    refused = client.post(link, data={"email": "edna@example.org", "password": "plum orbit kettle seven"},
+                          headers={"Accept-Language": "cy"})
+    assert refused.status_code == 429 and "Gormod o ymdrechion" in refused.get_data(as_text=True)
+    (edna,) = _person(db)
+    db.session.refresh(edna)
+    assert edna.email is None
+
+
 def test_a_broken_claim_link_is_explained(client, db, world):
     response = client.get("/auth/claim/not-a-real-token")
     assert response.status_code == 400 and "This link does not work" in response.get_data(as_text=True)
@@ -137,10 +155,23 @@ def test_paper_ballot_search_finds_an_in_person_resident_by_name_and_date_of_bir
     assert "Enter the date as year-month-day" in bad.get_data(as_text=True)
 
 
+def _seen(page):
+    """The possible duplicates the check page showed (its hidden field), to confirm as the officer would."""
+    return re.search(r'name="duplicates_seen" value="([^"]*)"', page).group(1)
+
+
+def _register_anyway(client, url, data, same_as="new"):
+    """Post a registration, see the possible duplicates, then say "a different person" (or which is the same)."""
+    check = client.post(url, data=data)
+    page = check.get_data(as_text=True)
+    assert check.status_code == 200 and "Check: is this resident already registered?" in page
+    return client.post(url, data={**data, "duplicates_seen": _seen(page), "same_as": same_as}, follow_redirects=True)
+
+
 def test_in_person_after_online_is_held_cannot_vote_and_an_officer_merges_them(client, db, login_as, world):
     assert client.post("/auth/register", data=dict(ONLINE)).status_code == 302
     login_as(world["officer"])
-    page = client.post(world["register"], data=dict(RESIDENT), follow_redirects=True).get_data(as_text=True)
+    page = _register_anyway(client, world["register"], dict(RESIDENT)).get_data(as_text=True)
     assert "seems to be registered already" in page and "Enter their paper ballot" not in page
     online, in_person = _person(db, "edna  pavement") + _person(db)
     assert online.identity_key is not None and in_person.held_for_merge_with_id == online.id
@@ -187,7 +218,7 @@ def test_online_after_in_person_is_held_and_the_merge_gives_the_first_account_th
 def test_different_people_with_the_same_details_can_be_kept_apart(client, db, login_as, world):
     login_as(world["officer"])
     client.post(world["register"], data=dict(RESIDENT))
-    client.post(world["register"], data={**RESIDENT, "address": "9 Mill Lane"})
+    _register_anyway(client, world["register"], {**RESIDENT, "address": "9 Mill Lane"})
     first, second = _person(db)
     assert second.held_for_merge_with_id == first.id
     assert client.post(f"/officer/merges/{second.id}", data={"action": "release"}).status_code == 302
@@ -196,10 +227,61 @@ def test_different_people_with_the_same_details_can_be_kept_apart(client, db, lo
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "account.released")).one()
 
 
+def test_the_officer_sees_possible_duplicates_by_address_and_age_group_before_anything_is_created(
+        client, db, login_as, world):
+    online = make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA", date_of_birth=None,
+                       email="edna@example.org")
+    online.age_confirmed = 18
+    make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA", date_of_birth=date(2012, 1, 1))  # a child
+    db.session.commit()
+    login_as(world["officer"])
+    age_group_only = {**RESIDENT, "date_of_birth": "", "age_confirmed": "18"}
+    check = client.post(world["register"], data=age_group_only)
+    page = check.get_data(as_text=True)
+    assert check.status_code == 200 and "Check: is this resident already registered?" in page
+    assert "Nothing has been stored yet." in page and "Age fits" in page and "Online" in page
+    assert _seen(page) == str(online.id) and len(_person(db)) == 2  # the child is not offered; nobody was created
+
+    # The officer says it is the same person: the new registration is held for merging with the online account.
+    same = client.post(world["register"], data={**age_group_only, "duplicates_seen": str(online.id),
+                                                "same_as": str(online.id)}, follow_redirects=True)
+    assert "seems to be registered already" in same.get_data(as_text=True)
+    held = _person(db)[-1]
+    assert held.in_person and held.held_for_merge_with_id == online.id
+    event = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "account.registered_in_person")).one()
+    assert event.details["possible_duplicates"] == [online.id] and event.details["held_for_merge_with"] == online.id
+    # A second in-person registration at the same address is a possible duplicate of the first by its address too.
+    again = client.post(world["register"], data={**age_group_only, "locale": "en"}).get_data(as_text=True)
+    assert "Same address" in again and "In person: 4 Mill Lane" in again
+    assert len(_person(db)) == 3
+
+
+def test_a_confirmation_that_did_not_see_a_newer_duplicate_shows_the_check_again(client, db, login_as, world):
+    login_as(world["officer"])
+    client.post(world["register"], data=dict(RESIDENT))
+    page = client.post(world["register"], data={**RESIDENT, "duplicates_seen": "", "same_as": "new"})
+    assert "Check: is this resident already registered?" in page.get_data(as_text=True) and len(_person(db)) == 1
+
+
+def test_a_held_registration_cannot_propose_a_project_and_is_told_why(client, db, login_as, world):
+    proposals_round = make_round(area=world["ward"].area, phase="proposals", title="Ideas round")
+    make_pot(round_=proposals_round)
+    first = make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA")
+    held = make_user(ward=world["ward"], name="Edna Pavement", postcode="FL1 1AA")
+    db.session.commit()
+    assert held.held_for_merge_with_id == first.id
+    login_as(held)
+    response = client.get(f"/proposals/new/{proposals_round.id}")
+    assert response.status_code == 403
+    assert "merge them before this account can vote or propose projects" in response.get_data(as_text=True)
+    login_as(first)
+    assert client.get(f"/proposals/new/{proposals_round.id}").status_code == 200
+
+
 def test_merging_is_for_officers_only(client, db, login_as, world):
     login_as(world["officer"])
     client.post(world["register"], data=dict(RESIDENT))
-    client.post(world["register"], data=dict(RESIDENT))
+    _register_anyway(client, world["register"], dict(RESIDENT))
     held = _person(db)[1]
     login_as(world["helper"])
     assert client.get("/officer/merges").status_code == 403

@@ -160,3 +160,14 @@ def test_paper_entry_needs_a_csrf_token(client, db, login_as, world):
     login_as(world["officer"])
     response = client.post(world["entry"], data={"action": "cast", "project": str(world["garden"].id)}, csrf=False)
     assert response.status_code == 400 and _counts(db) == (0, 0)
+
+
+def test_a_suspended_residents_paper_ballot_is_refused_by_the_direct_link_with_the_reason(client, db, login_as, world):
+    world["resident"].active = False
+    db.session.commit()
+    login_as(world["officer"])
+    before = db.session.query(AuditEntry).count()
+    response = client.post(world["entry"], data={"action": "cast", "project": str(world["garden"].id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This account is suspended, so it cannot take part." in page
+    assert _counts(db) == (0, 0) and db.session.query(AuditEntry).count() == before

@@ -163,3 +163,57 @@ def test_the_board_phase_is_reached_only_through_the_count(client, db, login_as)
         f"/officer/rounds/{scenario.round.id}/phase")
     db.session.expire_all()
     assert db.session.get(Round, scenario.round.id).phase == "counting"
+
+
+@pytest.fixture
+def counted(db):
+    scenario = Scenario(phase="decision")
+    db.session.commit()
+    return scenario
+
+
+def test_publishing_has_its_own_check_page_then_one_audited_post_makes_the_results_public(client, db, login_as,
+                                                                                         counted):
+    round_id = counted.round.id
+    login_as(counted.officer)
+    assert client.get(f"/officer/rounds/{round_id}/phase").headers["Location"].endswith(
+        f"/officer/rounds/{round_id}/publish")
+    page = client.get(f"/officer/rounds/{round_id}/publish").get_data(as_text=True)
+    assert "Check and publish the results" in page and "This cannot be undone." in page
+    assert "They are counted from 6 ballots: 4 online and 2 on paper." in page
+    assert "published without the board’s decision" in page
+    assert "Community grants" in page and "Voting closed" in page and "Counted" in page
+    assert "Nobody. Results notices follow the board’s confirmed decision" in page
+    assert client.get(f"/results/rounds/{round_id}").status_code == 404  # looking changed nothing
+
+    response = client.post(f"/officer/rounds/{round_id}/publish")
+    assert response.status_code == 302
+    assert db.session.get(Round, round_id).phase == "published"
+    (entry,) = _actions(db, "round.phase")[-1:]
+    assert (entry.actor_id, entry.details["phase"]) == (counted.officer.id, "published")
+    assert client.get(f"/results/rounds/{round_id}").status_code == 200
+    assert client.get(f"/officer/rounds/{round_id}/publish").status_code == 404  # nothing left to publish
+
+
+def test_the_generic_phase_move_does_not_publish_without_the_check_page(client, db, login_as, counted):
+    login_as(counted.officer)
+    response = client.post(f"/officer/rounds/{counted.round.id}/phase", data={"target": "published"})
+    assert response.headers["Location"].endswith(f"/officer/rounds/{counted.round.id}/publish")
+    assert db.session.get(Round, counted.round.id).phase == "decision"
+
+
+def test_a_draft_board_decision_is_pointed_out_before_publishing_without_it(client, db, login_as, counted):
+    counted.draft()
+    db.session.commit()
+    login_as(counted.officer)
+    page = client.get(f"/officer/rounds/{counted.round.id}/publish").get_data(as_text=True)
+    assert "draft decision record" in page and "you need not publish now" in page
+
+
+@pytest.mark.parametrize("who", ["board", "resident"])
+def test_only_officers_publish(client, db, login_as, counted, who):
+    login_as(counted.members[0] if who == "board" else make_user(ward=counted.ward))
+    db.session.commit()
+    assert client.get(f"/officer/rounds/{counted.round.id}/publish").status_code == 403
+    assert client.post(f"/officer/rounds/{counted.round.id}/publish").status_code == 403
+    assert db.session.get(Round, counted.round.id).phase == "decision"
