@@ -70,6 +70,26 @@ def _wrapped(session, round_id):
     return session.scalar(select(RoundKey.wrapped).where(RoundKey.round_id == round_id))
 
 
+def wrapped_key(session, round_id):
+    """The round's key as stored (wrapped), or None: random per round, so it also names this round's voting."""
+    return _wrapped(session, round_id)
+
+
+_UNWRAPPED = {}  # (ballot secret, round id, wrapped) -> key: unwrapping is a pure function of the three
+
+
+def unwrapped(round_id, wrapped):
+    """The key that wrapped_key returned, unwrapped once per process."""
+    secret = current_app.config.get("BALLOT_SECRET") or current_app.secret_key
+    memo = (secret, round_id, bytes(wrapped))
+    key = _UNWRAPPED.get(memo)
+    if key is None:
+        if len(_UNWRAPPED) >= 1024:
+            _UNWRAPPED.clear()
+        key = _UNWRAPPED[memo] = _unwrap(round_id, wrapped)
+    return key
+
+
 def round_key(session, round_id):
     """The round's key, made now if it has none (once: of two hosts racing, the first to commit wins).
 
