@@ -9,16 +9,15 @@ from functools import wraps
 from flask import Response, abort, g, make_response, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.access import published_round_or_404
 from app.extensions import db
 from app.i18n import current_locale_code
-from app.models import Pot, Round
+from app.models import Pot
 from app.results import bp
 from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
-from app.services.audit import chain_head, published_heads, published_heads_csv
+from app.services.audit import published_heads, published_heads_csv
 from app.services.decisions import published_record
 
 
@@ -76,10 +75,9 @@ def index():
 @bp.get("/rounds/<int:round_id>")
 @public_when_anonymous
 def round_results(round_id):
-    # The most visited page: a one-column check first; the round itself is loaded only to render.
-    if db.session.scalar(select(Round.phase).where(Round.id == round_id)) != "published":
-        abort(404)
-    head = chain_head(db.session)  # a new entry (a published head among them) means a fresh render
+    # The most visited page: one small query first; the round itself is loaded only to render. A new audit
+    # entry (a published head among them) means a fresh render.
+    head = results_service.published_version(db.session, round_id) or abort(404)
     locale = current_locale_code()
 
     def page():
