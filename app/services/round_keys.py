@@ -75,19 +75,9 @@ def wrapped_key(session, round_id):
     return _wrapped(session, round_id)
 
 
-_UNWRAPPED = {}  # (ballot secret, round id, wrapped) -> key: unwrapping is a pure function of the three
-
-
-def unwrapped(round_id, wrapped):
-    """The key that wrapped_key returned, unwrapped once per process."""
-    secret = current_app.config.get("BALLOT_SECRET") or current_app.secret_key
-    memo = (secret, round_id, bytes(wrapped))
-    key = _UNWRAPPED.get(memo)
-    if key is None:
-        if len(_UNWRAPPED) >= 1024:
-            _UNWRAPPED.clear()
-        key = _UNWRAPPED[memo] = _unwrap(round_id, wrapped)
-    return key
+def unwrap(round_id, wrapped):
+    """The key that wrapped_key returned, unwrapped (kept nowhere: the close must leave no copy)."""
+    return _unwrap(round_id, wrapped)
 
 
 def round_key(session, round_id):

@@ -125,7 +125,7 @@ class BallotTerms:
     ward_ids: frozenset  # the pot's own wards; eligibility also needs round_ward_ids (app.domain.eligibility)
     in_voting: bool
     round_ward_ids: frozenset = frozenset()
-    key_version: bytes | None = None  # the round's wrapped key when these terms were read frozen (cached)
+    key_version: bytes | None = None  # the round's wrapped key, read with these terms (current_ballot_terms)
 
     def check(self, choices):
         return check_ballot(choices, self.costs, ballot_type=self.ballot_type, cap=self.cap, max_items=self.max_items,
@@ -153,29 +153,33 @@ def read_ballot(terms, form_items):
     return choices, problems or terms.check(choices)
 
 
-# Frozen terms per process, keyed by (pot id, the round's wrapped key): a round has a key only from its first
-# cast in voting to its close, and voting has no way back (app.domain.phases), so while the key exists the pot's
-# terms cannot change (app.domain.rounds.FROZEN_POT_FIELDS/FROZEN_ROUND_FIELDS). The wrapped key is random per
-# round, so a key in this cache never matches another round or another database, and every host reads the
-# key from the shared database: nothing here has to be invalidated, entries only stop being asked for.
+# Frozen terms per process, keyed by (pot id, a digest of the round's wrapped key): a round has a key only from
+# its first cast in voting to its close, and voting has no way back (app.domain.phases), so while the key exists
+# the pot's terms cannot change (app.domain.rounds.FROZEN_POT_FIELDS/FROZEN_ROUND_FIELDS). The wrapped key is
+# random per round, so an entry never matches another round or another database, and every host reads the key
+# from the shared database: nothing here has to be invalidated, entries only stop being asked for. Only a
+# digest of the key is kept (nothing that opens a ballot outlives the close in this process).
 _FROZEN_TERMS = {}
 _FROZEN_TERMS_MAX = 1024
 
 
 def current_ballot_terms(session, pot):
     """The pot's ballot terms: from this process's cache once voting has opened and a ballot was cast (one
-    one-column query to read the round's key), else read as ballot_terms does (and kept if now frozen)."""
+    one-column query to read the round's key), else read as ballot_terms does (and kept if now frozen).
+
+    The terms returned carry the wrapped key read here (key_version), so the cast needs no second read of it.
+    """
     wrapped = round_keys.wrapped_key(session, pot.round_id) if pot.round.phase == "voting" else None
     if wrapped is None:
         return ballot_terms(session, pot)
-    cache_key = (pot.id, wrapped)
+    cache_key = (pot.id, hashlib.sha256(bytes(wrapped)).digest())
     terms = _FROZEN_TERMS.get(cache_key)
     if terms is None:
-        terms = replace(ballot_terms(session, pot), key_version=wrapped)
+        terms = ballot_terms(session, pot)
         if len(_FROZEN_TERMS) >= _FROZEN_TERMS_MAX:
             _FROZEN_TERMS.clear()
         _FROZEN_TERMS[cache_key] = terms
-    return terms
+    return replace(terms, key_version=bytes(wrapped))
 
 
 def _terms_for(session, pot_id, terms):
@@ -319,9 +323,9 @@ def _register_once(connection):
 
 
 def _round_key(session, terms):
-    """The round's key: unwrapped from the key the cached terms were read with (no query), else read or made."""
+    """The round's key: unwrapped from the wrapped key read with the terms (no query), else read or made."""
     if terms.key_version is not None:
-        return round_keys.unwrapped(terms.round_id, terms.key_version)
+        return round_keys.unwrap(terms.round_id, terms.key_version)
     return round_keys.round_key(session, terms.round_id)
 
 
