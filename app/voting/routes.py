@@ -96,6 +96,8 @@ def ballot(pot_id):
             confirmation, problems = _cast(pot, terms, choices)
             if confirmation is not None:
                 return confirmation
+        elif casting:
+            db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems)
