@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db, login_manager
 from app.models import Round, User
+from app.services import voting
 
 
 def register_login(login_manager):
@@ -19,7 +20,12 @@ def register_login(login_manager):
 
 
 def load_user(session_token):
-    return db.session.scalar(select(User).where(User.session_token == session_token, User.active))
+    """The signed-in user; read FOR UPDATE when the request is a cast (app.services.voting.begin_cast)."""
+    query = voting.signed_in_user_query(db.session, select(User).where(User.session_token == session_token,
+                                                                       User.active))
+    user = db.session.scalar(query)
+    voting.note_signed_in_user(db.session, user)
+    return user
 
 
 def role_required(*roles):

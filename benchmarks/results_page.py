@@ -1,41 +1,61 @@
 #!/usr/bin/env python
-"""Requests per second and latency of the public results page under concurrent clients (gunicorn on loopback).
+"""The public results page beside a bare template, on the same gunicorn: CPU per request and latency.
 
 Starts its own gunicorn with a fresh database, publishes a realistic round through the services (two pots,
-12 projects, 600 ballots, a count, a two-member board decision), then has N concurrent clients fetch the
-page over keep-alive connections from light load-generator processes (plain http.client, so the cores go
-to the server, not to the client). Prints req/s and p50/p95/p99 latency; asserts nothing.
+12 projects, 600 ballots, a count, a two-member board decision), fetches the page once as a visitor who is not
+signed in and starts the floor app (benchmarks/_floor.py) serving that same HTML as a Jinja template with no
+database, session or CSRF. Then, interleaved: closed loop (N clients back to back) for server CPU per request
+and throughput; open loop at each --rates figure (requests sent on schedule whatever the server's pace,
+latency counted from when each was due) for p95. Requests go straight to gunicorn, as a cache miss at the
+proxy would (published pages are sent with Cache-Control: public, so a proxy or CDN answers the rest).
+Prints figures and ratios with the core count; asserts nothing.
 
-Usage: .venv/bin/python benchmarks/results_page.py [--clients 50] [--seconds 30] [--workers 4] [--threads 8]
-                                                   [--client-processes 2] [--path /results/rounds/ID]
-Target (issue 6): >= 500 req/s with p95 < 50 ms at 50 clients on 2 cores.
+Usage: .venv/bin/python benchmarks/results_page.py [--clients 16] [--seconds 6] [--rounds 2] [--workers 2]
+           [--threads 4] [--rates 100,200,400] [--open-seconds 8]
+Targets (issue 15): a cache hit within 1.5x of the bare template's CPU; p95 at 100/200/400 req/s open loop.
 """
 
 import argparse
 import http.client
-import multiprocessing
 import os
 import secrets
-import threading
-import time
+import tempfile
 from datetime import date
 
-from _live import percentiles, start_server, timed_request
+from _live import closed_loop, cores, open_loop, start_floor, start_server, stop, warm_up
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rates", default="100,200,400")
+    parser.add_argument("--open-seconds", type=float, default=8)
     parser.add_argument("--ballots", type=int, default=600)
     args = parser.parse_args()
     server, mail = start_server(args.workers, args.threads)
+    floor = None
     try:
-        run(server, args)
+        path = publish_round(server, args.ballots)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        page = response.read().decode()
+        print(f"{cores()} cores (shared with the load generator and anything else running); gunicorn "
+              f"{args.workers}x{args.threads}; {path}: {len(page)} bytes, Cache-Control "
+              f"{response.getheader('Cache-Control')!r}, Vary {response.getheader('Vary')!r}, Set-Cookie "
+              f"{'yes' if response.getheader('Set-Cookie') else 'none'}", flush=True)
+        template = os.path.join(tempfile.mkdtemp(prefix="nb-floor-"), "page.html")
+        with open(template, "w") as handle:
+            handle.write("{% raw %}" + page + "{% endraw %}")
+        floor, floor_port = start_floor(server.database_url, args.workers, args.threads, template)
+        run(server, path, floor, floor_port, args)
     finally:
+        if floor is not None:
+            stop(floor)
         server.close()
         mail.stop()
 
@@ -106,53 +126,37 @@ def _confirm_selection(session, round_):
             for p in decision_proposals(session, round_)]
 
 
-def client_process(port, path, threads, seconds, results):
-    """Keep-alive GETs from `threads` threads; puts (latencies, errors) on results."""
-    latencies, errors, lock = [], [], threading.Lock()
-    deadline = time.monotonic() + seconds
+def run(server, path, floor, floor_port, args):
+    targets = {"floor": (floor_port, floor.pid, "/page"), "product": (server.port, server.process.pid, path)}
 
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            connection, elapsed, problem = timed_request(connection, port, "GET", path, 200)
-            if time.monotonic() >= deadline:
-                return
-            with lock:
-                (errors.append(problem) if problem else latencies.append(elapsed))
+    def feed(which, count):
+        return [("GET", targets[which][2], None, {}, 200)] * count
 
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    results.put((latencies, errors))
-
-
-def run(server, args):
-    path = publish_round(server, args.ballots)
-    # warm every worker up (first requests compile templates and load catalogues)
-    for _ in range(args.workers * 4):
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        connection.request("GET", path)
-        assert connection.getresponse().status == 200, "the results page is not served"
-    results = multiprocessing.Queue()
-    split = [args.clients // args.client_processes + (1 if n < args.clients % args.client_processes else 0)
-             for n in range(args.client_processes)]
-    processes = [multiprocessing.Process(target=client_process, args=(server.port, path, n, args.seconds, results))
-                 for n in split]
-    began = time.monotonic()
-    for process in processes:
-        process.start()
-    collected = [results.get() for _ in processes]
-    for process in processes:
-        process.join()
-    duration = time.monotonic() - began
-    latencies = [x for lat, _ in collected for x in lat]
-    errors = [x for _, err in collected for x in err]
-    p50, p95, p99 = percentiles(latencies)
-    print(f"results page {path}: {len(latencies) / duration:.0f} req/s; p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-          f"p99 {p99:.1f} ms; errors {len(errors)}; {args.clients} clients in {args.client_processes} processes, "
-          f"gunicorn {args.workers}x{args.threads}, {os.cpu_count()} cores, {args.ballots} ballots per pot")
+    for which, (port, _pid, _path) in targets.items():
+        warm_up(port, feed(which, 4 * args.workers * args.threads))
+    closed = {"floor": [], "product": []}
+    for n in range(args.rounds):
+        for which in (("floor", "product") if n % 2 == 0 else ("product", "floor")):
+            port, pid, _path = targets[which]
+            closed[which].append(closed_loop(port, pid, [feed(which, 100_000) for _ in range(args.clients)],
+                                             args.seconds))
+    for which in ("floor", "product"):
+        runs = closed[which]
+        n = sum(r["n"] for r in runs)
+        cpu = sum(r["cpu_ms"] * r["n"] for r in runs) / max(1, n)
+        rate = n / sum(r["n"] / r["rate"] for r in runs if r["rate"])
+        closed[which] = {"cpu_ms": cpu, "rate": rate}
+        print(f"  {which:7}: closed loop {rate:5.0f} req/s, CPU {cpu:5.2f} ms/request", flush=True)
+    print(f"  product/floor CPU per request: {closed['product']['cpu_ms'] / closed['floor']['cpu_ms']:.2f}x "
+          "(target <= 1.5x)", flush=True)
+    for rate in (float(r) for r in args.rates.split(",")):
+        line = []
+        for which in ("floor", "product"):
+            port, pid, _path = targets[which]
+            result = open_loop(port, pid, feed(which, int(rate * args.open_seconds)), rate)
+            line.append(f"{which} p95 {result['p95']:6.1f} ms (p50 {result['p50']:5.1f}, achieved "
+                        f"{result['rate']:4.0f}/s, errors {result['errors']})")
+        print(f"  open loop {rate:4.0f} req/s: " + "; ".join(line), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ no separate content version. The head is read from the database on every request
 serve one council a publication on any of them renews every host's cached pages (tests/live/test_hosts.py).
 The time limit bounds what bypasses the services (a direct database edit).
 results_content holds the content the same for every visitor; visitor_pages the whole page as a visitor
-who is not signed in sees it, with the CSRF token of its one form left out and put back per request.
+who is not signed in sees it (it holds no CSRF token: app.results.routes.public_when_anonymous).
 """
 
 import threading

@@ -4,20 +4,20 @@ Every route loads its round through published_round_or_404: a round in any other
 exist for the public (404), so no count leaks through HTML, CSV, JSON or the .pb download.
 """
 
-from flask import Response, abort, render_template, request, session
+from functools import wraps
+
+from flask import Response, abort, g, make_response, render_template, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.access import published_round_or_404
 from app.extensions import db
 from app.i18n import current_locale_code
-from app.models import Pot, Round
+from app.models import Pot
 from app.results import bp
 from app.results.page_cache import results_content, visitor_pages
 from app.services import results as results_service
-from app.services.audit import chain_head, published_heads, published_heads_csv
+from app.services.audit import published_heads, published_heads_csv
 from app.services.decisions import published_record
 
 
@@ -31,17 +31,53 @@ def _download(body, mimetype, filename):
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
+PUBLIC_MAX_AGE = 60  # seconds a browser, proxy or CDN may keep a published page before asking again
+
+
+def _personal():
+    """Signed in, or a message waiting to be shown: the page is this person's own."""
+    return current_user.is_authenticated or bool(session.get("_flashes"))
+
+
+def public_when_anonymous(view):
+    """Serve a published page to a visitor who is not signed in the same as to every other such visitor, so a
+    proxy or CDN can keep it (Cache-Control: public) and a results-day crowd need not reach Python.
+
+    Such a page holds no CSRF token and sets no cookie: the token is set to "" before rendering, so
+    csrf_token() in a template neither makes one nor writes the session (base.html must offer nothing that
+    needs it to a visitor who is not signed in: the language switcher as links). The page varies only by
+    what picks its language (app.i18n: the session cookie's choice, else Accept-Language) and by the
+    cookie that would make it personal, hence Vary: Cookie, Accept-Language. Signed-in pages stay no-store.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if _personal():
+            return view(*args, **kwargs)
+        g.csrf_token = ""  # what flask_wtf.csrf.generate_csrf returns for the rest of this request
+        response = make_response(view(*args, **kwargs))
+        # A response that writes the session (Flask-Login marks an old session not fresh, once) is never public.
+        if response.status_code == 200 and not session.modified:
+            response.cache_control.public = True
+            response.cache_control.max_age = PUBLIC_MAX_AGE
+            response.vary.update(("Cookie", "Accept-Language"))
+        return response
+
+    return wrapped
+
+
 @bp.get("/")
+@public_when_anonymous
 def index():
     return render_template("results/index.html", rounds=results_service.published_rounds(db.session))
 
 
 @bp.get("/rounds/<int:round_id>")
+@public_when_anonymous
 def round_results(round_id):
-    # The most visited page: a one-column check first; the round itself is loaded only to render.
-    if db.session.scalar(select(Round.phase).where(Round.id == round_id)) != "published":
-        abort(404)
-    head = chain_head(db.session)  # a new entry (a published head among them) means a fresh render
+    # The most visited page: one small query first; the round itself is loaded only to render. A new audit
+    # entry (a published head among them) means a fresh render.
+    head = results_service.published_version(db.session, round_id) or abort(404)
     locale = current_locale_code()
 
     def page():
@@ -56,17 +92,12 @@ def round_results(round_id):
         content = results_content.get_or_render((round_.id, locale, head), render)
         return render_template("results/round.html", round=round_, content=content)
 
-    if current_user.is_authenticated or session.get("_flashes"):
+    if _personal():
         return page()  # the navigation or a message is this person's own
-    # Every visitor in a language sees the same page but for the CSRF token of the language switcher:
-    # keep the page with a placeholder and put this visitor's token in.
-    token = generate_csrf()
-    cached = visitor_pages.get_or_render((request.full_path, locale, head),
-                                         lambda: page().replace(token, CSRF_PLACEHOLDER))
-    return cached.replace(CSRF_PLACEHOLDER, token)
+    # Every visitor who is not signed in sees the same page in a language (public_when_anonymous).
+    return visitor_pages.get_or_render((request.full_path, locale, head), page)
 
 
-CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 PUBLISHED_HEADS_SHOWN = 5  # the newest on the page; all of them in audit-heads.csv and /api/audit/heads
 
 
@@ -77,6 +108,7 @@ def audit_heads_csv():
 
 
 @bp.get("/rounds/<int:round_id>/participation")
+@public_when_anonymous
 def participation(round_id):
     round_ = published_round_or_404(round_id)
     return render_template("results/participation.html", round=round_,
@@ -105,6 +137,7 @@ def ballots_pb(pot_id):
 
 
 @bp.get("/rounds/<int:round_id>/decision")
+@public_when_anonymous
 def decision_record(round_id):
     round_ = published_round_or_404(round_id)
     record_ = published_record(db.session, round_) or abort(404)

@@ -9,16 +9,29 @@ import io
 import json
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from app.domain.audit_chain import GENESIS_HASH
 from app.domain.open_data import Hidden, csv_safe, protect_cells, shuffled
 from app.domain.pabulib import write_pabulib
 from app.domain.turnout import ELECTORATE_BANDS, eligible_population, turnout_share
-from app.models import Ballot, CountResult, Participation, Round, Ward
+from app.models import AuditEntry, Ballot, CountResult, Participation, Round, Ward
 from app.services import count as count_service
 from app.services import electorate as electorate_service
 from app.services.decisions import awarded, published_record
 from app.services.voting import receipt_hash
+
+# One Core statement (no ORM) for the most visited page: is the round published, and the audit chain's head.
+_PUBLISHED_HEAD = select(Round.phase, select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+                         .scalar_subquery()).where(Round.id == bindparam("round_id"))
+
+
+def published_version(session, round_id):
+    """The audit chain's head if the round is published (its pages change only when the head moves), else None."""
+    row = session.connection().execute(_PUBLISHED_HEAD, {"round_id": round_id}).first()
+    if row is None or row.phase != "published":
+        return None
+    return row[1] or GENESIS_HASH
 
 
 def published_rounds(session):

@@ -70,6 +70,16 @@ def _wrapped(session, round_id):
     return session.scalar(select(RoundKey.wrapped).where(RoundKey.round_id == round_id))
 
 
+def wrapped_key(session, round_id):
+    """The round's key as stored (wrapped), or None: random per round, so it also names this round's voting."""
+    return _wrapped(session, round_id)
+
+
+def unwrap(round_id, wrapped):
+    """The key that wrapped_key returned, unwrapped (kept nowhere: the close must leave no copy)."""
+    return _unwrap(round_id, wrapped)
+
+
 def round_key(session, round_id):
     """The round's key, made now if it has none (once: of two hosts racing, the first to commit wins).
 

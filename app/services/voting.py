@@ -17,13 +17,14 @@ import json
 import logging
 import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import bindparam, delete, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,6 +126,7 @@ class BallotTerms:
     ward_ids: frozenset  # the pot's own wards; eligibility also needs round_ward_ids (app.domain.eligibility)
     in_voting: bool
     round_ward_ids: frozenset = frozenset()
+    key_version: bytes | None = None  # the round's wrapped key, read with these terms (current_ballot_terms)
 
     def check(self, choices):
         return check_ballot(choices, self.costs, ballot_type=self.ballot_type, cap=self.cap, max_items=self.max_items,
@@ -150,6 +152,35 @@ def read_ballot(terms, form_items):
     if "duplicate_position" in unreadable:
         problems.append("duplicate_position")
     return choices, problems or terms.check(choices)
+
+
+# Frozen terms per process, keyed by (pot id, a digest of the round's wrapped key): a round has a key only from
+# its first cast in voting to its close, and voting has no way back (app.domain.phases), so while the key exists
+# the pot's terms cannot change (app.domain.rounds.FROZEN_POT_FIELDS/FROZEN_ROUND_FIELDS). The wrapped key is
+# random per round, so an entry never matches another round or another database, and every host reads the key
+# from the shared database: nothing here has to be invalidated, entries only stop being asked for. Only a
+# digest of the key is kept (nothing that opens a ballot outlives the close in this process).
+_FROZEN_TERMS = {}
+_FROZEN_TERMS_MAX = 1024
+
+
+def current_ballot_terms(session, pot):
+    """The pot's ballot terms: from this process's cache once voting has opened and a ballot was cast (one
+    one-column query to read the round's key), else read as ballot_terms does (and kept if now frozen).
+
+    The terms returned carry the wrapped key read here (key_version), so the cast needs no second read of it.
+    """
+    wrapped = round_keys.wrapped_key(session, pot.round_id) if pot.round.phase == "voting" else None
+    if wrapped is None:
+        return ballot_terms(session, pot)
+    cache_key = (pot.id, hashlib.sha256(bytes(wrapped)).digest())
+    terms = _FROZEN_TERMS.get(cache_key)
+    if terms is None:
+        terms = ballot_terms(session, pot)
+        if len(_FROZEN_TERMS) >= _FROZEN_TERMS_MAX:
+            _FROZEN_TERMS.clear()
+        _FROZEN_TERMS[cache_key] = terms
+    return replace(terms, key_version=bytes(wrapped))
 
 
 def _terms_for(session, pot_id, terms):
@@ -186,11 +217,16 @@ def _lock_and_load(session, user_id, terms, now):
     PostgreSQL: row locks, see _RESIDENT_LOCKED and _ROUND_LOCKED.
     Returns the connection the cast's statements run on, the resident's row and the round's row.
     """
-    begin_write_transaction(session)
-    connection = session.connection()
-    locking = connection.dialect.name == "postgresql"
-    user = connection.execute(_RESIDENT_LOCKED if locking else _RESIDENT, {"user_id": user_id}).first()
-    round_ = connection.execute(_ROUND_LOCKED if locking else _ROUND, {"round_id": terms.round_id}).one()
+    if session.info.get(LOCKED_USER) == user_id:
+        # begin_cast started this transaction and the sign-in read the resident's row under its lock.
+        connection = session.connection()
+        user = session.get(User, user_id)  # the row read under the lock, from the identity map: no query
+    else:
+        begin_write_transaction(session)
+        connection = session.connection()
+        user = connection.execute(_RESIDENT_LOCKED if _locking(connection) else _RESIDENT,
+                                  {"user_id": user_id}).first()
+    round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND, {"round_id": terms.round_id}).one()
     if user is None:
         raise VoteRefused(["not_found"])
     if user.held_for_merge_with_id is not None:
@@ -200,6 +236,33 @@ def _lock_and_load(session, user_id, terms, now):
     if not terms.in_voting or not voting_is_open(round_, now):
         raise VoteRefused(["voting_closed"])
     return connection, user, round_
+
+
+def _locking(connection):
+    return connection.dialect.name == "postgresql"
+
+
+LOCK_SIGNED_IN_USER = "nb_lock_signed_in_user"  # session.info: the sign-in reads the user FOR UPDATE
+LOCKED_USER = "nb_locked_user"  # session.info: the id of the user read under the lock in this transaction
+
+
+def begin_cast(session):
+    """Start a cast's one write transaction before anything is read, so the sign-in's read of the resident is
+    the read under the lock (app.access.load_user locks the row when asked to here); cast_online then reads
+    the resident no more. The marks go with the transaction (commit or rollback forgets them)."""
+    begin_write_transaction(session)
+    session.info[LOCK_SIGNED_IN_USER] = True
+
+
+def signed_in_user_query(session, query):
+    """The sign-in's query for the user, locked FOR UPDATE when a cast asked for it (begin_cast)."""
+    return query.with_for_update() if session.info.get(LOCK_SIGNED_IN_USER) else query
+
+
+def note_signed_in_user(session, user):
+    """Remember that user's row was read under a cast's lock in this transaction."""
+    if user is not None and session.info.pop(LOCK_SIGNED_IN_USER, False):
+        session.info[LOCKED_USER] = user.id
 
 
 def _registration(user, terms, channel, now):
@@ -253,6 +316,20 @@ def open_sealed(key, pot_id, replace_key, sealed):
     return json.loads(plaintext[DIGEST_CHARS:]), plaintext[:DIGEST_CHARS]
 
 
+def _register_once(connection):
+    """INSERT into the register that returns no row when the resident is already in it."""
+    table = Participation.__table__
+    insert_ = (postgresql if _locking(connection) else sqlite).insert(table)
+    return insert_.on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+
+
+def _round_key(session, terms):
+    """The round's key: unwrapped from the wrapped key read with the terms (no query), else read or made."""
+    if terms.key_version is not None:
+        return round_keys.unwrap(terms.round_id, terms.key_version)
+    return round_keys.round_key(session, terms.round_id)
+
+
 def registered_channel(session, user_id, pot_id):
     """"online" or "paper" if the resident is in the pot's register, else None."""
     return session.connection().execute(_CHANNEL, {"user_id": user_id, "pot_id": pot_id}).scalar()
@@ -285,15 +362,18 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
         raise VoteRefused(reasons)
     # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
     # cannot outlive the close.
-    ballot, code = _sealed_ballot(round_keys.round_key(session, terms.round_id), terms, user_id, choices)
+    ballot, code = _sealed_ballot(_round_key(session, terms), terms, user_id, choices)
     key = ballot["replace_key"]
     try:
-        channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
+        # Register first (most casts are first casts): a resident already registered adds nothing, and only
+        # then is the register's channel read.
+        channel = None
+        if connection.execute(_register_once(connection), _registration(user, terms, "online", now)).first() is None:
+            channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
         if channel == "paper":
             raise VoteRefused(["voted_on_paper"])
-        if channel is None:
-            connection.execute(_REGISTER, _registration(user, terms, "online", now))
-        elif connection.execute(_REMOVE_BALLOT, {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
+        if channel is not None and connection.execute(_REMOVE_BALLOT,
+                                                      {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
             # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
             raise VoteRefused(["try_again"])
         connection.execute(_ADD_BALLOT, ballot)
@@ -473,13 +553,20 @@ def _after_commit(session, action):
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session):
+    _forget_locks(session)
     for action in session.info.pop(_AFTER_COMMIT, []):
         action()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session):
+    _forget_locks(session)
     session.info.pop(_AFTER_COMMIT, None)
+
+
+def _forget_locks(session):
+    session.info.pop(LOCK_SIGNED_IN_USER, None)
+    session.info.pop(LOCKED_USER, None)
 
 
 def close_time_london(round_):

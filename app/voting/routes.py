@@ -40,15 +40,28 @@ def _pot_or_404(pot_id):
     return pot
 
 
-def _cast(pot_id, terms, choices):
-    """Store and commit the resident's ballot: (the cast, []) or, when it was refused, (None, its problems)."""
+@bp.before_request
+def _cast_in_one_transaction():
+    """A cast is one write transaction from its first read: the sign-in's read of the resident is the read
+    under the lock (app.services.voting.begin_cast)."""
+    if request.endpoint == "voting.ballot" and request.method == "POST" and request.form.get("action") == "cast":
+        voting_service.begin_cast(db.session)
+
+
+def _cast(pot, terms, choices):
+    """Store the resident's ballot and commit it: (the confirmation page, []) or, when it was refused,
+    (None, its problems). The page is rendered before the commit, while what it shows is loaded."""
     try:
-        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
+        cast = voting_service.cast_online(db.session, current_user.id, pot.id, choices, terms=terms)
+        # The receipt is shown in this response only: it is never stored, not even in the session
+        # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
+        page = render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
+                               changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
         voting_service.commit_cast(db.session, cast)
     except voting_service.VoteRefused as refused:
         db.session.rollback()
         return None, refused.problems
-    return cast, []
+    return page, []
 
 
 def _reasons_not_to_vote(pot, participation):
@@ -71,7 +84,7 @@ def _ballot_errors(casting, reasons, problems):
 @login_required
 def ballot(pot_id):
     pot = _pot_or_404(pot_id)
-    terms = voting_service.ballot_terms(db.session, pot)
+    terms = voting_service.current_ballot_terms(db.session, pot)
     form = BallotForm()
     choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
     casting = request.method == "POST" and request.form.get("action") == "cast"
@@ -80,12 +93,11 @@ def ballot(pot_id):
             abort(400)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
-            cast, problems = _cast(pot_id, terms, choices)
-            if cast is not None:
-                # The receipt is shown in this response only: it is never stored, not even in the session
-                # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
-                return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
-                                       changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
+            confirmation, problems = _cast(pot, terms, choices)
+            if confirmation is not None:
+                return confirmation
+        elif casting:
+            db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems)
