@@ -37,6 +37,9 @@ from collections import defaultdict
 
 EPS = 2.0**-52
 SAFETY = 8.0
+# Elections with more supporter entries than this (summed over projects) run their shares and payments
+# over numpy arrays (fast_arrays) when numpy is installed; smaller ones gain less than its import costs.
+ARRAYS_FROM = 20_000
 
 
 class Uncertain(Exception):  # noqa: N818 - a signal, not an error
@@ -121,6 +124,16 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         error = SAFETY * (error + worst[0] + 2 * EPS * x)
         return (x / cost, error / cost, dx / cost) if cost_utility else (x, error, dx)
 
+    arrays = _array_run(groups, fcost, e, track, hold_while, simple)
+    if arrays is not None:
+        share = arrays.share
+
+    def pay(pid, x, error, dx, step):
+        if arrays is not None:
+            return arrays.pay(pid, x, error, dx, step)
+        return _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
+                    hold_while if track else None)
+
     heap = []
     for pid, members in groups.supporters.items():
         if not members or (skip_zero_cost and costs[pid] == 0):
@@ -179,11 +192,30 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     elif value_slope or other_slope:  # decided exactly now, but may not stay so: no jump
                         hold_while(0.0, 1.0)
         if fcost[pid]:
-            _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
-                 hold_while if track else None)
+            pay(pid, x, error, dx, step)
             worst[0] += error
         selected.append(pid)
+    if arrays is not None:
+        death = arrays.deaths()
     return selected, FloatRun(groups, costs, endowment, selected, death, stable[0] if track else 0.0)
+
+
+def _array_run(groups, fcost, e, track, hold_while, simple):
+    """The numpy state of a run when the election is big and numpy is installed, else None."""
+    if ARRAYS_FROM is None or _entries(groups) <= ARRAYS_FROM:
+        return None
+    try:
+        from app.domain.tally.fast_arrays import ArrayRun
+    except ImportError:  # pragma: no cover - numpy is a dependency; the lists still work without it
+        return None
+    return ArrayRun(groups, fcost, e, track, hold_while, simple)
+
+
+def _entries(groups):
+    found = getattr(groups, "_entries", None)
+    if found is None:
+        found = groups._entries = sum(len(members) for members in groups.supporters.values())
+    return found
 
 
 def _pay(groups, members, x, error, dx, step, money, slope, error_of, death, dead_in, hold_while):
