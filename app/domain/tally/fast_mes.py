@@ -195,9 +195,8 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
             pay(pid, x, error, dx, step)
             worst[0] += error
         selected.append(pid)
-    if arrays is not None:
-        death = arrays.deaths()
-    return selected, FloatRun(groups, costs, endowment, selected, death, stable[0] if track else 0.0)
+    deaths = arrays.deaths if arrays is not None else lambda: death
+    return selected, FloatRun(groups, costs, endowment, selected, deaths, stable[0] if track else 0.0)
 
 
 def _array_run(groups, fcost, e, track, hold_while, simple):
@@ -306,14 +305,14 @@ def _refresh(heap, share, rho, step):
 class FloatRun:
     """What a certified float run decided, from which its exact shares and money follow."""
 
-    def __init__(self, groups, costs, endowment, selected, death, stable):
+    def __init__(self, groups, costs, endowment, selected, deaths, stable):
         self.groups, self.costs, self.endowment = groups, costs, endowment
-        self.selected, self.death, self.stable = selected, death, stable
+        self.selected, self.deaths, self.stable = selected, deaths, stable  # deaths(): the step each group died
 
     def exact_money(self):
         """Each group's money at the end, exactly (same type as endowment)."""
         groups, endowment = self.groups, self.endowment
-        weights, death = groups.weights, self.death
+        weights, death = groups.weights, self.deaths()
         step_of = {pid: step for step, pid in enumerate(self.selected)}
         zero = endowment * 0
         died_at = defaultdict(list)
