@@ -124,3 +124,18 @@ def test_a_group_whose_money_equals_the_share_is_decided_exactly(state):
         ballots = [frozenset({"a", "b"}), frozenset({"b", "c"}), frozenset({"a", "c"})]
         fast, slow = _both(Election(projects, ballots, 300), COST_UTILITY, "lexico", add1=True)
         assert fast == slow
+
+
+@settings(max_examples=60, deadline=None)
+@given(approval_elections(), st.booleans())
+def test_what_supporters_could_pay_is_their_money_left_exactly(election, add1):
+    costs = election.costs()
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    selected, money, _, _ = equal_shares(groups, costs, election.budget, COST_UTILITY, tie_key("lexico", costs, {}),
+                                         add1=add1)
+    outcome = tally(election, rule="mes-cost", completion="add1" if add1 else "none", tie_break="lexico")
+    for pid in costs:
+        if pid in selected or not groups.supporters[pid]:
+            continue
+        held = sum((groups.weights[g] * money[g] for g in groups.supporters[pid]), Fraction(0))
+        assert outcome.explanations[pid].supporters_could_pay == min(held, costs[pid])

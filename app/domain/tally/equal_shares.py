@@ -186,7 +186,14 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         endowment = exact(budget / n)
 
     def finish(selected, money, endowment):
-        return selected, [as_fraction(m) for m in money()], as_fraction(endowment), ties
+        converted = {}  # many groups hold the same amount: convert each amount once, and share the value
+        final = []
+        for m in money():
+            value = converted.get(m)
+            if value is None:
+                value = converted[m] = as_fraction(m)
+            final.append(value)
+        return selected, final, as_fraction(endowment), ties
 
     ties = []
     selected, money, stable = run(groups, costs, endowment, utility, tie_key, skip_zero, track=add1, ties=ties)
@@ -225,15 +232,28 @@ def explain_mes(explanations, groups, costs, selected, money):
     for step, pid in enumerate(selected, start=1):
         exp = explanations[pid]
         exp.selected, exp.step, exp.phase, exp.reason = True, step, "equal_shares", SELECTED
-    for pid, members in groups.supporters.items():
-        if pid in chosen:
+    # Many groups hold the very same amount (equal_shares shares the value): add up weights per amount and
+    # project, walking only the groups with money left, then multiply once per amount (in gmpy2 if present).
+    holding = {pid: {} for pid in groups.supporters if pid not in chosen}  # pid -> id(amount) -> weight
+    amounts = {}
+    weights = groups.weights
+    for g, held in enumerate(money):
+        if not held:
             continue
+        key = id(held)
+        if key not in amounts:
+            amounts[key] = exact(held)
+        for pid in groups.ballots[g]:
+            table = holding.get(pid)
+            if table is not None:
+                table[key] = table.get(key, 0) + weights[g]
+    for pid, table in holding.items():
         exp = explanations[pid]
         exp.phase = "equal_shares"
-        if not members:
+        if not groups.supporters[pid]:
             exp.reason = NO_SUPPORT
             exp.supporters_could_pay = Fraction(0)
             continue
-        could = sum((groups.weights[g] * money[g] for g in members), Fraction(0))
+        could = as_fraction(sum((amounts[key] * weight for key, weight in table.items()), exact(0)))
         exp.supporters_could_pay = min(could, costs[pid])
         exp.reason = SUPPORTERS_COULD_NOT_AFFORD
