@@ -28,6 +28,19 @@ def approval_elections(draw):
     return Election(projects, ballots, budget)
 
 
+@st.composite
+def tie_prone_elections(draw):
+    """Few costs, few voters, round budgets: equal values, money exactly equal to a share, near-ties."""
+    count = draw(st.integers(2, 7))
+    ids = [str(n) for n in range(1, count + 1)]
+    projects = [Project(pid, draw(st.sampled_from([0, 100, 200, 300, 600]))) for pid in ids]
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(ids), min_size=1), min_size=1, max_size=6))
+    ballots = []
+    for ballot in kinds:
+        ballots.extend([ballot] * draw(st.integers(1, 4)))
+    return Election(projects, ballots, draw(st.sampled_from([300, 600, 900, 1000, 1200])))
+
+
 def _both(election, utility, tie_break, **options):
     costs = election.costs()
     votes = {p.id: sum(p.id in b for b in election.ballots) for p in election.projects}
@@ -61,6 +74,16 @@ def test_fast_engine_equals_the_exact_engine(election, utility, tie_break, add1,
     assert fast[0] == slow[0]  # the same projects, in the same order
     assert fast[1] == slow[1]  # the same money left per ballot group, exactly
     assert fast[2] == slow[2]  # the same endowment
+
+
+@settings(max_examples=200, deadline=None)
+@given(tie_prone_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.sampled_from(["lexico", "cost-votes"]),
+       st.booleans(), STATES)
+def test_fast_engine_equals_the_exact_engine_where_ties_abound(election, utility, tie_break, add1, state):
+    with float_state(state):
+        fast, slow = _both(election, utility, tie_break, add1=add1)
+    assert fast[:3] == slow[:3]  # the same projects in the same order, money and endowment
+    assert bool(fast[3]) == bool(slow[3])  # and both say whether the ids decided a tie
 
 
 @settings(max_examples=150, deadline=None)
@@ -101,16 +124,21 @@ def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule(state):
 
 
 @pytest.mark.parametrize("state", ["lists", "arrays"])
-def test_a_tie_between_projects_whose_supporters_are_short_of_money_goes_to_the_exact_engine(state):
-    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either.
+def test_a_tie_between_projects_whose_supporters_are_short_of_money_is_decided_exactly_in_the_float_run(state):
+    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either: the
+    # two values are equal, and only exact money (not cost / weight) shows it. Only that decision is exact.
     with float_state(state):
         projects = [Project("a", 900), Project("b", 700), Project("c", 700)]
         ballots = [frozenset({"a", "b", "c"})] * 9 + [frozenset({"b", "c"})] * 2 + [frozenset({"a"})] * 5
         election = Election(projects, ballots, 1_920)
         costs = {pid: exact(c) for pid, c in election.costs().items()}
         groups = Groups(election.ballots, list(costs))
-        with pytest.raises(Uncertain):
-            run_mes_float(groups, costs, exact(120), True, tie_key("lexico", costs, {}))
+        key = tie_key("lexico", costs, {})
+        ties, exact_ties = [], []
+        selected, run = run_mes_float(groups, costs, exact(120), True, key, ties=ties)
+        assert (selected, run.exact_money()) == run_mes(groups, costs, exact(120), COST_UTILITY, key, ties=exact_ties)
+        assert ties == exact_ties == [("b", "c")]
+        assert run.stable == 0  # decided exactly: no Add1 jump from this run
         for add1 in (False, True):
             fast, slow = _both(election, COST_UTILITY, "lexico", add1=add1)
             assert fast == slow

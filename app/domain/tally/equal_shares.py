@@ -19,6 +19,7 @@ try:  # GMP rationals: exact like Fraction, several times faster. Optional.
 except ImportError:  # pragma: no cover - exercised on machines without gmpy2
     _rational = None
 
+from app.domain.tally.exact_share import exact_share
 from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
 
@@ -41,26 +42,6 @@ class Groups:
             for pid in ballot:
                 self.supporters[pid].append(index)
         self.support_weight = {pid: sum(self.weights[g] for g in groups) for pid, groups in self.supporters.items()}
-
-
-def _share(cost, groups, weights, money, remaining_weight):
-    """Smallest per-voter payment x with sum(w·min(money, x)) >= cost, or None if supporters can't afford it.
-
-    Nobody who holds less than the share computed so far can pay it in full, and capping them only
-    raises the share, so each pass caps those at once: a few passes over shrinking lists, no sort.
-    """
-    paid = 0
-    pending = groups
-    while remaining_weight:
-        x = (cost - paid) / remaining_weight
-        short = [g for g in pending if money[g] < x]
-        if not short:
-            return x
-        for g in short:
-            paid += weights[g] * money[g]
-            remaining_weight -= weights[g]
-        pending = [g for g in pending if money[g] >= x]
-    return None
 
 
 def exact(value):
@@ -90,7 +71,7 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False, ti
         return share
 
     def rho(pid):
-        x = _share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
+        x = exact_share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
         return None if x is None else rho_of(x, costs[pid])
 
     # Before anything is bought every voter holds the same endowment, so each project's first share is

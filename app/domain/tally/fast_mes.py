@@ -9,10 +9,14 @@ only when its margin is far above that bound:
 - whether a project's supporters can still afford it;
 - which supporters pay their full share and which pay everything they have (at each purchase).
 
-When one of them is too close to call the run is not trusted (`Uncertain`) and the caller counts that
-endowment with the exact engine — except for the commonest real tie: when nobody still holding money is
-capped in either project, each share is exactly cost / weight paying in full, so the tie is decided
-exactly in place (and flagged when only the ids separate the projects).
+When the heap or an affordability check is too close to call, only that decision is taken exactly, in
+place, and the float run goes on: in the commonest real tie nobody still holding money is capped in
+either project, so each share is exactly cost / weight paying in full; otherwise the exact money of every
+group now follows from who paid in full and who was capped at each step so far (as at the end, below),
+and the exact shares of the projects concerned from that. Ties only the ids separate are flagged. A run
+with an exact decision reports no stability (no Add1 jump from it). When a supporter's money is too close
+to a share to tell whether it pays in full, the run is not trusted (`Uncertain`) and the caller counts
+that endowment with the exact engine.
 
 The error bound is first-order and generous (a factor 8 over the usual summation bounds): each group's
 float money carries its own bound (grown by each share it pays), a share's bound is (what its capped
@@ -34,6 +38,8 @@ full, so the exact shares are recomputed once, in order, from which groups were 
 import heapq
 import math
 from collections import defaultdict
+
+from app.domain.tally.exact_share import exact_share
 
 EPS = 2.0**-52
 SAFETY = 8.0
@@ -134,6 +140,40 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         return _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
                     hold_while if track else None)
 
+    exact_now = {}  # step -> every group's exact money then, worked out only when a decision needs it
+
+    def exact_money():
+        """Each group's money now, exactly: from who paid in full and who was capped at each step so far."""
+        step = len(selected)
+        if step not in exact_now:
+            exact_now.clear()
+            hold_while(0.0, 1.0)  # decided exactly: this run's decisions are not tracked, so no Add1 jump
+            now = arrays.deaths() if arrays is not None else list(death)
+            exact_now[step] = FloatRun(groups, costs, endowment, list(selected), lambda: now, 0.0).exact_money()
+        return exact_now[step]
+
+    def certain_share(pid):
+        """share(pid), deciding exactly whether its supporters can afford it when floats are too close."""
+        try:
+            return share(pid)
+        except Uncertain as why:
+            if why.args[1:] != ("afford",):
+                raise
+        x = exact_share(costs[pid], groups.supporters[pid], groups.weights, exact_money(),
+                        groups.support_weight[pid])
+        if x is None:
+            return None
+        simple[pid] = 0
+        x = float(x)
+        return x, 2 * EPS * x, 0.0
+
+    def exact_value(q):
+        """q's value now, exactly (None if its supporters cannot afford it)."""
+        if not costs[q]:
+            return costs[q]
+        x = exact_share(costs[q], groups.supporters[q], groups.weights, exact_money(), groups.support_weight[q])
+        return None if x is None else (x / costs[q] if cost_utility else x)
+
     heap = []
     for pid, members in groups.supporters.items():
         if not members or (skip_zero_cost and costs[pid] == 0):
@@ -150,7 +190,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     selected = []
     while heap:
         _, key, pid, _, _, _ = heapq.heappop(heap)
-        found = share(pid)
+        found = certain_share(pid)
         if found is None:
             continue
         x, error, dx = found
@@ -170,12 +210,13 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                 continue
             elif value >= other - margin:  # too close to call on floats
                 if fresh != step:  # the other's value is an old lower bound: bring it up to date first
-                    _refresh(heap, share, rho, step)
+                    _refresh(heap, certain_share, rho, step)
                     heapq.heappush(heap, (value, key, pid, value_error, step, value_slope))
                     continue
-                _refresh_near(heap, value + value_error, share, rho, step)
+                _refresh_near(heap, value + value_error, certain_share, rho, step)
                 heap_key = key
-                best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties)
+                best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties,
+                                   exact_value)
                 if best != pid:  # buy the exact winner now; pid goes back with its (current) value
                     index = next(i for i, entry in enumerate(heap) if entry[2] == best)
                     heap[index] = heap[-1]
@@ -183,7 +224,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     heapq.heapify(heap)
                     heapq.heappush(heap, (value, heap_key, pid, value_error, step, value_slope))
                     pid = best
-                    x, error, dx = share(pid)
+                    x, error, dx = certain_share(pid)
                     value, value_error, value_slope = rho(pid, x, error, dx)
             if track:  # pid beats every other project's lower bound: how long would it?
                 for other, _, _, other_error, _, other_slope in heap:
@@ -253,24 +294,26 @@ def _pay(groups, members, x, error, dx, step, money, slope, error_of, death, dea
         hold_while(nearest, 1.0)
 
 
-def _exact_best(pid, key, reach, heap, step, simple, costs, cost_utility, ties):
-    """The exact winner among pid and the heap entries that floats cannot tell from it, or Uncertain.
+def _exact_best(pid, key, reach, heap, step, simple, costs, cost_utility, ties, exact_value):
+    """The exact winner among pid and the heap entries that floats cannot tell from it.
 
-    Decidable here when nobody still holding money is capped in any of them: then the share is exactly
-    cost / weight paying in full, and the value 1 / weight (cost utilities) or cost / weight (cardinal).
+    When nobody still holding money is capped in any of them, the share is exactly cost / weight paying in
+    full, and the value 1 / weight (cost utilities) or cost / weight (cardinal). Otherwise exact_value(q)
+    works each one out from the exact money of its supporters: only this decision is taken exactly, and
+    the float run goes on.
     """
     near = [entry for entry in heap if entry[0] - entry[3] <= reach]
-    if any(entry[4] != step for entry in near):
-        raise Uncertain(pid, "tie with an old value")
 
-    def exact_value(q):
+    def simple_value(q):
         if not costs[q]:
             return costs[q]
-        if not simple[q]:
-            raise Uncertain(q, "tie")
         return costs[q] / simple[q] if not cost_utility else costs[q] / costs[q] / simple[q]
 
-    candidates = [(exact_value(pid), key, pid)] + [(exact_value(entry[2]), entry[1], entry[2]) for entry in near]
+    named = [(pid, key)] + [(entry[2], entry[1]) for entry in near]
+    if all(entry[4] == step for entry in near) and all(simple[q] or not costs[q] for q, _ in named):
+        candidates = [(simple_value(q), q_key, q) for q, q_key in named]
+    else:
+        candidates = [(value, q_key, q) for q, q_key in named if (value := exact_value(q)) is not None]
     best = min(candidates)
     if ties is not None:
         ties.extend((best[2], other) for value, other_key, other in candidates
