@@ -167,6 +167,19 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         x = float(x)
         return x, 2 * EPS * x, 0.0
 
+    overlap = _overlap(groups)
+    touched = dict.fromkeys(costs, -1)  # pid -> the last step at which one of its supporters paid
+    known = {}  # pid -> (certain_share(pid), the step it was worked out at)
+
+    def current_share(pid):
+        """certain_share(pid), again only if one of its supporters has paid since it was last worked out."""
+        found = known.get(pid)
+        if found is not None and touched[pid] < found[1]:
+            return found[0]
+        found = certain_share(pid)
+        known[pid] = (found, len(selected))
+        return found
+
     def exact_value(q):
         """q's value now, exactly (None if its supporters cannot afford it)."""
         if not costs[q]:
@@ -190,7 +203,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     selected = []
     while heap:
         _, key, pid, _, _, _ = heapq.heappop(heap)
-        found = certain_share(pid)
+        found = current_share(pid)
         if found is None:
             continue
         x, error, dx = found
@@ -210,10 +223,10 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                 continue
             elif value >= other - margin:  # too close to call on floats
                 if fresh != step:  # the other's value is an old lower bound: bring it up to date first
-                    _refresh(heap, certain_share, rho, step)
+                    _refresh(heap, current_share, rho, step)
                     heapq.heappush(heap, (value, key, pid, value_error, step, value_slope))
                     continue
-                _refresh_near(heap, value + value_error, certain_share, rho, step)
+                _refresh_near(heap, value + value_error, current_share, rho, step)
                 heap_key = key
                 best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties,
                                    exact_value)
@@ -224,7 +237,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     heapq.heapify(heap)
                     heapq.heappush(heap, (value, heap_key, pid, value_error, step, value_slope))
                     pid = best
-                    x, error, dx = certain_share(pid)
+                    x, error, dx = current_share(pid)
                     value, value_error, value_slope = rho(pid, x, error, dx)
             if track:  # pid beats every other project's lower bound: how long would it?
                 for other, _, _, other_error, _, other_slope in heap:
@@ -235,6 +248,8 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         if fcost[pid]:
             pay(pid, x, error, dx, step)
             worst[0] += error
+            for q in overlap[pid]:
+                touched[q] = step
         selected.append(pid)
     deaths = arrays.deaths if arrays is not None else lambda: death
     return selected, FloatRun(groups, costs, endowment, selected, deaths, stable[0] if track else 0.0)
@@ -249,6 +264,18 @@ def _array_run(groups, fcost, e, track, hold_while, simple):
     except ImportError:  # pragma: no cover - numpy is a dependency; the lists still work without it
         return None
     return ArrayRun(groups, fcost, e, track, hold_while, simple)
+
+
+def _overlap(groups):
+    """pid -> the projects that share a supporter with it (itself included): whose shares its purchase moves."""
+    found = getattr(groups, "_overlap", None)
+    if found is None:
+        found = {pid: set() for pid in groups.supporters}
+        for ballot in groups.ballots:
+            for pid in ballot:
+                found[pid] |= ballot
+        groups._overlap = found = {pid: list(projects) for pid, projects in found.items()}
+    return found
 
 
 def _entries(groups):
