@@ -1,36 +1,13 @@
-"""Neighbourhood Budgets: participatory budgeting for UK councils and their Neighbourhood Boards."""
+"""Neighbourhood Budgets: participatory budgeting for UK councils and their Neighbourhood Boards.
+
+Importing the package is light (no Flask): `python -m app.domain.tally` and other pure-Python tools start
+fast. The web app's modules are imported by create_app and the register_* steps it calls.
+"""
 
 import os
 import secrets
 
-from flask import Flask
-
-from app import (
-    admin,
-    areas,
-    auth,
-    board,
-    database,  # noqa: F401  (registers the SQLite connection settings)
-    delivery,
-    main,
-    models,  # noqa: F401  (so Alembic and create_all see every table)
-    officer,
-    proposals,
-    request_limits,
-    results,
-    translate,
-    voting,
-)
 from app import config as app_config
-from app.access import register_login
-from app.cli import register_commands
-from app.errors import register_errors
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.external_urls import configure_hosts
-from app.i18n import select_locale, select_timezone
-from app.request_hooks import register_request_hooks
-from app.results import api as results_api
-from app.templating import register_templating
 
 REPO_ROOT = app_config.REPO_ROOT  # a name of its own here: tests point it at a temporary folder
 
@@ -40,6 +17,18 @@ def create_app(test_config=None):
 
     Never migrates.
     """
+    from flask import Flask
+
+    from app import (
+        database,  # noqa: F401  (registers the SQLite connection settings)
+        models,  # noqa: F401  (so Alembic and create_all see every table)
+        request_limits,
+    )
+    from app.cli import register_commands
+    from app.errors import register_errors
+    from app.request_hooks import register_request_hooks
+    from app.templating import register_templating
+
     # NB_INSTANCE_PATH: this host's own folder (config.py, local files); hosts share nothing else on disk.
     instance_path = os.environ.get("NB_INSTANCE_PATH") or os.path.join(REPO_ROOT, "instance")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
@@ -62,6 +51,8 @@ def _load_config(app, test_config):
     and SQLALCHEMY_DATABASE_URI are one setting: a higher layer's either beats a lower layer's either,
     and within one layer DATABASE_URL wins.
     """
+    from app.external_urls import configure_hosts
+
     app.config.from_object(app_config.Defaults)
     app.config["SQLALCHEMY_DATABASE_URI"] = app_config.sqlite_url(app.instance_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(REPO_ROOT, "translations")
@@ -114,6 +105,10 @@ def _development_secret_key(instance_path):
 
 def register_extensions(app):
     """Bind the unbound extensions (app.extensions) to app, and tell Flask-Login how to find a user."""
+    from app.access import register_login
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(REPO_ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -125,6 +120,9 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """One blueprint per audience; each registers only its own routes."""
+    from app import admin, areas, auth, board, delivery, main, officer, proposals, results, translate, voting
+    from app.results import api as results_api
+
     for blueprint in (main.bp, auth.bp, admin.bp, officer.bp, proposals.bp, voting.bp, board.bp, results.bp,
                       results_api.bp, translate.bp, areas.bp, delivery.bp):
         app.register_blueprint(blueprint)

@@ -84,6 +84,18 @@ def rule_text(pot, tie_break="cost-votes"):
                           "project whose reference comes first when compared as text.")
 
 
+def tie_note(result):
+    """What to tell readers when only the last step of the tie rule, the reference as text, decided a tie.
+
+    None when no such tie decided what was funded (or there is no finished count). Some places would draw
+    lots there, so both the officer and the public see it.
+    """
+    if result is None or not (result.parameters or {}).get("tie_decided_by_id"):
+        return None
+    return _("Some projects were equal in votes and in everything else the tie rule compares. The project whose "
+             "reference comes first when compared as text, character by character, was placed first.")
+
+
 def decision_label(outcome):
     return {"confirm": _("Award confirmed"), "defer": _("Deferred"), "reject": _("Rejected"),
             "fund": _("Funded by board decision")}.get(outcome, outcome)

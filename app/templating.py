@@ -28,6 +28,7 @@ from app.results_text import (
     rule_text,
     score_label,
     share_text,
+    tie_note,
 )
 from app.services import content
 from app.services import delivery as delivery_service
@@ -112,7 +113,8 @@ def delivery_helpers():
 def results_helpers():
     return {"explanation_text": explanation_text, "rule_text": rule_text, "score_label": score_label,
             "decision_label": decision_label, "age_band_label": age_band_label, "count_text": count_text,
-            "share_text": share_text, "count_result_label": count_result_label, "board_label": board_label}
+            "share_text": share_text, "count_result_label": count_result_label, "board_label": board_label,
+            "tie_note": tie_note}
 
 
 def phase_helpers():

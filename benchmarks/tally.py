@@ -8,7 +8,8 @@ Usage: .venv/bin/python benchmarks/tally.py [DIR] [--only NAME_PART] [--skip-all
    process that only imports the app package (what every `-m app.domain...` start pays).
 2. Every rule on every instance in one process: parse and count, beside the in-process csv read, and
    pabutools' recorded time (reference_outcomes.json) and whether the selected sets agree.
-Wall and CPU time are both printed: on a shared machine the CPU time is the figure to trust.
+Wall and CPU time are both printed, with the machine's core count: on a shared machine the CPU time is the
+figure to trust, so "met" is judged on both (wall, and CPU as the wall time an idle core would give).
 --pabutools also runs pabutools 1.2.3 (pip install pabutools into the venv; not a dependency) on the
 target instances, in a fresh process each, and prints its times. Asserts nothing.
 """
@@ -99,6 +100,7 @@ def targets(folder, reference, args):
     base_wall, base_cpu = fresh(["-c", "import app.domain.tally"], 60)
     print(f"   start-up alone (fresh process importing app.domain.tally, i.e. the app package): "
           f"{show(base_wall, base_cpu)}")
+    print("   met: yes = within the target in wall time; cpu = only in CPU time (the machine was busy); no = neither")
     print(f"   {'instance':34} {'ours':>16} {'csv floor':>16} {'ratio (CPU)':>11} {'target':>7} {'met':>4}"
           f" {'pabutools (recorded idle / live)':>34}")
     for name, target in TARGETS:
@@ -109,7 +111,7 @@ def targets(folder, reference, args):
                            "--tie-break", "lexico"], args.limit)
         floor_wall, floor_cpu = fresh(["-c", CSV_ONLY, str(path)], 60)
         ratio = f"{cpu / floor_cpu:10.1f}x" if cpu else " " * 11
-        met = "" if wall is None else ("yes" if wall <= target else "no")
+        met = "" if wall is None else ("yes" if wall <= target else ("cpu" if cpu <= target else "no"))
         ref = reference.get(name, {}).get("rules", {}).get("mes_cost_add1u", {})
         recorded = ref.get("seconds_idle_rerun", ref.get("seconds"))
         recorded_text = f"{recorded:.1f}s" if recorded else ref.get("status", "-")[:24]
@@ -126,13 +128,15 @@ def every_rule(folder, reference, args):
           f"{ALL_RULES_TARGET:.0f} s)")
     print(f"   {'instance':40} {'rule':15} {'ours':>16} {'csv floor':>16} {'pabutools s':>12} {'same set':>8}")
     files = sorted((p for p in folder.glob("*.pb") if args.only in p.name), key=lambda p: p.stat().st_size)
-    total_wall = total_cpu = 0.0
+    total_wall = total_cpu = floor_wall = floor_cpu = 0.0
     signal.signal(signal.SIGPROF, _give_up)
     for path in files:
         start, start_cpu = time.perf_counter(), time.process_time()
         with open(path, newline="", encoding="utf-8") as handle:
             sum(1 for _ in csv.reader(handle, delimiter=";"))
-        floor = show(time.perf_counter() - start, time.process_time() - start_cpu)
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        floor_wall, floor_cpu = floor_wall + wall, floor_cpu + cpu
+        floor = show(wall, cpu)
         start, start_cpu = time.perf_counter(), time.process_time()
         election = read_pabulib_file(path).election
         wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
@@ -161,9 +165,9 @@ def every_rule(folder, reference, args):
             ref_text = f"{ref['seconds']:12.3f}" if ref.get("seconds") is not None else f"{ref.get('status', '-')[:12]:>12}"
             timing = f"{'>' + str(int(args.limit)) + 's CPU, gave up':>16}" if outcome is None else show(wall, cpu)
             print(f"   {path.name[:40]:40} {name[:15]:15} {timing} {'':16} {ref_text} {same:>8}", flush=True)
-    met = "yes" if total_wall <= ALL_RULES_TARGET else "no"
-    print(f"   total, all rules and parsing: {total_wall:.1f} s wall, {total_cpu:.1f} s CPU "
-          f"(target {ALL_RULES_TARGET:.0f} s: {met})")
+    met = "yes" if total_wall <= ALL_RULES_TARGET else ("in CPU time" if total_cpu <= ALL_RULES_TARGET else "no")
+    print(f"   total, all rules and parsing: {total_wall:.1f} s wall, {total_cpu:.1f} s CPU; csv floor "
+          f"{floor_wall:.2f} s wall, {floor_cpu:.2f} s CPU (target {ALL_RULES_TARGET:.0f} s: {met})")
 
 
 def main():
@@ -178,7 +182,7 @@ def main():
     folder = Path(args.directory)
     reference_path = folder / "reference_outcomes.json"
     reference = json.loads(reference_path.read_text())["instances"] if reference_path.exists() else {}
-    print(f"cores: {os.cpu_count()}   load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}   "
+    print(f"{os.cpu_count()} cores   load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}   "
           f"python: {sys.version.split()[0]}")
     if not args.skip_targets:
         targets(folder, reference, args)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
+from operator import itemgetter
 
 from app.domain.tally.model import Election, Project
 
@@ -126,8 +127,7 @@ class VoteRows:
         """Every row's raw value of column name ("" for all when there is no such column)."""
         if name not in self.header:
             return [""] * len(self.rows)
-        index = self.header.index(name)
-        return [row[index] for row in self.rows]
+        return list(map(itemgetter(self.header.index(name)), self.rows))
 
     def records(self):
         """voter id -> {column: value, "_line": line}: the slow, full form, built on demand."""
@@ -176,7 +176,7 @@ def _read_vote_rows(reader, section_line, text):
         return previous
 
     kept = None  # raw index of each data row, when blank rows had to be dropped
-    if any(len(row) != width for row in raw):
+    if set(map(len, raw)) - {width}:
         kept = []
         for index, row in enumerate(raw):
             if len(row) == width:
@@ -199,7 +199,7 @@ def _read_vote_rows(reader, section_line, text):
     def line_of(index):
         return raw_line(kept[index] if kept is not None else index)
 
-    voters = [row[voter_index].strip() for row in rows]
+    voters = list(map(str.strip, map(itemgetter(voter_index), rows)))
     if len(set(voters)) != len(voters):
         seen = set()
         for index, voter in enumerate(voters):
@@ -273,7 +273,7 @@ def _build_election(meta, projects, votes, meta_line):
             ballot_of[key] = _ballot(key, points_too, vote_type, projects, max_length)
         except _BadVote as bad:
             raise PabulibError(votes.line_of(keys.index(key)), str(bad)) from None
-    ballots = [ballot_of[key] for key in keys]
+    ballots = list(map(ballot_of.__getitem__, keys))
     if vote_type == "ordinal" and max_length is None:
         constraints["max_length"] = str(max((len(b) for b in ballot_of.values()), default=0))
     return Election(project_list, ballots, budget, vote_type, constraints)

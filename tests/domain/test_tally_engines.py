@@ -1,13 +1,14 @@
 """The fast Equal Shares engine (floats, certified) gives exactly what the exact engine gives: the same
 projects in the same order, the same final money and endowment, on random elections and on real ties."""
 
+from contextlib import contextmanager
 from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.tally import Election, Project, tally
+from app.domain.tally import Election, Project, fast_mes, tally
 from app.domain.tally.equal_shares import CARDINAL_UTILITY, COST_UTILITY, Groups, equal_shares, exact, run_mes
 from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.tie_break import tie_key
@@ -27,6 +28,19 @@ def approval_elections(draw):
     return Election(projects, ballots, budget)
 
 
+@st.composite
+def tie_prone_elections(draw):
+    """Few costs, few voters, round budgets: equal values, money exactly equal to a share, near-ties."""
+    count = draw(st.integers(2, 7))
+    ids = [str(n) for n in range(1, count + 1)]
+    projects = [Project(pid, draw(st.sampled_from([0, 100, 200, 300, 600]))) for pid in ids]
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(ids), min_size=1), min_size=1, max_size=6))
+    ballots = []
+    for ballot in kinds:
+        ballots.extend([ballot] * draw(st.integers(1, 4)))
+    return Election(projects, ballots, draw(st.sampled_from([300, 600, 900, 1000, 1200])))
+
+
 def _both(election, utility, tie_break, **options):
     costs = election.costs()
     votes = {p.id: sum(p.id in b for b in election.ballots) for p in election.projects}
@@ -37,67 +51,119 @@ def _both(election, utility, tie_break, **options):
     return fast, slow
 
 
+@contextmanager
+def float_state(kind):
+    """Either form of the float run's state: Python lists (small elections) or numpy arrays (big ones)."""
+    saved = fast_mes.ARRAYS_FROM
+    fast_mes.ARRAYS_FROM = None if kind == "lists" else 0
+    try:
+        yield
+    finally:
+        fast_mes.ARRAYS_FROM = saved
+
+
+STATES = st.sampled_from(["lists", "arrays"])
+
+
 @settings(max_examples=150, deadline=None)
 @given(approval_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.sampled_from(["lexico", "cost-votes"]),
-       st.booleans(), st.booleans())
-def test_fast_engine_equals_the_exact_engine(election, utility, tie_break, add1, integral):
-    fast, slow = _both(election, utility, tie_break, add1=add1, integral=integral)
+       st.booleans(), st.booleans(), STATES)
+def test_fast_engine_equals_the_exact_engine(election, utility, tie_break, add1, integral, state):
+    with float_state(state):
+        fast, slow = _both(election, utility, tie_break, add1=add1, integral=integral)
     assert fast[0] == slow[0]  # the same projects, in the same order
     assert fast[1] == slow[1]  # the same money left per ballot group, exactly
     assert fast[2] == slow[2]  # the same endowment
 
 
+@settings(max_examples=200, deadline=None)
+@given(tie_prone_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.sampled_from(["lexico", "cost-votes"]),
+       st.booleans(), STATES)
+def test_fast_engine_equals_the_exact_engine_where_ties_abound(election, utility, tie_break, add1, state):
+    with float_state(state):
+        fast, slow = _both(election, utility, tie_break, add1=add1)
+    assert fast[:3] == slow[:3]  # the same projects in the same order, money and endowment
+    assert bool(fast[3]) == bool(slow[3])  # and both say whether the ids decided a tie
+
+
 @settings(max_examples=150, deadline=None)
-@given(approval_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]))
-def test_a_float_run_it_does_not_refuse_is_the_exact_run(election, utility):
+@given(approval_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), STATES)
+def test_a_float_run_it_does_not_refuse_is_the_exact_run(election, utility, state):
     costs = {pid: exact(c) for pid, c in election.costs().items()}
     groups = Groups([frozenset(b) for b in election.ballots], list(costs))
     endowment = exact(Fraction(election.budget) / len(election.ballots))
     key = tie_key("lexico", costs, {})
     selected, money = run_mes(groups, costs, endowment, utility, key)
     try:
-        fast_selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, key)
+        with float_state(state):
+            fast_selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, key)
     except Uncertain:
         return
     assert fast_selected == selected
     assert run.exact_money() == money
 
 
-def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule():
+@pytest.mark.parametrize("state", ["lists", "arrays"])
+def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule(state):
     # "10" and "9" cost the same and have the same supporters: a tie at every endowment. Nobody is short of
     # money, so both values are exactly 1 / 7 and the float run settles it without the exact engine.
-    projects = [Project("9", 3000), Project("10", 3000), Project("7", 4500)]
-    ballots = [frozenset({"9", "10"})] * 7 + [frozenset({"7"})] * 3
-    election = Election(projects, ballots, 10_000)
-    costs = {pid: exact(c) for pid, c in election.costs().items()}
-    groups = Groups(election.ballots, list(costs))
-    ties = []
-    selected, _ = run_mes_float(groups, costs, exact(Fraction(10_000, 10)), True, tie_key("lexico", costs, {}),
-                                ties=ties)
-    assert selected[:2] == ["10", "9"] and ties == [("10", "9")]  # ids compare as text: "10" < "9"
-    outcome = tally(election, rule="mes-cost", completion="none", tie_break="lexico")
-    assert outcome.selected[:2] == ["10", "9"] and outcome.tie_decided_by_id
-    fast, slow = _both(election, COST_UTILITY, "lexico", add1=True)
-    assert fast == slow
-
-
-def test_a_tie_between_projects_whose_supporters_are_short_of_money_goes_to_the_exact_engine():
-    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either.
-    projects = [Project("a", 900), Project("b", 700), Project("c", 700)]
-    ballots = [frozenset({"a", "b", "c"})] * 9 + [frozenset({"b", "c"})] * 2 + [frozenset({"a"})] * 5
-    election = Election(projects, ballots, 1_920)
-    costs = {pid: exact(c) for pid, c in election.costs().items()}
-    groups = Groups(election.ballots, list(costs))
-    with pytest.raises(Uncertain):
-        run_mes_float(groups, costs, exact(120), True, tie_key("lexico", costs, {}))
-    for add1 in (False, True):
-        fast, slow = _both(election, COST_UTILITY, "lexico", add1=add1)
+    with float_state(state):
+        projects = [Project("9", 3000), Project("10", 3000), Project("7", 4500)]
+        ballots = [frozenset({"9", "10"})] * 7 + [frozenset({"7"})] * 3
+        election = Election(projects, ballots, 10_000)
+        costs = {pid: exact(c) for pid, c in election.costs().items()}
+        groups = Groups(election.ballots, list(costs))
+        ties = []
+        selected, _ = run_mes_float(groups, costs, exact(Fraction(10_000, 10)), True, tie_key("lexico", costs, {}),
+                                    ties=ties)
+        assert selected[:2] == ["10", "9"] and ties == [("10", "9")]  # ids compare as text: "10" < "9"
+        outcome = tally(election, rule="mes-cost", completion="none", tie_break="lexico")
+        assert outcome.selected[:2] == ["10", "9"] and outcome.tie_decided_by_id
+        fast, slow = _both(election, COST_UTILITY, "lexico", add1=True)
         assert fast == slow
 
 
-def test_a_group_whose_money_equals_the_share_is_decided_exactly():
+@pytest.mark.parametrize("state", ["lists", "arrays"])
+def test_a_tie_between_projects_whose_supporters_are_short_of_money_is_decided_exactly_in_the_float_run(state):
+    # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either: the
+    # two values are equal, and only exact money (not cost / weight) shows it. Only that decision is exact.
+    with float_state(state):
+        projects = [Project("a", 900), Project("b", 700), Project("c", 700)]
+        ballots = [frozenset({"a", "b", "c"})] * 9 + [frozenset({"b", "c"})] * 2 + [frozenset({"a"})] * 5
+        election = Election(projects, ballots, 1_920)
+        costs = {pid: exact(c) for pid, c in election.costs().items()}
+        groups = Groups(election.ballots, list(costs))
+        key = tie_key("lexico", costs, {})
+        ties, exact_ties = [], []
+        selected, run = run_mes_float(groups, costs, exact(120), True, key, ties=ties)
+        assert (selected, run.exact_money()) == run_mes(groups, costs, exact(120), COST_UTILITY, key, ties=exact_ties)
+        assert ties == exact_ties == [("b", "c")]
+        assert run.stable == 0  # decided exactly: no Add1 jump from this run
+        for add1 in (False, True):
+            fast, slow = _both(election, COST_UTILITY, "lexico", add1=add1)
+            assert fast == slow
+
+
+@pytest.mark.parametrize("state", ["lists", "arrays"])
+def test_a_group_whose_money_equals_the_share_is_decided_exactly(state):
     # Budget 300, 3 voters, 100 each: "a" costs exactly what its two supporters hold after "b".
-    projects = [Project("a", 100), Project("b", 100), Project("c", 200)]
-    ballots = [frozenset({"a", "b"}), frozenset({"b", "c"}), frozenset({"a", "c"})]
-    fast, slow = _both(Election(projects, ballots, 300), COST_UTILITY, "lexico", add1=True)
-    assert fast == slow
+    with float_state(state):
+        projects = [Project("a", 100), Project("b", 100), Project("c", 200)]
+        ballots = [frozenset({"a", "b"}), frozenset({"b", "c"}), frozenset({"a", "c"})]
+        fast, slow = _both(Election(projects, ballots, 300), COST_UTILITY, "lexico", add1=True)
+        assert fast == slow
+
+
+@settings(max_examples=60, deadline=None)
+@given(approval_elections(), st.booleans())
+def test_what_supporters_could_pay_is_their_money_left_exactly(election, add1):
+    costs = election.costs()
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    selected, money, _, _ = equal_shares(groups, costs, election.budget, COST_UTILITY, tie_key("lexico", costs, {}),
+                                         add1=add1)
+    outcome = tally(election, rule="mes-cost", completion="add1" if add1 else "none", tie_break="lexico")
+    for pid in costs:
+        if pid in selected or not groups.supporters[pid]:
+            continue
+        held = sum((groups.weights[g] * money[g] for g in groups.supporters[pid]), Fraction(0))
+        assert outcome.explanations[pid].supporters_could_pay == min(held, costs[pid])

@@ -5,7 +5,7 @@ import pytest
 from app.models import CountResult, Job, Round
 from app.services import count as count_service
 from tests.factories import make_area, make_user
-from tests.support.results_scenarios import Scenario
+from tests.support.results_scenarios import Scenario, add_voters
 
 
 @pytest.fixture
@@ -105,3 +105,24 @@ def test_participation_report_for_officers_suppresses_small_counts(client, db, l
 def test_board_member_of_another_area_cannot_reach_officer_pages(client, db, login_as, s):
     login_as(make_user(role="board", area=make_area()))
     assert client.get(f"/officer/rounds/{s.round.id}/count").status_code == 403
+
+
+def test_a_tie_settled_only_by_reference_numbers_is_flagged_to_the_officer(app, client, db, login_as, s):
+    """Lights made as dear and as popular as Garden: only one fits, and only their references part them."""
+    s.lights.cost_pence = 6_000_00
+    add_voters(s.pot, [[s.lights.id]])
+    db.session.commit()
+    app.config["JOBS_INLINE"] = True
+    login_as(s.officer)
+    client.post(f"/officer/rounds/{s.round.id}/count")
+    page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+    assert "Tie decided by reference" in page
+    assert "reference comes first when compared as text" in page
+
+
+def test_no_tie_note_when_the_rule_settled_every_tie(app, client, db, login_as, s):
+    app.config["JOBS_INLINE"] = True
+    login_as(s.officer)
+    client.post(f"/officer/rounds/{s.round.id}/count")
+    page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+    assert "Funded:" in page and "Tie decided by reference" not in page

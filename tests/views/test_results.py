@@ -115,6 +115,18 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert chain_head(db.session) in page
 
 
+def test_a_tie_settled_only_by_reference_numbers_is_said_in_the_published_explanation(client, db):
+    s = Scenario(phase="counting")
+    s.lights.cost_pence = 6_000_00  # as dear and (with one more vote) as popular as Garden: one fits
+    add_voters(s.pot, [[s.lights.id]])
+    s.count()
+    s.decide_and_confirm()
+    db.session.commit()
+    page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
+    assert "Tie decided by reference" in page
+    assert "The project whose reference comes first when compared as text, character by character" in page
+
+
 def test_charts_are_accessible_svg_with_a_table_and_no_inline_styles(client, db, published):
     page = client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True)
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)

@@ -19,6 +19,7 @@ try:  # GMP rationals: exact like Fraction, several times faster. Optional.
 except ImportError:  # pragma: no cover - exercised on machines without gmpy2
     _rational = None
 
+from app.domain.tally.exact_share import exact_share
 from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
 
@@ -41,26 +42,6 @@ class Groups:
             for pid in ballot:
                 self.supporters[pid].append(index)
         self.support_weight = {pid: sum(self.weights[g] for g in groups) for pid, groups in self.supporters.items()}
-
-
-def _share(cost, groups, weights, money, remaining_weight):
-    """Smallest per-voter payment x with sum(w·min(money, x)) >= cost, or None if supporters can't afford it.
-
-    Nobody who holds less than the share computed so far can pay it in full, and capping them only
-    raises the share, so each pass caps those at once: a few passes over shrinking lists, no sort.
-    """
-    paid = 0
-    pending = groups
-    while remaining_weight:
-        x = (cost - paid) / remaining_weight
-        short = [g for g in pending if money[g] < x]
-        if not short:
-            return x
-        for g in short:
-            paid += weights[g] * money[g]
-            remaining_weight -= weights[g]
-        pending = [g for g in pending if money[g] >= x]
-    return None
 
 
 def exact(value):
@@ -90,7 +71,7 @@ def run_mes(groups, costs, endowment, utility, tie_key, skip_zero_cost=False, ti
         return share
 
     def rho(pid):
-        x = _share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
+        x = exact_share(costs[pid], groups.supporters[pid], weights, money, groups.support_weight[pid])
         return None if x is None else rho_of(x, costs[pid])
 
     # Before anything is bought every voter holds the same endowment, so each project's first share is
@@ -186,7 +167,14 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         endowment = exact(budget / n)
 
     def finish(selected, money, endowment):
-        return selected, [as_fraction(m) for m in money()], as_fraction(endowment), ties
+        converted = {}  # many groups hold the same amount: convert each amount once, and share the value
+        final = []
+        for m in money():
+            value = converted.get(m)
+            if value is None:
+                value = converted[m] = as_fraction(m)
+            final.append(value)
+        return selected, final, as_fraction(endowment), ties
 
     ties = []
     selected, money, stable = run(groups, costs, endowment, utility, tie_key, skip_zero, track=add1, ties=ties)
@@ -225,15 +213,28 @@ def explain_mes(explanations, groups, costs, selected, money):
     for step, pid in enumerate(selected, start=1):
         exp = explanations[pid]
         exp.selected, exp.step, exp.phase, exp.reason = True, step, "equal_shares", SELECTED
-    for pid, members in groups.supporters.items():
-        if pid in chosen:
+    # Many groups hold the very same amount (equal_shares shares the value): add up weights per amount and
+    # project, walking only the groups with money left, then multiply once per amount (in gmpy2 if present).
+    holding = {pid: {} for pid in groups.supporters if pid not in chosen}  # pid -> id(amount) -> weight
+    amounts = {}
+    weights = groups.weights
+    for g, held in enumerate(money):
+        if not held:
             continue
+        key = id(held)
+        if key not in amounts:
+            amounts[key] = exact(held)
+        for pid in groups.ballots[g]:
+            table = holding.get(pid)
+            if table is not None:
+                table[key] = table.get(key, 0) + weights[g]
+    for pid, table in holding.items():
         exp = explanations[pid]
         exp.phase = "equal_shares"
-        if not members:
+        if not groups.supporters[pid]:
             exp.reason = NO_SUPPORT
             exp.supporters_could_pay = Fraction(0)
             continue
-        could = sum((groups.weights[g] * money[g] for g in members), Fraction(0))
+        could = as_fraction(sum((amounts[key] * weight for key, weight in table.items()), exact(0)))
         exp.supporters_could_pay = min(could, costs[pid])
         exp.reason = SUPPORTERS_COULD_NOT_AFFORD

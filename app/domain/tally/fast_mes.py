@@ -9,10 +9,14 @@ only when its margin is far above that bound:
 - whether a project's supporters can still afford it;
 - which supporters pay their full share and which pay everything they have (at each purchase).
 
-When one of them is too close to call the run is not trusted (`Uncertain`) and the caller counts that
-endowment with the exact engine — except for the commonest real tie: when nobody still holding money is
-capped in either project, each share is exactly cost / weight paying in full, so the tie is decided
-exactly in place (and flagged when only the ids separate the projects).
+When the heap or an affordability check is too close to call, only that decision is taken exactly, in
+place, and the float run goes on: in the commonest real tie nobody still holding money is capped in
+either project, so each share is exactly cost / weight paying in full; otherwise the exact money of every
+group now follows from who paid in full and who was capped at each step so far (as at the end, below),
+and the exact shares of the projects concerned from that. Ties only the ids separate are flagged. A run
+with an exact decision reports no stability (no Add1 jump from it). When a supporter's money is too close
+to a share to tell whether it pays in full, the run is not trusted (`Uncertain`) and the caller counts
+that endowment with the exact engine.
 
 The error bound is first-order and generous (a factor 8 over the usual summation bounds): each group's
 float money carries its own bound (grown by each share it pays), a share's bound is (what its capped
@@ -35,8 +39,13 @@ import heapq
 import math
 from collections import defaultdict
 
+from app.domain.tally.exact_share import exact_share
+
 EPS = 2.0**-52
 SAFETY = 8.0
+# Elections with more supporter entries than this (summed over projects) run their shares and payments
+# over numpy arrays (fast_arrays) when numpy is installed; smaller ones gain less than its import costs.
+ARRAYS_FROM = 20_000
 
 
 class Uncertain(Exception):  # noqa: N818 - a signal, not an error
@@ -121,6 +130,63 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
         error = SAFETY * (error + worst[0] + 2 * EPS * x)
         return (x / cost, error / cost, dx / cost) if cost_utility else (x, error, dx)
 
+    arrays = _array_run(groups, fcost, e, track, hold_while, simple)
+    if arrays is not None:
+        share = arrays.share
+
+    def pay(pid, x, error, dx, step):
+        if arrays is not None:
+            return arrays.pay(pid, x, error, dx, step)
+        return _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
+                    hold_while if track else None)
+
+    exact_now = {}  # step -> every group's exact money then, worked out only when a decision needs it
+
+    def exact_money():
+        """Each group's money now, exactly: from who paid in full and who was capped at each step so far."""
+        step = len(selected)
+        if step not in exact_now:
+            exact_now.clear()
+            hold_while(0.0, 1.0)  # decided exactly: this run's decisions are not tracked, so no Add1 jump
+            now = arrays.deaths() if arrays is not None else list(death)
+            exact_now[step] = FloatRun(groups, costs, endowment, list(selected), lambda: now, 0.0).exact_money()
+        return exact_now[step]
+
+    def certain_share(pid):
+        """share(pid), deciding exactly whether its supporters can afford it when floats are too close."""
+        try:
+            return share(pid)
+        except Uncertain as why:
+            if why.args[1:] != ("afford",):
+                raise
+        x = exact_share(costs[pid], groups.supporters[pid], groups.weights, exact_money(),
+                        groups.support_weight[pid])
+        if x is None:
+            return None
+        simple[pid] = 0
+        x = float(x)
+        return x, 2 * EPS * x, 0.0
+
+    overlap = _overlap(groups)
+    touched = dict.fromkeys(costs, -1)  # pid -> the last step at which one of its supporters paid
+    known = {}  # pid -> (certain_share(pid), the step it was worked out at)
+
+    def current_share(pid):
+        """certain_share(pid), again only if one of its supporters has paid since it was last worked out."""
+        found = known.get(pid)
+        if found is not None and touched[pid] < found[1]:
+            return found[0]
+        found = certain_share(pid)
+        known[pid] = (found, len(selected))
+        return found
+
+    def exact_value(q):
+        """q's value now, exactly (None if its supporters cannot afford it)."""
+        if not costs[q]:
+            return costs[q]
+        x = exact_share(costs[q], groups.supporters[q], groups.weights, exact_money(), groups.support_weight[q])
+        return None if x is None else (x / costs[q] if cost_utility else x)
+
     heap = []
     for pid, members in groups.supporters.items():
         if not members or (skip_zero_cost and costs[pid] == 0):
@@ -137,7 +203,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     selected = []
     while heap:
         _, key, pid, _, _, _ = heapq.heappop(heap)
-        found = share(pid)
+        found = current_share(pid)
         if found is None:
             continue
         x, error, dx = found
@@ -157,12 +223,13 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                 continue
             elif value >= other - margin:  # too close to call on floats
                 if fresh != step:  # the other's value is an old lower bound: bring it up to date first
-                    _refresh(heap, share, rho, step)
+                    _refresh(heap, current_share, rho, step)
                     heapq.heappush(heap, (value, key, pid, value_error, step, value_slope))
                     continue
-                _refresh_near(heap, value + value_error, share, rho, step)
+                _refresh_near(heap, value + value_error, current_share, rho, step)
                 heap_key = key
-                best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties)
+                best = _exact_best(pid, key, value + value_error, heap, step, simple, costs, cost_utility, ties,
+                                   exact_value)
                 if best != pid:  # buy the exact winner now; pid goes back with its (current) value
                     index = next(i for i, entry in enumerate(heap) if entry[2] == best)
                     heap[index] = heap[-1]
@@ -170,7 +237,7 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     heapq.heapify(heap)
                     heapq.heappush(heap, (value, heap_key, pid, value_error, step, value_slope))
                     pid = best
-                    x, error, dx = share(pid)
+                    x, error, dx = current_share(pid)
                     value, value_error, value_slope = rho(pid, x, error, dx)
             if track:  # pid beats every other project's lower bound: how long would it?
                 for other, _, _, other_error, _, other_slope in heap:
@@ -179,11 +246,43 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
                     elif value_slope or other_slope:  # decided exactly now, but may not stay so: no jump
                         hold_while(0.0, 1.0)
         if fcost[pid]:
-            _pay(groups, members_of[pid], x, error, dx, step, money, slope, error_of, death, dead_in,
-                 hold_while if track else None)
+            pay(pid, x, error, dx, step)
             worst[0] += error
+            for q in overlap[pid]:
+                touched[q] = step
         selected.append(pid)
-    return selected, FloatRun(groups, costs, endowment, selected, death, stable[0] if track else 0.0)
+    deaths = arrays.deaths if arrays is not None else lambda: death
+    return selected, FloatRun(groups, costs, endowment, selected, deaths, stable[0] if track else 0.0)
+
+
+def _array_run(groups, fcost, e, track, hold_while, simple):
+    """The numpy state of a run when the election is big and numpy is installed, else None."""
+    if ARRAYS_FROM is None or _entries(groups) <= ARRAYS_FROM:
+        return None
+    try:
+        from app.domain.tally.fast_arrays import ArrayRun
+    except ImportError:  # pragma: no cover - numpy is a dependency; the lists still work without it
+        return None
+    return ArrayRun(groups, fcost, e, track, hold_while, simple)
+
+
+def _overlap(groups):
+    """pid -> the projects that share a supporter with it (itself included): whose shares its purchase moves."""
+    found = getattr(groups, "_overlap", None)
+    if found is None:
+        found = {pid: set() for pid in groups.supporters}
+        for ballot in groups.ballots:
+            for pid in ballot:
+                found[pid] |= ballot
+        groups._overlap = found = {pid: list(projects) for pid, projects in found.items()}
+    return found
+
+
+def _entries(groups):
+    found = getattr(groups, "_entries", None)
+    if found is None:
+        found = groups._entries = sum(len(members) for members in groups.supporters.values())
+    return found
 
 
 def _pay(groups, members, x, error, dx, step, money, slope, error_of, death, dead_in, hold_while):
@@ -222,24 +321,26 @@ def _pay(groups, members, x, error, dx, step, money, slope, error_of, death, dea
         hold_while(nearest, 1.0)
 
 
-def _exact_best(pid, key, reach, heap, step, simple, costs, cost_utility, ties):
-    """The exact winner among pid and the heap entries that floats cannot tell from it, or Uncertain.
+def _exact_best(pid, key, reach, heap, step, simple, costs, cost_utility, ties, exact_value):
+    """The exact winner among pid and the heap entries that floats cannot tell from it.
 
-    Decidable here when nobody still holding money is capped in any of them: then the share is exactly
-    cost / weight paying in full, and the value 1 / weight (cost utilities) or cost / weight (cardinal).
+    When nobody still holding money is capped in any of them, the share is exactly cost / weight paying in
+    full, and the value 1 / weight (cost utilities) or cost / weight (cardinal). Otherwise exact_value(q)
+    works each one out from the exact money of its supporters: only this decision is taken exactly, and
+    the float run goes on.
     """
     near = [entry for entry in heap if entry[0] - entry[3] <= reach]
-    if any(entry[4] != step for entry in near):
-        raise Uncertain(pid, "tie with an old value")
 
-    def exact_value(q):
+    def simple_value(q):
         if not costs[q]:
             return costs[q]
-        if not simple[q]:
-            raise Uncertain(q, "tie")
         return costs[q] / simple[q] if not cost_utility else costs[q] / costs[q] / simple[q]
 
-    candidates = [(exact_value(pid), key, pid)] + [(exact_value(entry[2]), entry[1], entry[2]) for entry in near]
+    named = [(pid, key)] + [(entry[2], entry[1]) for entry in near]
+    if all(entry[4] == step for entry in near) and all(simple[q] or not costs[q] for q, _ in named):
+        candidates = [(simple_value(q), q_key, q) for q, q_key in named]
+    else:
+        candidates = [(value, q_key, q) for q, q_key in named if (value := exact_value(q)) is not None]
     best = min(candidates)
     if ties is not None:
         ties.extend((best[2], other) for value, other_key, other in candidates
@@ -274,14 +375,14 @@ def _refresh(heap, share, rho, step):
 class FloatRun:
     """What a certified float run decided, from which its exact shares and money follow."""
 
-    def __init__(self, groups, costs, endowment, selected, death, stable):
+    def __init__(self, groups, costs, endowment, selected, deaths, stable):
         self.groups, self.costs, self.endowment = groups, costs, endowment
-        self.selected, self.death, self.stable = selected, death, stable
+        self.selected, self.deaths, self.stable = selected, deaths, stable  # deaths(): the step each group died
 
     def exact_money(self):
         """Each group's money at the end, exactly (same type as endowment)."""
         groups, endowment = self.groups, self.endowment
-        weights, death = groups.weights, self.death
+        weights, death = groups.weights, self.deaths()
         step_of = {pid: step for step, pid in enumerate(self.selected)}
         zero = endowment * 0
         died_at = defaultdict(list)

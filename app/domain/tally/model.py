@@ -1,5 +1,6 @@
 """The election model the counting rules share: projects, ballots and the budget, in exact numbers."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -42,31 +43,38 @@ def approval_sets(election):
     return result
 
 
+def _distinct(ballots):
+    """[(ballot, how many times that same object appears)]: a parsed file shares one object per vote string."""
+    objects = dict(zip(map(id, ballots), ballots, strict=True))
+    return [(objects[key], count) for key, count in Counter(map(id, ballots)).items()]
+
+
 def scores(election):
     """Total points per project: approvals count 1, cumulative sum points, ordinal max_length - rank index."""
     totals = {p.id: 0 for p in election.projects}
+    distinct = _distinct(election.ballots)
     if election.vote_type == "ordinal":
         max_length = int(election.constraints.get("max_length") or 0) or max(
-            (len(b) for b in election.ballots), default=0
+            (len(b) for b, _ in distinct), default=0
         )
-        for ballot in election.ballots:
+        for ballot, count in distinct:
             for index, pid in enumerate(ballot):
-                totals[pid] += max_length - index
+                totals[pid] += (max_length - index) * count
     else:
-        for ballot in election.ballots:
+        for ballot, count in distinct:
             if isinstance(ballot, dict):
                 for pid, pts in ballot.items():
-                    totals[pid] += pts
+                    totals[pid] += pts * count
             else:
                 for pid in ballot:
-                    totals[pid] += 1
+                    totals[pid] += count
     return totals
 
 
 def vote_counts(election):
     """Number of ballots that support each project at all."""
     counts = {p.id: 0 for p in election.projects}
-    for ballot in approval_sets(election):
-        for pid in ballot:
-            counts[pid] += 1
+    for ballot, count in _distinct(election.ballots):
+        for pid in (ballot if not isinstance(ballot, dict) else [p for p, pts in ballot.items() if pts > 0]):
+            counts[pid] += count
     return counts
