@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -82,27 +83,62 @@ COMPLETION_CHOICES = [
 ]
 
 
+# The settings each ballot type uses; the pot form reveals only the chosen type's and ignores the others.
+BALLOT_TYPE_FIELDS = {"approval": ("max_choices",), "knapsack": (), "ranked": ("max_ranks",),
+                      "cumulative": ("total_points", "max_points_per_project")}
+ALL_BALLOT_TYPE_FIELDS = ("max_choices", "max_ranks", "total_points", "max_points_per_project")
+
+
 class PotForm(FlaskForm):
+    """A grant pot's settings. Approval and ranked ballots both limit the choices (pot.max_choices), each in
+    its own field under its own radio: max_ranks is max_choices for a ranked ballot."""
+
     name = StringField(_l("Name of the pot"), validators=[InputRequired(_l("Enter a name.")), Length(max=200)])
     instructions = TextAreaField(_l("Ballot instructions"), validators=[Optional(), Length(max=2000)])
     amount = MoneyField(_l("Amount (£)"), validators=[InputRequired(_l("Enter the amount in the pot."))])
     min_project_cost = MoneyField(_l("Smallest project cost (£, optional)"), validators=[Optional()])
     max_project_cost = MoneyField(_l("Largest project cost (£, optional)"), validators=[Optional()])
     wards = MultiCheckboxField(_l("Wards whose residents may propose and vote"), choices=[], coerce=int)
-    ballot_type = SelectField(_l("Ballot type"), choices=BALLOT_TYPE_CHOICES)
-    max_choices = IntegerField(_l("Most projects a resident may choose or rank"),
+    ballot_type = RadioField(_l("Ballot type"), choices=BALLOT_TYPE_CHOICES,
+                             validators=[InputRequired(_l("Choose the ballot type."))])
+    max_choices = IntegerField(_l("Most projects a resident may choose"),
                                validators=[Optional(), NumberRange(min=1, max=50)])
+    max_ranks = IntegerField(_l("Most projects a resident may rank"),
+                             validators=[Optional(), NumberRange(min=1, max=50)])
     total_points = IntegerField(_l("Points each resident spreads"), validators=[Optional(), NumberRange(min=1, max=1000)])
     max_points_per_project = IntegerField(_l("Most points on one project"),
                                           validators=[Optional(), NumberRange(min=1, max=1000)])
-    counting_rule = SelectField(_l("Counting rule"), choices=RULE_CHOICES)
-    completion = SelectField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES)
+    counting_rule = RadioField(_l("Counting rule"), choices=RULE_CHOICES,
+                               validators=[InputRequired(_l("Choose the counting rule."))])
+    completion = RadioField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES, default="add1u",
+                            description=_l("Used only by the Method of Equal Shares."),
+                            validators=[InputRequired(_l("Choose the top-up."))])
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and obj.ballot_type == "ranked":
+            self.max_ranks.data, self.max_choices.data = obj.max_choices, None
+
+    def field_for(self, setting):
+        """The field showing a setting (a problem's field from check_pot): a ranked ballot's limit is max_ranks."""
+        return "max_ranks" if setting == "max_choices" and self.ballot_type.data == "ranked" else setting
+
+    def other_ballot_fields(self):
+        """The settings of the ballot types not chosen: hidden on the page, so never read or checked."""
+        wanted = BALLOT_TYPE_FIELDS.get(self.ballot_type.data, ())
+        return [name for name in ALL_BALLOT_TYPE_FIELDS if name not in wanted]
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        for name in self.other_ballot_fields():
+            self[name].errors, self[name].data = [], None
+        return not any(f.errors for f in self) and not self.form_errors
 
     def settings(self):
         """The pot's settings as save_pot and check_pot take them (money in pence)."""
         return dict(amount_pence=self.amount.pence, min_project_cost_pence=self.min_project_cost.pence,
                     max_project_cost_pence=self.max_project_cost.pence, ballot_type=self.ballot_type.data,
-                    max_choices=self.max_choices.data, total_points=self.total_points.data,
+                    max_choices=self[self.field_for("max_choices")].data, total_points=self.total_points.data,
                     max_points_per_project=self.max_points_per_project.data,
                     counting_rule=self.counting_rule.data, completion=self.completion.data)
 
