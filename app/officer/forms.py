@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
+from app.labels import BALLOT_TYPE_LABELS, COMPLETION_LABELS, COUNTING_RULE_LABELS
 
 
 class LondonDateTimeField(DateTimeLocalField):
@@ -65,22 +66,9 @@ class RoundForm(FlaskForm):
                                      "voting closes."))
 
 
-BALLOT_TYPE_CHOICES = [
-    SelectChoice("approval", _l("Approval: choose up to a number of projects")),
-    SelectChoice("knapsack", _l("Budget: choose projects whose total cost fits the pot")),
-    SelectChoice("cumulative", _l("Points: spread points across projects")),
-    SelectChoice("ranked", _l("Ranked: put projects in order of preference")),
-]
-RULE_CHOICES = [
-    SelectChoice("greedy", _l("Most votes first, while money lasts")),
-    SelectChoice("mes-cost", _l("Method of Equal Shares")),
-    SelectChoice("mes-card", _l("Method of Equal Shares (favouring more projects)")),
-]
-COMPLETION_CHOICES = [
-    SelectChoice("add1u", _l("Spend what is left: raise shares, then most votes first")),
-    SelectChoice("add1", _l("Raise shares until the money is used")),
-    SelectChoice("none", _l("No top-up")),
-]
+BALLOT_TYPE_CHOICES = [SelectChoice(code, label) for code, label in BALLOT_TYPE_LABELS.items()]
+RULE_CHOICES = [SelectChoice(code, label) for code, label in COUNTING_RULE_LABELS.items()]
+COMPLETION_CHOICES = [SelectChoice(code, label) for code, label in COMPLETION_LABELS.items()]
 
 
 # The settings each ballot type uses; the pot form reveals only the chosen type's and ignores the others.
