@@ -6,13 +6,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
 from app.form_fields import BOARD_ROLE_LABELS, MultiCheckboxField
 
-ROLE_CHOICES = [
-    SelectChoice("officer", _l("Council officer")),
-    SelectChoice("board", _l("Neighbourhood Board member")),
-    SelectChoice("translator", _l("Translator")),
-    SelectChoice("admin", _l("Administrator")),
-]
-
+ROLE_LABELS = {
+    "officer": _l("Council officer"),
+    "board": _l("Neighbourhood Board member"),
+    "translator": _l("Translator"),
+    "admin": _l("Administrator"),
+    "polling_helper": _l("Polling helper"),
+}
+# Polling helpers are named per round by an officer (officer.helpers), not given here.
+ROLE_CHOICES = [SelectChoice(code, label) for code, label in ROLE_LABELS.items() if code != "polling_helper"]
 
 
 class GrantRoleForm(FlaskForm):

@@ -15,6 +15,7 @@ from app.access import role_required
 from app.admin import bp
 from app.admin.forms import (
     BOARD_ROLE_LABELS,
+    ROLE_LABELS,
     AreaForm,
     AreaWardsForm,
     AuditFilterForm,
@@ -49,7 +50,7 @@ def users():
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = min(page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
     people = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/users.html", people=people, q=query_text, page=page,
+    return render_template("admin/users.html", people=people, q=query_text, page=page, role_labels=ROLE_LABELS,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total)
 
 
@@ -119,7 +120,7 @@ def _render_user(person, form=None, suspend_form=None, reactivate_form=None, war
              "reactivate_form": reactivate_form or ReactivateForm(prefix="reactivate"),
              "ward_form": ward_form or _ward_form(person)}
     failed = any(f.errors for f in forms.values())
-    return render_template("admin/user.html", person=person, revoke_form=RevokeForm(),
+    return render_template("admin/user.html", person=person, revoke_form=RevokeForm(), role_labels=ROLE_LABELS,
                            board_role_labels=BOARD_ROLE_LABELS, answers=take_part_answers(db.session, person),
                            **forms), (
         400 if failed else 200)
@@ -301,3 +302,14 @@ def council_details():
             return redirect(url_for("admin.council_details"))
     return render_template("admin/council.html", form=form, locales=current_app.config["SUPPORTED_LOCALES"]), (
         400 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>/suspend/check")
+@role_required("admin")
+def check_suspend(user_id):
+    """Check a suspension (who, why, what it stops) before admin.suspend does it."""
+    person = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm(prefix="suspend")
+    if not form.validate_on_submit():
+        return _render_user(person, suspend_form=form)
+    return render_template("admin/suspend_check.html", person=person, form=form, role_labels=ROLE_LABELS)
