@@ -87,7 +87,7 @@ def test_errors_are_summarised_and_nothing_is_saved(client, db, login_as, area):
     response = client.post(url, data={"label_en": "young people", "action": "save"})
     page = text(response)
     assert response.status_code == 400
-    assert 'class="error-summary"' in page and 'href="#label_en"' in page
+    assert "There is a problem" in page and 'href="#label_en"' in page
     assert "This list already has a priority with that name." in page
     response = client.post(url, data={"label_en": "", "label_cy": "Rhywbeth", "action": "save"})
     assert response.status_code == 400 and "Enter the priority&#39;s name in English." in text(response)
