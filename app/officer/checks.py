@@ -5,9 +5,9 @@ from flask import abort, render_template, request
 
 from app.access import role_required
 from app.extensions import db
-from app.models import Round, User
+from app.models import Proposal, Round, User
 from app.officer import bp
-from app.officer.forms import ExtendCloseForm
+from app.officer.forms import ExtendCloseForm, MergeForm
 
 
 @bp.post("/rounds/<int:round_id>/extend/check")
@@ -33,3 +33,16 @@ def check_merge(user_id):
     if held is None or held.held_for_merge_with_id is None or action not in ("merge", "release"):
         abort(404)
     return render_template("officer/merge_check.html", held=held, first=held.held_for_merge_with, action=action)
+
+
+@bp.get("/proposals/<int:proposal_id>/merge/check")
+@role_required("officer")
+def check_merge_proposal(proposal_id):
+    """Check a merge of a duplicate project idea into another of its pot before officer.merge does it."""
+    proposal = db.session.get(Proposal, proposal_id)
+    into = db.session.get(Proposal, request.args.get("merge-into", type=int) or 0)
+    if proposal is None or proposal.status == "draft" or into is None or into.id == proposal.id \
+            or into.pot_id != proposal.pot_id or into.status == "draft":
+        abort(404)
+    form = MergeForm(prefix="merge", formdata=None)
+    return render_template("officer/merge_proposal_check.html", proposal=proposal, into=into, form=form)

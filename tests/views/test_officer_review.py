@@ -67,6 +67,10 @@ def test_merging_duplicates_tells_both_proposers(client, db, login_as, world, ou
     round_, officer, amira, jakub, garden, beds = world
     login_as(officer)
 
+    check = client.get(f"/officer/proposals/{beds.id}/merge/check?merge-into={garden.id}").get_data(as_text=True)
+    rows = dict(summary_rows(check))
+    assert rows["Merged into"].startswith(garden.title) and rows["Who will be e-mailed"] == "Both proposers."
+    assert _fresh(db, beds).status != "merged"  # nothing until the officer confirms
     response = client.post(f"/officer/proposals/{beds.id}/merge", data={"merge-into": str(garden.id)})
 
     assert response.status_code == 302
