@@ -1,12 +1,12 @@
 """Officers type times in UK time; they are stored as UTC (BST is UTC+1 in summer) and shown back in UK time."""
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 
 from app.models import Round
 from tests.factories import make_area, make_user, make_ward
+from tests.support.page_text import summary_rows
 
 SUMMER, WINTER = "2026-07-01T18:00", "2026-12-01T18:00"
 
@@ -70,5 +70,5 @@ def test_saving_the_edit_form_unchanged_keeps_the_times(client, db, round_form):
 
 def _dates(page, term):
     """The (from, to) times the dashboard prints for term ("Proposals" or "Voting")."""
-    text = re.search(rf"<dt>{term}</dt><dd>([^<]*)</dd>", page).group(1).replace("\u202f", " ")
-    return tuple(text.split(" – "))
+    text = dict(summary_rows(page))[term].replace("\u202f", " ")
+    return tuple(text.split(" to "))
