@@ -1,10 +1,12 @@
+import re
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -12,28 +14,75 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
+from app.form_fields import (
+    DATE_PARTS,
+    LANGUAGE_CHOICES,
+    LONDON,
+    DateInputField,
+    MoneyField,
+    MultiCheckboxField,
+)
 from app.labels import BALLOT_TYPE_LABELS, COMPLETION_LABELS, COUNTING_RULE_LABELS
 
 
-class LondonDateTimeField(DateTimeLocalField):
-    """A date and time typed in UK time; .utc gives the aware UTC value, show_utc() fills it from one.
-
-    The first format is the one written into value="": HTML's normalised datetime-local form, to the minute.
+class LondonDateTimeField(DateInputField):
+    """A date and time in UK time, asked as the Design System asks for dates (day, month and year boxes) with a
+    time box beside them (hours and minutes, 24-hour clock): sent as <name>-day, -month, -year and -time.
+    One value "2026-07-01T18:00" is still taken (scripts, older pages). .data is a naive UK datetime;
+    .utc gives the aware UTC value, show_utc() fills the boxes from one.
     """
 
+    ONE_VALUE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
         super().__init__(*args, **kwargs)
+        self.parts["time"] = ""
+
+    def process_data(self, value):
+        self.data = value
+        if isinstance(value, datetime):
+            self.parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year),
+                          "time": value.strftime("%H:%M")}
+
+    def process_formdata(self, valuelist):
+        formdata = self._formdata
+        boxes = formdata is not None and any(f"{self.name}-{part}" in formdata for part in (*DATE_PARTS, "time"))
+        if not boxes:
+            if valuelist and valuelist[0]:
+                self.data = self._one_value(valuelist[0])
+            return
+        time_text = (formdata.get(f"{self.name}-time") or "").strip()
+        super().process_formdata(valuelist)  # the day, month and year: a date, or None when all three are empty
+        self.parts["time"] = time_text
+        name = str(self.error_name or self.label.text)
+        if self.data is None:
+            if time_text:
+                self.error_parts = DATE_PARTS
+                raise ValueError(_("%(name)s must include a day, month and year", name=name))
+            return
+        found = re.fullmatch(r"(\d{1,2})[:.](\d{2})", time_text)
+        if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+            self.error_parts, self.data = ("time",), None
+            raise ValueError(_("%(name)s must include a time in hours and minutes, like 18:00", name=name))
+        self.data = datetime.combine(self.data, time(int(found.group(1)), int(found.group(2))))
+        self.raw_data = [self.data.isoformat()]
+
+    def _one_value(self, text):
+        for fmt in self.ONE_VALUE_FORMATS:
+            try:
+                return datetime.strptime(text.strip(), fmt)
+            except ValueError:
+                continue
+        raise ValueError(_("Enter the date and time as day, month, year and hours and minutes."))
 
     @property
     def utc(self):
         return self.data.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC")) if self.data else None
 
     def show_utc(self, value):
-        self.data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
+        self.process_data(value.astimezone(LONDON).replace(tzinfo=None) if value else None)
 
 
 class RoundForm(FlaskForm):
@@ -44,13 +93,13 @@ class RoundForm(FlaskForm):
     wards = MultiCheckboxField(_l("Wards whose residents may take part"), choices=[], coerce=int)
     languages = MultiCheckboxField(_l("Languages offered"), choices=LANGUAGE_CHOICES, default=["en"])
     proposals_open_at = LondonDateTimeField(_l("Proposals open (UK time)"), validators=[
-        InputRequired(_l("Enter when proposals open."))])
+        DataRequired(_l("Enter when proposals open."))])
     proposals_close_at = LondonDateTimeField(_l("Proposals close (UK time)"), validators=[
-        InputRequired(_l("Enter when proposals close."))])
+        DataRequired(_l("Enter when proposals close."))])
     voting_open_at = LondonDateTimeField(_l("Voting opens (UK time)"), validators=[
-        InputRequired(_l("Enter when voting opens."))])
+        DataRequired(_l("Enter when voting opens."))])
     voting_close_at = LondonDateTimeField(_l("Voting closes (UK time)"), validators=[
-        InputRequired(_l("Enter when voting closes."))])
+        DataRequired(_l("Enter when voting closes."))])
     min_age = IntegerField(_l("Minimum age on the voting day (optional)"),
                            validators=[Optional(), NumberRange(min=11, max=120, message=_l("Enter an age from 11 to 120."))])
     require_verified_email = BooleanField(_l("Residents must have confirmed their e-mail address"), default=True)
@@ -139,7 +188,7 @@ class PhaseForm(FlaskForm):
 
 class ExtendCloseForm(FlaskForm):
     voting_close_at = LondonDateTimeField(_l("New close of voting (UK time)"), validators=[
-        InputRequired(_l("Enter the new close of voting."))])
+        DataRequired(_l("Enter the new close of voting."))])
 
 
 REVIEW_CHOICES = [
