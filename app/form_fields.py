@@ -39,8 +39,10 @@ class ResidentDetailsChecks:
                 raise ValidationError(self.missing_age_message)
             return
         today = date.today()
-        if field.data > today or field.data.year < 1900:
-            raise ValidationError(_l("Date of birth must be a real date in the past."))
+        if field.data >= today:
+            raise ValidationError(_l("Date of birth must be in the past"))
+        if field.data.year < 1900:
+            raise ValidationError(_l("Date of birth must be a real date"))
         if age_on(field.data, today) < MIN_REGISTRATION_AGE:
             raise ValidationError(self.too_young_message)
 
@@ -79,18 +81,29 @@ class DateInputField(Field):
 
     def process_formdata(self, valuelist):
         formdata = self._formdata
-        if formdata is None or not any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+        if formdata is None:
+            return
+        if not any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+            # One box of year-month-day, as the browser's date picker sent it (older scripts and tests).
+            if valuelist and valuelist[0].strip():
+                self.raw_data = [valuelist[0]]
+                try:
+                    self.process_data(date.fromisoformat(valuelist[0].strip()))
+                except ValueError:
+                    self.data = None
+                    raise ValueError(_("%(name)s must be a real date", name=self._error_name())) from None
             return
         self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in DATE_PARTS}
+        self.raw_data = [" ".join(self.parts.values()).strip()]  # empty when nothing was typed (Optional())
         self.data = None
         if not any(self.parts.values()):
             return
-        name = str(self.error_name or self.label.text)
+        name = self._error_name()
         missing = tuple(part for part in DATE_PARTS if not self.parts[part])
         if missing:
             self.error_parts = missing
             raise ValueError(self._missing_message(missing, name))
-        numbers = {part: self.parts[part] for part in DATE_PARTS}
+        numbers = self.parts
         if not all(value.isdigit() for value in numbers.values()):
             self.error_parts = tuple(part for part in DATE_PARTS if not numbers[part].isdigit())
             raise ValueError(_("%(name)s must be a real date", name=name))
@@ -102,6 +115,9 @@ class DateInputField(Field):
         except ValueError:
             self.error_parts = ("month",) if not 1 <= int(numbers["month"]) <= 12 else ("day",)
             raise ValueError(_("%(name)s must be a real date", name=name)) from None
+
+    def _error_name(self):
+        return str(self.error_name or self.label.text)
 
     @staticmethod
     def _missing_message(missing, name):
