@@ -77,7 +77,7 @@ def test_areas_council_details_and_public_area_pages_are_accessible(live, new_pa
     page.fill("#email", "not an address")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-error-summary]").count() == 1
     assert_accessible(page, f"{lang} council details with an error")
 
     visitor = new_page(locale=lang)
