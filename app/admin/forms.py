@@ -1,18 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
 from app.form_fields import BOARD_ROLE_LABELS, MultiCheckboxField
 
-ROLE_CHOICES = [
-    SelectChoice("officer", _l("Council officer")),
-    SelectChoice("board", _l("Neighbourhood Board member")),
-    SelectChoice("translator", _l("Translator")),
-    SelectChoice("admin", _l("Administrator")),
-]
-
+ROLE_LABELS = {
+    "officer": _l("Council officer"),
+    "board": _l("Neighbourhood Board member"),
+    "translator": _l("Translator"),
+    "admin": _l("Administrator"),
+    "polling_helper": _l("Polling helper"),
+}
+# Polling helpers are named per round by an officer (officer.helpers), not given here.
+ROLE_CHOICES = [SelectChoice(code, label) for code, label in ROLE_LABELS.items() if code != "polling_helper"]
 
 
 class GrantRoleForm(FlaskForm):
@@ -81,6 +84,14 @@ class CouncilForm(FlaskForm):
                                                                Length(max=40)])
     public_url = StringField(_l("This site's public address"), description=_l("For example, https://budgets.example.gov.uk"),
                              validators=[DataRequired(_l("Enter the site's address.")), Length(max=300)])
+    brand_colour = StringField(_l("Brand colour (optional)"),
+                               description=_l("A hex code, like #1d4f7a. The header shows white text on it, so it "
+                                              "must be dark enough: a contrast of at least 4.5 to 1 with white."),
+                               validators=[Optional(), Length(max=20)])
+    logo = FileField(_l("Logo (optional)"),
+                     description=_l("A PNG or JPEG image, up to 200 KB. It is shown 60 pixels high beside the "
+                                    "council's name."))
+    remove_logo = BooleanField(_l("Remove the logo"))
 
 
 def _council_text_fields():

@@ -243,3 +243,15 @@ def confirm(record_id):
         else:
             flash(_("Thank you. One more board member who was present must confirm."), "success")
     return redirect(url_for("board.record", record_id=record_id))
+
+
+@bp.get("/decisions/<int:record_id>/confirm")
+@role_required("board")
+def check_confirm(record_id):
+    """Check the record, and what confirming it will do, before board.confirm records the confirmation."""
+    record_ = _record_for_board(record_id)
+    if record_.status != "draft":
+        return redirect(url_for("board.record", record_id=record_id))
+    return render_template("board/confirm_check.html", record=record_, round=record_.round, form=DecisionForm(),
+                           quorate=decision_service.quorate(db.session, record_), needed=CONFIRMATIONS_NEEDED,
+                           completes=len(record_.confirmations) + 1 >= CONFIRMATIONS_NEEDED)

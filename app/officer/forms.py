@@ -1,37 +1,88 @@
+import re
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
+from app.form_fields import (
+    DATE_PARTS,
+    LANGUAGE_CHOICES,
+    LONDON,
+    DateInputField,
+    MoneyField,
+    MultiCheckboxField,
+)
+from app.labels import BALLOT_TYPE_LABELS, COMPLETION_LABELS, COUNTING_RULE_LABELS
 
 
-class LondonDateTimeField(DateTimeLocalField):
-    """A date and time typed in UK time; .utc gives the aware UTC value, show_utc() fills it from one.
-
-    The first format is the one written into value="": HTML's normalised datetime-local form, to the minute.
+class LondonDateTimeField(DateInputField):
+    """A date and time in UK time, asked as the Design System asks for dates (day, month and year boxes) with a
+    time box beside them (hours and minutes, 24-hour clock): sent as <name>-day, -month, -year and -time.
+    One value "2026-07-01T18:00" is still taken (scripts, older pages). .data is a naive UK datetime;
+    .utc gives the aware UTC value, show_utc() fills the boxes from one.
     """
 
+    ONE_VALUE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
         super().__init__(*args, **kwargs)
+        self.parts["time"] = ""
+
+    def process_data(self, value):
+        self.data = value
+        if isinstance(value, datetime):
+            self.parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year),
+                          "time": value.strftime("%H:%M")}
+
+    def process_formdata(self, valuelist):
+        formdata = self._formdata
+        boxes = formdata is not None and any(f"{self.name}-{part}" in formdata for part in (*DATE_PARTS, "time"))
+        if not boxes:
+            if valuelist and valuelist[0]:
+                self.data = self._one_value(valuelist[0])
+            return
+        time_text = (formdata.get(f"{self.name}-time") or "").strip()
+        super().process_formdata(valuelist)  # the day, month and year: a date, or None when all three are empty
+        self.parts["time"] = time_text
+        name = str(self.error_name or self.label.text)
+        if self.data is None:
+            if time_text:
+                self.error_parts = DATE_PARTS
+                raise ValueError(_("%(name)s must include a day, month and year", name=name))
+            return
+        found = re.fullmatch(r"(\d{1,2})[:.](\d{2})", time_text)
+        if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+            self.error_parts, self.data = ("time",), None
+            raise ValueError(_("%(name)s must include a time in hours and minutes, like 18:00", name=name))
+        self.data = datetime.combine(self.data, time(int(found.group(1)), int(found.group(2))))
+        self.raw_data = [self.data.isoformat()]
+
+    def _one_value(self, text):
+        for fmt in self.ONE_VALUE_FORMATS:
+            try:
+                return datetime.strptime(text.strip(), fmt)
+            except ValueError:
+                continue
+        raise ValueError(_("Enter the date and time as day, month, year and hours and minutes."))
 
     @property
     def utc(self):
         return self.data.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC")) if self.data else None
 
     def show_utc(self, value):
-        self.data = value.astimezone(LONDON).replace(tzinfo=None) if value else None
+        self.process_data(value.astimezone(LONDON).replace(tzinfo=None) if value else None)
 
 
 class RoundForm(FlaskForm):
@@ -42,13 +93,13 @@ class RoundForm(FlaskForm):
     wards = MultiCheckboxField(_l("Wards whose residents may take part"), choices=[], coerce=int)
     languages = MultiCheckboxField(_l("Languages offered"), choices=LANGUAGE_CHOICES, default=["en"])
     proposals_open_at = LondonDateTimeField(_l("Proposals open (UK time)"), validators=[
-        InputRequired(_l("Enter when proposals open."))])
+        DataRequired(_l("Enter when proposals open."))])
     proposals_close_at = LondonDateTimeField(_l("Proposals close (UK time)"), validators=[
-        InputRequired(_l("Enter when proposals close."))])
+        DataRequired(_l("Enter when proposals close."))])
     voting_open_at = LondonDateTimeField(_l("Voting opens (UK time)"), validators=[
-        InputRequired(_l("Enter when voting opens."))])
+        DataRequired(_l("Enter when voting opens."))])
     voting_close_at = LondonDateTimeField(_l("Voting closes (UK time)"), validators=[
-        InputRequired(_l("Enter when voting closes."))])
+        DataRequired(_l("Enter when voting closes."))])
     min_age = IntegerField(_l("Minimum age on the voting day (optional)"),
                            validators=[Optional(), NumberRange(min=11, max=120, message=_l("Enter an age from 11 to 120."))])
     require_verified_email = BooleanField(_l("Residents must have confirmed their e-mail address"), default=True)
@@ -64,45 +115,67 @@ class RoundForm(FlaskForm):
                                      "voting closes."))
 
 
-BALLOT_TYPE_CHOICES = [
-    SelectChoice("approval", _l("Approval: choose up to a number of projects")),
-    SelectChoice("knapsack", _l("Budget: choose projects whose total cost fits the pot")),
-    SelectChoice("cumulative", _l("Points: spread points across projects")),
-    SelectChoice("ranked", _l("Ranked: put projects in order of preference")),
-]
-RULE_CHOICES = [
-    SelectChoice("greedy", _l("Most votes first, while money lasts")),
-    SelectChoice("mes-cost", _l("Method of Equal Shares")),
-    SelectChoice("mes-card", _l("Method of Equal Shares (favouring more projects)")),
-]
-COMPLETION_CHOICES = [
-    SelectChoice("add1u", _l("Spend what is left: raise shares, then most votes first")),
-    SelectChoice("add1", _l("Raise shares until the money is used")),
-    SelectChoice("none", _l("No top-up")),
-]
+BALLOT_TYPE_CHOICES = [SelectChoice(code, label) for code, label in BALLOT_TYPE_LABELS.items()]
+RULE_CHOICES = [SelectChoice(code, label) for code, label in COUNTING_RULE_LABELS.items()]
+COMPLETION_CHOICES = [SelectChoice(code, label) for code, label in COMPLETION_LABELS.items()]
+
+
+# The settings each ballot type uses; the pot form reveals only the chosen type's and ignores the others.
+BALLOT_TYPE_FIELDS = {"approval": ("max_choices",), "knapsack": (), "ranked": ("max_ranks",),
+                      "cumulative": ("total_points", "max_points_per_project")}
+ALL_BALLOT_TYPE_FIELDS = ("max_choices", "max_ranks", "total_points", "max_points_per_project")
 
 
 class PotForm(FlaskForm):
+    """A grant pot's settings. Approval and ranked ballots both limit the choices (pot.max_choices), each in
+    its own field under its own radio: max_ranks is max_choices for a ranked ballot."""
+
     name = StringField(_l("Name of the pot"), validators=[InputRequired(_l("Enter a name.")), Length(max=200)])
     instructions = TextAreaField(_l("Ballot instructions"), validators=[Optional(), Length(max=2000)])
     amount = MoneyField(_l("Amount (£)"), validators=[InputRequired(_l("Enter the amount in the pot."))])
     min_project_cost = MoneyField(_l("Smallest project cost (£, optional)"), validators=[Optional()])
     max_project_cost = MoneyField(_l("Largest project cost (£, optional)"), validators=[Optional()])
     wards = MultiCheckboxField(_l("Wards whose residents may propose and vote"), choices=[], coerce=int)
-    ballot_type = SelectField(_l("Ballot type"), choices=BALLOT_TYPE_CHOICES)
-    max_choices = IntegerField(_l("Most projects a resident may choose or rank"),
+    ballot_type = RadioField(_l("Ballot type"), choices=BALLOT_TYPE_CHOICES,
+                             validators=[InputRequired(_l("Choose the ballot type."))])
+    max_choices = IntegerField(_l("Most projects a resident may choose"),
                                validators=[Optional(), NumberRange(min=1, max=50)])
+    max_ranks = IntegerField(_l("Most projects a resident may rank"),
+                             validators=[Optional(), NumberRange(min=1, max=50)])
     total_points = IntegerField(_l("Points each resident spreads"), validators=[Optional(), NumberRange(min=1, max=1000)])
     max_points_per_project = IntegerField(_l("Most points on one project"),
                                           validators=[Optional(), NumberRange(min=1, max=1000)])
-    counting_rule = SelectField(_l("Counting rule"), choices=RULE_CHOICES)
-    completion = SelectField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES)
+    counting_rule = RadioField(_l("Counting rule"), choices=RULE_CHOICES,
+                               validators=[InputRequired(_l("Choose the counting rule."))])
+    completion = RadioField(_l("Equal Shares top-up"), choices=COMPLETION_CHOICES, default="add1u",
+                            description=_l("Used only by the Method of Equal Shares."),
+                            validators=[InputRequired(_l("Choose the top-up."))])
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and obj.ballot_type == "ranked":
+            self.max_ranks.data, self.max_choices.data = obj.max_choices, None
+
+    def field_for(self, setting):
+        """The field showing a setting (a problem's field from check_pot): a ranked ballot's limit is max_ranks."""
+        return "max_ranks" if setting == "max_choices" and self.ballot_type.data == "ranked" else setting
+
+    def other_ballot_fields(self):
+        """The settings of the ballot types not chosen: hidden on the page, so never read or checked."""
+        wanted = BALLOT_TYPE_FIELDS.get(self.ballot_type.data, ())
+        return [name for name in ALL_BALLOT_TYPE_FIELDS if name not in wanted]
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        for name in self.other_ballot_fields():
+            self[name].errors, self[name].data = [], None
+        return not any(f.errors for f in self) and not self.form_errors
 
     def settings(self):
         """The pot's settings as save_pot and check_pot take them (money in pence)."""
         return dict(amount_pence=self.amount.pence, min_project_cost_pence=self.min_project_cost.pence,
                     max_project_cost_pence=self.max_project_cost.pence, ballot_type=self.ballot_type.data,
-                    max_choices=self.max_choices.data, total_points=self.total_points.data,
+                    max_choices=self[self.field_for("max_choices")].data, total_points=self.total_points.data,
                     max_points_per_project=self.max_points_per_project.data,
                     counting_rule=self.counting_rule.data, completion=self.completion.data)
 
@@ -119,7 +192,7 @@ class PublishForm(FlaskForm):
 
 class ExtendCloseForm(FlaskForm):
     voting_close_at = LondonDateTimeField(_l("New close of voting (UK time)"), validators=[
-        InputRequired(_l("Enter the new close of voting."))])
+        DataRequired(_l("Enter the new close of voting."))])
 
 
 REVIEW_CHOICES = [

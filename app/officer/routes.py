@@ -298,7 +298,8 @@ def _put_pot_problems(form, settings):
                          settings["counting_rule"], settings["completion"], form.wards.data)
     for problem in problems:
         message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
-        form.form_errors.append(message() if message else problem.code)
+        target = form.field_for(problem.field)  # beside its field; the error summary links to it
+        (form[target].errors if target in form else form.form_errors).append(message() if message else problem.code)
     return problems
 
 

@@ -128,8 +128,21 @@ def axe_violations(page, context=None):
     page.evaluate(AXE_SCRIPT)
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     results = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes) {v['nodes'][0]['target']}"
-            for v in results["violations"]]
+    violations = []
+    for v in results["violations"]:
+        nodes = [n for n in v["nodes"] if not _known_govuk_reveal(v["id"], n)]
+        if nodes:
+            violations.append(f"{v['id']}: {v['help']} ({len(nodes)} nodes) {nodes[0]['target']}")
+    return violations
+
+
+def _known_govuk_reveal(rule, node):
+    """GOV.UK Frontend's radios with a conditional reveal keep aria-expanded on purpose (screen readers announce
+    it; alphagov/govuk-frontend#979, a documented known issue). Only that attribute, only on those radios."""
+    html = node.get("html", "")
+    return (rule == "aria-allowed-attr" and "govuk-radios__input" in html and "aria-controls=" in html
+            and all("aria-expanded" in message for check in node.get("any", []) + node.get("all", [])
+                    for message in [check.get("message", "")]))
 
 
 def horizontal_scroll(page):

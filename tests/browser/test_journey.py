@@ -21,8 +21,13 @@ LONDON = ZoneInfo("Europe/London")
 RESIDENT_PASSWORD = "plum orbit kettle seven"
 
 
-def _local(days):
-    return (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+def _fill_when(page, legend, days):
+    """Type a date and time, days from now in UK time, into the day, month, year and time boxes under legend."""
+    when = (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON)
+    group = page.get_by_role("group", name=legend)
+    for label, value in (("Day", when.day), ("Month", when.month), ("Year", when.year),
+                         ("Time", when.strftime("%H:%M"))):
+        group.get_by_label(label, exact=True).fill(str(value))
 
 
 def go(page, selector):
@@ -37,7 +42,7 @@ def press_enter(page):
 
 
 def sign_out(page):
-    go(page, "nav .link-button")
+    go(page, "nav form[action='/auth/logout'] button")
 
 
 # The resident's part of the journey uses only the keyboard: Tab / Shift+Tab from wherever focus is, typing,
@@ -112,10 +117,10 @@ def test_full_journey(live, page, mail_server):
     page.select_option("#area", label="Chells & Manor")
     page.check("label:has-text('Chells') >> xpath=preceding-sibling::input")
     page.check("label:has-text('Manor') >> xpath=preceding-sibling::input")
-    page.fill("#proposals_open_at", _local(-3))
-    page.fill("#proposals_close_at", _local(1))
-    page.fill("#voting_open_at", _local(2))
-    page.fill("#voting_close_at", _local(5))
+    _fill_when(page, "Proposals open (UK time)", -3)
+    _fill_when(page, "Proposals close (UK time)", 1)
+    _fill_when(page, "Voting opens (UK time)", 2)
+    _fill_when(page, "Voting closes (UK time)", 5)
     go(page, "main button[type=submit]")
     assert "Round saved." in page.content()
     round_url = page.url
@@ -124,7 +129,9 @@ def test_full_journey(live, page, mail_server):
         assert_accessible(page, "pot form")
         page.fill("#name", name)
         page.fill("#amount", amount)
-        page.fill("#max_choices", "2")
+        page.get_by_label("Approval: choose up to a number of projects").check()
+        page.get_by_label("Most projects a resident may choose").fill("2")  # revealed by the choice above
+        page.get_by_label("Most votes first, while money lasts").check()
         go(page, "main button[type=submit]")
         assert "Pot saved." in page.content()
     go(page, "text=Move to: Proposals open")
@@ -170,7 +177,7 @@ def test_full_journey(live, page, mail_server):
     assert "There is a problem" in page.content()
     assert_accessible(page, "proposal form with errors")
     # The error summary's first link takes her to the title field (the browser focuses the link's target).
-    tab_to(page, ".error-summary a[href='#title']")
+    tab_to(page, "[data-error-summary] a[href='#title']")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'title'")
     page.keyboard.type("Community garden")
@@ -226,10 +233,7 @@ def test_full_journey(live, page, mail_server):
     assert "Feasible" in page.content() and "£7,000" in page.content()
     assert_accessible(page, "proposal feasible")
     record_step(page, "resident sees the review")
-    tab_to(page, "#language-select")
-    page.keyboard.type("Cymraeg")
-    assert page.input_value("#language-select") == "cy"
-    follow(page, "form.language-switcher button")
+    follow(page, "a:text-is('Cymraeg')")
     assert page.locator("html").get_attribute("lang") == "cy"
     follow(page, "nav a[href='/voting/']")
     assert_accessible(page, "voting index (cy)")
@@ -258,10 +262,7 @@ def test_full_journey(live, page, mail_server):
     assert "Ydy." in page.content()
     assert_accessible(page, "receipt checked (cy)")
     record_step(page, "vote changed and receipt checked")
-    tab_to(page, "#language-select")
-    page.keyboard.type("English")
-    assert page.input_value("#language-select") == "en"
-    follow(page, "form.language-switcher button")
+    follow(page, "a:text-is('English')")
     keyboard_sign_out(page)
 
     # A second resident, whose saved language is Urdu, votes: the ballot is right to left.
@@ -317,13 +318,16 @@ def test_full_journey(live, page, mail_server):
     page.check("label:has-text('Cllr Bina Shah') >> xpath=preceding-sibling::input")
     page.check("label:has-text('Cllr Tom Hughes') >> xpath=preceding-sibling::input")
     go(page, "text=Save the decision record")
-    go(page, "text=Confirm this record")
     assert_accessible(page, "decision record")
+    go(page, "main a:has-text('Confirm this record')")
+    assert_accessible(page, "check and confirm the record")
+    go(page, "main button:has-text('Confirm this record')")
     sign_out(page)
     sign_in(page, live, "board2@example.org")
     page.goto(live.url + "/board/")
     go(page, "text=Decision record")
-    go(page, "text=Confirm this record")
+    go(page, "main a:has-text('Confirm this record')")
+    go(page, "main button:has-text('Confirm this record')")
     assert "confirmed and locked" in page.content()
     assert_accessible(page, "record confirmed and locked")
     record_step(page, "decision confirmed")

@@ -23,8 +23,13 @@ PASSWORD = "plum orbit kettle seven"
 POSTCODE = "FL1 0AA"  # the first postcode write_onspd writes: in our authority, ward E05009000 ("Ward 9000")
 
 
-def _local(days):
-    return (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+def _fill_when(page, legend, days):
+    """Type a date and time, days from now in UK time, into the day, month, year and time boxes under legend."""
+    when = (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON)
+    group = page.get_by_role("group", name=legend)
+    for label, value in (("Day", when.day), ("Month", when.month), ("Year", when.year),
+                         ("Time", when.strftime("%H:%M"))):
+        group.get_by_label(label, exact=True).fill(str(value))
 
 
 @pytest.fixture(scope="module")
@@ -143,17 +148,19 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     page.get_by_label("Area").select_option(label="Chells & Manor")
     for ward in page.get_by_role("group", name="Wards whose residents may take part").get_by_role("checkbox").all():
         ward.check()
-    page.get_by_label("Proposals open (UK time)").fill(_local(-3))
-    page.get_by_label("Proposals close (UK time)").fill(_local(1))
-    page.get_by_label("Voting opens (UK time)").fill(_local(2))
-    page.get_by_label("Voting closes (UK time)").fill(_local(5))
+    _fill_when(page, "Proposals open (UK time)", -3)
+    _fill_when(page, "Proposals close (UK time)", 1)
+    _fill_when(page, "Voting opens (UK time)", 2)
+    _fill_when(page, "Voting closes (UK time)", 5)
     click(page, button(page, re.compile("Save")))
     assert "Round saved." in page.content()
     round_url = page.url
     click(page, link(page, "Add a grant pot"))
     page.get_by_label("Name of the pot").fill("Community grants")
     page.get_by_label("Amount (£)").fill("8000")
-    page.get_by_label("Most projects a resident may choose or rank").fill("2")
+    page.get_by_label("Approval: choose up to a number of projects").check()
+    page.get_by_label("Most projects a resident may choose").fill("2")
+    page.get_by_label("Most votes first, while money lasts").check()
     click(page, button(page, re.compile("Save")))
     assert "Pot saved." in page.content()
     click(page, link(page, "Move to: Proposals open"))
@@ -232,12 +239,15 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     page.get_by_role("checkbox", name="Cllr Bina Shah").check()
     page.get_by_role("checkbox", name="Cllr Tom Hughes").check()
     click(page, button(page, "Save the decision record"))
+    click(page, link(page, "Confirm this record"))
+    assert_accessible(page, "check and confirm the record")
     click(page, button(page, "Confirm this record"))
     assert "One more board member who was present must confirm." in page.content(), page.inner_text("main")
     sign_out(page)
     sign_in(page, server.url, "tom@fernleigh.gov.uk", PASSWORD)
     page.goto(server.url + "/board/")
     click(page, link(page, "Decision record"))
+    click(page, link(page, "Confirm this record"))
     click(page, button(page, "Confirm this record"))
     assert "The decision is confirmed and locked." in page.content(), page.inner_text("main")
     record_step(page, "decision confirmed")

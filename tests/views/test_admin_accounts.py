@@ -9,6 +9,7 @@ from sqlalchemy import update
 from app.models import AuditEntry, User
 from app.services.audit import record
 from tests.factories import PASSWORD, make_user, make_ward
+from tests.support.page_text import summary_rows
 from tests.support.triggers import triggers_dropped
 
 
@@ -26,6 +27,11 @@ def test_a_suspended_resident_is_signed_out_cannot_sign_in_and_the_suspension_is
     admin_browser = app.test_client()
     login_as(admin, on=admin_browser)
 
+    check = admin_browser.post(f"/admin/users/{resident.id}/suspend/check",
+                               data={"suspend-reason": "Reported as a duplicate account"})
+    rows = dict(summary_rows(check.get_data(as_text=True)))
+    assert rows["Reason"] == "Reported as a duplicate account" and "signed out at once" in rows["What will happen"]
+    assert db.session.get(User, resident.id).active  # nothing happens until the admin confirms
     response = admin_browser.post(f"/admin/users/{resident.id}/suspend",
                                   data={"suspend-reason": "Reported as a duplicate account"})
 
@@ -58,10 +64,10 @@ def test_suspending_needs_a_reason_and_shows_the_error_summary(client, db, login
     login_as(make_user(role="admin"))
     resident = make_user()
 
-    response = client.post(f"/admin/users/{resident.id}/suspend", data={"suspend-reason": "  "})
+    response = client.post(f"/admin/users/{resident.id}/suspend/check", data={"suspend-reason": "  "})
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "error-summary" in html and "Say why you are suspending" in html
+    assert response.status_code == 400 and "There is a problem" in html and "Say why you are suspending" in html
     assert db.session.get(User, resident.id).active and _entries(db, "user.suspend") == []
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from app.models import AuditEntry, DecisionRecord, Round
 from tests.factories import make_area, make_user
+from tests.support.page_text import summary_rows
 from tests.support.results_scenarios import Scenario
 
 
@@ -92,7 +93,7 @@ def test_bad_input_re_renders_with_linked_errors_and_stores_nothing(client, db, 
     assert "There is a problem" in page
     assert 'href="#meeting_date"' in page and f'href="#amount-{s.bench.id}"' in page
     assert 'value="30/11/2026"' in page and 'value="lots"' in page  # what was typed comes back
-    assert f'id="amount-{s.bench.id}-error"' in page and 'aria-invalid="true"' in page
+    assert f'id="amount-{s.bench.id}-error"' in page and f'aria-describedby="amount-{s.bench.id}-error"' in page
     response = client.post(f"/board/rounds/{s.round.id}/decision",
                            data=form_for(s, **{f"reason-{s.lights.id}": ""}))
     page = response.get_data(as_text=True)
@@ -163,4 +164,20 @@ def test_the_record_page_prints_cleanly(client, db, login_as, s):
     login_as(s.members[0])
     page = client.get(f"/board/decisions/{s.record.id}").get_data(as_text=True)
     assert 'media="print"' in page and 'class="print-only"' in page and 'class="no-print"' in page
-    assert "style=" not in page and "<script" not in page
+    main = page[page.index("<main"):page.index("</main>")]  # the record itself: no script or inline style
+    assert "style=" not in main and "<script" not in main
+
+
+def test_confirming_is_checked_first_and_says_whether_it_publishes(client, db, login_as, s):
+    login_as(s.members[0])
+    page = client.get(f"/board/decisions/{s.record.id}/confirm").get_data(as_text=True)
+    rows = dict(summary_rows(page))
+    assert rows["Confirmations so far"] == "0 of 2" and page.count("<h1") == 1
+    assert rows["What will happen"].startswith("Your confirmation is recorded and cannot be withdrawn.")
+    assert "Meeting date" in rows and "Members present" in rows  # the record itself, below
+    db.session.expire_all()
+    assert db.session.get(DecisionRecord, s.record.id).confirmations == []  # nothing until the POST
+    client.post(f"/board/decisions/{s.record.id}/confirm")
+    login_as(s.members[1])
+    last = dict(summary_rows(client.get(f"/board/decisions/{s.record.id}/confirm").get_data(as_text=True)))
+    assert last["What will happen"].startswith("Yours is the last confirmation needed.")

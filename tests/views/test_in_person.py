@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, Participation, User
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.page_text import summary_rows
 
 RESIDENT = {"name": "Edna Pavement", "address": "4 Mill Lane", "postcode": "fl1 1aa", "date_of_birth": "1941-03-09",
             "locale": "en", "proof_seen": "y"}
@@ -182,6 +183,8 @@ def test_in_person_after_online_is_held_cannot_vote_and_an_officer_merges_them(c
 
     merges = client.get("/officer/merges").get_data(as_text=True)
     assert "In person: 4 Mill Lane" in merges and "Online" in merges
+    check = client.get(f"/officer/merges/{in_person.id}/check?action=merge").get_data(as_text=True)
+    assert dict(summary_rows(check))["What will happen"].startswith("One account remains: the first.")
     assert client.post(f"/officer/merges/{in_person.id}", data={"action": "merge"}).status_code == 302
     db.session.refresh(in_person)
     db.session.refresh(online)

@@ -7,6 +7,7 @@ import pytest
 
 from app.models import Round
 from tests.factories import make_area, make_user, make_ward
+from tests.support.page_text import summary_rows
 
 SUMMER, WINTER = "2026-07-01T18:00", "2026-12-01T18:00"
 
@@ -42,8 +43,28 @@ def test_the_edit_form_shows_the_times_back_in_uk_time(client, db, round_form):
 
     form = client.get(f"/officer/rounds/{round_.id}/edit").get_data(as_text=True)
 
-    # HTML's normalised datetime-local value, which every browser fills in.
-    assert f'value="{SUMMER}"' in form and f'value="{WINTER}"' in form
+    # Day, month and year boxes and a time box, as the officer typed them, in UK time.
+    assert _boxes(form, "proposals_open_at") == ("1", "7", "2026", "18:00")
+    assert _boxes(form, "voting_close_at") == ("1", "12", "2026", "18:00")
+
+
+def test_times_typed_in_the_boxes_are_stored_as_utc_and_a_bad_time_is_named(client, db, round_form):
+    boxes = dict(round_form, **{"proposals_open_at-day": "1", "proposals_open_at-month": "7",
+                                "proposals_open_at-year": "2026", "proposals_open_at-time": "18:00"})
+    del boxes["proposals_open_at"]
+    bad = client.post("/officer/rounds/new", data=dict(boxes, **{"proposals_open_at-time": "25:00"}))
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Proposals open (UK time) must include a time in hours and minutes, like 18:00" in page
+    assert 'href="#proposals_open_at-time"' in page  # the summary links to the box to correct
+    round_ = _create(client, db, boxes)
+    assert round_.proposals_open_at == datetime(2026, 7, 1, 17, 0, tzinfo=UTC)  # 18:00 BST
+
+
+def _boxes(page, name):
+    """The values in a date-and-time field's day, month, year and time boxes."""
+    return tuple(re.search(rf'<input(?=[^>]*name="{name}-{part}")[^>]*value="([^"]*)"', page).group(1)
+                 for part in ("day", "month", "year", "time"))
 
 
 def test_the_dashboard_shows_the_times_in_uk_time(client, db, round_form):
@@ -70,5 +91,5 @@ def test_saving_the_edit_form_unchanged_keeps_the_times(client, db, round_form):
 
 def _dates(page, term):
     """The (from, to) times the dashboard prints for term ("Proposals" or "Voting")."""
-    text = re.search(rf"<dt>{term}</dt><dd>([^<]*)</dd>", page).group(1).replace("\u202f", " ")
-    return tuple(text.split(" – "))
+    text = dict(summary_rows(page))[term].replace("\u202f", " ")
+    return tuple(text.split(" to "))

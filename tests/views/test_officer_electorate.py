@@ -9,6 +9,7 @@ import pytest
 
 from app.models import AuditEntry, ElectorateFigure
 from tests.factories import make_user, make_ward
+from tests.support.page_text import table_rows
 
 
 def _figures(db, ward):
@@ -47,12 +48,11 @@ def test_an_officer_enters_a_wards_figures_and_sees_them_listed(client, db, logi
     assert db.session.query(AuditEntry).filter_by(action="electorate.save").count() == 1
     page = client.get("/officer/electorate").get_data(as_text=True)
     assert "Saved the figures for Chells." in page
-    row = re.search(r'<th scope="row">Chells \(E05\d+\)</th>(.*?)</tr>', page, re.S).group(1)
-    assert ">2370<" in row and "Electoral register, December 2025 (figures for 1 December 2025)" in row
+    [row] = [row for row in table_rows(page) if row[0].startswith("Chells (E05")]
+    assert row[1] == "2370" and row[2] == "Electoral register, December 2025 (figures for 1 December 2025)"
     # the form for one ward comes back filled in, to correct it; an emptied band is removed
     again = client.get(f"/officer/electorate?ward={ward.id}").get_data(as_text=True)
-    assert 'name="band_18_24" type="text" value="1450"' in again.replace(' class="input input-narrow"', "").replace(
-        ' inputmode="numeric"', "")
+    assert re.search(r'<input[^>]*name="band_18_24"[^>]*value="1450"', again)
     client.post("/officer/electorate", data=_form(ward, **{"18_24": "1500"}))
     assert {band: n for band, (n, _, _) in _figures(db, ward).items()} == {"18-24": 1500}
 
@@ -63,7 +63,7 @@ def test_bad_figures_are_explained_in_an_error_summary_and_nothing_is_stored(cli
     response = client.post("/officer/electorate", data=_form(ward, **{"18_24": "lots"}) | {"source": "", "as_of": "31/12/2025"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "<title>Error:" in page
-    start = page.index('class="error-summary"')
+    start = page.index("There is a problem")
     summary = page[start:page.index("</ul>", start)]
     assert '<a href="#band_18_24">Enter a whole number of residents, like 1200, or leave it empty.</a>' in summary
     assert '<a href="#source">Enter where the figures come from.</a>' in summary

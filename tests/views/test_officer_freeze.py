@@ -60,7 +60,7 @@ def _pot_settings(db, pot_id):
 
 @pytest.mark.parametrize(("change", "refused_field", "label"), [
     ({"counting_rule": "mes-cost"}, "counting_rule", "Counting rule"),
-    ({"max_choices": "5"}, "max_choices", "Most projects a resident may choose or rank"),
+    ({"max_choices": "5"}, "max_choices", "Most projects a resident may choose"),
     ({"amount": "50000"}, "amount_pence", "Amount (£)"),
     ("drop a ward", "ward_ids", "Wards whose residents may propose and vote"),
 ])

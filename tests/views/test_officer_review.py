@@ -4,6 +4,7 @@ import pytest
 
 from app.models import AuditEntry, Proposal
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.page_text import summary_rows, table_rows, visible_text
 
 
 @pytest.fixture
@@ -40,8 +41,9 @@ def test_officer_pages_show_statuses_in_words_not_codes(client, db, login_as, wo
     review = client.get(f"/officer/proposals/{garden.id}/review").get_data(as_text=True)
 
     assert "Waiting for review: 2" in dashboard and "submitted" not in dashboard
-    assert "<td>Waiting for review</td>" in detail and "<td>submitted</td>" not in detail
-    assert "<dd>Waiting for review</dd>" in review
+    assert "Waiting for review" in [row[3] for row in table_rows(detail)]
+    assert "submitted" not in visible_text(detail)
+    assert ("Status", "Waiting for review") in summary_rows(review)
 
 
 def test_author_withdraws_and_sees_the_status(client, db, login_as, world):
@@ -54,17 +56,21 @@ def test_author_withdraws_and_sees_the_status(client, db, login_as, world):
 
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your proposal has been withdrawn." in page and '<span class="tag">Withdrawn</span>' in page
+    assert "Your proposal has been withdrawn." in page and "Withdrawn" in visible_text(page)
     assert _fresh(db, garden).status == "withdrawn"
     login_as(officer)
     assert "Withdrawn: 1" in client.get("/officer/").get_data(as_text=True)
-    assert "<td>Withdrawn</td>" in client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True)
+    assert "Withdrawn" in [row[3] for row in table_rows(client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True))]
 
 
 def test_merging_duplicates_tells_both_proposers(client, db, login_as, world, outbox):
     round_, officer, amira, jakub, garden, beds = world
     login_as(officer)
 
+    check = client.get(f"/officer/proposals/{beds.id}/merge/check?merge-into={garden.id}").get_data(as_text=True)
+    rows = dict(summary_rows(check))
+    assert rows["Merged into"].startswith(garden.title) and rows["Who will be e-mailed"] == "Both proposers."
+    assert _fresh(db, beds).status != "merged"  # nothing until the officer confirms
     response = client.post(f"/officer/proposals/{beds.id}/merge", data={"merge-into": str(garden.id)})
 
     assert response.status_code == 302

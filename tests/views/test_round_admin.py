@@ -8,6 +8,7 @@ import pytest
 
 from app.models import AuditEntry, OutboxMessage, Round
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support.page_text import summary_rows
 from tests.support.results_scenarios import Scenario
 
 NOW = datetime.now(UTC)
@@ -77,7 +78,7 @@ def test_closing_before_the_published_close_needs_a_reason_that_residents_then_r
     response = client.post(world["confirm"], data={"target": "counting", "reason": "  "})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert 'class="error-summary"' in page and "Give a reason for closing voting before the published close." in page
+    assert "There is a problem" in page and "Give a reason for closing voting before the published close." in page
     db.session.expire_all()
     assert db.session.get(Round, world["round"].id).phase == "voting"
     assert _actions(db, "round.phase_refused")[-1].details["reason"] == "early_close_needs_reason"
@@ -101,6 +102,11 @@ def test_the_close_can_be_extended_while_voting_is_open_but_never_shortened(clie
     earlier = client.post(world["extend"], data={"voting_close_at": "2026-01-01T09:00"})
     assert earlier.status_code == 400 and "never brought forward" in earlier.get_data(as_text=True)
     assert _actions(db, "round.change_refused")[-1].details["reason"] == "close_not_later"
+    check = client.post(world["extend"] + "/check", data={"voting_close_at": "2031-01-31T18:00"})
+    assert check.status_code == 200
+    assert ("New close of voting", "31 Jan 2031, 18:00:00") in summary_rows(check.get_data(as_text=True))
+    assert not _actions(db, "round.close_extended")  # nothing changes until the officer confirms
+    assert client.post(world["extend"] + "/check", data={"voting_close_at": ""}).status_code == 400
     later = client.post(world["extend"], data={"voting_close_at": "2031-01-31T18:00"})
     assert later.status_code == 302
     db.session.expire_all()

@@ -170,7 +170,7 @@ def test_the_error_summary_is_translated(client, db, login_as, world):
     response = client.post(world["url"], data={"action": "cast"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "There is a problem" not in page
-    assert "Choose at least one project before you vote." not in page and 'class="error-summary"' in page
+    assert "Choose at least one project before you vote." not in page and 'data-error-summary' in page
 
 
 def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, world):
