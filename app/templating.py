@@ -9,7 +9,6 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from app.ballot_text import problem_message
 from app.config import LOCALE_NAMES
 from app.delivery.labels import light_word, status_word
 from app.domain.content import pick_translation
@@ -17,6 +16,7 @@ from app.extensions import db
 from app.i18n import current_locale_code, format_pence, pick_label, text_direction
 from app.labels import STATUS_LABELS, phase_label
 from app.models import Council
+from app.problem_messages import message as problem_message
 from app.results_text import (
     age_band_label,
     board_label,
@@ -131,4 +131,4 @@ def _priority_money(awards):
 
 def voting_helpers():
     """Ballot problems in words (pot and round labels: content_helpers)."""
-    return {"ballot_problem_message": problem_message}
+    return {"ballot_problem_message": problem_message}  # a Problem in words, for the voting pages

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app.domain.problems import Problem
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -23,12 +25,12 @@ class Requirements:
     require_verified_email: bool
 
 
-# Reasons, as codes the views translate.
-WRONG_WARD = "wrong_ward"
-NO_WARD = "no_ward"
-TOO_YOUNG = "too_young"
-AGE_UNKNOWN = "age_unknown"
-EMAIL_NOT_VERIFIED = "email_not_verified"
+# The problems this rule returns (app.problem_messages words them).
+WRONG_WARD = Problem("wrong_ward")
+NO_WARD = Problem("no_ward")
+TOO_YOUNG = Problem("too_young")
+AGE_UNKNOWN = Problem("age_unknown")
+EMAIL_NOT_VERIFIED = Problem("email_not_verified")
 
 
 def age_on(date_of_birth, on_date):
@@ -40,7 +42,7 @@ def age_on(date_of_birth, on_date):
 
 
 def ineligibility_reasons(resident, requirements):
-    """Return the list of reasons the resident may not take part; empty means eligible."""
+    """Return the problems (reasons) the resident may not take part; empty means eligible."""
     reasons = []
     if resident.ward_id is None:
         reasons.append(NO_WARD)
@@ -87,7 +89,7 @@ def wards_outside_round(round_ward_ids, pot_ward_ids):
 
 
 def check_eligibility(resident, *, round_ward_ids, pot_ward_ids, min_age, require_verified_email, now, channel="online"):
-    """The reasons (codes) a resident may not propose or vote in a pot at instant now; [] means they may.
+    """The problems (reasons) a resident may not propose or vote in a pot at instant now; [] means they may.
 
     The one eligibility rule for the proposal form, the online ballot and the paper register. Age counts on
     the London calendar day of now. Paper entry (channel "paper") needs no confirmed e-mail: an officer saw

@@ -13,7 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.domain.phases import RoundDates, check_dates
 from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
+from app.problem_messages import message
 
 
 class LondonDateTimeField(DateTimeLocalField):
@@ -58,10 +60,11 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("Choose at least one ward."))
 
     def validate_voting_close_at(self, field):
-        dates = [self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data, field.data]
-        if all(dates) and not (dates[0] < dates[1] <= dates[2] < dates[3]):
-            raise ValidationError(_l("Dates must run in order: proposals open, proposals close, voting opens, "
-                                     "voting closes."))
+        dates = RoundDates(self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data,
+                           field.data)
+        problems = check_dates(dates) if all(vars(dates).values()) else []  # a missing date has its own message
+        if problems:
+            raise ValidationError(message(problems[0]))
 
 
 BALLOT_TYPE_CHOICES = [

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.database import begin_write_transaction, truncate_journal
 from app.domain.ballots import BadPoints, check_ballot, normalise_form
 from app.domain.eligibility import Resident, age_band, check_eligibility
+from app.domain.problems import Problem, Refused
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
 from app.models.rounds import pot_wards, round_wards
@@ -47,12 +48,8 @@ class BallotsUnreadable(RuntimeError):
     """A sealed ballot cannot be opened (its round's key is gone, or the row was altered): the close stops."""
 
 
-class VoteRefused(Exception):
-    """The ballot was not stored; .problems are domain problems or codes such as "voting_closed"."""
-
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = list(problems)
+class VoteRefused(Refused):
+    """The ballot was not stored; .problems say why (ballot rules, eligibility, or e.g. "voting_closed")."""
 
 
 def new_receipt_code():
@@ -147,7 +144,7 @@ def read_ballot(terms, form_items):
     choices, unreadable = normalise_form(terms.ballot_type, form_items, list(terms.costs))
     problems = [BadPoints(u) for u in unreadable if u != "duplicate_position"]
     if "duplicate_position" in unreadable:
-        problems.append("duplicate_position")
+        problems.append(Problem("duplicate_position"))
     return choices, problems or terms.check(choices)
 
 
@@ -349,7 +346,8 @@ class SheetRefused(Exception):
 
     def __init__(self, problems):
         super().__init__(str(problems))
-        self.problems = problems
+        self.problems = {index: [p if isinstance(p, Problem) else Problem(p, "sheet") for p in entry]
+                         for index, entry in problems.items()}
 
 
 def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, store=True):
