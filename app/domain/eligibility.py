@@ -104,16 +104,18 @@ def check_eligibility(resident, *, round_ward_ids, pot_ward_ids, min_age, requir
     return reasons
 
 
+# The reporting bands (band, youngest age, oldest age or None) in age order: the participation report and the
+# electorate figures (app.domain.turnout) count people in these, so turnout compares like with like.
+AGE_BANDS = (("under-11", 0, 10), ("11-15", 11, 15), ("16-17", 16, 17), ("18-24", 18, 24), ("25-34", 25, 34),
+             ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65-74", 65, 74), ("75+", 75, None))
+
+
 def age_band(date_of_birth, on_date):
     """The reporting band for the participation report, or None when the age is unknown."""
     if date_of_birth is None:
         return None
     age = age_on(date_of_birth, on_date)
-    for upper, label in ((15, "11-15"), (17, "16-17"), (24, "18-24"), (34, "25-34"), (44, "35-44"),
-                         (54, "45-54"), (64, "55-64"), (74, "65-74")):
-        if age <= upper:
-            return label if age >= 11 else "under-11"
-    return "75+"
+    return next(band for band, _youngest, oldest in AGE_BANDS if oldest is None or age <= oldest)
 
 
 def ward_change_needs_check(old_ward_id, new_ward_id, open_rounds_ward_ids):

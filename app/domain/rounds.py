@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from app.domain.phases import voting_has_opened
 from app.domain.problems import Problem
+from app.domain.tally import COMPLETIONS, RULES
 
 BALLOT_TYPES = ("approval", "knapsack", "cumulative", "ranked")
-COUNTING_RULES = ("greedy", "mes-cost", "mes-card")
-COMPLETIONS = ("none", "add1", "add1u")
+COUNTING_RULES = RULES  # what the tally engine can count, named once in app.domain.tally
 
 # What may not change once voting has opened: a pot's money, ballot type, limits, counting rule and
 # wards; and for the round, everything that decides who may vote and when, plus the list of projects on the ballot.

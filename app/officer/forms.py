@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.domain.phases import RoundDates, check_dates
+from app.domain.rounds import BALLOT_TYPES, COMPLETIONS, COUNTING_RULES
 from app.form_fields import LANGUAGE_CHOICES, LONDON, MoneyField, MultiCheckboxField
 from app.problem_messages import message
 
@@ -67,22 +68,28 @@ class RoundForm(FlaskForm):
             raise ValidationError(message(problems[0]))
 
 
-BALLOT_TYPE_CHOICES = [
-    SelectChoice("approval", _l("Approval: choose up to a number of projects")),
-    SelectChoice("knapsack", _l("Budget: choose projects whose total cost fits the pot")),
-    SelectChoice("cumulative", _l("Points: spread points across projects")),
-    SelectChoice("ranked", _l("Ranked: put projects in order of preference")),
-]
-RULE_CHOICES = [
-    SelectChoice("greedy", _l("Most votes first, while money lasts")),
-    SelectChoice("mes-cost", _l("Method of Equal Shares")),
-    SelectChoice("mes-card", _l("Method of Equal Shares (favouring more projects)")),
-]
-COMPLETION_CHOICES = [
-    SelectChoice("add1u", _l("Spend what is left: raise shares, then most votes first")),
-    SelectChoice("add1", _l("Raise shares until the money is used")),
-    SelectChoice("none", _l("No top-up")),
-]
+# Words for the pot settings the rules define (app.domain.rounds), in the order the form offers them.
+BALLOT_TYPE_WORDS = {
+    "approval": _l("Approval: choose up to a number of projects"),
+    "knapsack": _l("Budget: choose projects whose total cost fits the pot"),
+    "cumulative": _l("Points: spread points across projects"),
+    "ranked": _l("Ranked: put projects in order of preference"),
+}
+RULE_WORDS = {
+    "greedy": _l("Most votes first, while money lasts"),
+    "mes-cost": _l("Method of Equal Shares"),
+    "mes-card": _l("Method of Equal Shares (favouring more projects)"),
+}
+COMPLETION_WORDS = {
+    "add1u": _l("Spend what is left: raise shares, then most votes first"),
+    "add1": _l("Raise shares until the money is used"),
+    "none": _l("No top-up"),
+}
+assert set(BALLOT_TYPE_WORDS) == set(BALLOT_TYPES) and set(RULE_WORDS) == set(COUNTING_RULES)
+assert set(COMPLETION_WORDS) == set(COMPLETIONS)
+BALLOT_TYPE_CHOICES = [SelectChoice(value, words) for value, words in BALLOT_TYPE_WORDS.items()]
+RULE_CHOICES = [SelectChoice(value, words) for value, words in RULE_WORDS.items()]
+COMPLETION_CHOICES = [SelectChoice(value, words) for value, words in COMPLETION_WORDS.items()]
 
 
 class PotForm(FlaskForm):
