@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.access import role_required
-from app.database import begin_write_transaction
+from app.database import begin_write_transaction, keep_audited_refusal
 from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.extensions import db
 from app.external_urls import external_url
@@ -89,7 +89,7 @@ def _edit_round(round_):
                 voting_open_at=form.voting_open_at.utc, voting_close_at=form.voting_close_at.utc,
                 min_age=form.min_age.data, require_verified_email=form.require_verified_email.data)
         except round_service.ChangeRefused as refused:
-            db.session.commit()  # keep the audit entry of the refusal
+            keep_audited_refusal(db.session)
             put_on_form(form, refused.problems, FORM_FIELD_FOR)
         else:
             db.session.commit()
@@ -150,7 +150,7 @@ def move_phase(round_id):
     try:
         round_service.move_phase(db.session, current_user, round_, target, reason=form.reason.data)
     except round_service.ChangeRefused as refused:
-        db.session.commit()  # the refusal is audited
+        keep_audited_refusal(db.session)
         if target not in PHASES:
             abort(400)
         put_on_form(form, refused.problems)
@@ -179,7 +179,7 @@ def extend_close(round_id):
         try:
             round_service.extend_voting(db.session, current_user, round_, form.voting_close_at.utc)
         except round_service.ChangeRefused as refused:
-            db.session.commit()  # the refusal is audited
+            keep_audited_refusal(db.session)
             put_on_form(form, refused.problems)
         else:
             db.session.commit()
@@ -222,7 +222,7 @@ def edit_pot(round_id, pot_id):
                                    name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
                                    **form.settings())
         except round_service.ChangeRefused as refused:
-            db.session.commit()  # keep the audit entry of the refusal
+            keep_audited_refusal(db.session)
             put_on_form(form, refused.problems, FORM_FIELD_FOR)
         else:
             db.session.commit()
@@ -304,7 +304,7 @@ def moderate(proposal_id):
         proposal_service.moderate(db.session, current_user, proposal, hide, form.reason.data or "")
     except proposal_service.ProposalRefused as refused:
         if "frozen" in refused.codes:
-            db.session.commit()  # keep the audit entry of the refused change
+            keep_audited_refusal(db.session)
         for message in messages(refused.problems):
             flash(message, "error")
         return redirect(url_for("officer.review", proposal_id=proposal.id))
