@@ -96,7 +96,8 @@ def paper_entry(round_id, pot_id, user_id):
         if not problems:
             try:
                 cast = voting_service.cast_paper(db.session, current_user, user_id, pot_id, choices, terms=terms)
-                voting_service.commit_cast(db.session, cast)
+                voting_service.refuse_after_close(db.session, cast)
+                db.session.commit()
             except voting_service.VoteRefused as refused:
                 db.session.rollback()
                 problems = refused.problems
@@ -129,7 +130,8 @@ def _check_sheet(round_, pot, text, store):
             entered, closes_at = voting_service.cast_paper_sheet(db.session, current_user, pot.id, found,
                                                                  terms=terms, store=store)
             if store:
-                voting_service.commit_cast(db.session, voting_service.Cast("", False, closes_at))
+                voting_service.refuse_after_close(db.session, voting_service.Cast("", False, closes_at))
+                db.session.commit()
         except voting_service.SheetRefused as sheet:
             refused = sheet.problems
             entered = None

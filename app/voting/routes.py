@@ -45,7 +45,8 @@ def _cast(pot_id, terms, choices):
     """Store and commit the resident's ballot: (the cast, []) or, when it was refused, (None, its problems)."""
     try:
         cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
-        voting_service.commit_cast(db.session, cast)
+        voting_service.refuse_after_close(db.session, cast)
+        db.session.commit()
     except voting_service.VoteRefused as refused:
         db.session.rollback()
         return None, refused.problems

@@ -60,5 +60,6 @@ def test_a_held_account_cannot_vote_on_paper_or_online_until_merged(app, db):
     assert (kept.id, kept.email, kept.in_person) == (first.id, "edna@example.org", True)
     assert db.session.get(Proposal, idea.id).author_id == first.id
     cast = voting.cast_online(db.session, first.id, pot.id, [project.id])
-    voting.commit_cast(db.session, cast)
+    voting.refuse_after_close(db.session, cast)
+    db.session.commit()
     assert db.session.scalars(select(Participation.user_id)).all() == [first.id]

@@ -90,4 +90,5 @@ def test_a_pot_left_listing_a_ward_the_round_dropped_does_not_let_its_residents_
     resident = make_user(ward=world["kept"])
     db.session.commit()
     cast = voting.cast_online(db.session, resident.id, pot.id, [project.id])
-    voting.commit_cast(db.session, cast)
+    voting.refuse_after_close(db.session, cast)
+    db.session.commit()

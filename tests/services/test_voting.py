@@ -21,7 +21,8 @@ def keys(db):
 
 def committed(db, cast):
     """Commit a cast as the view does; return its receipt code."""
-    voting.commit_cast(db.session, cast)
+    voting.refuse_after_close(db.session, cast)
+    db.session.commit()
     return cast.code
 
 
@@ -89,7 +90,8 @@ def test_a_cast_that_would_commit_after_the_close_is_refused(db, setup):
     cast = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
     later = s["round"].voting_close_at + timedelta(seconds=1)
     with pytest.raises(voting.VoteRefused) as refused:
-        voting.commit_cast(db.session, cast, now=later)
+        voting.refuse_after_close(db.session, cast, now=later)
+        db.session.commit()
     assert refused.value.codes == ["voting_closed"]
     assert db.session.query(Ballot).count() == 0 and db.session.query(Participation).count() == 0
 
