@@ -13,8 +13,6 @@ from app.domain.decisions import MIN_QUORUM
 from app.domain.problems import Problem
 from app.i18n import format_pence
 
-_CHANGE_NO_LONGER = "This proposal can no longer be changed."
-
 MESSAGES = {
     # Ballots (app.domain.ballots) and refused casts (app.services.voting)
     "too_many_choices": lambda v: ngettext("You can choose %(num)d project. You chose %(chosen)d.",
@@ -122,9 +120,9 @@ MESSAGES = {
     ("cost", "above_pot"): lambda v: _("The cost is more than the whole pot."),
     ("priority", "required"): lambda v: _("Choose the priority the project serves."),
     ("priority", "unknown"): lambda v: _("Choose the priority the project serves."),
-    "proposals_closed": lambda v: _(_CHANGE_NO_LONGER),
-    "not_yours": lambda v: _(_CHANGE_NO_LONGER),
-    "not_editable": lambda v: _(_CHANGE_NO_LONGER),
+    "proposals_closed": lambda v: _("This proposal can no longer be changed."),
+    "not_yours": lambda v: _("This proposal can no longer be changed."),
+    "not_editable": lambda v: _("This proposal can no longer be changed."),
     ("reason", "reason_required"): lambda v: _("Give a reason: it is shown to the proposer."),
     "review_closed": lambda v: _("Proposals can only be reviewed before voting opens."),
     "not_reviewable": lambda v: _("This proposal cannot be reviewed (it is a draft, withdrawn or merged)."),
