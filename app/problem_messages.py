@@ -234,7 +234,7 @@ def messages(problems, **values):
 
 def put_on_form(form, problems, fields=None):
     """Put each problem on the form: on its field (error message and summary link) when the form has it,
-    otherwise above the form (form.form_errors, listed first in the error summary).
+    otherwise above the form (form.form_errors); the error summary lists both.
 
     fields: {problem field: form field name} where the rule's names differ from the form's ("amount_pence").
     A "frozen" problem names the field as the form labels it.
