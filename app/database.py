@@ -1,9 +1,15 @@
-"""Connection settings that make the embedded SQLite default safe for a real service."""
+"""Connection settings that make the embedded SQLite default safe for a real service, and the unit of work.
+
+The unit of work belongs to the caller: a view or CLI command opens it (begin_write_transaction when writers
+must queue, or write_transaction for a block), calls services (which only flush), then commits or rolls back.
+A refusal a service audited is kept by the one named step keep_audited_refusal, never by a stray commit.
+"""
 
 from contextlib import contextmanager
 
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -37,17 +43,54 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN")
 
 
+class PendingWork(RuntimeError):
+    """begin_write_transaction was called with writes not yet committed: ending the transaction would lose them."""
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_writes(session, _flush_context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session, transaction):
+    if transaction.parent is None:  # the outermost transaction ended: committed or rolled back
+        session.info.pop("wrote", None)
+
+
+def _unwrap(session):
+    return session.registry() if hasattr(session, "registry") else session  # a scoped_session's own Session
+
+
+def has_pending_work(session):
+    """Whether the session holds writes not yet committed (flushed or not)."""
+    real_session = _unwrap(session)
+    return bool(real_session.new or real_session.deleted or real_session.info.get("wrote")
+                or any(real_session.is_modified(obj) for obj in real_session.dirty))
+
+
 def begin_write_transaction(session):
     """Start the session's transaction so concurrent writers queue instead of interleaving.
 
     SQLite: BEGIN IMMEDIATE takes the database write lock now, not at the first write.
     PostgreSQL: the caller locks the rows it reads with SELECT ... FOR UPDATE.
-    Must be the first use of the session in this transaction.
+    A transaction that only read (a view loading what it checks permissions on) is ended first, so read what
+    the rule depends on again after this. Raises PendingWork if the session holds writes: commit or roll
+    them back first, they are never dropped silently.
     """
-    real_session = session.registry() if hasattr(session, "registry") else session  # unwrap scoped_session
+    real_session = _unwrap(session)
+    if has_pending_work(real_session):
+        raise PendingWork("commit or roll back the session's writes before taking the write lock")
     if real_session.in_transaction():
         real_session.rollback()
     real_session.connection(execution_options={"sqlite_immediate": True})
+
+
+def keep_audited_refusal(session):
+    """Commit the audit entry a service recorded before refusing (it raised after record(), writing nothing
+    else), so the refused attempt stays on the record. The caller's one named way to end a refused unit of work.
+    """
+    session.commit()
 
 
 def lock_row(session, obj):

@@ -23,7 +23,6 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from app.ballot_text import problem_message
 from app.config import LOCALE_NAMES
 from app.delivery.labels import light_word, status_word
 from app.domain.content import pick_translation
@@ -32,6 +31,7 @@ from app.form_fields import DateInputField
 from app.i18n import current_locale_code, format_pence, pick_label, text_direction
 from app.labels import STATUS_LABELS, phase_colour, phase_label, pot_setting_label
 from app.models import Council
+from app.problem_messages import message as problem_message
 from app.results_text import (
     age_band_label,
     board_label,

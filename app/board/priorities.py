@@ -20,16 +20,10 @@ from app.domain.priorities import LABEL_MAX
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Area, Council
+from app.problem_messages import put_on_form
 from app.services import priorities as priority_service
 
 LOCALES = ("en", "cy", "pl", "ur", "pa")
-
-PROBLEM_MESSAGES = {
-    "required": lambda: _("Enter the priority's name in English."),
-    "too_long": lambda: _("A priority's name must be %(n)d characters or fewer.", n=LABEL_MAX),
-    "duplicate": lambda: _("This list already has a priority with that name."),
-}
-
 
 class PriorityForm(FlaskForm):
     code = HiddenField()
@@ -120,8 +114,7 @@ def _manage(council_id, area, here):
                 priority_service.add_priority(db.session, current_user, council_id, area_id, form.labels())
         except priority_service.PriorityRefused as refused:
             db.session.rollback()
-            for problem in refused.problems:
-                getattr(form, f"label_{problem.field}").errors.append(PROBLEM_MESSAGES[problem.code]())
+            put_on_form(form, refused.problems)
             status = 400
         else:
             db.session.commit()

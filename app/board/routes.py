@@ -17,8 +17,10 @@ from app.board import bp
 from app.database import begin_write_transaction
 from app.domain.decisions import CONFIRMATIONS_NEEDED, MIN_QUORUM, DecisionProblem, Item
 from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
+from app.domain.problems import Problem
 from app.extensions import db
 from app.models import DecisionRecord, Round
+from app.problem_messages import error_list, message, messages
 from app.services import decisions as decision_service
 from app.services.count import latest_results
 
@@ -27,56 +29,6 @@ DECLARATION_ROWS = 3
 
 class DecisionForm(FlaskForm):
     """CSRF only: the record's fields are per member and per project, read from request.form."""
-
-
-PROBLEM_MESSAGES = {
-    "not_in_decision": lambda: _("The round is not waiting for a board decision."),
-    "locked": lambda: _("This record is confirmed and locked. Record a correction instead."),
-    "present_not_member": lambda: _("Only members of this board can be recorded as present."),
-    "bad_declaration": lambda: _("Each declaration of interest needs a board member, a project and what the "
-                                 "interest is."),
-    "unknown_proposal": lambda: _("One of the projects is not in this round."),
-    "reason_required": lambda: _("Give a reason for every project that is deferred, rejected or funded by the "
-                                 "board."),
-    "already_recommended": lambda: _("The count already selected this project: confirm it instead."),
-    "not_recommended": lambda: _("Only projects the count selected can be confirmed. Use 'fund' with a reason."),
-    "over_pot": lambda: _("The awards add up to more than the pot."),
-    "unknown_outcome": lambda: _("Choose an outcome for each project."),
-    "missing_outcome": lambda: _("Choose an outcome for every project the count selected."),
-    "bad_amount": lambda: _("Enter an award in pounds, more than nothing and no more than the project's cost, "
-                            "like 4000."),
-    "bad_date": lambda: _("Enter the meeting date, like 2026-11-30."),
-    "quorum_too_low": lambda: _("The quorum must be at least %(n)d members.", n=MIN_QUORUM),
-    "no_quorum": lambda: _("The meeting was not quorate, so the record cannot be confirmed."),
-    "not_a_member": lambda: _("Only members of this board can confirm."),
-    "not_present": lambda: _("Only members recorded as present can confirm."),
-    "declared_interest": lambda: _("You declared an interest, so you cannot confirm this record."),
-    "already_confirmed": lambda: _("You have already confirmed. A second board member must confirm."),
-}
-
-# Which form field an error summary entry links to.
-PROBLEM_FIELDS = {
-    "bad_date": lambda pid: "meeting_date",
-    "quorum_too_low": lambda pid: "quorum",
-    "present_not_member": lambda pid: "present",
-    "bad_declaration": lambda pid: "decl-0-member",
-    "reason_required": lambda pid: f"reason-{pid}",
-    "bad_amount": lambda pid: f"amount-{pid}",
-    "already_recommended": lambda pid: f"outcome-{pid}",
-    "not_recommended": lambda pid: f"outcome-{pid}",
-    "unknown_outcome": lambda pid: f"outcome-{pid}",
-    "missing_outcome": lambda pid: f"outcome-{pid}",
-    "over_pot": lambda pid: "projects",
-}
-
-
-def message_for(problem, titles=None):
-    code = getattr(problem, "code", problem)
-    message = PROBLEM_MESSAGES.get(code, lambda: code)()
-    proposal_id = getattr(problem, "proposal_id", None)
-    if titles and proposal_id in titles:
-        return _("%(project)s: %(message)s", project=titles[proposal_id], message=message)
-    return message
 
 
 def _round_for_board(round_id):
@@ -138,7 +90,7 @@ def _parse(members, proposals, recommended):
         meeting_date = date.fromisoformat(form.get("meeting_date", "").strip())
     except ValueError:
         meeting_date = None
-        problems.append(DecisionProblem("bad_date"))
+        problems.append(DecisionProblem("bad_meeting_date"))
     quorum = form.get("quorum", type=int) or 0
     present = [m.id for m in members if form.get(f"present-{m.id}")]
     declarations = []
@@ -173,7 +125,7 @@ def decision(round_id):
     if correcting and request.method == "GET" and request.args.get("correct") != "1":
         return redirect(url_for("board.record", record_id=current.id))
     if decision_service.check_drafting(db.session, round_):
-        flash(message_for("not_in_decision"), "error")
+        flash(message(Problem("not_in_decision")), "error")
         return redirect(url_for("board.index"))
     editing = current if current is not None and current.status == "draft" else None
     members = decision_service.board_members(db.session, round_.area_id)
@@ -200,9 +152,7 @@ def decision(round_id):
                 db.session.commit()
                 flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
                 return redirect(url_for("board.record", record_id=saved.id))
-    titles = {p.id: p.title for p in proposals}
-    errors = [(PROBLEM_FIELDS.get(p.code, lambda _pid: None)(p.proposal_id), message_for(p, titles))
-              for p in problems]
+    errors = error_list(problems, titles={p.id: p.title for p in proposals})
     field_errors = {target: message for target, message in errors if target}
     values = request.form if request.method == "POST" else _defaults(editing or current, proposals, recommended)
     results = latest_results(db.session, round_)
@@ -234,8 +184,8 @@ def confirm(record_id):
         decision_service.confirm(db.session, current_user, record_)
     except decision_service.DecisionRefused as refused:
         db.session.rollback()
-        for problem in refused.problems:
-            flash(message_for(problem), "error")
+        for text in messages(refused.problems):
+            flash(text, "error")
     else:
         db.session.commit()
         if record_.status == "confirmed":

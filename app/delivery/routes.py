@@ -16,7 +16,6 @@ from flask_login import current_user
 from app.access import role_required
 from app.delivery import bp
 from app.delivery.forms import DeliveryForm, MilestoneForm, UpdateForm
-from app.delivery.labels import put_on_form
 from app.domain.delivery import LIGHT_ORDER, light_summary, spent_share
 from app.domain.money import pence_to_pounds_text
 from app.domain.open_data import csv_safe
@@ -24,6 +23,7 @@ from app.domain.photos import MAX_UPLOAD_BYTES, safe_filename
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Area, Round
+from app.problem_messages import put_on_form
 from app.request_limits import accepts_upload
 from app.services import delivery as delivery_service
 from app.services.content import proposal_text

@@ -1,51 +1,40 @@
 """Ballot rules: is this ballot within the pot's limits? Plain values in, a list of problems out."""
 
-from dataclasses import dataclass
+from app.domain.problems import Problem
+
+# The problems check_ballot returns, by name (app.problem_messages words them).
 
 
-@dataclass(frozen=True)
-class UnknownProject:
-    project_id: object
+def UnknownProject(project_id):  # noqa: N802 - named like the problem it makes
+    return Problem("unknown_project", values={"project_id": project_id})
 
 
-@dataclass(frozen=True)
-class TooManyChoices:
-    chosen: int
-    allowed: int
+def TooManyChoices(chosen, allowed):  # noqa: N802
+    return Problem("too_many_choices", values={"chosen": chosen, "allowed": allowed})
 
 
-@dataclass(frozen=True)
-class OverBudget:
-    total_pence: int
-    cap_pence: int
+def OverBudget(total_pence, cap_pence):  # noqa: N802
+    return Problem("over_budget", values={"total_pence": total_pence, "cap_pence": cap_pence})
 
 
-@dataclass(frozen=True)
-class TooManyPoints:
-    total: int
-    allowed: int
+def TooManyPoints(total, allowed):  # noqa: N802
+    return Problem("too_many_points", values={"total": total, "allowed": allowed})
 
 
-@dataclass(frozen=True)
-class TooManyPointsForOne:
-    project_id: object
-    points: int
-    allowed: int
+def TooManyPointsForOne(project_id, points, allowed):  # noqa: N802
+    return Problem("too_many_points_for_one", values={"project_id": project_id, "points": points, "allowed": allowed})
 
 
-@dataclass(frozen=True)
-class BadPoints:
-    project_id: object
+def BadPoints(project_id):  # noqa: N802
+    return Problem("bad_points", values={"project_id": project_id})
 
 
-@dataclass(frozen=True)
-class DuplicateRank:
-    project_id: object
+def DuplicateRank(project_id):  # noqa: N802
+    return Problem("duplicate_rank", values={"project_id": project_id})
 
 
-@dataclass(frozen=True)
-class EmptyBallot:
-    pass
+def EmptyBallot():  # noqa: N802
+    return Problem("empty_ballot")
 
 
 def check_ballot(choices, costs, ballot_type="approval", cap=None, max_items=None, total_points=None,

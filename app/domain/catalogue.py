@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
+from app.domain.problems import Problem
+
 # A complete Python %-format directive (what both gettext() in Python and Jinja's newstyle gettext apply).
 DIRECTIVE = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdfr]|%[sdfr]|%%")
@@ -34,15 +36,6 @@ class Coverage:
     def percent(self):
         """Whole percent, rounded down so 99.9 % never shows as 100 %."""
         return 100 if self.total == 0 else (100 * self.translated) // self.total
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a catalogue is refused; the view words it for people (the domain has no gettext)."""
-
-    code: str  # syntax | too_large | language | plural_forms | plural_incomplete | placeholders | percent | html
-    msgid: str = ""
-    detail: str = ""
 
 
 @dataclass
@@ -150,16 +143,17 @@ def catalogue_problems(catalogue, nplurals):
             singular, plural = message.id[0], message.id[1]
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if len(strings) != nplurals:
-                problems.append(Problem("plural_forms", singular, str(len(strings))))
+                problems.append(Problem("plural_forms", values={"msgid": singular, "found": len(strings)}))
                 continue
             if any(strings) and not all(strings):
-                problems.append(Problem("plural_incomplete", singular))
+                problems.append(Problem("plural_incomplete", values={"msgid": singular}))
             codes = set()
             for text in strings:  # each form is checked against msgid_plural, which names every placeholder
                 codes.update(message_problems(plural, text, plural_form=True))
-            problems += [Problem(code, singular) for code in sorted(codes)]
+            problems += [Problem(code, values={"msgid": singular}) for code in sorted(codes)]
         else:
-            problems += [Problem(code, message.id) for code in message_problems(message.id, message.string)]
+            problems += [Problem(code, values={"msgid": message.id})
+                         for code in message_problems(message.id, message.string)]
     return problems
 
 
@@ -171,29 +165,30 @@ def _count_entries(data):
 def check_upload(data, lang, nplurals):
     """Parse and check an uploaded .po for lang; Checked.catalogue is None when it cannot be read at all."""
     if len(data) > UPLOAD_LIMIT:
-        return Checked(None, [Problem("too_large")])
+        return Checked(None, [Problem("catalogue_too_large")])
     try:
         catalogue = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as error:
-        return Checked(None, [Problem("syntax", detail=_line_of(error))])
+        return Checked(None, [Problem("syntax", values={"line": _line_of(error)})])
     except (UnicodeDecodeError, ValueError, LookupError, IndexError, TypeError) as error:
-        return Checked(None, [Problem("syntax", detail=type(error).__name__)])
+        return Checked(None, [Problem("syntax", values={"error": type(error).__name__})])
     problems = []
     if _count_entries(data) > len(catalogue) + 1:  # + the header entry
-        problems.append(Problem("syntax", detail="duplicate"))
+        problems.append(Problem("duplicate_msgid"))
     language = (catalogue.locale_identifier or "").replace("-", "_")
     if language.split("_")[0] != lang:
-        problems.append(Problem("language", detail=language))
+        problems.append(Problem("language", values={"found": language}))
     if catalogue.num_plurals != nplurals:
-        problems.append(Problem("plural_forms", detail=str(catalogue.num_plurals)))
+        problems.append(Problem("plural_header", values={"found": catalogue.num_plurals}))
         return Checked(catalogue, problems)
     problems += catalogue_problems(catalogue, nplurals)
     return Checked(catalogue, problems)
 
 
 def _line_of(error):
+    """The 1-based line of a parse error, or None when the parser does not say."""
     lineno = getattr(error, "lineno", None)
-    return "" if lineno is None else str(lineno)
+    return None if lineno is None else int(lineno) + 1
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ the other awards; the stricter rule is simpler to explain and to audit.
 
 from dataclasses import dataclass
 
+from app.domain.problems import Problem
+
 OUTCOMES = ("confirm", "defer", "reject", "fund")  # fund: the board funds a project the count did not select
 AWARDING = ("confirm", "fund")
 CONFIRMATIONS_NEEDED = 2
@@ -23,10 +25,20 @@ class Item:
     recommended: bool  # selected by the count
 
 
-@dataclass(frozen=True)
-class DecisionProblem:
-    code: str
-    proposal_id: int | None = None
+# The part of the record each problem is about, as the board's decision form names it ({pid}: the project).
+PROBLEM_FIELDS = {
+    "bad_meeting_date": "meeting_date", "quorum_too_low": "quorum", "present_not_member": "present",
+    "bad_declaration": "decl-0-member", "reason_required": "reason-{pid}", "bad_amount": "amount-{pid}",
+    "already_recommended": "outcome-{pid}", "not_recommended": "outcome-{pid}", "unknown_outcome": "outcome-{pid}",
+    "missing_outcome": "outcome-{pid}", "over_pot": "projects",
+}
+
+
+def DecisionProblem(code, proposal_id=None):  # noqa: N802 - named like the problem it makes
+    """A Problem with a decision record, about one project (proposal_id) or the whole record."""
+    field = PROBLEM_FIELDS.get(code)
+    return Problem(code, field.format(pid=proposal_id) if field else None,
+                   {"proposal_id": proposal_id} if proposal_id is not None else {})
 
 
 def check_items(items, pot_amounts, proposal_pots, costs=None):
@@ -94,20 +106,20 @@ def quorum_met(present_ids, member_ids, quorum):
 
 
 def check_confirmer(user_id, present_ids, member_ids, declared_user_ids, already_confirmed_ids):
-    """What keeps user from confirming the record (problem codes); [] when they may.
+    """What keeps user from confirming the record (problems); [] when they may.
 
     A member who declared an interest in any project of the record may not confirm it (they take no
     part in the decision); confirmers must be present members, and two distinct members are needed.
     """
     problems = []
     if user_id not in member_ids:
-        problems.append("not_a_member")
+        problems.append(Problem("not_a_member"))
     if user_id not in present_ids:
-        problems.append("not_present")
+        problems.append(Problem("not_present"))
     if user_id in declared_user_ids:
-        problems.append("declared_interest")
+        problems.append(Problem("declared_interest"))
     if user_id in already_confirmed_ids:
-        problems.append("already_confirmed")
+        problems.append(Problem("already_confirmed"))
     return problems
 
 

@@ -5,7 +5,7 @@ or late" when its officer says so (at risk, delayed) or when its target date has
 completed nor cancelled: a forgotten record must not look on track.
 """
 
-from dataclasses import dataclass
+from app.domain.problems import Problem
 
 STATUSES = ("not_started", "on_track", "at_risk", "delayed", "completed", "cancelled")
 LIGHTS = {"not_started": "grey", "on_track": "green", "at_risk": "amber", "delayed": "red",
@@ -15,13 +15,6 @@ FINISHED = ("completed", "cancelled")
 MAX_UPDATE_CHARS = 5000
 MAX_TITLE_CHARS = 200
 MAX_ALT_CHARS = 300
-
-
-@dataclass(frozen=True)
-class DeliveryProblem:
-    code: str
-    field: str | None = None
-    values: tuple = ()
 
 
 def light(status):
@@ -51,24 +44,24 @@ def check_change(status, target_date, spent_pence, award_pence):
     """
     problems = []
     if status not in STATUSES:
-        problems.append(DeliveryProblem("unknown_status", "status"))
+        problems.append(Problem("unknown_status", "status"))
     if spent_pence < 0:
-        problems.append(DeliveryProblem("negative_spent", "spent"))
+        problems.append(Problem("negative_spent", "spent"))
     elif spent_pence > award_pence:
-        problems.append(DeliveryProblem("over_award", "spent", (spent_pence, award_pence)))
+        problems.append(Problem("over_award", "spent", {"spent_pence": spent_pence, "award_pence": award_pence}))
     if status == "completed" and target_date is None:
-        problems.append(DeliveryProblem("completed_needs_date", "target_date"))
+        problems.append(Problem("completed_needs_date", "target_date"))
     return problems
 
 
 def check_milestone(title, due_date):
     problems = []
     if not title.strip():
-        problems.append(DeliveryProblem("title_required", "title"))
+        problems.append(Problem("title_required", "title"))
     elif len(title) > MAX_TITLE_CHARS:
-        problems.append(DeliveryProblem("title_too_long", "title", (MAX_TITLE_CHARS,)))
+        problems.append(Problem("title_too_long", "title", {"max": MAX_TITLE_CHARS}))
     if due_date is None:
-        problems.append(DeliveryProblem("date_required", "due_date"))
+        problems.append(Problem("date_required", "due_date"))
     return problems
 
 
@@ -76,13 +69,13 @@ def check_update(body, has_photo, alt_text):
     """An update says something; a photo comes with a description for people who cannot see it."""
     problems = []
     if not body.strip():
-        problems.append(DeliveryProblem("body_required", "body"))
+        problems.append(Problem("body_required", "body"))
     elif len(body) > MAX_UPDATE_CHARS:
-        problems.append(DeliveryProblem("body_too_long", "body", (MAX_UPDATE_CHARS,)))
+        problems.append(Problem("body_too_long", "body", {"max": MAX_UPDATE_CHARS}))
     if has_photo and not alt_text.strip():
-        problems.append(DeliveryProblem("alt_required", "photo_alt"))
+        problems.append(Problem("alt_required", "photo_alt"))
     elif len(alt_text) > MAX_ALT_CHARS:
-        problems.append(DeliveryProblem("alt_too_long", "photo_alt", (MAX_ALT_CHARS,)))
+        problems.append(Problem("alt_too_long", "photo_alt", {"max": MAX_ALT_CHARS}))
     return problems
 
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app.domain.problems import Problem
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -25,14 +27,14 @@ class Requirements:
     require_verified_email: bool
 
 
-# Reasons, as codes the views translate.
-WRONG_WARD = "wrong_ward"
-NO_WARD = "no_ward"
-TOO_YOUNG = "too_young"
-AGE_UNKNOWN = "age_unknown"
-EMAIL_NOT_VERIFIED = "email_not_verified"
-SUSPENDED = "account_suspended"
-HELD_FOR_MERGE = "held_for_merge"
+# The problems this rule returns (app.problem_messages words them).
+WRONG_WARD = Problem("wrong_ward")
+NO_WARD = Problem("no_ward")
+TOO_YOUNG = Problem("too_young")
+AGE_UNKNOWN = Problem("age_unknown")
+EMAIL_NOT_VERIFIED = Problem("email_not_verified")
+SUSPENDED = Problem("account_suspended")
+HELD_FOR_MERGE = Problem("held_for_merge")
 
 
 def age_on(date_of_birth, on_date):
@@ -44,13 +46,13 @@ def age_on(date_of_birth, on_date):
 
 
 def ineligibility_reasons(resident, requirements):
-    """Return the list of reasons the resident may not take part; empty means eligible.
+    """Return the problems (reasons) the resident may not take part; empty means eligible.
 
     A suspended account and an account held for merging (one person registered twice) take part in nothing,
     whatever the channel: those reasons come first.
     """
-    reasons = [code for code, applies in ((SUSPENDED, resident.suspended), (HELD_FOR_MERGE, resident.held_for_merge))
-               if applies]
+    reasons = [problem for problem, applies in ((SUSPENDED, resident.suspended),
+                                                (HELD_FOR_MERGE, resident.held_for_merge)) if applies]
     if resident.ward_id is None:
         reasons.append(NO_WARD)
     elif requirements.ward_ids and resident.ward_id not in requirements.ward_ids:
@@ -96,7 +98,7 @@ def wards_outside_round(round_ward_ids, pot_ward_ids):
 
 
 def check_eligibility(resident, *, round_ward_ids, pot_ward_ids, min_age, require_verified_email, now, channel="online"):
-    """The reasons (codes) a resident may not propose or vote in a pot at instant now; [] means they may.
+    """The problems (reasons) a resident may not propose or vote in a pot at instant now; [] means they may.
 
     The one eligibility rule for the proposal form, the online ballot and the paper register. Age counts on
     the London calendar day of now. Paper entry (channel "paper") needs no confirmed e-mail: an officer saw
@@ -111,16 +113,18 @@ def check_eligibility(resident, *, round_ward_ids, pot_ward_ids, min_age, requir
     return reasons
 
 
+# The reporting bands (band, youngest age, oldest age or None) in age order: the participation report and the
+# electorate figures (app.domain.turnout) count people in these, so turnout compares like with like.
+AGE_BANDS = (("under-11", 0, 10), ("11-15", 11, 15), ("16-17", 16, 17), ("18-24", 18, 24), ("25-34", 25, 34),
+             ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65-74", 65, 74), ("75+", 75, None))
+
+
 def age_band(date_of_birth, on_date):
     """The reporting band for the participation report, or None when the age is unknown."""
     if date_of_birth is None:
         return None
     age = age_on(date_of_birth, on_date)
-    for upper, label in ((15, "11-15"), (17, "16-17"), (24, "18-24"), (34, "25-34"), (44, "35-44"),
-                         (54, "45-54"), (64, "55-64"), (74, "65-74")):
-        if age <= upper:
-            return label if age >= 11 else "under-11"
-    return "75+"
+    return next(band for band, _youngest, oldest in AGE_BANDS if oldest is None or age <= oldest)
 
 
 def ward_change_needs_check(old_ward_id, new_ward_id, open_rounds_ward_ids):

@@ -6,10 +6,11 @@ Plain values in, plain values out: the services look people up and store what th
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.postcodes import normalise_postcode
+from app.domain.problems import Problem
 
 SHEET_COLUMNS = ("name", "postcode", "date_of_birth", "choices")
 MAX_SHEET_ROWS = 2000
@@ -98,13 +99,9 @@ def duplicate_evidence(new, existing, today):
     return evidence
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a sheet row (line, 1-based with the header as line 1) is refused; the view words it."""
-
-    code: str  # no_header | missing_name | bad_postcode | bad_date | bad_choices | empty | too_many_rows, ...
-    line: int = 0
-    values: dict = field(default_factory=dict)
+def SheetProblem(code, line=0, values=None):  # noqa: N802 - named like the problem it makes
+    """One reason a sheet row (line, 1-based with the header as line 1; 0: the whole sheet) is refused."""
+    return Problem(code, "sheet", {"line": line, **(values or {})})
 
 
 @dataclass(frozen=True)
@@ -141,12 +138,12 @@ def parse_paper_sheet(rows, cumulative=False):
     """
     rows = [list(r) for r in rows]
     if not rows:
-        return [], [Problem("empty")]
+        return [], [SheetProblem("empty")]
     header = [cell.strip().lower() for cell in rows[0]]
     if any(column not in header for column in SHEET_COLUMNS):
-        return [], [Problem("no_header", 1)]
+        return [], [SheetProblem("no_header", 1)]
     if len(rows) - 1 > MAX_SHEET_ROWS:
-        return [], [Problem("too_many_rows", 0, {"limit": MAX_SHEET_ROWS})]
+        return [], [SheetProblem("too_many_rows", 0, {"limit": MAX_SHEET_ROWS})]
     at = {column: header.index(column) for column in SHEET_COLUMNS}
     entries, problems = [], []
     for line, row in enumerate(rows[1:], start=2):
@@ -159,7 +156,7 @@ def parse_paper_sheet(rows, cumulative=False):
         except ValueError:
             born = None
         choices = _choices(cells["choices"], cumulative)
-        row_problems = [Problem(code, line) for code, bad in (
+        row_problems = [SheetProblem(code, line) for code, bad in (
             ("missing_name", not cells["name"]), ("bad_postcode", postcode is None), ("bad_date", born is None),
             ("bad_choices", choices is None)) if bad]
         if row_problems:
@@ -167,6 +164,6 @@ def parse_paper_sheet(rows, cumulative=False):
         else:
             entries.append(SheetRow(line, cells["name"][:200], postcode, born, choices))
     if not entries and not problems:
-        problems.append(Problem("empty"))
+        problems.append(SheetProblem("empty"))
     return entries, problems
 

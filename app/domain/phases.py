@@ -3,33 +3,30 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.domain.problems import Problem
+
 PHASES = ("draft", "proposals", "review", "voting", "counting", "decision", "published")
 VOTING_INDEX = PHASES.index("voting")
 
 
-@dataclass(frozen=True)
-class TransitionRefused:
-    reason: str  # "unknown_phase" | "skips_a_phase" | "cannot_go_back_after_voting" | "same_phase" | "missing_dates"
-
-
 def check_transition(current, target):
-    """Return [] if a round may move from current to target, else [TransitionRefused].
+    """Return [] if a round may move from current to target, else the Problem that refuses it.
 
     Forward moves go one phase at a time (no skipping). Going back one phase is allowed only before
     voting opens (e.g. reopen proposals during review); once voting opened there is no way back.
     """
     if current not in PHASES or target not in PHASES:
-        return [TransitionRefused("unknown_phase")]
+        return [Problem("unknown_phase")]
     here, there = PHASES.index(current), PHASES.index(target)
     if here == there:
-        return [TransitionRefused("same_phase")]
+        return [Problem("same_phase")]
     if there > here + 1:
-        return [TransitionRefused("skips_a_phase")]
+        return [Problem("skips_a_phase")]
     if there < here:
         if here >= VOTING_INDEX:
-            return [TransitionRefused("cannot_go_back_after_voting")]
+            return [Problem("cannot_go_back_after_voting")]
         if there < here - 1:
-            return [TransitionRefused("skips_a_phase")]
+            return [Problem("skips_a_phase")]
     return []
 
 
@@ -72,9 +69,9 @@ def check_dates(dates):
     problems = []
     ordered = [dates.proposals_open_at, dates.proposals_close_at, dates.voting_open_at, dates.voting_close_at]
     if any(d is None for d in ordered):
-        return ["missing_dates"]
+        return [Problem("required", name) for name, value in vars(dates).items() if value is None]
     if not (ordered[0] < ordered[1] <= ordered[2] < ordered[3]):
-        problems.append("dates_out_of_order")
+        problems.append(Problem("dates_out_of_order", "voting_close_at"))
     return problems
 
 
@@ -100,18 +97,18 @@ def check_move(target, voting_open_at, voting_close_at, now, reason, by_officer=
     """
     timing = timing_of(target, voting_open_at, voting_close_at, now)
     if timing.closes_early and by_officer and not (reason or "").strip():
-        return ["early_close_needs_reason"]
+        return [Problem("early_close_needs_reason", "reason")]
     return []
 
 
 def check_extension(phase, current_close, new_close, now):
     """A close date may move only later, only while voting is open, and never into the past."""
     if phase != "voting":
-        return ["not_in_voting"]
+        return [Problem("not_in_voting")]
     if new_close is None:
-        return ["missing_dates"]
+        return [Problem("required", "voting_close_at")]
     if current_close is not None and new_close <= current_close:
-        return ["close_not_later"]
+        return [Problem("close_not_later", "voting_close_at")]
     if new_close <= now:
-        return ["close_in_past"]
+        return [Problem("close_in_past", "voting_close_at")]
     return []

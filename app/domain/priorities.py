@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from app.domain.problems import Problem
+
 LABEL_MAX = 120
 
 # The six priorities every area started with (migration 9c4e1a7b2d63 wrote them as rows for every area).
@@ -33,12 +35,6 @@ class PriorityItem:
     code: str
     labels: dict = field(hash=False, compare=True)
     retired: bool = False
-
-
-@dataclass(frozen=True)
-class PriorityProblem:
-    field: str
-    code: str
 
 
 def default_list():
@@ -65,13 +61,13 @@ def check_label(labels, other_labels):
     problems = []
     english = (labels.get("en") or "").strip()
     if not english:
-        problems.append(PriorityProblem("en", "required"))
+        problems.append(Problem("label_required", "label_en"))
     for locale, text in labels.items():
         if len((text or "").strip()) > LABEL_MAX:
-            problems.append(PriorityProblem(locale, "too_long"))
+            problems.append(Problem("label_too_long", f"label_{locale}", values={"max": LABEL_MAX}))
     taken = {" ".join((other.get("en") or "").split()).casefold() for other in other_labels}
     if english and " ".join(english.split()).casefold() in taken:
-        problems.append(PriorityProblem("en", "duplicate"))
+        problems.append(Problem("label_duplicate", "label_en"))
     return problems
 
 

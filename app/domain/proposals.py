@@ -1,8 +1,8 @@
 """Rules for residents' project proposals: what a complete proposal needs and who may do what when."""
 
-from dataclasses import dataclass
 
 from app.domain.priorities import DEFAULT_PRIORITIES
+from app.domain.problems import Problem
 
 TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX, BREAKDOWN_MAX = 120, 300, 5000, 2000
 
@@ -13,12 +13,6 @@ EDITABLE_STATUSES = frozenset({"draft", "submitted", "needs_changes"})
 REVIEWABLE_STATUSES = frozenset({"submitted", "needs_changes", "feasible", "not_feasible"})
 PUBLIC_STATUSES = frozenset({"submitted", "needs_changes", "feasible", "not_feasible", "merged"})
 REVIEW_OUTCOMES = ("feasible", "not_feasible", "needs_changes")
-
-
-@dataclass(frozen=True)
-class ProposalProblem:
-    field: str
-    code: str  # "required" | "too_long" | "below_minimum" | "above_maximum" | "above_pot" | "unknown"
 
 
 def check_proposal(title, summary, description, cost_pence, breakdown, priority, pot_amount, min_cost, max_cost,
@@ -32,9 +26,9 @@ def check_proposal(title, summary, description, cost_pence, breakdown, priority,
     def text(field, value, limit, required):
         value = (value or "").strip()
         if required and not value:
-            problems.append(ProposalProblem(field, "required"))
+            problems.append(Problem("required", field))
         elif len(value) > limit:
-            problems.append(ProposalProblem(field, "too_long"))
+            problems.append(Problem("too_long", field))
 
     text("title", title, TITLE_MAX, True)
     text("summary", summary, SUMMARY_MAX, final)
@@ -42,20 +36,20 @@ def check_proposal(title, summary, description, cost_pence, breakdown, priority,
     text("cost_breakdown", breakdown, BREAKDOWN_MAX, False)
     if cost_pence is None:
         if final:
-            problems.append(ProposalProblem("cost", "required"))
+            problems.append(Problem("required", "cost"))
     elif cost_pence <= 0:
-        problems.append(ProposalProblem("cost", "required"))
+        problems.append(Problem("required", "cost"))
     else:
         if min_cost is not None and cost_pence < min_cost:
-            problems.append(ProposalProblem("cost", "below_minimum"))
+            problems.append(Problem("below_minimum", "cost"))
         if max_cost is not None and cost_pence > max_cost:
-            problems.append(ProposalProblem("cost", "above_maximum"))
+            problems.append(Problem("above_maximum", "cost"))
         elif cost_pence > pot_amount:
-            problems.append(ProposalProblem("cost", "above_pot"))
+            problems.append(Problem("above_pot", "cost"))
     if priority and priority not in priorities:
-        problems.append(ProposalProblem("priority", "unknown"))
+        problems.append(Problem("unknown", "priority"))
     if final and not priority:
-        problems.append(ProposalProblem("priority", "required"))
+        problems.append(Problem("required", "priority"))
     return problems
 
 
@@ -77,9 +71,9 @@ def resident_may_edit(status, phase, closes_at=None, now=None):
 def check_review(outcome, reason):
     """Not feasible needs a reason (shown to the proposer and publicly); needs changes needs a message."""
     if outcome not in REVIEW_OUTCOMES:
-        return ["unknown_outcome"]
+        return [Problem("unknown_outcome", "outcome")]
     if outcome in ("not_feasible", "needs_changes") and not (reason or "").strip():
-        return ["reason_required"]
+        return [Problem("reason_required", "reason")]
     return []
 
 
@@ -107,7 +101,7 @@ def check_cost_change(cost_pence, adjusted_cost_pence, cost_reason):
     if adjusted_cost_pence is None:
         return []
     if adjusted_cost_pence <= 0:
-        return ["bad_cost"]
+        return [Problem("bad_cost", "adjusted_cost")]
     if adjusted_cost_pence != cost_pence and not (cost_reason or "").strip():
-        return ["cost_reason_required"]
+        return [Problem("cost_reason_required", "cost_reason")]
     return []

@@ -1,13 +1,13 @@
 """Rules for grant pots and what is frozen once voting has opened."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.domain.phases import voting_has_opened
+from app.domain.problems import Problem
+from app.domain.tally import COMPLETIONS, RULES
 
 BALLOT_TYPES = ("approval", "knapsack", "cumulative", "ranked")
-COUNTING_RULES = ("greedy", "mes-cost", "mes-card")
-COMPLETIONS = ("none", "add1", "add1u")
+COUNTING_RULES = RULES  # what the tally engine can count, named once in app.domain.tally
 
 # What may not change once voting has opened: a pot's money, ballot type, limits, counting rule and
 # wards; and for the round, everything that decides who may vote and when, plus the list of projects on the ballot.
@@ -16,12 +16,6 @@ FROZEN_POT_FIELDS = frozenset({"amount_pence", "ballot_type", "max_choices", "to
                                "max_project_cost_pence"})
 FROZEN_ROUND_FIELDS = frozenset({"area_id", "ward_ids", "min_age", "require_verified_email", "voting_open_at",
                                  "voting_close_at", "ballot"})
-
-
-@dataclass(frozen=True)
-class PotProblem:
-    field: str
-    code: str
 
 
 def changed_fields(current, proposed):
@@ -53,26 +47,26 @@ def check_pot(amount_pence, min_cost, max_cost, ballot_type, max_choices, total_
     """Return the problems with a pot's settings (empty list when it is fine)."""
     problems = []
     if amount_pence is None or amount_pence <= 0:
-        problems.append(PotProblem("amount", "must_be_positive"))
+        problems.append(Problem("must_be_positive", "amount"))
     if min_cost is not None and max_cost is not None and min_cost > max_cost:
-        problems.append(PotProblem("max_project_cost", "min_above_max"))
+        problems.append(Problem("min_above_max", "max_project_cost"))
     if max_cost is not None and amount_pence and max_cost > amount_pence:
-        problems.append(PotProblem("max_project_cost", "above_pot"))
+        problems.append(Problem("above_pot", "max_project_cost"))
     if ballot_type not in BALLOT_TYPES:
-        problems.append(PotProblem("ballot_type", "unknown"))
+        problems.append(Problem("unknown", "ballot_type"))
     if ballot_type in ("approval", "ranked") and (max_choices is None or max_choices < 1):
-        problems.append(PotProblem("max_choices", "required"))
+        problems.append(Problem("required", "max_choices"))
     if ballot_type == "cumulative":
         if total_points is None or total_points < 1:
-            problems.append(PotProblem("total_points", "required"))
+            problems.append(Problem("required", "total_points"))
         if max_points is None or max_points < 1:
-            problems.append(PotProblem("max_points_per_project", "required"))
+            problems.append(Problem("required", "max_points_per_project"))
         elif total_points and max_points > total_points:
-            problems.append(PotProblem("max_points_per_project", "above_total"))
+            problems.append(Problem("above_total", "max_points_per_project"))
     if counting_rule not in COUNTING_RULES:
-        problems.append(PotProblem("counting_rule", "unknown"))
+        problems.append(Problem("unknown", "counting_rule"))
     if completion not in COMPLETIONS:
-        problems.append(PotProblem("completion", "unknown"))
+        problems.append(Problem("unknown", "completion"))
     if not ward_ids:
-        problems.append(PotProblem("wards", "required"))
+        problems.append(Problem("required", "wards"))
     return problems

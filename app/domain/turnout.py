@@ -7,9 +7,10 @@ part and its electorate are counted the same way. Figures come from the officer 
 from dataclasses import dataclass
 from fractions import Fraction
 
+from app.domain.eligibility import AGE_BANDS
+
 # (band, youngest age, oldest age or None) in age order; "unknown" is never an electorate band.
-BANDS = (("under-11", 0, 10), ("11-15", 11, 15), ("16-17", 16, 17), ("18-24", 18, 24), ("25-34", 25, 34),
-         ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65-74", 65, 74), ("75+", 75, None))
+BANDS = AGE_BANDS
 ELECTORATE_BANDS = tuple(band for band, _, _ in BANDS)
 MAX_RESIDENTS = 10_000_000
 

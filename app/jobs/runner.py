@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from app.database import write_transaction
+from app.jobs.count import run_count_job
 from app.models._common import utcnow
 from app.models.jobs import DONE, FAILED, QUEUED, RUNNING, Job
 
@@ -31,9 +32,7 @@ class JobFailed(Exception):
 
 
 def _count(session, arguments, report):
-    from app.services.count import run_count_committing
-
-    if not run_count_committing(session, arguments["round_id"], arguments.get("actor_id"),
+    if not run_count_job(session, arguments["round_id"], arguments.get("actor_id"),
                                 on_pot=lambda _pot_id, done, total: report(done, total)):
         raise JobFailed("count_failed")
 

@@ -16,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.domain.phases import RoundDates, check_dates
+from app.domain.rounds import BALLOT_TYPES, COMPLETIONS, COUNTING_RULES
 from app.form_fields import (
     DATE_PARTS,
     LANGUAGE_CHOICES,
@@ -25,6 +27,7 @@ from app.form_fields import (
     MultiCheckboxField,
 )
 from app.labels import BALLOT_TYPE_LABELS, COMPLETION_LABELS, COUNTING_RULE_LABELS
+from app.problem_messages import message
 
 
 class LondonDateTimeField(DateInputField):
@@ -109,15 +112,19 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("Choose at least one ward."))
 
     def validate_voting_close_at(self, field):
-        dates = [self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data, field.data]
-        if all(dates) and not (dates[0] < dates[1] <= dates[2] < dates[3]):
-            raise ValidationError(_l("Dates must run in order: proposals open, proposals close, voting opens, "
-                                     "voting closes."))
+        dates = RoundDates(self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data,
+                           field.data)
+        problems = check_dates(dates) if all(vars(dates).values()) else []  # a missing date has its own message
+        if problems:
+            raise ValidationError(message(problems[0]))
 
 
 BALLOT_TYPE_CHOICES = [SelectChoice(code, label) for code, label in BALLOT_TYPE_LABELS.items()]
 RULE_CHOICES = [SelectChoice(code, label) for code, label in COUNTING_RULE_LABELS.items()]
 COMPLETION_CHOICES = [SelectChoice(code, label) for code, label in COMPLETION_LABELS.items()]
+
+assert set(BALLOT_TYPE_LABELS) == set(BALLOT_TYPES) and set(COUNTING_RULE_LABELS) == set(COUNTING_RULES)
+assert set(COMPLETION_LABELS) == set(COMPLETIONS)
 
 
 # The settings each ballot type uses; the pot form reveals only the chosen type's and ignores the others.

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from wtforms import SelectField
 
 from app.access import role_required
-from app.ballot_text import problem_message
 from app.domain.in_person import parse_paper_sheet
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
@@ -24,26 +23,12 @@ from app.form_fields import BallotForm
 from app.models import Pot, User
 from app.officer import bp
 from app.officer.in_person import round_for_helpers
+from app.problem_messages import message, messages
 from app.services import in_person as in_person_service
 from app.services import voting as voting_service
 
 MAX_SHEET_BYTES = 512 * 1024
 SHEET_MAX_AGE = 60 * 60  # a previewed sheet must be confirmed within the hour
-SHEET_PROBLEMS = {
-    "empty": _l("the sheet has no ballots"),
-    "no_header": _l("the first row must name the columns name, postcode, date_of_birth and choices"),
-    "too_many_rows": _l("the sheet has too many rows: split it into smaller sheets"),
-    "missing_name": _l("the name is missing"),
-    "bad_postcode": _l("not a real postcode"),
-    "bad_date": _l("the date of birth must be written year-month-day, like 1980-05-17"),
-    "bad_choices": _l("the choices must be project numbers from the ballot, separated by spaces"),
-    "not_on_register": _l("nobody with this name, postcode and date of birth is on the register"),
-    "ambiguous": _l("more than one person on the register has this name, postcode and date of birth"),
-    "duplicate_in_sheet": _l("this person is already on an earlier row of the sheet"),
-    "already_voted": _l("this person has already voted in this pot, online or on paper"),
-}
-
-
 class SheetForm(FlaskForm):
     pot = SelectField(_l("Grant pot"), coerce=int, choices=[])
     file = FileField(_l("Sheet of paper ballots (CSV)"),
@@ -57,13 +42,6 @@ class ConfirmForm(FlaskForm):
 
 def _sheet_serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="nb-paper-sheet")
-
-
-def _row_problem(code):
-    """Words for a sheet problem code or a ballot problem."""
-    if isinstance(code, str) and code in SHEET_PROBLEMS:
-        return str(SHEET_PROBLEMS[code])
-    return problem_message(code)
 
 
 @bp.route("/rounds/<int:round_id>/paper", methods=["GET"])
@@ -118,15 +96,15 @@ def paper_entry(round_id, pot_id, user_id):
         if not problems:
             try:
                 cast = voting_service.cast_paper(db.session, current_user, user_id, pot_id, choices, terms=terms)
-                voting_service.commit_cast(db.session, cast)
+                voting_service.refuse_after_close(db.session, cast)
+                db.session.commit()
             except voting_service.VoteRefused as refused:
                 db.session.rollback()
                 problems = refused.problems
             else:
                 flash(_("Paper ballot recorded for %(name)s.", name=person.name), "success")
                 return redirect(url_for("officer.paper_ballot", round_id=round_.id))
-        errors = [_("This resident has already voted in this pot, online or on paper.")
-                  if p == "already_voted" else problem_message(p) for p in problems]
+        errors = messages(problems)
     already = voting_service.registered_channel(db.session, person.id, pot.id) is not None
     return render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, form=form,
                            projects=voting_service.ballot_projects(db.session, pot), errors=errors,
@@ -152,7 +130,8 @@ def _check_sheet(round_, pot, text, store):
             entered, closes_at = voting_service.cast_paper_sheet(db.session, current_user, pot.id, found,
                                                                  terms=terms, store=store)
             if store:
-                voting_service.commit_cast(db.session, voting_service.Cast("", False, closes_at))
+                voting_service.refuse_after_close(db.session, voting_service.Cast("", False, closes_at))
+                db.session.commit()
         except voting_service.SheetRefused as sheet:
             refused = sheet.problems
             entered = None
@@ -168,7 +147,7 @@ def _check_sheet(round_, pot, text, store):
         if person is not None:
             at += 1
         rows.append({"line": entry.line, "name": entry.name, "postcode": entry.postcode,
-                     "reasons": [_row_problem(r) for r in reasons]})
+                     "reasons": messages(reasons)})
     return rows, [], entered
 
 
@@ -208,7 +187,7 @@ def paper_sheet(round_id):
                                            ready=entered is not None, signed=signed, form=ConfirmForm())
     pots = [(pot, voting_service.ballot_projects(db.session, pot)) for pot in round_.pots]
     return render_template("officer/paper_sheet.html", round=round_, form=form, pots=pots,
-                           problems=[(p.line, str(SHEET_PROBLEMS[p.code])) for p in problems]), \
+                           problems=[(p["line"], message(p)) for p in problems]), \
         (400 if form.errors else 200)
 
 

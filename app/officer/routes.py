@@ -8,9 +8,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.access import role_required
-from app.database import begin_write_transaction
+from app.database import begin_write_transaction, keep_audited_refusal
 from app.domain.phases import PHASES, next_phase, voting_has_opened
-from app.domain.rounds import check_pot
 from app.extensions import db
 from app.external_urls import external_url
 from app.labels import phase_label
@@ -27,6 +26,7 @@ from app.officer.forms import (
     ReviewForm,
     RoundForm,
 )
+from app.problem_messages import messages, put_on_form
 from app.services import proposals as proposal_service
 from app.services import residents as resident_service
 from app.services import rounds as round_service
@@ -39,36 +39,6 @@ def get_round_or_404(round_id):
 # The form field that edits each frozen setting, so a refusal names it as the officer saw it.
 FORM_FIELD_FOR = {"area_id": "area", "ward_ids": "wards", "amount_pence": "amount",
                   "min_project_cost_pence": "min_project_cost", "max_project_cost_pence": "max_project_cost"}
-
-
-def refusal_message(code, form=None):
-    messages = {
-        "skips_a_phase": _("A round moves one phase at a time."),
-        "cannot_go_back_after_voting": _("Once voting has opened, a round cannot go back."),
-        "same_phase": _("The round is already in that phase."),
-        "unknown_phase": _("That phase does not exist."),
-        "no_pots": _("Add at least one pot before voting opens."),
-        "empty_ballot": _("No proposals are marked feasible, so there is nothing to vote on."),
-        "frozen:pots": _("Pots cannot be added once voting has opened."),
-        "early_close_needs_reason": _("Give a reason for closing voting before the published close. Residents "
-                                      "will see it on the round's page."),
-        "not_in_voting": _("The close of voting can only be moved while voting is open."),
-        "close_not_later": _("The new close must be later than the current one. A close can be extended, "
-                             "never brought forward."),
-        "close_in_past": _("The new close must be in the future."),
-        "missing_dates": _("Enter the new close of voting."),
-        "wards_outside_round": _("A pot can only cover wards that its round covers. Add the ward to the round "
-                                 "first, or choose from the round's wards."),
-    }
-    if code.startswith("pot_without_wards:"):
-        return _("Removing these wards would leave the pot “%(pot)s” with no ward. Change that pot's wards first, "
-                 "or keep at least one of its wards in the round.", pot=code.split(":", 1)[1])
-    if code.startswith("frozen:"):
-        name = code.split(":", 1)[1]
-        field_name = FORM_FIELD_FOR.get(name, name)
-        label = form[field_name].label.text if form is not None and field_name in form else name
-        return messages.get(code, _("Voting has opened, so this can no longer be changed: %(field)s.", field=label))
-    return messages.get(code, code)
 
 
 @bp.get("/")
@@ -120,9 +90,8 @@ def _edit_round(round_):
                 voting_open_at=form.voting_open_at.utc, voting_close_at=form.voting_close_at.utc,
                 min_age=form.min_age.data, require_verified_email=form.require_verified_email.data)
         except round_service.ChangeRefused as refused:
-            db.session.commit()  # keep the audit entry of the refusal
-            for code in refused.codes:
-                form.form_errors.append(refusal_message(code, form))
+            keep_audited_refusal(db.session)
+            put_on_form(form, refused.problems, FORM_FIELD_FOR)
         else:
             db.session.commit()
             flash(_("Round saved."), "success")
@@ -186,13 +155,10 @@ def move_phase(round_id):
     try:
         round_service.move_phase(db.session, current_user, round_, target, reason=form.reason.data)
     except round_service.ChangeRefused as refused:
-        db.session.commit()  # the refusal is audited
+        keep_audited_refusal(db.session)
         if target not in PHASES:
             abort(400)
-        for code in refused.codes:
-            message = refusal_message(code)
-            (form.reason.errors.append(message) if code == "early_close_needs_reason"
-             else form.form_errors.append(message))
+        put_on_form(form, refused.problems)
         return _confirm_page(round_, target, form, 400)
     db.session.commit()
     flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
@@ -224,9 +190,9 @@ def publish(round_id):
     try:
         round_service.move_phase(db.session, current_user, round_, "published")
     except round_service.ChangeRefused as refused:
-        db.session.commit()  # the refusal is audited
-        for code in refused.codes:
-            flash(refusal_message(code), "error")
+        keep_audited_refusal(db.session)
+        for message in messages(refused.problems):
+            flash(message, "error")
         return redirect(url_for("officer.round_detail", round_id=round_.id))
     db.session.commit()
     flash(_("The results of %(round)s are public.", round=round_.title), "success")
@@ -249,9 +215,8 @@ def extend_close(round_id):
         try:
             round_service.extend_voting(db.session, current_user, round_, form.voting_close_at.utc)
         except round_service.ChangeRefused as refused:
-            db.session.commit()  # the refusal is audited
-            for code in refused.codes:
-                form.voting_close_at.errors.append(refusal_message(code))
+            keep_audited_refusal(db.session)
+            put_on_form(form, refused.problems)
         else:
             db.session.commit()
             flash(_("Voting now closes at %(when)s. Residents can see the new close on the round's page.",
@@ -278,31 +243,6 @@ def _pot_form(round_, pot=None):
     return form
 
 
-POT_PROBLEM_MESSAGES = {
-    ("amount", "must_be_positive"): lambda: _("The amount must be more than £0."),
-    ("max_project_cost", "min_above_max"): lambda: _("The smallest project cost is more than the largest."),
-    ("max_project_cost", "above_pot"): lambda: _("The largest project cost is more than the pot."),
-    ("max_choices", "required"): lambda: _("Enter how many projects a resident may choose or rank."),
-    ("total_points", "required"): lambda: _("Enter how many points each resident spreads."),
-    ("max_points_per_project", "required"): lambda: _("Enter the most points a resident may give one project."),
-    ("max_points_per_project", "above_total"): lambda: _("The most points on one project is more than the total."),
-    ("wards", "required"): lambda: _("Choose at least one ward."),
-}
-
-
-def _put_pot_problems(form, settings):
-    """Check the pot's settings (app.domain.rounds.check_pot) and put each problem on the form; the problems."""
-    problems = check_pot(settings["amount_pence"], settings["min_project_cost_pence"],
-                         settings["max_project_cost_pence"], settings["ballot_type"], settings["max_choices"],
-                         settings["total_points"], settings["max_points_per_project"],
-                         settings["counting_rule"], settings["completion"], form.wards.data)
-    for problem in problems:
-        message = POT_PROBLEM_MESSAGES.get((problem.field, problem.code))
-        target = form.field_for(problem.field)  # beside its field; the error summary links to it
-        (form[target].errors if target in form else form.form_errors).append(message() if message else problem.code)
-    return problems
-
-
 @bp.route("/rounds/<int:round_id>/pots/new", methods=["GET", "POST"], defaults={"pot_id": None})
 @bp.route("/rounds/<int:round_id>/pots/<int:pot_id>/edit", methods=["GET", "POST"])
 @role_required("officer")
@@ -312,15 +252,15 @@ def edit_pot(round_id, pot_id):
     if pot_id is not None:
         pot = next((p for p in round_.pots if p.id == pot_id), None) or abort(404)
     form = _pot_form(round_, pot)
-    if form.validate_on_submit() and not _put_pot_problems(form, form.settings()):
+    if form.validate_on_submit():
         try:
             round_service.save_pot(db.session, current_user, round_, pot, ward_ids=form.wards.data,
                                    name=form.name.data.strip(), instructions=(form.instructions.data or "").strip(),
                                    **form.settings())
         except round_service.ChangeRefused as refused:
-            db.session.commit()
-            for code in refused.codes:
-                form.form_errors.append(refusal_message(code, form))
+            keep_audited_refusal(db.session)
+            # Beside its field: a ranked ballot's limit is shown as max_ranks.
+            put_on_form(form, refused.problems, {**FORM_FIELD_FOR, "max_choices": form.field_for("max_choices")})
         else:
             db.session.commit()
             flash(_("Pot saved."), "success")
@@ -351,16 +291,7 @@ def review(proposal_id):
             proposal_service.review(db.session, current_user, proposal, form.outcome.data, form.reason.data or "",
                                     form.adjusted_cost.pence, cost_reason=form.cost_reason.data)
         except proposal_service.ProposalRefused as refused:
-            messages = {"reason_required": (form.reason, _("Give a reason: it is shown to the proposer.")),
-                        "review_closed": (None, _("Proposals can only be reviewed before voting opens.")),
-                        "not_reviewable": (None, _("This proposal cannot be reviewed (it is a draft, withdrawn or "
-                                                   "merged).")),
-                        "bad_cost": (form.adjusted_cost, _("The adjusted cost must be more than £0.")),
-                        "cost_reason_required": (form.cost_reason, _("Say why the cost has changed: the proposer "
-                                                                     "is told."))}
-            for code in refused.problems:
-                target, message = messages.get(code, (None, code))
-                (target.errors.append(message) if target is not None else form.form_errors.append(message))
+            put_on_form(form, refused.problems)
         else:
             send_email(proposal.author.email, lambda: _("News about your project idea"), "email/proposal_reviewed",
                        locale=proposal.author.preferred_locale, proposal=proposal,
@@ -409,12 +340,10 @@ def moderate(proposal_id):
     try:
         proposal_service.moderate(db.session, current_user, proposal, hide, form.reason.data or "")
     except proposal_service.ProposalRefused as refused:
-        frozen = [code for code in refused.problems if isinstance(code, str) and code.startswith("frozen:")]
-        if frozen:
-            db.session.commit()  # keep the audit entry of the refused change
-            flash(refusal_message(frozen[0]), "error")
-        else:
-            flash(_("Give a reason for hiding the proposal."), "error")
+        if "frozen" in refused.codes:
+            keep_audited_refusal(db.session)
+        for message in messages(refused.problems):
+            flash(message, "error")
         return redirect(url_for("officer.review", proposal_id=proposal.id))
     db.session.commit()
     flash(_("Proposal hidden.") if hide else _("Proposal shown again."), "success")

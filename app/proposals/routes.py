@@ -8,11 +8,11 @@ from wtforms import SelectChoice
 
 from app.access import login_required
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
-from app.eligibility_text import eligibility_message
 from app.extensions import db
 from app.i18n import current_locale_code, pick_label
 from app.models import Pot, Proposal, Round, Ward
 from app.models._common import utcnow
+from app.problem_messages import messages, put_on_form
 from app.proposals import bp
 from app.proposals.forms import EmptyForm, ProposalForm
 from app.request_limits import int_arg
@@ -23,26 +23,9 @@ from app.services.content import pot_text
 
 PAGE_SIZE = 20
 
-PROBLEM_MESSAGES = {
-    ("title", "required"): lambda: _("Enter a project title."),
-    ("title", "too_long"): lambda: _("The title must be 120 characters or fewer."),
-    ("summary", "required"): lambda: _("Enter a summary."),
-    ("summary", "too_long"): lambda: _("The summary must be 300 characters or fewer."),
-    ("description", "required"): lambda: _("Describe the project."),
-    ("description", "too_long"): lambda: _("The description must be 5,000 characters or fewer."),
-    ("cost_breakdown", "too_long"): lambda: _("The cost breakdown must be 2,000 characters or fewer."),
-    ("cost", "required"): lambda: _("Enter the estimated cost in pounds."),
-    ("cost", "below_minimum"): lambda: _("The cost is below this pot's smallest project."),
-    ("cost", "above_maximum"): lambda: _("The cost is above this pot's largest project."),
-    ("cost", "above_pot"): lambda: _("The cost is more than the whole pot."),
-    ("priority", "required"): lambda: _("Choose the priority the project serves."),
-    ("priority", "unknown"): lambda: _("Choose the priority the project serves."),
-}
-FIELD_FOR = {"cost": "cost", "title": "title", "summary": "summary", "description": "description",
-             "cost_breakdown": "cost_breakdown", "priority": "priority"}
+
 def _public_query():
     return select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
-
 
 @bp.get("/")
 def index():
@@ -149,18 +132,7 @@ def _round_and_proposal(round_id, proposal_id):
 
 def _not_eligible(round_):
     return render_template("proposals/not_eligible.html", round=round_,
-                           reasons=[eligibility_message(r) for r in
-                                    proposal_service.eligibility_reasons(round_, current_user)]), 403
-
-
-def _put_proposal_problems(form, problems):
-    """Each refused field's sentence on its field; the rest (eligibility, a closed round) above the form."""
-    for problem in problems:
-        message = PROBLEM_MESSAGES.get((getattr(problem, "field", None), getattr(problem, "code", None)))
-        target = getattr(form, FIELD_FOR.get(getattr(problem, "field", ""), ""), None)
-        text = (message() if message else eligibility_message(problem)
-                or _("This proposal can no longer be changed."))
-        (target.errors.append(text) if target is not None else form.form_errors.append(text))
+                           reasons=messages(proposal_service.eligibility_reasons(round_, current_user))), 403
 
 
 @bp.route("/new/<int:round_id>", methods=["GET", "POST"], defaults={"proposal_id": None})
@@ -183,7 +155,7 @@ def edit(round_id, proposal_id):
                                                    proposal, submit=submit, **form.proposal_input())
         except proposal_service.ProposalRefused as refused:
             db.session.rollback()
-            _put_proposal_problems(form, refused.problems)
+            put_on_form(form, refused.problems)
         else:
             db.session.commit()
             flash(_("Your proposal has been sent for review.") if submit else _("Your draft has been saved."),

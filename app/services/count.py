@@ -2,9 +2,9 @@
 
 A count has two halves so that no web worker waits on a large one: start_count (quick, in the request:
 checks the phase, refuses a second count while one runs, writes a "pending" row per pot and queues the
-round's one count job) and run_count_committing (the tally, pot by pot, each pot's row going running ->
-done; then the round moves to the board), which a job runner (`flask --app wsgi jobs work`, app/jobs) runs on
-any host. `flask --app wsgi count run ROUND_ID` does both in one process; count_round does both in the
+round's one count job) and the job (app.jobs.count.run_count_job: the tally, pot by pot, each pot's row going
+running -> done; then the round moves to the board, in transactions the job owns), which a job runner
+(`flask --app wsgi jobs work`, app/jobs) runs on any host. `flask --app wsgi count run ROUND_ID` does both in one process; count_round does both in the
 caller's transaction.
 """
 
@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.database import lock_row, write_transaction
+from app.database import lock_row
 from app.domain.open_data import ballots_digest, canonical_ballots
 from app.domain.tally import DEFAULT_TIE_BREAK, Election, Project, tally
-from app.models import Ballot, CountResult, Pot, Proposal, Round
+from app.models import Ballot, CountResult, Proposal
 from app.models._common import utcnow
 from app.models.jobs import FAILED as JOB_FAILED
 from app.services.audit import record
@@ -234,46 +234,3 @@ def mark_failed(session, round_, actor=None, error="count_failed"):
             row.status, row.error, row.finished_at = "failed", error, utcnow()
     session.flush()
     record(session, actor, "count.failed", f"round:{round_.id}", error=error)
-
-
-def run_count_committing(session, round_id, actor_id, on_pot=None):
-    """Run a begun count pot by pot, committing as it goes, so the officer's page shows progress.
-
-    The long tally runs outside any transaction: each pot's ballots are read, the read transaction
-    ends, the tally runs, then a short write transaction stores the result. Pots already counted are kept,
-    so a count whose runner died resumes where it stopped. A failure marks the count failed (the round stays
-    in counting and can be counted again). on_pot(pot id, done, total) reports progress. Returns True when
-    the count finished.
-    """
-    from app.models import User
-
-    try:
-        round_ = session.get(Round, round_id)
-        pot_ids = [pot.id for pot in round_.pots]
-        rows = latest_results(session, round_)
-        row_ids = {pot_id: row.id for pot_id, row in rows.items()}
-        counted = {pot_id for pot_id, row in rows.items() if row.status == "done"}
-        session.rollback()
-        for done, pot_id in enumerate(pot_ids, start=1):
-            if pot_id not in counted:
-                with write_transaction(session):
-                    session.get(CountResult, row_ids[pot_id]).status = "running"
-                ballots, options, election = prepare_pot(session, session.get(Pot, pot_id))
-                session.rollback()  # end the read transaction before the long tally
-                outcome = tally(election, **options)
-                with write_transaction(session):
-                    store_outcome(session, session.get(CountResult, row_ids[pot_id]), ballots, options, outcome)
-            if on_pot is not None:
-                on_pot(pot_id, done, len(pot_ids))
-        with write_transaction(session):
-            round_ = session.get(Round, round_id)
-            actor = session.get(User, actor_id) if actor_id else None
-            finish_count(session, round_, actor, [session.get(CountResult, row_ids[p]) for p in pot_ids])
-    except Exception:  # noqa: BLE001 (recorded as a failed count for officers to see)
-        session.rollback()
-        log.exception("count of round %s failed", round_id)
-        with write_transaction(session):
-            actor = session.get(User, actor_id) if actor_id else None
-            mark_failed(session, session.get(Round, round_id), actor)
-        return False
-    return True

@@ -19,6 +19,7 @@ from app.domain.decisions import (
     may_edit,
     quorum_met,
 )
+from app.domain.problems import Problem, Refused
 from app.models import (
     DecisionAttendance,
     DecisionConfirmation,
@@ -36,14 +37,8 @@ from app.services.count import latest_results
 __all__ = ["CONFIRMATIONS_NEEDED", "DecisionRefused"]
 
 
-class DecisionRefused(Exception):
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = [p if isinstance(p, DecisionProblem) else DecisionProblem(p) for p in problems]
-
-    @property
-    def codes(self):
-        return [p.code for p in self.problems]
+class DecisionRefused(Refused):
+    """The record was not saved or confirmed; .problems say why (app.domain.decisions)."""
 
 
 def board_members(session, area_id):
@@ -77,7 +72,7 @@ def decision_proposals(session, round_):
 
 
 def check_drafting(session, round_):
-    """[] if a record may be drafted now, else problem codes.
+    """[] if a record may be drafted now, else the problem.
 
     The first record is drafted while the round waits for the board; after publication only a
     correction of the confirmed record may be drafted.
@@ -86,7 +81,7 @@ def check_drafting(session, round_):
         return []
     if round_.phase == "published" and published_record(session, round_) is not None:
         return []
-    return ["not_in_decision"]
+    return [Problem("not_in_decision")]
 
 
 def save_record(session, actor, round_, record_=None, *, meeting_date, quorum, present_ids, declarations, items,

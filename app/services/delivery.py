@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.domain.decisions import AWARDING
 from app.domain.delivery import (
-    DeliveryProblem,
     at_risk_or_late,
     check_change,
     check_milestone,
@@ -21,6 +20,7 @@ from app.domain.delivery import (
     shown_light,
 )
 from app.domain.photos import PhotoRefused, clean_photo
+from app.domain.problems import Problem, Refused
 from app.models import (
     Delivery,
     DeliveryMilestone,
@@ -33,10 +33,8 @@ from app.services.audit import record
 from app.services.decisions import published_record
 
 
-class DeliveryRefused(Exception):
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = problems
+class DeliveryRefused(Refused):
+    """The delivery record was not changed; .problems say why (app.domain.delivery)."""
 
 
 @dataclass
@@ -188,7 +186,7 @@ def may_update(actor, award):
 def post_update(session, actor, award, *, body, photo_bytes=None, photo_alt="", on=None):
     """Publish a dated update, with an optional photo (cleaned: see app/domain/photos.py).
 
-    Raises DeliveryRefused with DeliveryProblem or PhotoRefused codes; PermissionError if actor may not post.
+    Raises DeliveryRefused with its Problems (photo ones coded "photo_<PhotoRefused code>"); PermissionError if actor may not post.
     """
     if not may_update(actor, award):
         raise PermissionError("may not post an update on this award")
@@ -198,7 +196,7 @@ def post_update(session, actor, award, *, body, photo_bytes=None, photo_alt="", 
         try:
             clean = clean_photo(photo_bytes)
         except PhotoRefused as refused:
-            problems.append(DeliveryProblem(f"photo_{refused.code}", "photo"))
+            problems.append(Problem(f"photo_{refused.code}", "photo"))
     if problems:
         raise DeliveryRefused(problems)
     delivery = _ensure(session, award)

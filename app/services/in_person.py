@@ -12,7 +12,7 @@ from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import aliased
 
 from app.domain.eligibility import london_date
-from app.domain.in_person import Details, duplicate_evidence, identity_key, normalise_name
+from app.domain.in_person import Details, SheetProblem, duplicate_evidence, identity_key, normalise_name
 from app.models import Proposal, RoleGrant, User
 from app.models._common import utcnow
 from app.services import accounts
@@ -184,7 +184,7 @@ def release(session, actor, held):
 
 
 def find_on_register(session, name, postcode, date_of_birth):
-    """The one account a sheet row names (same normalised name, postcode and birth date), or a problem code:
+    """The one account a sheet row names (same normalised name, postcode and birth date), or the sheet's problem:
     "not_on_register", or "ambiguous" when two accounts that are not held for merging both match."""
     wanted = normalise_name(name)
     people = [p for p in session.scalars(select(User).where(User.postcode == postcode,
@@ -192,8 +192,8 @@ def find_on_register(session, name, postcode, date_of_birth):
                                                               User.active.is_(True)))
               if normalise_name(p.name) == wanted]
     if not people:
-        return None, "not_on_register"
+        return None, SheetProblem("not_on_register")
     free = [p for p in people if p.held_for_merge_with_id is None] or people
     if len(free) > 1:
-        return None, "ambiguous"
+        return None, SheetProblem("ambiguous")
     return free[0], None

@@ -11,15 +11,14 @@ from app.domain.priorities import (
     new_code,
     offered_codes,
 )
+from app.domain.problems import Refused
 from app.models import Priority
 from app.models._common import utcnow
 from app.services.audit import record
 
 
-class PriorityRefused(Exception):
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = list(problems)
+class PriorityRefused(Refused):
+    """The list was not changed; .problems say why (app.domain.priorities.check_label)."""
 
 
 def rows(session, council_id, area_id):

@@ -1,5 +1,6 @@
 """Residents' proposals (draft, submit, edit, withdraw) and officers' review (feasibility, cost, merge, hide)."""
 
+from app.domain.problems import Problem, Refused
 from app.domain.proposals import (
     REVIEWABLE_STATUSES,
     check_cost_change,
@@ -19,12 +20,8 @@ PROPOSAL_FIELDS = ("title", "summary", "description", "cost_pence", "cost_breakd
                    "priority", "original_locale", "group_name")
 
 
-class ProposalRefused(Exception):
-    """Not allowed or not valid; .problems holds domain problems or codes."""
-
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = list(problems)
+class ProposalRefused(Refused):
+    """Not allowed or not valid; .problems say why."""
 
 
 def _check(session, pot, fields, final, keep_priority=None):
@@ -155,15 +152,15 @@ def moderate(session, officer, proposal, hide, reason=""):
     """Hide a proposal (a reason is required) or show it again, only before voting opens.
 
     Once voting has opened the ballot is frozen: the count would still count a hidden project while voters
-    no longer saw it, so the change is refused with "frozen:ballot" and audited as round.change_refused.
+    no longer saw it, so the change is refused (Problem("frozen", "ballot")) and audited as round.change_refused.
     """
     refused = frozen_changes(proposal.round.phase, ["ballot"], FROZEN_ROUND_FIELDS)
     if refused:
         record(session, officer, "round.change_refused", f"proposal:{proposal.id}", fields=refused,
                change="hide" if hide else "unhide")
-        raise ProposalRefused(["frozen:" + name for name in refused])
+        raise ProposalRefused([Problem("frozen", name) for name in refused])
     if hide and not (reason or "").strip():
-        raise ProposalRefused(["reason_required"])
+        raise ProposalRefused([Problem("hide_reason_required", "reason")])
     proposal.hidden = hide
     proposal.hidden_reason = reason.strip() if hide else ""
     if hide:

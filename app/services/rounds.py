@@ -8,14 +8,23 @@ from sqlalchemy import func, select
 from app.domain.eligibility import wards_outside_round
 from app.domain.phases import (
     RoundDates,
+    check_dates,
     check_extension,
     check_move,
     check_transition,
+    next_phase,
     phase_due_by_date,
     timing_of,
     voting_has_opened,
 )
-from app.domain.rounds import FROZEN_POT_FIELDS, FROZEN_ROUND_FIELDS, changed_fields, frozen_changes
+from app.domain.problems import Problem, Refused
+from app.domain.rounds import (
+    FROZEN_POT_FIELDS,
+    FROZEN_ROUND_FIELDS,
+    changed_fields,
+    check_pot,
+    frozen_changes,
+)
 from app.models import Participation, Pot, Proposal, RoleGrant, Round, User, Ward
 from app.models._common import utcnow
 from app.services.audit import record
@@ -23,18 +32,15 @@ from app.services.count import latest_results
 from app.services.decisions import current_record, published_record
 
 
-class ChangeRefused(Exception):
-    """The change breaks a rule; .codes say which (e.g. frozen fields, phase rules)."""
-
-    def __init__(self, codes):
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
+class ChangeRefused(Refused):
+    """The change breaks a rule; .problems say which (frozen fields, phase rules, dates, pot settings)."""
 
 
 def _wards(session, ward_ids):
     return session.scalars(select(Ward).where(Ward.id.in_(ward_ids)).order_by(Ward.name)).all() if ward_ids else []
 
 
+DATE_FIELDS = ("proposals_open_at", "proposals_close_at", "voting_open_at", "voting_close_at")
 ROUND_FIELDS = ("title", "description", "original_locale", "languages", "proposals_open_at", "proposals_close_at",
                 "voting_open_at", "voting_close_at", "min_age", "require_verified_email", "area_id")
 
@@ -43,9 +49,13 @@ def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
     """Create or update a round. After voting opened, who may vote and when is frozen: ChangeRefused (audited).
 
     Removing a ward from the round removes it from the round's pots too (audited); if that would leave a pot
-    with no ward at all the change is refused ("pot_without_wards:<pot name>"): change the pot first.
+    with no ward at all the change is refused ("pot_without_wards", values pot: its name): change the pot first.
+    The dates must run in order (app.domain.phases.check_dates).
     """
     creating = round_ is None
+    problems = check_dates(RoundDates(*(fields.get(name, getattr(round_, name, None)) for name in DATE_FIELDS)))
+    if problems:
+        raise ChangeRefused(problems)
     if creating:
         round_ = Round(council_id=council_id, created_by_id=actor.id, phase="draft")
         session.add(round_)
@@ -53,12 +63,12 @@ def save_round(session, actor, round_=None, *, council_id, ward_ids, **fields):
     refused = [] if creating else frozen_changes(round_.phase, changed, FROZEN_ROUND_FIELDS)
     if refused:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=refused)
-        raise ChangeRefused(["frozen:" + name for name in refused])
+        raise ChangeRefused([Problem("frozen", name) for name in refused])
     trimmed = _pot_wards_to_trim(round_, ward_ids) if "ward_ids" in changed and not creating else {}
     stranded = [pot.name for pot, outside in trimmed.items() if len(outside) == len(pot.wards)]
     if stranded:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["ward_ids"], pots=stranded)
-        raise ChangeRefused(["pot_without_wards:" + name for name in stranded])
+        raise ChangeRefused([Problem("pot_without_wards", "wards", {"pot": name}) for name in stranded])
     _apply(session, round_, changed, fields, ward_ids)
     for pot, outside in trimmed.items():
         pot.wards = [w for w in pot.wards if w.id not in outside]
@@ -106,27 +116,47 @@ def save_pot(session, actor, round_, pot=None, *, ward_ids, **fields):
     """Create or update a pot. After voting opened its money, ballot, rule and wards are frozen: ChangeRefused.
 
     A pot's wards must be among its round's ("wards_outside_round"): the eligibility rule counts only those.
+    Its settings, as they will be after the change, must pass app.domain.rounds.check_pot.
     """
     creating = pot is None
+    outside = [Problem("wards_outside_round", "wards")]
     if creating and wards_outside_round([w.id for w in round_.wards], ward_ids):
-        raise ChangeRefused(["wards_outside_round"])
+        raise ChangeRefused(outside)
+    if creating and voting_has_opened(round_.phase):
+        record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["pots"])
+        raise ChangeRefused([Problem("frozen", "pots")])
+    problems = check_pot(*(_pot_setting(pot, fields, name) for name in POT_SETTINGS), ward_ids)
+    if problems:
+        raise ChangeRefused(problems)
     if creating:
-        if voting_has_opened(round_.phase):
-            record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["pots"])
-            raise ChangeRefused(["frozen:pots"])
         pot = Pot(round=round_)
         session.add(pot)
     changed = _changes(pot, POT_FIELDS, fields, ward_ids)
     refused = [] if creating else frozen_changes(round_.phase, changed, FROZEN_POT_FIELDS)
     if refused:
         record(session, actor, "round.change_refused", f"pot:{pot.id}", fields=refused)
-        raise ChangeRefused(["frozen:" + name for name in refused])
+        raise ChangeRefused([Problem("frozen", name) for name in refused])
     if "ward_ids" in changed and wards_outside_round([w.id for w in round_.wards], ward_ids):
-        raise ChangeRefused(["wards_outside_round"])
+        raise ChangeRefused(outside)
     _apply(session, pot, changed, fields, ward_ids)
     session.flush()
     record(session, actor, "pot.create" if creating else "pot.update", f"pot:{pot.id}", fields=sorted(changed))
     return pot
+
+
+# The settings check_pot reads, in its order (ward ids come last).
+POT_SETTINGS = ("amount_pence", "min_project_cost_pence", "max_project_cost_pence", "ballot_type", "max_choices",
+                "total_points", "max_points_per_project", "counting_rule", "completion")
+
+
+def _pot_setting(pot, fields, name):
+    """A setting as it will be: the new value, else the pot's, else (a new pot) the column's default."""
+    if name in fields:
+        return fields[name]
+    if pot is not None:
+        return getattr(pot, name)
+    default = Pot.__table__.c[name].default
+    return default.arg if default is not None else None
 
 
 def ballot_candidates(session, round_):
@@ -145,22 +175,22 @@ def move_phase(session, actor, round_, target, now=None, reason=None):
     shown publicly, with the close residents were told.
     """
     now = now or utcnow()
-    problems = [p.reason for p in check_transition(round_.phase, target)]
+    problems = check_transition(round_.phase, target)
     problems = problems or check_move(target, round_.voting_open_at, round_.voting_close_at, now, reason,
                                       by_officer=actor is not None)
     if problems:
         record(session, actor, "round.phase_refused", f"round:{round_.id}", current=round_.phase, requested=target,
-               reason=problems[0])
+               reason=problems[0].code)
         raise ChangeRefused(problems)
     timing = timing_of(target, round_.voting_open_at, round_.voting_close_at, now)
     early_reason = (reason or "").strip() if timing.closes_early else ""
     moved = {}
     if target == "voting":
         if not round_.pots:
-            raise ChangeRefused(["no_pots"])
+            raise ChangeRefused([Problem("no_pots")])
         candidates = ballot_candidates(session, round_)
         if not candidates:
-            raise ChangeRefused(["empty_ballot"])
+            raise ChangeRefused([Problem("nothing_on_ballot")])
         for proposal in candidates:
             proposal.on_ballot = True
         round_.ballot_confirmed_at = now
@@ -192,7 +222,7 @@ def extend_voting(session, actor, round_, new_close, now=None):
     problems = check_extension(round_.phase, round_.voting_close_at, new_close, now or utcnow())
     if problems:
         record(session, actor, "round.change_refused", f"round:{round_.id}", fields=["voting_close_at"],
-               reason=problems[0])
+               reason=problems[0].code)
         raise ChangeRefused(problems)
     previous = round_.voting_close_at
     round_.voting_close_published_at = round_.voting_close_published_at or previous
@@ -218,7 +248,7 @@ def advance_by_date(session, now=None):
                            round_.voting_close_at)
         due = phase_due_by_date(round_.phase, dates, now)
         while round_.phase != due:
-            target = {"proposals": "review", "review": "voting", "voting": "counting"}[round_.phase]
+            target = next_phase(round_.phase)
             if target == "voting" and round_.ballot_confirmed_at is None:
                 break
             previous = round_.phase

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from app.database import lock_name
 from app.domain.catalogue import Checked, catalogue_coverage, check_upload, merge_upload
 from app.domain.content import may_review, translation_frozen
+from app.domain.problems import Refused
 from app.domain.proposals import PUBLIC_STATUSES
 from app.models import ContentTranslation, Pot, Proposal, ProposalTranslation, Round
 from app.models.content import ContentSource, UiCatalogue
@@ -363,12 +364,12 @@ def content_coverage(items):
     return ContentCoverage(**counts)
 
 
-class TranslationRefused(Exception):
-    """code: "frozen" (a ballot text while voting is open) or "own_translation" (a review needs a second person)."""
+class TranslationRefused(Refused):
+    """"ballot_text_frozen" (a ballot text while voting is open) or "own_translation" (a review needs a second
+    person)."""
 
     def __init__(self, code):
-        super().__init__(code)
-        self.code = code
+        super().__init__([code])
 
 
 def save_content(session, entity, entity_id, lang, texts, actor):
@@ -377,11 +378,11 @@ def save_content(session, entity, entity_id, lang, texts, actor):
     Each saved row remembers the hash of today's original; anything saved is unreviewed again. A blank
     field removes that translation (the page falls back to the original). Returns the fields changed.
     Proposals: title and summary go together (checked by the form). Audited; flushes only.
-    Raises TranslationRefused("frozen") for a ballot text while voting is open.
+    Raises TranslationRefused("ballot_text_frozen") for a ballot text while voting is open.
     """
     item = content_item(session, entity, entity_id, lang)
     if item is not None and item.frozen:
-        raise TranslationRefused("frozen")
+        raise TranslationRefused("ballot_text_frozen")
     obj = load_entity(session, entity, entity_id)
     originals = _originals(entity, obj)
     changed = []
@@ -440,7 +441,7 @@ def mark_reviewed(session, entity, entity_id, lang, actor):
     if item is None or item.state in ("original", "missing", "stale"):
         return False
     if item.frozen:
-        raise TranslationRefused("frozen")
+        raise TranslationRefused("ballot_text_frozen")
     if not may_review(item.translator_ids, actor.id):
         raise TranslationRefused("own_translation")
     if entity == "proposal":

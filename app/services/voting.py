@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.database import begin_write_transaction, truncate_journal
 from app.domain.ballots import BadPoints, check_ballot, normalise_form
 from app.domain.eligibility import Resident, age_band, check_eligibility
+from app.domain.problems import Problem, Refused
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
 from app.models.rounds import pot_wards, round_wards
@@ -48,12 +49,8 @@ class BallotsUnreadable(RuntimeError):
     """A sealed ballot cannot be opened (its round's key is gone, or the row was altered): the close stops."""
 
 
-class VoteRefused(Exception):
-    """The ballot was not stored; .problems are domain problems or codes such as "voting_closed"."""
-
-    def __init__(self, problems):
-        super().__init__(str(problems))
-        self.problems = list(problems)
+class VoteRefused(Refused):
+    """The ballot was not stored; .problems say why (ballot rules, eligibility, or e.g. "voting_closed")."""
 
 
 def new_receipt_code():
@@ -150,7 +147,7 @@ def read_ballot(terms, form_items):
     choices, unreadable = normalise_form(terms.ballot_type, form_items, list(terms.costs))
     problems = [BadPoints(u) for u in unreadable if u != "duplicate_position"]
     if "duplicate_position" in unreadable:
-        problems.append("duplicate_position")
+        problems.append(Problem("duplicate_position"))
     return choices, problems or terms.check(choices)
 
 
@@ -338,7 +335,7 @@ def registered_channel(session, user_id, pot_id):
 @dataclass(frozen=True)
 class Cast:
     """A stored ballot: the receipt code to show once, whether it replaced the resident's earlier ballot,
-    and the close time read under the lock (commit_cast refuses to commit after it)."""
+    and the close time read under the lock (refuse_after_close refuses it after that)."""
 
     code: str
     replaced: bool
@@ -350,7 +347,7 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
 
     The ballot is checked against the pot's frozen terms and its row prepared first; then, under the write
     lock, only what can change concurrently is read again. Starts its own write transaction (anything
-    unflushed in the session is discarded); the caller commits with commit_cast().
+    unflushed in the session is discarded); the caller calls refuse_after_close(), then commits.
     """
     terms = _terms_for(session, pot_id, terms)
     problems = terms.check(choices)
@@ -383,16 +380,15 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
     return Cast(code, channel is not None, round_.voting_close_at)
 
 
-def commit_cast(session, cast, now=None):
-    """Commit only before the close: a cast that would commit after the closing time is refused.
+def refuse_after_close(session, cast, now=None):
+    """Call right before committing a cast: after the closing time it rolls the cast back and raises VoteRefused.
 
     The phase cannot have changed since the cast read it: the write lock (SQLite) or the round's row lock
-    (PostgreSQL) is held until this commit; only the clock has moved.
+    (PostgreSQL) is held until the caller's commit; only the clock has moved.
     """
     if not (now or utcnow()) < cast.closes_at:
         session.rollback()
         raise VoteRefused(["voting_closed"])
-    session.commit()
 
 
 def cast_paper(session, officer, user_id, pot_id, choices, now=None, terms=None):
@@ -430,7 +426,8 @@ class SheetRefused(Exception):
 
     def __init__(self, problems):
         super().__init__(str(problems))
-        self.problems = problems
+        self.problems = {index: [p if isinstance(p, Problem) else Problem(p, "sheet") for p in entry]
+                         for index, entry in problems.items()}
 
 
 def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, store=True):
@@ -439,8 +436,8 @@ def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, st
     Each entry is checked as cast_paper checks one ballot, under one write transaction (the residents' rows
     locked on PostgreSQL). A resident named twice in the sheet is refused ("duplicate_in_sheet") after the
     first. If any entry is refused, nothing is stored and SheetRefused says which and why. store=False only
-    checks (the preview) and rolls back. Returns the number of ballots entered; the caller commits with
-    commit_cast(session, cast) where cast closes at the time returned second.
+    checks (the preview) and rolls back. Returns the number of ballots entered and the close; the caller calls
+    refuse_after_close(session, Cast("", False, close)), then commits.
     """
     terms = _terms_for(session, pot_id, terms)
     officer_id = officer.id

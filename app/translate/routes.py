@@ -12,6 +12,7 @@ from app.catalogues import catalogue_directory, forget_cached_catalogues
 from app.database import begin_write_transaction
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.problem_messages import message, messages
 from app.request_limits import accepts_upload
 from app.services import translations
 from app.translate import bp
@@ -26,10 +27,6 @@ STATE_LABELS = {
 }
 ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea")}
 SHOWN_PROBLEMS = 20
-REFUSED_MESSAGES = {
-    "frozen": lambda: _("Voting is open: the ballot's texts and their translations cannot change until it closes."),
-    "own_translation": lambda: _("You wrote this translation, so another translator must review it."),
-}
 
 
 def language_name(code):
@@ -102,7 +99,7 @@ def upload(lang):
     result = translations.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
     if not result.ok:
         db.session.rollback()
-        problems = [_problem_text(problem, lang) for problem in result.checked.problems]
+        problems = messages(result.checked.problems, language=language_name(lang))
         if len(problems) > SHOWN_PROBLEMS:
             more = len(problems) - SHOWN_PROBLEMS
             problems = problems[:SHOWN_PROBLEMS] + [ngettext("and %(num)d more problem.", "and %(num)d more problems.",
@@ -119,45 +116,6 @@ def upload(lang):
                        "%(num)d strings in the file are no longer used by the service and were ignored.",
                        result.ignored), "info")
     return redirect(url_for("translate.language", lang=lang))
-
-
-def _short(text, limit=80):
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _problem_text(problem, lang):
-    """Say, for a translator, why an upload was refused and which string to fix."""
-    msgid = _short(problem.msgid)
-    if problem.code == "syntax" and problem.detail == "duplicate":
-        return _("The file holds the same original string more than once.")
-    if problem.code == "syntax":
-        if problem.detail.isdigit():
-            return _("The file is not a valid .po catalogue: there is a mistake near line %(line)s.",
-                     line=int(problem.detail) + 1)
-        return _("The file is not a valid .po catalogue saved as UTF-8.")
-    if problem.code == "too_large":
-        return _("The file is too large to be a catalogue.")
-    if problem.code == "language":
-        return _("The file is a catalogue for “%(found)s”, not for %(language)s: check its Language header.",
-                 found=problem.detail or "?", language=language_name(lang))
-    if problem.code == "plural_forms" and not msgid:
-        return _("The file’s Plural-Forms header has %(found)s forms; %(language)s needs the forms of the "
-                 "catalogue you downloaded.", found=problem.detail, language=language_name(lang))
-    if problem.code == "plural_forms":
-        return _("“%(msgid)s” has the wrong number of plural forms.", msgid=msgid)
-    if problem.code == "plural_incomplete":
-        return _("Fill in every plural form of “%(msgid)s”, or none of them.", msgid=msgid)
-    if problem.code == "placeholders":
-        return _("The translation of “%(msgid)s” must keep the original’s placeholders, written exactly as "
-                 "they are (such as %(example)s).", msgid=msgid, example="%(name)s")
-    if problem.code == "percent":
-        return _("The translation of “%(msgid)s” has a percent sign that is not a placeholder: write two "
-                 "percent signs for one.", msgid=msgid)
-    if problem.code == "html":
-        return _("The translation of “%(msgid)s” adds or changes HTML tags: use only the tags of the original.",
-                 msgid=msgid)
-    return _("The translation of “%(msgid)s” has a problem.", msgid=msgid)
 
 
 def _item_or_404(entity, entity_id, lang):
@@ -185,7 +143,7 @@ def edit(lang, entity, entity_id):
                                                 {name: form[name].data for name in names}, current_user)
         except translations.TranslationRefused as refused:
             db.session.rollback()
-            flash(REFUSED_MESSAGES[refused.code](), "error")
+            flash(message(refused.problems[0]), "error")
         else:
             db.session.commit()
             flash(_("Translation saved. Another translator can now review it.") if changed
@@ -206,7 +164,7 @@ def review(lang, entity, entity_id):
         reviewed = translations.mark_reviewed(db.session, entity, entity_id, lang, current_user)
     except translations.TranslationRefused as refused:
         db.session.rollback()
-        flash(REFUSED_MESSAGES[refused.code](), "error")
+        flash(message(refused.problems[0]), "error")
     else:
         if reviewed:
             db.session.commit()

@@ -5,12 +5,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import login_required
-from app.ballot_text import problem_message
 from app.domain import ballots as ballot_rules
 from app.domain.phases import voting_has_opened
+from app.domain.problems import Problem
 from app.extensions import db, limiter
 from app.form_fields import BallotForm
 from app.models import Pot, Round
+from app.problem_messages import messages
 from app.services import results as results_service
 from app.services import voting as voting_service
 from app.voting import bp
@@ -57,7 +58,8 @@ def _cast(pot, terms, choices):
         # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
         page = render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
                                changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
-        voting_service.commit_cast(db.session, cast)
+        voting_service.refuse_after_close(db.session, cast)
+        db.session.commit()
     except voting_service.VoteRefused as refused:
         db.session.rollback()
         return None, refused.problems
@@ -68,16 +70,16 @@ def _reasons_not_to_vote(pot, participation):
     """Why this resident cannot vote in pot now: voting closed first, then a paper vote or eligibility."""
     reasons = voting_service.eligibility_problems(current_user, pot.round, pot)
     if participation is not None and participation.channel == "paper":
-        reasons = ["voted_on_paper"]
+        reasons = [Problem("voted_on_paper")]
     if not voting_service.voting_is_open(pot.round):
-        reasons = ["voting_closed", *reasons]
+        reasons = [Problem("voting_closed"), *reasons]
     return reasons
 
 
 def _ballot_errors(casting, reasons, problems):
     """Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
     the ballot's own problems, as a preview."""
-    return [problem_message(p) for p in ((reasons or problems) if casting else problems)]
+    return messages((reasons or problems) if casting else problems)
 
 
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])

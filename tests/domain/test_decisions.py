@@ -12,6 +12,7 @@ from app.domain.decisions import (
     may_edit,
     quorum_met,
 )
+from app.domain.problems import codes
 
 POTS = {1: 10_000_00}
 PROPOSAL_POTS = {10: 1, 11: 1, 12: 1}
@@ -81,10 +82,10 @@ def test_quorum_counts_only_members_present():
 def test_who_may_confirm():
     members, present = {1, 2, 3, 4}, {1, 2, 3}
     assert check_confirmer(1, present, members, set(), set()) == []
-    assert check_confirmer(4, present, members, set(), set()) == ["not_present"]
-    assert check_confirmer(9, present, members, set(), set()) == ["not_a_member", "not_present"]
-    assert check_confirmer(3, present, members, {3}, set()) == ["declared_interest"]
-    assert check_confirmer(1, present, members, set(), {1}) == ["already_confirmed"]
+    assert codes(check_confirmer(4, present, members, set(), set())) == ["not_present"]
+    assert codes(check_confirmer(9, present, members, set(), set())) == ["not_a_member", "not_present"]
+    assert codes(check_confirmer(3, present, members, {3}, set())) == ["declared_interest"]
+    assert codes(check_confirmer(1, present, members, set(), {1})) == ["already_confirmed"]
 
 
 def test_two_distinct_members_lock_the_record_and_locked_records_are_not_edited():

@@ -8,7 +8,6 @@ from PIL import Image
 
 from app.domain.delivery import (
     STATUSES,
-    DeliveryProblem,
     at_risk_or_late,
     check_change,
     check_milestone,
@@ -20,6 +19,7 @@ from app.domain.delivery import (
     spent_share,
 )
 from app.domain.photos import MAX_SIDE, PhotoRefused, clean_photo, safe_filename
+from app.domain.problems import Problem
 from tests.support.photos import GPS_IFD, HTML_PRETENDING, jpeg_with_gps, png
 
 TODAY = date(2026, 12, 3)
@@ -49,9 +49,9 @@ def test_a_late_project_shows_red():
 
 def test_money_spent_stays_within_the_award():
     assert check_change("on_track", None, 4_000_00, 4_000_00) == []
-    assert check_change("on_track", None, 4_000_01, 4_000_00) == [DeliveryProblem("over_award", "spent",
-                                                                                  (4_000_01, 4_000_00))]
-    assert check_change("on_track", None, -1, 4_000_00) == [DeliveryProblem("negative_spent", "spent")]
+    assert check_change("on_track", None, 4_000_01, 4_000_00) == [Problem("over_award", "spent", {
+        "spent_pence": 4_000_01, "award_pence": 4_000_00})]
+    assert check_change("on_track", None, -1, 4_000_00) == [Problem("negative_spent", "spent")]
 
 
 def test_unknown_status_and_completed_without_a_date_are_refused():

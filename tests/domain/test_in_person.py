@@ -4,7 +4,7 @@ from datetime import date
 
 from app.domain.in_person import (
     Details,
-    Problem,
+    SheetProblem,
     SheetRow,
     duplicate_evidence,
     identity_key,
@@ -79,11 +79,11 @@ def test_every_bad_row_is_reported_with_its_line():
     rows = [HEADER, ["", "nonsense", "03/02/1950", "twelve"], ["Maud", "FL1 1AA", "1950-02-03", "12"]]
     entries, problems = parse_paper_sheet(rows)
     assert [p.code for p in problems] == ["missing_name", "bad_postcode", "bad_date", "bad_choices"]
-    assert {p.line for p in problems} == {2} and len(entries) == 1
+    assert {p["line"] for p in problems} == {2} and len(entries) == 1
 
 
 def test_a_sheet_without_the_columns_or_without_rows_is_refused():
-    assert parse_paper_sheet([["who", "what"], ["Maud", "12"]]) == ([], [Problem("no_header", 1)])
-    assert parse_paper_sheet([]) == ([], [Problem("empty")])
-    assert parse_paper_sheet([HEADER]) == ([], [Problem("empty")])
+    assert parse_paper_sheet([["who", "what"], ["Maud", "12"]]) == ([], [SheetProblem("no_header", 1)])
+    assert parse_paper_sheet([]) == ([], [SheetProblem("empty")])
+    assert parse_paper_sheet([HEADER]) == ([], [SheetProblem("empty")])
 

@@ -1,8 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
-from app.domain.phases import RoundDates, TransitionRefused, check_dates, check_transition, phase_due_by_date
-from app.domain.proposals import ProposalProblem, check_proposal, check_review, resident_may_edit
-from app.domain.rounds import PotProblem, check_pot, frozen_changes
+from app.domain.phases import RoundDates, check_dates, check_transition, phase_due_by_date
+from app.domain.problems import Problem, codes
+from app.domain.proposals import check_proposal, check_review, resident_may_edit
+from app.domain.rounds import check_pot, frozen_changes
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 DATES = RoundDates(NOW - timedelta(days=30), NOW - timedelta(days=10), NOW - timedelta(days=1), NOW + timedelta(days=7))
@@ -10,13 +11,13 @@ DATES = RoundDates(NOW - timedelta(days=30), NOW - timedelta(days=10), NOW - tim
 
 def test_rounds_move_one_phase_at_a_time():
     assert check_transition("draft", "proposals") == []
-    assert check_transition("draft", "voting") == [TransitionRefused("skips_a_phase")]
+    assert check_transition("draft", "voting") == [Problem("skips_a_phase")]
 
 
 def test_no_going_back_once_voting_opened():
     assert check_transition("review", "proposals") == []
-    assert check_transition("voting", "review") == [TransitionRefused("cannot_go_back_after_voting")]
-    assert check_transition("published", "decision") == [TransitionRefused("cannot_go_back_after_voting")]
+    assert check_transition("voting", "review") == [Problem("cannot_go_back_after_voting")]
+    assert check_transition("published", "decision") == [Problem("cannot_go_back_after_voting")]
 
 
 def test_dates_move_a_round_forward_but_never_out_of_draft():
@@ -27,7 +28,7 @@ def test_dates_move_a_round_forward_but_never_out_of_draft():
 
 def test_dates_must_run_in_order():
     assert check_dates(DATES) == []
-    assert check_dates(RoundDates(NOW, NOW - timedelta(days=1), NOW, NOW)) == ["dates_out_of_order"]
+    assert codes(check_dates(RoundDates(NOW, NOW - timedelta(days=1), NOW, NOW))) == ["dates_out_of_order"]
 
 
 def test_pot_settings_are_frozen_once_voting_opens():
@@ -39,23 +40,23 @@ def test_pot_checks():
     ok = dict(amount_pence=10_000_00, min_cost=None, max_cost=None, ballot_type="approval", max_choices=3,
               total_points=None, max_points=None, counting_rule="greedy", completion="add1u", ward_ids=[1])
     assert check_pot(**ok) == []
-    assert check_pot(**dict(ok, max_cost=20_000_00)) == [PotProblem("max_project_cost", "above_pot")]
+    assert check_pot(**dict(ok, max_cost=20_000_00)) == [Problem("above_pot", "max_project_cost")]
     assert check_pot(**dict(ok, ballot_type="cumulative", total_points=10, max_points=20)) == [
-        PotProblem("max_points_per_project", "above_total")]
+        Problem("above_total", "max_points_per_project")]
 
 
 def test_proposal_validation():
     good = ("Garden", "Raised beds.", "A shared garden.", 5_000_00, "", "green_spaces", 40_000_00, 500_00, 15_000_00)
     assert check_proposal(*good) == []
-    assert check_proposal("", *good[1:]) == [ProposalProblem("title", "required")]
-    assert check_proposal(*good[:3], 20_000_00, *good[4:]) == [ProposalProblem("cost", "above_maximum")]
-    assert check_proposal(*good[:3], 100_00, *good[4:]) == [ProposalProblem("cost", "below_minimum")]
-    assert check_proposal("x" * 121, *good[1:]) == [ProposalProblem("title", "too_long")]
+    assert check_proposal("", *good[1:]) == [Problem("required", "title")]
+    assert check_proposal(*good[:3], 20_000_00, *good[4:]) == [Problem("above_maximum", "cost")]
+    assert check_proposal(*good[:3], 100_00, *good[4:]) == [Problem("below_minimum", "cost")]
+    assert check_proposal("x" * 121, *good[1:]) == [Problem("too_long", "title")]
     assert check_proposal("Draft", "", "", None, "", "", 40_000_00, None, None, final=False) == []
 
 
 def test_review_and_editing_rules():
-    assert check_review("not_feasible", "") == ["reason_required"]
+    assert codes(check_review("not_feasible", "")) == ["reason_required"]
     assert check_review("feasible", "") == []
     assert resident_may_edit("submitted", "proposals") and not resident_may_edit("feasible", "proposals")
     assert not resident_may_edit("draft", "voting")
@@ -69,7 +70,7 @@ def test_closing_before_the_published_close_needs_a_reason_from_an_officer():
     from app.domain.phases import check_move
 
     now, close = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC)
-    assert check_move("counting", None, close, now, reason=" ") == ["early_close_needs_reason"]
+    assert codes(check_move("counting", None, close, now, reason=" ")) == ["early_close_needs_reason"]
     assert check_move("counting", None, close, now, reason="Flooded") == []
     assert check_move("counting", None, close, close, reason="") == []  # on time: no reason needed
     assert check_move("counting", None, close, now, reason=None, by_officer=False) == []
@@ -93,7 +94,7 @@ def test_a_close_is_only_ever_extended_while_voting_is_open():
     now = datetime(2026, 6, 1, tzinfo=UTC)
     close = now + timedelta(days=2)
     assert check_extension("voting", close, close + timedelta(days=1), now) == []
-    assert check_extension("voting", close, close - timedelta(hours=1), now) == ["close_not_later"]
-    assert check_extension("voting", close, close, now) == ["close_not_later"]
-    assert check_extension("counting", close, close + timedelta(days=1), now) == ["not_in_voting"]
-    assert check_extension("voting", now - timedelta(days=2), now - timedelta(days=1), now) == ["close_in_past"]
+    assert codes(check_extension("voting", close, close - timedelta(hours=1), now)) == ["close_not_later"]
+    assert codes(check_extension("voting", close, close, now)) == ["close_not_later"]
+    assert codes(check_extension("counting", close, close + timedelta(days=1), now)) == ["not_in_voting"]
+    assert codes(check_extension("voting", now - timedelta(days=2), now - timedelta(days=1), now)) == ["close_in_past"]

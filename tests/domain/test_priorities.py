@@ -3,13 +3,13 @@
 from app.domain.priorities import (
     DEFAULT_PRIORITIES,
     PriorityItem,
-    PriorityProblem,
     check_label,
     effective_list,
     money_by_priority,
     new_code,
     offered_codes,
 )
+from app.domain.problems import Problem
 
 OWN = [PriorityItem("parks", {"en": "Parks"}), PriorityItem("cycling", {"en": "Cycling"}, retired=True),
        PriorityItem("youth", {"en": "Youth"})]
@@ -27,9 +27,9 @@ def test_a_retired_priority_is_not_offered_on_new_proposals_but_an_old_proposal_
 
 
 def test_a_priority_needs_an_english_name_that_is_not_taken_and_not_too_long():
-    assert check_label({"en": " ", "cy": "Parciau"}, []) == [PriorityProblem("en", "required")]
-    assert check_label({"en": "parks  "}, [{"en": "Parks"}]) == [PriorityProblem("en", "duplicate")]
-    assert check_label({"en": "Parks", "ur": "x" * 121}, []) == [PriorityProblem("ur", "too_long")]
+    assert check_label({"en": " ", "cy": "Parciau"}, []) == [Problem("label_required", "label_en")]
+    assert check_label({"en": "parks  "}, [{"en": "Parks"}]) == [Problem("label_duplicate", "label_en")]
+    assert check_label({"en": "Parks", "ur": "x" * 121}, []) == [Problem("label_too_long", "label_ur", values={"max": 120})]
     assert check_label({"en": "Parks", "cy": "Parciau"}, [{"en": "Youth"}]) == []
 
 

@@ -65,7 +65,8 @@ def _counted_round(app, area, people, title, phase):
     db.session.commit()
     for voter, choice in ((people["resident"], [garden.id]), (people["other_resident"], [garden.id, lights.id])):
         with app.test_request_context():
-            voting_service.commit_cast(db.session, voting_service.cast_online(db.session, voter.id, pot.id, choice))
+            voting_service.refuse_after_close(db.session, voting_service.cast_online(db.session, voter.id, pot.id, choice))
+            db.session.commit()
     move_phase(db.session, None, round_, "counting")  # the close: opens the sealed ballots
     db.session.commit()
     count_service.count_round(db.session, round_)

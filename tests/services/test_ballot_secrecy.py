@@ -262,7 +262,8 @@ def _vote(election):
             cast_ = voting.cast_paper(db.session, officer, voters[n].id, pot.id, choices)
         else:
             cast_ = voting.cast_online(db.session, voters[n].id, pot.id, choices)
-        voting.commit_cast(db.session, cast_)
+        voting.refuse_after_close(db.session, cast_)
+        db.session.commit()
         election.truth[voters[n].id] = (sorted(choices), voting.receipt_hash(cast_.code))
         election.receipts[voters[n].id] = cast_.code
 

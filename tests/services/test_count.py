@@ -8,6 +8,7 @@ import pytest
 from app.domain.open_data import ballots_digest, canonical_ballots
 from app.domain.pabulib import read_pabulib
 from app.domain.tally import DEFAULT_TIE_BREAK, tally
+from app.jobs.count import run_count_job
 from app.jobs.runner import claim, run_claimed, work_once
 from app.models import AuditEntry, Ballot, CountResult, Job, Round
 from app.models._common import utcnow
@@ -73,7 +74,7 @@ def test_committing_runner_shows_progress_and_finishes(db):
     count_service.begin_count(db.session, s.round, s.officer)
     db.session.commit()
     seen = []
-    assert count_service.run_count_committing(db.session, s.round.id, s.officer.id,
+    assert run_count_job(db.session, s.round.id, s.officer.id,
                                               on_pot=lambda pot_id, done, total: seen.append((pot_id, done, total)))
     assert seen == [(s.pot.id, 1, 1)]
     db.session.expire_all()
@@ -152,7 +153,7 @@ def test_a_failed_count_is_recorded_and_the_round_stays_in_counting(app, db):
     db.session.add(Ballot(id="f" * 32, pot_id=s.pot.id, choices=[999999], receipt_hash="0" * 64))  # not on the ballot
     count_service.begin_count(db.session, s.round, s.officer)
     db.session.commit()
-    assert not count_service.run_count_committing(db.session, s.round.id, s.officer.id)
+    assert not run_count_job(db.session, s.round.id, s.officer.id)
     db.session.expire_all()
     assert db.session.get(Round, s.round.id).phase == "counting"
     assert db.session.query(CountResult).one().status == "failed"

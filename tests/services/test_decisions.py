@@ -122,10 +122,10 @@ def test_the_board_may_fund_an_unselected_project_with_the_money_left(db, s):
 def test_every_selected_project_needs_an_outcome_and_reasons_are_required(db, s):
     with pytest.raises(DecisionRefused) as missing:
         s.draft(bench=(None, 0, ""))
-    assert ("missing_outcome", s.bench.id) in [(p.code, p.proposal_id) for p in missing.value.problems]
+    assert ("missing_outcome", s.bench.id) in [(p.code, p.values.get("proposal_id")) for p in missing.value.problems]
     with pytest.raises(DecisionRefused) as reason:
         s.draft(garden=("defer", 0, ""))
-    assert ("reason_required", s.garden.id) in [(p.code, p.proposal_id) for p in reason.value.problems]
+    assert ("reason_required", s.garden.id) in [(p.code, p.values.get("proposal_id")) for p in reason.value.problems]
 
 
 def test_no_record_before_the_count_has_handed_over(db):

@@ -2,8 +2,7 @@
 
 import pytest
 
-from app.domain.priorities import PriorityProblem
-from app.domain.proposals import ProposalProblem
+from app.domain.problems import Problem
 from app.models import AuditEntry, Priority
 from app.services import priorities as priority_service
 from app.services.delivery import Award
@@ -47,7 +46,7 @@ def test_the_same_name_twice_in_one_list_is_refused(db, world):
     with pytest.raises(priority_service.PriorityRefused) as refused:
         priority_service.add_priority(db.session, world["member"], world["area"].council_id, world["area"].id,
                                       {"en": "young people"})
-    assert refused.value.problems == [PriorityProblem("en", "duplicate")]
+    assert refused.value.problems == [Problem("label_duplicate", "label_en")]
 
 
 def test_renaming_keeps_the_code_so_earlier_proposals_show_the_new_name(db, world):
@@ -67,7 +66,7 @@ def test_a_retired_priority_stays_on_an_old_proposal_but_is_refused_on_a_new_one
     assert "older_people" not in priority_service.offered_for_round(db.session, world["round"])
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["resident"], world["pot"], **fields(world, "older_people"))
-    assert refused.value.problems == [ProposalProblem("priority", "unknown")]
+    assert refused.value.problems == [Problem("unknown", "priority")]
     edited = save_proposal(db.session, world["resident"], world["pot"], old, submit=True,
                            **dict(fields(world, "older_people"), title="Lunch club"))
     assert (edited.title, edited.priority) == ("Lunch club", "older_people")

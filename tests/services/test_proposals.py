@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain.proposals import ProposalProblem
+from app.domain.problems import Problem
 from app.models import AuditEntry, Proposal
 from app.services.proposals import ProposalRefused, merge, moderate, review, save_proposal, withdraw
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
@@ -58,7 +58,7 @@ def test_an_incomplete_or_too_dear_proposal_is_refused_and_stores_nothing(db, wo
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["resident"], world["pot"], submit=True,
                       **complete(world["ward"], summary="", cost_pence=12_000_00))
-    assert refused.value.problems == [ProposalProblem("summary", "required"), ProposalProblem("cost", "above_maximum")]
+    assert refused.value.problems == [Problem("required", "summary"), Problem("above_maximum", "cost")]
     db.session.rollback()
     assert db.session.query(Proposal).count() == 0
 
@@ -79,7 +79,7 @@ def test_nobody_edits_another_residents_proposal(db, world):
     proposal = make_proposal(pot=world["pot"], author=world["resident"], title="Theirs")
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["other"], world["pot"], proposal, **complete(world["ward"], title="Mine"))
-    assert refused.value.problems == ["not_yours"] and proposal.title == "Theirs"
+    assert refused.value.codes == ["not_yours"] and proposal.title == "Theirs"
 
 
 @pytest.mark.parametrize(("status", "phase"), [("feasible", "proposals"), ("not_feasible", "proposals"),
@@ -90,7 +90,7 @@ def test_a_decided_proposal_or_a_closed_round_is_not_editable(db, world, status,
     world["round"].phase = phase
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["resident"], world["pot"], proposal, **complete(world["ward"]))
-    assert refused.value.problems == ["not_editable"] and proposal.title == "As it was"
+    assert refused.value.codes == ["not_editable"] and proposal.title == "As it was"
 
 
 def test_an_account_held_for_merging_cannot_propose_until_an_officer_merges_or_releases_it(db, world):
@@ -107,7 +107,7 @@ def test_no_new_proposal_once_the_round_left_the_proposals_phase(db, world):
     world["round"].phase = "review"
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["resident"], world["pot"], **complete(world["ward"]))
-    assert refused.value.problems == ["proposals_closed"]
+    assert refused.value.codes == ["proposals_closed"]
 
 
 # The deadline is the date, even before cron (or an officer) moves the round out of the proposals phase
@@ -122,7 +122,7 @@ def closed(db, world):
 def test_no_new_proposal_after_the_close(db, closed):
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, closed["resident"], closed["pot"], submit=True, **complete(closed["ward"]))
-    assert refused.value.problems == ["proposals_closed"]
+    assert refused.value.codes == ["proposals_closed"]
 
 
 def test_no_edit_after_the_close(db, closed):
@@ -130,7 +130,7 @@ def test_no_edit_after_the_close(db, closed):
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, closed["resident"], closed["pot"], proposal, submit=True,
                       **complete(closed["ward"]))
-    assert refused.value.problems == ["not_editable"]
+    assert refused.value.codes == ["not_editable"]
     assert (proposal.title, proposal.status) == ("As it was", "draft")
 
 
@@ -138,7 +138,7 @@ def test_no_withdrawal_after_the_close(db, closed):
     proposal = make_proposal(pot=closed["pot"], author=closed["resident"], status="submitted")
     with pytest.raises(ProposalRefused) as refused:
         withdraw(db.session, closed["resident"], proposal)
-    assert refused.value.problems == ["not_editable"] and proposal.status == "submitted"
+    assert refused.value.codes == ["not_editable"] and proposal.status == "submitted"
 
 
 def test_up_to_the_last_moment_before_the_close_is_still_open(db, world):
@@ -162,14 +162,14 @@ def test_nobody_withdraws_another_residents_proposal(db, world):
     proposal = make_proposal(pot=world["pot"], author=world["resident"], status="submitted")
     with pytest.raises(ProposalRefused) as refused:
         withdraw(db.session, world["other"], proposal)
-    assert refused.value.problems == ["not_yours"] and proposal.status == "submitted"
+    assert refused.value.codes == ["not_yours"] and proposal.status == "submitted"
 
 
 def test_a_reviewed_proposal_cannot_be_withdrawn(db, world):
     proposal = make_proposal(pot=world["pot"], author=world["resident"], status="feasible")
     with pytest.raises(ProposalRefused) as refused:
         withdraw(db.session, world["resident"], proposal)
-    assert refused.value.problems == ["not_editable"]
+    assert refused.value.codes == ["not_editable"]
 
 
 # Officers: review
@@ -178,7 +178,7 @@ def test_feasible_with_an_adjusted_cost_keeps_the_original_and_is_audited(db, wo
     proposal = make_proposal(pot=world["pot"], author=world["resident"], cost_pence=6_500_00)
     with pytest.raises(ProposalRefused) as refused:
         review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=7_000_00)
-    assert refused.value.problems == ["cost_reason_required"]  # a changed cost needs a reason for the proposer
+    assert refused.value.codes == ["cost_reason_required"]  # a changed cost needs a reason for the proposer
     review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=7_000_00,
            cost_reason="Surfacing costs more than quoted.")
     assert proposal.status == "feasible" and proposal.cost_change_reason == "Surfacing costs more than quoted."
@@ -201,7 +201,7 @@ def test_not_feasible_and_needs_changes_need_a_reason(db, world, outcome):
     proposal = make_proposal(pot=world["pot"], author=world["resident"])
     with pytest.raises(ProposalRefused) as refused:
         review(db.session, world["officer"], proposal, outcome, reason="   ")
-    assert refused.value.problems == ["reason_required"] and proposal.status == "submitted"
+    assert refused.value.codes == ["reason_required"] and proposal.status == "submitted"
     assert "proposal.review" not in actions(db)
 
 
@@ -216,15 +216,15 @@ def test_review_refuses_drafts_bad_costs_and_rounds_whose_voting_opened(db, worl
     draft = make_proposal(pot=world["pot"], author=world["resident"], status="draft")
     with pytest.raises(ProposalRefused) as refused:
         review(db.session, world["officer"], draft, "feasible")
-    assert refused.value.problems == ["not_reviewable"]
+    assert refused.value.codes == ["not_reviewable"]
     proposal = make_proposal(pot=world["pot"], author=world["resident"])
     with pytest.raises(ProposalRefused) as refused:
         review(db.session, world["officer"], proposal, "feasible", adjusted_cost_pence=0)
-    assert refused.value.problems == ["bad_cost"]
+    assert refused.value.codes == ["bad_cost"]
     world["round"].phase = "voting"
     with pytest.raises(ProposalRefused) as refused:
         review(db.session, world["officer"], proposal, "feasible")
-    assert refused.value.problems == ["review_closed"] and proposal.status == "submitted"
+    assert refused.value.codes == ["review_closed"] and proposal.status == "submitted"
 
 
 # Officers: merge
@@ -245,11 +245,11 @@ def test_merge_refuses_itself_another_pot_and_rounds_whose_voting_opened(db, wor
     for duplicate, into in ((proposal, proposal), (proposal, elsewhere)):
         with pytest.raises(ProposalRefused) as refused:
             merge(db.session, world["officer"], duplicate, into)
-        assert refused.value.problems == ["cannot_merge"]
+        assert refused.value.codes == ["cannot_merge"]
     world["round"].phase = "voting"
     with pytest.raises(ProposalRefused) as refused:
         merge(db.session, world["officer"], proposal, make_proposal(pot=world["pot"]))
-    assert refused.value.problems == ["review_closed"]
+    assert refused.value.codes == ["review_closed"]
     assert proposal.status == "submitted" and "proposal.merge" not in actions(db)
 
 
@@ -259,7 +259,7 @@ def test_hiding_needs_a_reason_takes_it_off_the_ballot_list_and_is_audited(db, w
     proposal = make_proposal(pot=world["pot"], status="feasible", on_ballot=True)
     with pytest.raises(ProposalRefused) as refused:
         moderate(db.session, world["officer"], proposal, hide=True, reason=" ")
-    assert refused.value.problems == ["reason_required"] and proposal.hidden is False
+    assert refused.value.codes == ["hide_reason_required"] and proposal.hidden is False
     moderate(db.session, world["officer"], proposal, hide=True, reason="Names a neighbour's address")
     assert proposal.hidden and proposal.hidden_reason == "Names a neighbour's address" and not proposal.on_ballot
     moderate(db.session, world["officer"], proposal, hide=False)
@@ -276,7 +276,7 @@ def test_once_voting_opened_moderation_is_refused_and_the_refusal_audited(db, wo
     world["round"].phase = phase
     with pytest.raises(ProposalRefused) as refused:
         moderate(db.session, world["officer"], proposal, hide=hide, reason="Personal data")
-    assert refused.value.problems == ["frozen:ballot"]
+    assert refused.value.problems == [Problem("frozen", "ballot")]
     assert (proposal.hidden, proposal.on_ballot) == (not hide, True)
     entry = db.session.query(AuditEntry).one()
     assert entry.action == "round.change_refused" and entry.target == f"proposal:{proposal.id}"

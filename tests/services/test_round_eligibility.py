@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.domain.problems import Problem, codes
 from app.models import AuditEntry
 from app.services import voting
 from app.services.proposals import ProposalRefused, eligible_pots, save_proposal
@@ -47,7 +48,7 @@ def test_a_resident_of_the_removed_ward_can_no_longer_propose(db, world):
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["neighbour"], world["pot"], title="Benches", summary="", description="",
                       cost_pence=None, cost_breakdown="", priority="")
-    assert refused.value.problems == ["wrong_ward"]
+    assert refused.value.codes == ["wrong_ward"]
 
 
 def test_removing_a_pots_only_ward_is_refused_with_the_pots_name(db, world):
@@ -55,7 +56,7 @@ def test_removing_a_pots_only_ward_is_refused_with_the_pots_name(db, world):
     db.session.commit()
     with pytest.raises(ChangeRefused) as refused:
         remove_ward(db, world)
-    assert refused.value.codes == ["pot_without_wards:Youth fund"]
+    assert refused.value.problems == [Problem("pot_without_wards", "wards", {"pot": "Youth fund"})]
     db.session.rollback()
     assert {w.name for w in world["round"].wards} == {"Chells", "Manor"} and second.wards == [world["removed"]]
 
@@ -77,16 +78,17 @@ def test_a_pot_left_listing_a_ward_the_round_dropped_does_not_let_its_residents_
     pot = make_pot(round_=round_, wards=[world["kept"], world["removed"]])
     project = make_proposal(pot=pot, status="feasible", on_ballot=True, author=make_user(ward=world["kept"]))
     db.session.commit()
-    assert voting.eligibility_problems(world["neighbour"], round_, pot) == ["wrong_ward"]
+    assert codes(voting.eligibility_problems(world["neighbour"], round_, pot)) == ["wrong_ward"]
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, world["neighbour"].id, pot.id, [project.id])
-    assert refused.value.problems == ["wrong_ward"]
+    assert refused.value.codes == ["wrong_ward"]
     db.session.rollback()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_paper(db.session, world["officer"], world["neighbour"].id, pot.id, [project.id])
-    assert refused.value.problems == ["wrong_ward"]
+    assert refused.value.codes == ["wrong_ward"]
     db.session.rollback()
     resident = make_user(ward=world["kept"])
     db.session.commit()
     cast = voting.cast_online(db.session, resident.id, pot.id, [project.id])
-    voting.commit_cast(db.session, cast)
+    voting.refuse_after_close(db.session, cast)
+    db.session.commit()

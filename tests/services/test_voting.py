@@ -21,7 +21,8 @@ def keys(db):
 
 def committed(db, cast):
     """Commit a cast as the view does; return its receipt code."""
-    voting.commit_cast(db.session, cast)
+    voting.refuse_after_close(db.session, cast)
+    db.session.commit()
     return cast.code
 
 
@@ -74,14 +75,14 @@ def test_paper_ballot_blocks_online_and_online_blocks_paper(db, setup):
     committed(db, voting.cast_paper(db.session, s["officer"], s["resident"].id, s["pot"].id, [s["a"].id]))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
-    assert refused.value.problems == ["voted_on_paper"]
+    assert refused.value.codes == ["voted_on_paper"]
     db.session.rollback()
     other = make_user(ward=s["ward"])
     db.session.commit()
     committed(db, voting.cast_online(db.session, other.id, s["pot"].id, [s["b"].id]))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_paper(db.session, s["officer"], other.id, s["pot"].id, [s["a"].id])
-    assert refused.value.problems == ["already_voted"]
+    assert refused.value.codes == ["already_voted"]
 
 
 def test_a_cast_that_would_commit_after_the_close_is_refused(db, setup):
@@ -89,8 +90,9 @@ def test_a_cast_that_would_commit_after_the_close_is_refused(db, setup):
     cast = voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id])
     later = s["round"].voting_close_at + timedelta(seconds=1)
     with pytest.raises(voting.VoteRefused) as refused:
-        voting.commit_cast(db.session, cast, now=later)
-    assert refused.value.problems == ["voting_closed"]
+        voting.refuse_after_close(db.session, cast, now=later)
+        db.session.commit()
+    assert refused.value.codes == ["voting_closed"]
     assert db.session.query(Ballot).count() == 0 and db.session.query(Participation).count() == 0
 
 
@@ -155,7 +157,7 @@ def test_ineligible_resident_is_refused(db, setup):
     db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, outsider.id, s["pot"].id, [s["a"].id])
-    assert refused.value.problems == ["wrong_ward"]
+    assert refused.value.codes == ["wrong_ward"]
 
 
 def test_ballots_have_no_resident_and_no_timestamp_column(db):
@@ -185,7 +187,7 @@ def test_a_lost_race_caught_by_the_database_is_refused_cleanly_and_keeps_the_fir
     monkeypatch.setattr(voting, "_CHANNEL", voting._CHANNEL.where(false()))
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
-    assert refused.value.problems == ["try_again"]
+    assert refused.value.codes == ["try_again"]
     db.session.rollback()
     assert db.session.query(Participation).count() == 1
     assert ballot_choices(db.session) == [[s["a"].id]]
@@ -213,7 +215,7 @@ def test_a_paper_voter_need_not_have_confirmed_an_email(db, setup):
     db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, offline.id, s["pot"].id, [s["a"].id])
-    assert refused.value.problems == ["email_not_verified"]
+    assert refused.value.codes == ["email_not_verified"]
     db.session.rollback()
     committed(db, voting.cast_paper(db.session, s["officer"], offline.id, s["pot"].id, [s["a"].id]))
     assert db.session.query(Ballot).count() == 1
@@ -227,7 +229,7 @@ def test_minimum_age_is_checked_on_the_voting_day(db, setup):
     db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, sixteen_tomorrow.id, s["pot"].id, [s["a"].id])
-    assert refused.value.problems == ["too_young"]
+    assert refused.value.codes == ["too_young"]
     db.session.rollback()
     later = datetime.now(UTC) + timedelta(days=400)
     assert voting.eligibility_problems(sixteen_tomorrow, s["round"], s["pot"], now=later) == []
@@ -238,7 +240,7 @@ def test_voting_not_yet_open_or_already_closed_is_refused(db, setup):
     for now in (s["round"].voting_open_at - timedelta(seconds=1), s["round"].voting_close_at):
         with pytest.raises(voting.VoteRefused) as refused:
             voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id], now=now)
-        assert refused.value.problems == ["voting_closed"]
+        assert refused.value.codes == ["voting_closed"]
         db.session.rollback()
     assert db.session.query(Ballot).count() == 0
 
@@ -332,7 +334,7 @@ def test_a_registered_resident_whose_ballot_cannot_be_found_is_refused_rather_th
     db.session.commit()
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
-    assert refused.value.problems == ["try_again"]
+    assert refused.value.codes == ["try_again"]
     db.session.rollback()
     assert db.session.query(Ballot).count() == 1
 
@@ -345,7 +347,7 @@ def test_a_cast_refused_after_the_close_does_not_bring_the_key_back(app, db, set
     assert keys(db) == 0
     with pytest.raises(voting.VoteRefused) as refused:
         voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["b"].id])
-    assert refused.value.problems == ["voting_closed"]
+    assert refused.value.codes == ["voting_closed"]
     db.session.rollback()
     assert keys(db) == 0
 

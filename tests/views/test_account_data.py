@@ -28,7 +28,8 @@ def world(app, db):
     idea = make_proposal(pot=pot, author=ada, title="Ada's draft", status="draft")
     db.session.commit()
     with app.test_request_context():
-        voting_service.commit_cast(db.session, voting_service.cast_online(db.session, ada.id, pot.id, [garden.id]))
+        voting_service.refuse_after_close(db.session, voting_service.cast_online(db.session, ada.id, pot.id, [garden.id]))
+        db.session.commit()
     return {"ada": ada, "pot": pot, "idea": idea}
 
 

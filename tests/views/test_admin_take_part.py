@@ -51,7 +51,8 @@ def test_a_resident_who_may_vote_is_shown_yes_and_their_vote_once_cast(client, d
     assert dict(summary_rows(_page(client, voter)))["Shephall pot"] == "Yes"
 
     cast = voting_service.cast_online(db.session, voter.id, pot.id, [project.id])
-    voting_service.commit_cast(db.session, cast)
+    voting_service.refuse_after_close(db.session, cast)
+    db.session.commit()
 
     assert "They have voted online in this pot." in _page(client, voter)
 

@@ -42,7 +42,8 @@ def world(app, db):
 
 
 def committed(db, cast):
-    voting_service.commit_cast(db.session, cast)
+    voting_service.refuse_after_close(db.session, cast)
+    db.session.commit()
     return cast.code
 
 
