@@ -98,7 +98,7 @@ def test_an_account_held_for_merging_cannot_propose_until_an_officer_merges_or_r
     db.session.flush()
     with pytest.raises(ProposalRefused) as refused:
         save_proposal(db.session, world["resident"], world["pot"], submit=True, **complete(world["ward"]))
-    assert refused.value.problems == ["held_for_merge"] and db.session.query(Proposal).count() == 0
+    assert refused.value.codes == ["held_for_merge"] and db.session.query(Proposal).count() == 0
     world["resident"].held_for_merge_with_id = None  # released: different people after all
     assert save_proposal(db.session, world["resident"], world["pot"], submit=True, **complete(world["ward"])).id
 

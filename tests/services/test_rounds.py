@@ -17,8 +17,8 @@ NOW = datetime.now(UTC)
 def review(db):
     area = make_area()
     make_ward(area=area)
-    round_ = make_round(area=area, phase="review", voting_open_at=NOW - timedelta(hours=1),
-                        voting_close_at=NOW + timedelta(days=7))
+    round_ = make_round(area=area, phase="review", proposals_close_at=NOW - timedelta(hours=2),
+                        voting_open_at=NOW - timedelta(hours=1), voting_close_at=NOW + timedelta(days=7))
     return round_, make_user(role="officer", ward=area.wards[0])
 
 
@@ -37,7 +37,7 @@ def test_opening_voting_puts_every_feasible_visible_idea_on_the_ballot_and_nothi
     assert round_.phase == "voting" and round_.ballot_confirmed_at == NOW
 
 
-@pytest.mark.parametrize("with_pot, code", [(False, "no_pots"), (True, "empty_ballot")])
+@pytest.mark.parametrize("with_pot, code", [(False, "no_pots"), (True, "nothing_on_ballot")])
 def test_voting_does_not_open_on_an_empty_ballot(db, review, with_pot, code):
     round_, officer = review
     if with_pot:
@@ -64,7 +64,7 @@ def test_after_voting_opened_who_may_vote_is_frozen_but_the_title_can_be_correct
     fields = dict(council_id=round_.council_id, ward_ids=[w.id for w in round_.wards])
     with pytest.raises(round_service.ChangeRefused) as refused:
         round_service.save_round(db.session, officer, round_, min_age=16, **fields)
-    assert refused.value.codes == ["frozen:min_age"] and round_.min_age is None
+    assert [(p.code, p.field) for p in refused.value.problems] == [("frozen", "min_age")] and round_.min_age is None
     round_service.save_round(db.session, officer, round_, title="Chells grants 2026 (corrected)", **fields)
     assert round_.title == "Chells grants 2026 (corrected)"
     assert _actions(db) == ["round.change_refused", "round.update"]
