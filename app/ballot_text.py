@@ -7,6 +7,20 @@ from app.domain import ballots as ballot_rules
 from app.eligibility_text import eligibility_message
 from app.i18n import format_pence
 
+CONTROL = {"cumulative": "points", "ranked": "rank"}  # approval and knapsack: one list of checkboxes
+
+
+def problem_target(problem, ballot_type):
+    """The id of the ballot control a problem is about, for its error message and the error summary's link:
+    one project's points or rank, the list of projects as a whole ("projects"), or None for a reason that is
+    about the resident or the round (not being able to vote), which no control can put right."""
+    if isinstance(problem, str):
+        return "projects" if problem == "duplicate_position" else None
+    project_id = getattr(problem, "project_id", None)
+    if project_id is not None and not isinstance(problem, ballot_rules.UnknownProject) and ballot_type in CONTROL:
+        return f"{CONTROL[ballot_type]}-{project_id}"
+    return "projects"
+
 
 def problem_message(problem):
     """A translated sentence for a ballot problem or refusal code."""

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import login_required
-from app.ballot_text import problem_message
+from app.ballot_text import problem_message, problem_target
 from app.domain import ballots as ballot_rules
 from app.domain.phases import voting_has_opened
 from app.extensions import db, limiter
@@ -61,10 +61,11 @@ def _reasons_not_to_vote(pot, participation):
     return reasons
 
 
-def _ballot_errors(casting, reasons, problems):
-    """Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
-    the ballot's own problems, as a preview."""
-    return [problem_message(p) for p in ((reasons or problems) if casting else problems)]
+def _ballot_errors(casting, reasons, problems, ballot_type):
+    """[(control id, sentence)]. Casting: say why nothing was stored (not being able to vote comes first).
+    Updating the total: only the ballot's own problems, as a preview."""
+    return [(problem_target(p, ballot_type), problem_message(p))
+            for p in ((reasons or problems) if casting else problems)]
 
 
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
@@ -88,7 +89,7 @@ def ballot(pot_id):
                                        changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
-    errors = _ballot_errors(casting, reasons, problems)
+    errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
     return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
