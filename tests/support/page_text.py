@@ -94,6 +94,24 @@ def heading(html, level=1):
     return found[0].text() if found else None
 
 
+def marked_language(html, words, tag=None):
+    """How the innermost element whose whole text is words says its language: its lang attribute, or None
+    when it is in the page's language (WCAG 3.1.2). KeyError when no element has exactly these words."""
+    matches = [node for node in parse(html).find_all(tag) if node.text() == words]
+    if not matches:
+        raise KeyError(words)
+    innermost = [node for node in matches if not any(other is not node and _inside(other, node) for other in matches)]
+    return innermost[0].attrs.get("lang")
+
+
+def _inside(node, ancestor):
+    while node is not None:
+        node = node.parent
+        if node is ancestor:
+            return True
+    return False
+
+
 def label(html, for_id):
     """(text, lang) of the label for the control with this id, or None."""
     found = parse(html).find_all("label", for_=for_id)
@@ -110,6 +128,15 @@ def summary_list(html, index=0):
         elif node.tag == "dd" and key is not None and key not in rows and "actions" not in node.attrs.get("class", ""):
             rows[key] = node.text()
     return rows
+
+
+def summary_value(html, key):
+    """The value beside key in the first summary list on the page that has it (None if none has)."""
+    for index in range(len(_main(html).find_all("dl"))):
+        rows = summary_list(html, index)
+        if key in rows:
+            return rows[key]
+    return None
 
 
 def tables(html):
