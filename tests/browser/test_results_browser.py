@@ -101,7 +101,7 @@ def test_results_and_turnout_reflow_at_320_px_and_amounts_never_break(live, new_
             .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('caption')?.textContent)""")
         assert wide == [], f"{path}: tables wider than the screen: {wide}"
         # Every amount and number sits on one line ("£6,000", never "£6," / "000").
-        broken = page.evaluate("""() => [...document.querySelectorAll('main .amount, main td.num')]
+        broken = page.evaluate("""() => [...document.querySelectorAll('main .amount, main td.govuk-table__cell--numeric')]
             .filter(e => { const r = e.getClientRects(); if (!r.length) return false;
                            const h = parseFloat(getComputedStyle(e).lineHeight) || 24;
                            return /^[£\\d.,%\\s]+$|GBP/.test(e.textContent.trim()) && (r.length > 1 || r[0].height > h * 1.5); })
