@@ -4,11 +4,12 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import Field, SelectChoice, SelectMultipleField, StringField
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
@@ -38,10 +39,108 @@ class ResidentDetailsChecks:
                 raise ValidationError(self.missing_age_message)
             return
         today = date.today()
-        if field.data > today or field.data.year < 1900:
-            raise ValidationError(_l("Date of birth must be a real date in the past."))
+        if field.data >= today:
+            raise ValidationError(_l("Date of birth must be in the past"))
+        if field.data.year < 1900:
+            raise ValidationError(_l("Date of birth must be a real date"))
         if age_on(field.data, today) < MIN_REGISTRATION_AGE:
             raise ValidationError(self.too_young_message)
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class DateInputField(Field):
+    """A date typed in three boxes, day, month and year (the Design System's date input), sent as
+    `<name>-day`, `<name>-month` and `<name>-year`; .data is a date, or None when all three are empty.
+
+    Its errors are worded as the Design System words them, naming the field ("Date of birth must include a
+    month"); .error_parts says which boxes to mark, and .error_target the box an error summary links to.
+    """
+
+    widget = TextInput()  # unused: app/templates/_macros/forms.html date_input renders the three boxes
+
+    def __init__(self, label=None, validators=None, error_name=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.error_name = error_name  # how errors name the field, when not its label
+        self.parts = dict.fromkeys(DATE_PARTS, "")
+        self.error_parts = ()
+        self._formdata = None
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self._formdata = formdata
+        if data is None:
+            super().process(formdata, extra_filters=extra_filters)
+        else:
+            super().process(formdata, data, extra_filters)
+
+    def process_data(self, value):
+        self.data = value
+        if isinstance(value, date):
+            self.parts = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+
+    def process_formdata(self, valuelist):
+        formdata = self._formdata
+        if formdata is None:
+            return
+        if not any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+            # One box of year-month-day, as the browser's date picker sent it (older scripts and tests).
+            if valuelist and valuelist[0].strip():
+                self.raw_data = [valuelist[0]]
+                try:
+                    self.process_data(date.fromisoformat(valuelist[0].strip()))
+                except ValueError:
+                    self.data = None
+                    raise ValueError(_("%(name)s must be a real date", name=self._error_name())) from None
+            return
+        self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in DATE_PARTS}
+        self.raw_data = [" ".join(self.parts.values()).strip()]  # empty when nothing was typed (Optional())
+        self.data = None
+        if not any(self.parts.values()):
+            return
+        name = self._error_name()
+        missing = tuple(part for part in DATE_PARTS if not self.parts[part])
+        if missing:
+            self.error_parts = missing
+            raise ValueError(self._missing_message(missing, name))
+        numbers = self.parts
+        if not all(value.isdigit() for value in numbers.values()):
+            self.error_parts = tuple(part for part in DATE_PARTS if not numbers[part].isdigit())
+            raise ValueError(_("%(name)s must be a real date", name=name))
+        if len(numbers["year"]) != 4:
+            self.error_parts = ("year",)
+            raise ValueError(_("Year must include 4 numbers"))
+        try:
+            self.data = date(int(numbers["year"]), int(numbers["month"]), int(numbers["day"]))
+        except ValueError:
+            self.error_parts = ("month",) if not 1 <= int(numbers["month"]) <= 12 else ("day",)
+            raise ValueError(_("%(name)s must be a real date", name=name)) from None
+
+    def _error_name(self):
+        return str(self.error_name or self.label.text)
+
+    @staticmethod
+    def _missing_message(missing, name):
+        messages = {
+            ("day",): _("%(name)s must include a day", name=name),
+            ("month",): _("%(name)s must include a month", name=name),
+            ("year",): _("%(name)s must include a year", name=name),
+            ("day", "month"): _("%(name)s must include a day and month", name=name),
+            ("day", "year"): _("%(name)s must include a day and year", name=name),
+            ("month", "year"): _("%(name)s must include a month and year", name=name),
+        }
+        return messages[missing]
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the box-level error is enough; the form's own checks need a date
+
+    def part_has_error(self, part):
+        return bool(self.errors) and (part in self.error_parts or not self.error_parts)
+
+    @property
+    def error_target(self):
+        return f"{self.id}-{(self.error_parts or DATE_PARTS)[0]}"
 
 
 class MultiCheckboxField(SelectMultipleField):

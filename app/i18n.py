@@ -26,17 +26,21 @@ def supported_locales():
 
 
 def select_locale():
-    """Saved preference -> explicit switch (session) -> Accept-Language -> default."""
+    """Explicit switch (session) -> saved preference -> Accept-Language -> default.
+
+    Signing in puts the saved preference in the session (auth.login), so the header's language links (a GET,
+    which changes no stored data) work for people signed in too; the account page changes the saved one.
+    """
     return formatting_locale(_chosen_language())
 
 
 def _chosen_language():
     supported = supported_locales()
-    if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
-        return current_user.preferred_locale
     chosen = session.get(SESSION_LOCALE_KEY)
     if chosen in supported:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
+        return current_user.preferred_locale
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -3,18 +3,32 @@
 Registered on the app by register_templating (called from create_app), so no blueprint adds app-wide helpers.
 """
 
-from flask import g
+from flask import g, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FileField,
+    IntegerField,
+    MultipleFileField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import Length
 
 from app.ballot_text import problem_message
 from app.config import LOCALE_NAMES
 from app.delivery.labels import light_word, status_word
 from app.domain.content import pick_translation
 from app.extensions import db
+from app.form_fields import DateInputField
 from app.i18n import current_locale_code, format_pence, pick_label, text_direction
 from app.labels import STATUS_LABELS, phase_label
 from app.models import Council
@@ -47,7 +61,13 @@ def register_templating(app):
         text_direction=text_direction,
         site_council=site_council,
         council_text=council_text,
+        field_kind=field_kind,
+        field_params=field_params,
+        choice_items=choice_items,
+        error_target=error_target,
+        current_path=current_path,
     )
+    app.jinja_env.tests["markup"] = lambda value: isinstance(value, Markup)
     app.jinja_env.filters.update(
         pence=format_pence,
         london_date=lambda value, fmt="long": format_date(value, fmt) if value else "",
@@ -138,3 +158,71 @@ def _priority_money(awards):
 def voting_helpers():
     """Ballot problems in words (pot and round labels: content_helpers)."""
     return {"ballot_problem_message": problem_message}
+
+
+# ---- WTForms fields as GOV.UK Frontend components (used by app/templates/_macros/forms.html) ----
+
+def field_kind(field):
+    """Which GOV.UK component shows this field: input, textarea, select, file, checkbox, checkboxes, radios, date."""
+    for cls, kind in ((DateInputField, "date"), (BooleanField, "checkbox"), (RadioField, "radios"),
+                      (SelectMultipleField, "checkboxes"), (SelectField, "select"), (TextAreaField, "textarea"),
+                      (MultipleFileField, "file"), (FileField, "file")):
+        if isinstance(field, cls):
+            return kind
+    return "input"
+
+
+def field_params(field):
+    """What a component needs from a field beyond its label: type, value, inputmode, maxlength, attributes."""
+    attributes = dict(field.render_kw or {})
+    rows = attributes.pop("rows", None)
+    attributes.pop("class", None)
+    input_type = getattr(field.widget, "input_type", "text") or "text"
+    inputmode = None
+    if isinstance(field, IntegerField | DecimalField) or input_type == "number":
+        # The Design System asks for numbers in a text box with a numeric keyboard, not type=number.
+        input_type, inputmode = "text", "decimal" if isinstance(field, DecimalField) else "numeric"
+    maxlength = next((v.max for v in field.validators if isinstance(v, Length) and v.max and v.max > 0), None)
+    value = None if isinstance(field, PasswordField) or not hasattr(field, "_value") else field._value()
+    return {"type": input_type, "value": value, "inputmode": inputmode, "maxlength": maxlength,
+            "rows": rows, "attributes": attributes}
+
+
+def choice_items(field, reveals=None, hint_for=None):
+    """A select, radios' or checkboxes' choices as GOV.UK items, each with the id WTForms gives it (name-0, …)."""
+    kind = field_kind(field)
+    items = []
+    for n, (value, label, selected, render_kw) in enumerate(field.iter_choices()):
+        value = "" if value is None else str(value)
+        item = {"value": value, "attributes": dict(render_kw or {})}
+        if isinstance(label, Markup):
+            item["html"] = label
+        else:
+            item["text"] = str(label)
+        if kind == "select":
+            item["selected"] = selected
+        else:
+            item["checked"] = selected
+            item["id"] = f"{field.id}-{n}"
+            if reveals and value in reveals:
+                item["conditional"] = {"html": reveals[value]}
+            if hint_for and value in hint_for:
+                item["hint"] = {"text": hint_for[value]}
+        items.append(item)
+    return items
+
+
+def error_target(field):
+    """The id an error summary link for this field goes to: the first box of a date, the first choice of a
+    group of radios or checkboxes (as the Design System does), else the field itself."""
+    kind = field_kind(field)
+    if kind == "date":
+        return field.error_target
+    if kind in ("radios", "checkboxes"):
+        return f"{field.id}-0"
+    return field.id
+
+
+def current_path():
+    """This page's path and query, for the language links' `next`; the home page after a POST."""
+    return request.full_path.rstrip("?") if request.method == "GET" else "/"

@@ -1,12 +1,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
-from app.form_fields import AGE_CHOICES, MultiCheckboxField, ResidentDetailsChecks, language_choices
+from app.form_fields import (
+    AGE_CHOICES,
+    DateInputField,
+    MultiCheckboxField,
+    ResidentDetailsChecks,
+    language_choices,
+)
 
 
 def check_password_strength(form, field):
@@ -55,10 +61,10 @@ class RegisterForm(ResidentDetailsChecks, FlaskForm):
         description=_l("We use this to find your ward. For example, FL1 2AB."),
         validators=[InputRequired(_l("Enter your postcode.")), Length(max=12)],
     )
-    date_of_birth = DateField(
+    date_of_birth = DateInputField(
         _l("Date of birth (optional)"),
-        description=_l("For example, 1980-05-17. Some rounds are only for certain ages."),
-        validators=[Optional()],
+        description=_l("For example, 17 5 1980. Some rounds are only for certain ages."),
+        validators=[Optional()], error_name=_l("Date of birth"),
     )
     age_confirmed = SelectField(
         _l("If you prefer not to give your date of birth, tell us your age group"), choices=AGE_CHOICES,
@@ -118,8 +124,8 @@ class CorrectDetailsForm(ResidentDetailsChecks, FlaskForm):
 
     postcode = StringField(_l("Home postcode"), description=_l("We use this to find your ward. For example, FL1 2AB."),
                            validators=[InputRequired(_l("Enter your postcode.")), Length(max=12)])
-    date_of_birth = DateField(_l("Date of birth (optional)"),
-                              description=_l("For example, 1980-05-17. Some rounds are only for certain ages."),
-                              validators=[Optional()])
+    date_of_birth = DateInputField(_l("Date of birth (optional)"),
+                                   description=_l("For example, 17 5 1980. Some rounds are only for certain ages."),
+                                   validators=[Optional()], error_name=_l("Date of birth"))
     age_confirmed = SelectField(_l("If you prefer not to give your date of birth, tell us your age group"),
                                 choices=AGE_CHOICES, validators=[Optional()])

@@ -25,10 +25,28 @@ def set_language():
         if current_user.is_authenticated:
             current_user.preferred_locale = locale
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(_local_path(request.form.get("next", "")))
+
+
+@bp.get("/language/<lang>")
+def choose_language(lang):
+    """The header's language links: show the site in lang from now on in this session, then go back.
+
+    A plain link, so public pages need no CSRF token and can be cached; being a GET it changes no stored
+    data (the saved preference, which e-mails use, is changed on the account page), and `next` is only ever
+    a path on this site.
+    """
+    if lang in current_app.config["SUPPORTED_LOCALES"]:
+        session[SESSION_LOCALE_KEY] = lang
+    return redirect(_local_path(request.args.get("next", "")))
+
+
+def _local_path(target):
+    """target when it is a path on this site ("/results?x=1"), else the home page: never "//host",
+    "/\\host" (browsers read both as another site) or "https:…"."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or any(c in target for c in "\\\r\n\t"):
+        return url_for("main.index")
+    return target
 
 
 @bp.get("/accessibility")

@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.access import role_required
 from app.database import begin_write_transaction
 from app.extensions import db
 from app.external_urls import external_url
-from app.form_fields import AGE_CHOICES, ResidentDetailsChecks, language_choices
+from app.form_fields import AGE_CHOICES, DateInputField, ResidentDetailsChecks, language_choices
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
@@ -29,8 +29,8 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
                           validators=[InputRequired(_l("Enter the resident's address.")), Length(max=300)])
     postcode = StringField(_l("Postcode"), description=_l("For example, FL1 2AB."),
                            validators=[InputRequired(_l("Enter the resident's postcode.")), Length(max=12)])
-    date_of_birth = DateField(_l("Date of birth (optional)"), description=_l("For example, 1980-05-17."),
-                              validators=[Optional()])
+    date_of_birth = DateInputField(_l("Date of birth (optional)"), description=_l("For example, 17 5 1980."),
+                                   validators=[Optional()], error_name=_l("Date of birth"))
     age_confirmed = SelectField(_l("Or their age group"), choices=AGE_CHOICES, validators=[Optional()])
     locale = SelectField(_l("Preferred language"), choices=[])
     proof_seen = BooleanField(_l("I have seen proof of this address"),

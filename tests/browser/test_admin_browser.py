@@ -41,7 +41,7 @@ def test_admin_suspends_corrects_a_ward_and_reads_the_audit_log_accessibly(live,
 
     with page.expect_navigation():
         page.click("form[action$='/suspend'] button[type=submit]")
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-error-summary]").count() == 1
     assert_accessible(page, f"{lang} suspend without a reason")
 
     page.fill("#suspend-reason", "Duplicate account")
@@ -59,7 +59,7 @@ def test_admin_suspends_corrects_a_ward_and_reads_the_audit_log_accessibly(live,
     assert page.locator("tbody tr").count() == 2
     assert_accessible(page, f"{lang} audit log")
     page.goto(f"{live.url}/admin/audit?date_from=2026-12-01&date_to=2026-11-01")
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-error-summary]").count() == 1
     assert_accessible(page, f"{lang} audit log with a bad date range")
 
 
@@ -73,7 +73,7 @@ def test_areas_council_details_and_public_area_pages_are_accessible(live, new_pa
     page.fill("#email", "not an address")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-error-summary]").count() == 1
     assert_accessible(page, f"{lang} council details with an error")
 
     visitor = new_page(locale=lang)

@@ -66,7 +66,7 @@ def test_every_page_is_accessible_in_every_language(live, new_page, people, lang
     visitor.goto(live.url + "/auth/register")
     with visitor.expect_navigation():
         visitor.click("main button[type=submit]")
-    assert visitor.locator(".error-summary").count() == 1
+    assert visitor.locator("[data-error-summary]").count() == 1
     visitor.wait_for_function("document.activeElement && document.activeElement.matches('[data-error-summary]')")
     assert_accessible(visitor, f"{lang} register with errors")
 
@@ -136,7 +136,7 @@ def test_the_ballot_and_results_pages_are_accessible_in_every_language(live, new
         boxes.nth(n).check()
     with resident.expect_navigation():
         resident.click("button[value=cast]")
-    assert resident.locator(".error-summary").count() == 1
+    assert resident.locator("[data-error-summary]").count() == 1
     assert_accessible(resident, f"{lang} ballot with an error")
     resident.locator("input[name=project]").nth(0).uncheck()
     with resident.expect_navigation():
@@ -202,5 +202,5 @@ def test_the_staff_pages_of_the_journey_are_accessible_in_every_language(live, n
     board.goto(live.url + f"/board/rounds/{r}/decision")
     with board.expect_navigation():
         board.click("main button[type=submit] >> nth=0")
-    assert board.locator(".error-summary").count() == 1
+    assert board.locator("[data-error-summary]").count() == 1
     assert_accessible(board, f"{lang} decision form with errors")

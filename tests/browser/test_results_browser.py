@@ -138,7 +138,7 @@ def test_the_officers_electorate_page_and_its_errors_are_accessible(live, new_pa
     page.fill("#source", "")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-error-summary]").count() == 1
     record_step(page, f"electorate errors ({locale})")
     assert_accessible(page, f"electorate page with errors ({locale})")
     page.set_viewport_size({"width": 320, "height": 640})

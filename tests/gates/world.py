@@ -33,6 +33,7 @@ SKIP_ENDPOINTS = {"static"}
 # State-changing routes whose form no page in the world shows, with the reason (the gates then send only
 # the CSRF token, and the fuzzer invents field names).
 FORM_NOT_SHOWN = {
+    "main.set_language": "the older language form; the header now has links (GET /language/<lang>)",
     "auth.resend_verification": "shown only to a resident whose e-mail address is not yet verified",
     "officer.start_count": "shown only while a round is in the counting phase",
     "officer.decide_ward_change": "shown only while a resident's change of ward waits for an officer",

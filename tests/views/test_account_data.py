@@ -54,7 +54,7 @@ def test_deleting_needs_the_password_and_keeps_the_ballot_and_the_register(clien
     page = client.get("/auth/account/delete").get_data(as_text=True)
     assert "Any votes you cast still count." in page
     wrong = client.post("/auth/account/delete", data={"password": "not it"})
-    assert wrong.status_code == 400 and 'class="error-summary"' in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and 'data-error-summary' in wrong.get_data(as_text=True)
     assert client.post("/auth/account/delete", data={"password": PASSWORD}, csrf=False).status_code == 400
 
     response = client.post("/auth/account/delete", data={"password": PASSWORD})

@@ -41,7 +41,7 @@ def test_an_unknown_postcode_is_refused_with_the_error_summary(client, db, login
     login_as(ada)
     response = client.post("/auth/account/details", data={"postcode": "ZZ9 9ZZ", "age_confirmed": "18"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and 'class="error-summary"' in page and "could not find that postcode" in page
+    assert response.status_code == 400 and 'data-error-summary' in page and "could not find that postcode" in page
 
 
 def test_while_voting_is_open_a_change_of_ward_waits_for_an_officer(client, db, login_as):

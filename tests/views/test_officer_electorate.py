@@ -63,7 +63,7 @@ def test_bad_figures_are_explained_in_an_error_summary_and_nothing_is_stored(cli
     response = client.post("/officer/electorate", data=_form(ward, **{"18_24": "lots"}) | {"source": "", "as_of": "31/12/2025"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "<title>Error:" in page
-    start = page.index('class="error-summary"')
+    start = page.index('data-error-summary')
     summary = page[start:page.index("</ul>", start)]
     assert '<a href="#band_18_24">Enter a whole number of residents, like 1200, or leave it empty.</a>' in summary
     assert '<a href="#source">Enter where the figures come from.</a>' in summary

@@ -17,7 +17,7 @@ def test_a_changed_cost_needs_a_reason_and_both_reach_the_proposer(client, db, l
 
     refused = client.post(url, data={"outcome": "feasible", "adjusted_cost": "7000", "cost_reason": " "})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and 'class="error-summary"' in page
+    assert refused.status_code == 400 and 'data-error-summary' in page
     assert 'href="#cost_reason"' in page and "Say why the cost has changed: the proposer is told." in page
     db.session.expire_all()
     assert db.session.get(Proposal, garden.id).adjusted_cost_pence is None

@@ -77,7 +77,7 @@ def test_closing_before_the_published_close_needs_a_reason_that_residents_then_r
     response = client.post(world["confirm"], data={"target": "counting", "reason": "  "})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert 'class="error-summary"' in page and "Give a reason for closing voting before the published close." in page
+    assert 'data-error-summary' in page and "Give a reason for closing voting before the published close." in page
     db.session.expire_all()
     assert db.session.get(Round, world["round"].id).phase == "voting"
     assert _actions(db, "round.phase_refused")[-1].details["reason"] == "early_close_needs_reason"
