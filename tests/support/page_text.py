@@ -118,6 +118,12 @@ def label(html, for_id):
     return (found[0].text(), found[0].attrs.get("lang")) if found else None
 
 
+def options(html, select_id):
+    """[(value, text, lang)] of the choices of the select with this id."""
+    select = parse(html).find_all("select", id=select_id)[0]
+    return [(o.attrs.get("value"), o.text(), o.attrs.get("lang")) for o in select.find_all("option")]
+
+
 def summary_list(html, index=0):
     """{key: value} of the page's index-th summary list (a <dl>): each term and the first description after it."""
     lists = _main(html).find_all("dl")
