@@ -84,7 +84,7 @@ def test_the_voting_index_and_confirmation_show_pot_names_in_the_readers_languag
     pot, garden, resident = voting
     login_as(resident)
     page = client.get("/voting/").get_data(as_text=True)
-    assert page_text.marked_language(page, "Grantiau bach", "h2") is None and notice in page
+    assert page_text.marked_language(page, "Grantiau bach") is None and notice in page
     assert page_text.marked_language(page, "Summer grants") == "en"
     assert "Pleidleisio nawr – Grantiau bach" in page_text.text(page)  # the button says which pot
 
@@ -178,7 +178,7 @@ def test_an_untranslated_results_page_marks_the_original_and_says_so(client, db,
     s = published
     page = client.get(f"/results/rounds/{s.round.id}", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     assert '<span lang="en">Bedwell grants</span></h1>' in page
-    assert page_text.marked_language(page, "Community grants", "h2") == "en"
+    assert page_text.marked_language(page, "Community grants") == "en"
     assert page.count(notice) == 2  # under the title, and after the pot's table
 
 
