@@ -265,9 +265,10 @@ def _chart(page):
 
 
 def _chart_rows(svg):
-    """[(project, status line)] as the chart draws them, top to bottom."""
+    """[(project, what the count did · what the board decided)] as the chart draws them, top to bottom (a
+    name, its score, then the two lines under its bar)."""
     texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
-    return [(texts[i], texts[i + 2]) for i in range(0, len(texts), 3)]
+    return [(texts[i], f"{texts[i + 2]} · {texts[i + 3]}") for i in range(0, len(texts), 4)]
 
 
 def test_the_chart_says_what_the_count_selected_and_what_the_board_decided(client, db):
@@ -307,9 +308,9 @@ def test_in_urdu_the_chart_is_drawn_right_to_left_inside_its_own_box(client, db,
     svg = _chart(page)
     assert 'direction="rtl"' in svg.split(">", 1)[0]
     names = re.findall(r'<text x="([\d.]+)"[^>]*font-weight="bold"', svg)
-    assert names and all(float(x) == 632 for x in names)  # anchored at the right edge, running left
+    assert names and all(float(x) == 392 for x in names)  # anchored at the right edge, running left
     for rect in re.finditer(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg):
-        assert abs(float(rect.group(1)) + float(rect.group(2)) - 632) < 0.2  # bars grow from the right
+        assert abs(float(rect.group(1)) + float(rect.group(2)) - 392) < 0.2  # bars grow from the right
     english = client.post("/language", data={"locale": "en", "next": "/"})
     assert english.status_code == 302
     assert 'direction="ltr"' in _chart(client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True))
