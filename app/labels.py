@@ -11,6 +11,15 @@ def phase_label(phase):
     }[phase]
 
 
+# The colour of each phase's tag (GOV.UK Frontend's govuk-tag--<colour>); the tag's words say the phase.
+PHASE_COLOURS = {"draft": "grey", "proposals": "light-blue", "review": "yellow", "voting": "green",
+                 "counting": "orange", "decision": "purple", "published": "blue"}
+
+
+def phase_colour(phase):
+    return PHASE_COLOURS.get(phase)
+
+
 STATUS_LABELS = {
     "draft": lambda: _("Draft"), "submitted": lambda: _("Waiting for review"),
     "needs_changes": lambda: _("Needs changes"), "feasible": lambda: _("Feasible"),

@@ -30,7 +30,7 @@ from app.domain.content import pick_translation
 from app.extensions import db
 from app.form_fields import DateInputField
 from app.i18n import current_locale_code, format_pence, pick_label, text_direction
-from app.labels import STATUS_LABELS, phase_label
+from app.labels import STATUS_LABELS, phase_colour, phase_label
 from app.models import Council
 from app.results_text import (
     age_band_label,
@@ -136,7 +136,7 @@ def results_helpers():
 
 
 def phase_helpers():
-    return {"phase_label": phase_label}
+    return {"phase_label": phase_label, "phase_colour": phase_colour}
 
 
 def proposal_helpers():

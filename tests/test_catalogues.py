@@ -210,6 +210,8 @@ def _pages(app, worlds):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.startswith("api"):
             continue
+        if rule.endpoint == "main.choose_language":  # a language link: it changes the language being checked
+            continue
         for ids in worlds:
             values = {arg: ids[arg].get(rule.endpoint) if isinstance(ids.get(arg), dict) else ids.get(arg)
                       for arg in rule.arguments}
@@ -224,7 +226,7 @@ def _pages(app, worlds):
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_every_page_has_the_right_lang_and_dir(app, client, db, login_as, world, lang):
     everyone, worlds = world
-    expected = f'<html lang="{lang}" dir="{"rtl" if lang in RTL else "ltr"}">'
+    expected = f'<html lang="{lang}" dir="{"rtl" if lang in RTL else "ltr"}"'
     wrong, seen = [], set()
     for signed_in in (False, True):
         if signed_in:

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
@@ -81,6 +82,14 @@ class CouncilForm(FlaskForm):
                                                                Length(max=40)])
     public_url = StringField(_l("This site's public address"), description=_l("For example, https://budgets.example.gov.uk"),
                              validators=[DataRequired(_l("Enter the site's address.")), Length(max=300)])
+    brand_colour = StringField(_l("Brand colour (optional)"),
+                               description=_l("A hex code, like #1d4f7a. The header shows white text on it, so it "
+                                              "must be dark enough: a contrast of at least 4.5 to 1 with white."),
+                               validators=[Optional(), Length(max=20)])
+    logo = FileField(_l("Logo (optional)"),
+                     description=_l("A PNG or JPEG image, up to 200 KB. It is shown 60 pixels high beside the "
+                                    "council's name."))
+    remove_logo = BooleanField(_l("Remove the logo"))
 
 
 def _council_text_fields():

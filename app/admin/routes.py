@@ -26,13 +26,14 @@ from app.admin.forms import (
     SuspendForm,
 )
 from app.admin.take_part import take_part_answers
+from app.domain.brand import MAX_LOGO_BYTES, LogoRefused, clean_logo, colour_problem
 from app.domain.council import council_problems
 from app.extensions import db
 from app.models import Area, AuditEntry, Council, RoleGrant, User, Ward
 from app.request_limits import int_arg
 from app.services import accounts, geography
 from app.services.audit import record
-from app.services.onboarding import update_council
+from app.services.onboarding import update_brand, update_council
 
 PAGE_SIZE = 25
 
@@ -268,6 +269,13 @@ def area(area_id):
 
 
 COUNCIL_PROBLEMS = {
+    "bad_colour": _l("Enter the brand colour as a hex code, like #1d4f7a."),
+    "low_contrast": _l("Choose a darker brand colour: white text on %(colour)s has a contrast of %(ratio)s to 1, "
+                       "and needs at least 4.5 to 1."),
+    "too_large": _l("The logo must be smaller than 200 KB."),
+    "too_many_pixels": _l("The logo must be smaller than 200 KB."),
+    "not_an_image": _l("The logo must be a PNG or JPEG image."),
+    "unsupported": _l("The logo must be a PNG or JPEG image."),
     "missing": _l("Enter the council's name."),
     "bad_email": _l("Enter an e-mail address in the right format, like budgets@council.gov.uk."),
     "bad_phone": _l("Enter a phone number, like 01438 242242."),
@@ -282,7 +290,7 @@ def council_details():
     data = None
     if request.method == "GET":
         data = {"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
-                "public_url": council.public_url}
+                "public_url": council.public_url, "brand_colour": council.brand_colour or ""}
         for field, texts in (("privacy", council.privacy_notice), ("accessibility", council.accessibility_statement)):
             data.update({f"{field}_{code}": text for code, text in (texts or {}).items()})
     form = CouncilForm(data=data)
@@ -290,12 +298,25 @@ def council_details():
         problems = council_problems(form.name.data, form.email.data, form.phone.data, form.public_url.data)
         for field_name, code in problems:
             form[field_name].errors.append(COUNCIL_PROBLEMS[code])
+        if found := colour_problem(form.brand_colour.data):
+            code, values = found
+            form.brand_colour.errors.append(str(COUNCIL_PROBLEMS[code]) % values if values else COUNCIL_PROBLEMS[code])
+            problems.append(("brand_colour", code))
+        logo = None
+        if form.logo.data and form.logo.data.filename:
+            try:
+                logo = clean_logo(form.logo.data.read(MAX_LOGO_BYTES + 1))
+            except LogoRefused as refused:
+                form.logo.errors.append(COUNCIL_PROBLEMS[refused.code])
+                problems.append(("logo", refused.code))
         if not problems:
             locales = current_app.config["SUPPORTED_LOCALES"]
             update_council(db.session, current_user, council, name=form.name.data, email=form.email.data,
                            phone=form.phone.data, public_url=form.public_url.data,
                            privacy_notice={code: form[f"privacy_{code}"].data for code in locales},
                            accessibility_statement={code: form[f"accessibility_{code}"].data for code in locales})
+            update_brand(db.session, current_user, council, colour=form.brand_colour.data, logo=logo,
+                         remove_logo=form.remove_logo.data)
             db.session.commit()
             flash(_("The council's details are saved."), "success")
             return redirect(url_for("admin.council_details"))

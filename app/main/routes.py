@@ -1,13 +1,15 @@
 """Public pages, and the template helpers that show officers' and residents' content in the reader's language."""
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.domain.brand import brand_css
 from app.extensions import db
 from app.i18n import SESSION_LOCALE_KEY
 from app.main import bp
 from app.models import Round
+from app.templating import site_council
 
 
 @bp.get("/")
@@ -57,3 +59,27 @@ def accessibility():
 @bp.get("/privacy")
 def privacy():
     return render_template("main/privacy.html")
+
+
+BRAND_CACHE_SECONDS = 24 * 3600  # base.html links both with ?v=<brand_version>, so a change is seen at once
+
+
+@bp.get("/brand.css")
+def brand_stylesheet():
+    """The council's colour for the header (CSP style-src 'self' allows no inline style)."""
+    council = site_council()
+    response = Response(brand_css(council.brand_colour if council else None), mimetype="text/css")
+    response.headers["Cache-Control"] = f"public, max-age={BRAND_CACHE_SECONDS}"
+    return response
+
+
+@bp.get("/brand/logo")
+def brand_logo():
+    """The council's logo, a PNG cleaned on upload (app.domain.brand.clean_logo)."""
+    council = site_council()
+    if council is None or not council.logo_content_type:
+        abort(404)
+    response = Response(council.logo, mimetype=council.logo_content_type)
+    response.headers["Cache-Control"] = f"public, max-age={BRAND_CACHE_SECONDS}"
+    response.headers["Content-Disposition"] = 'inline; filename="logo.png"'
+    return response

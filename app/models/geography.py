@@ -1,6 +1,6 @@
 """Council -> areas (Neighbourhood Board areas) -> wards, and the postcode -> ward lookup."""
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,6 +17,13 @@ class Council(db.Model):
     # The council's own privacy notice and accessibility statement, {locale: text}, shown after the standard text.
     privacy_notice: Mapped[dict | None] = mapped_column(JSON)
     accessibility_statement: Mapped[dict | None] = mapped_column(JSON)
+    # The council's brand on every page (app/domain/brand.py): its colour as "#rrggbb" (white text on it must
+    # reach 4.5:1) and its logo, a cleaned PNG (deferred: every page loads the council, few need the bytes).
+    # brand_version goes up with each change, so /brand.css and the logo can be cached under a new URL.
+    brand_colour: Mapped[str | None] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_content_type: Mapped[str | None] = mapped_column(String(40))
+    brand_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     areas: Mapped[list["Area"]] = relationship(back_populates="council", order_by="Area.name")
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from app.domain.brand import normalise_colour
 from app.domain.council import slug_for
 from app.models import Council, RoleGrant, User
 from app.models._common import utcnow
@@ -82,4 +83,25 @@ def update_council(session, actor, council, *, name, email, phone, public_url, p
     session.flush()
     if changed:
         record(session, actor, "council.update", f"council:{council.id}", **changed)
+    return changed
+
+
+def update_brand(session, actor, council, *, colour, logo=None, remove_logo=False):
+    """Set the council's brand colour ("" for the default) and, when given, its logo (a CleanLogo from
+    app.domain.brand.clean_logo), or remove the logo. Audited; brand_version goes up with any change."""
+    changed = {}
+    colour = normalise_colour(colour)
+    if council.brand_colour != colour:
+        council.brand_colour = colour
+        changed["brand_colour"] = colour or "default"
+    if logo is not None:
+        council.logo, council.logo_content_type = logo.data, logo.content_type
+        changed["logo"] = f"{logo.width}x{logo.height}"
+    elif remove_logo and council.logo_content_type:
+        council.logo, council.logo_content_type = None, None
+        changed["logo"] = "removed"
+    if changed:
+        council.brand_version = (council.brand_version or 0) + 1
+        session.flush()
+        record(session, actor, "council.brand", f"council:{council.id}", **changed)
     return changed

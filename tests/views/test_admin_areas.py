@@ -86,7 +86,7 @@ def test_the_councils_own_privacy_notice_is_shown_in_the_readers_language_or_eng
     welsh = visitor.get("/privacy", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     polish = visitor.get("/privacy", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert '<div lang="cy" dir="ltr"' in welsh and "Ein swyddog diogelu data yw Dana Lee." in welsh
-    assert '<div lang="en" dir="ltr"' in polish and "<p>Write to dpo@fernleigh.example.</p>" in polish
+    assert '<div lang="en" dir="ltr"' in polish and ">Write to dpo@fernleigh.example.</p>" in polish
     assert "Ask for large print." in visitor.get("/accessibility").get_data(as_text=True)
     entry = db.session.query(AuditEntry).filter_by(action="council.update").one()
     assert entry.details["privacy_notice"] == ["cy", "en"] and entry.details["accessibility_statement"] == ["en"]

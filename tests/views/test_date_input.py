@@ -93,4 +93,5 @@ def test_correcting_details_shows_the_saved_date_in_the_boxes_and_saves_a_new_on
 def test_welsh_errors_name_the_field_in_welsh(client, db, ward):
     client.get("/language/cy")
     html = client.post("/auth/register", data={**REGISTRATION, **born("17", "", "1980")}).get_data(as_text=True)
+    assert "Rhaid i Dyddiad geni gynnwys mis" in html or "gynnwys mis" in html
     assert "Date of birth must include a month" not in html
