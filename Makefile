@@ -50,6 +50,7 @@ test-postgres: install translations
 test: system-deps install translations lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	@echo "Screenshots of every page type (English and Urdu, 320 and 1024 px): test-artifacts/screenshots/"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

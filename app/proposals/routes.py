@@ -80,8 +80,10 @@ def detail(proposal_id):
     is_author = current_user.is_authenticated and proposal.author_id == current_user.id
     may_edit = is_author and resident_may_edit(proposal.status, proposal.round.phase,
                                                 proposal.round.proposals_close_at, utcnow())
+    # Straight after sending it for review, the author sees a confirmation panel (?sent=1, from edit()).
+    just_sent = is_author and proposal.status == "submitted" and request.args.get("sent") == "1"
     return render_template("proposals/detail.html", proposal=proposal, is_author=is_author, may_edit=may_edit,
-                           withdraw_form=EmptyForm(), outcome=results_service.proposal_outcome(db.session, proposal))
+                           just_sent=just_sent, outcome=results_service.proposal_outcome(db.session, proposal))
 
 
 @bp.get("/mine")
@@ -158,20 +160,27 @@ def edit(round_id, proposal_id):
             put_on_form(form, refused.problems)
         else:
             db.session.commit()
-            flash(_("Your proposal has been sent for review.") if submit else _("Your draft has been saved."),
-                  "success")
+            if submit:
+                return redirect(url_for("proposals.detail", proposal_id=saved.id, sent=1))
+            flash(_("Your draft has been saved."), "success")
             return redirect(url_for("proposals.detail", proposal_id=saved.id))
     has_errors = form.errors or form.form_errors or any(f.errors for f in form)
     return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), 400 if has_errors else 200
 
 
-@bp.post("/<int:proposal_id>/withdraw")
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(proposal_id):
+    """GET: what withdrawing means, and one button (it cannot be undone); POST: withdraw."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.author_id != current_user.id:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if request.method == "GET":
+        may_withdraw = resident_may_edit(proposal.status, proposal.round.phase, proposal.round.proposals_close_at,
+                                         utcnow())
+        return render_template("proposals/withdraw.html", proposal=proposal, form=form, may_withdraw=may_withdraw)
+    if not form.validate_on_submit():
         abort(400)
     try:
         proposal_service.withdraw(db.session, current_user, proposal)

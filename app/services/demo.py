@@ -125,11 +125,11 @@ def load_demo(session):
     grants = Pot(round=proposing, name="Community grants", amount_pence=40_000_00, ballot_type="approval",
                  max_choices=3, counting_rule="mes-cost", completion="add1u", min_project_cost_pence=500_00,
                  max_project_cost_pence=15_000_00,
-                 instructions="Choose up to three projects you would like to see funded.")
+                 instructions="The projects are listed in no particular order. Read about each one before you choose.")
     grants.wards = list(first_area.wards)
     youth = Pot(round=proposing, name="Young people's fund", amount_pence=10_000_00, ballot_type="cumulative",
                 total_points=10, max_points_per_project=5, counting_rule="greedy",
-                instructions="Spread 10 points across the projects; at most 5 on any one.")
+                instructions="Give more points to the projects that matter most to you.")
     youth.wards = list(first_area.wards)
     session.add_all([grants, youth])
     session.flush()
@@ -154,7 +154,7 @@ def load_demo(session):
     voting.wards = list(second_area.wards)
     session.add(voting)
     ward_pot = Pot(round=voting, name="Ward budgets", amount_pence=20_000_00, ballot_type="knapsack",
-                   counting_rule="greedy", instructions="Choose projects whose total cost fits the £20,000 pot.")
+                   counting_rule="greedy", instructions="Every project was costed by the council with the group that suggested it.")
     ward_pot.wards = list(second_area.wards)
     session.add(ward_pot)
     session.flush()

@@ -11,7 +11,7 @@ from app.domain.problems import Problem
 from app.extensions import db, limiter
 from app.form_fields import BallotForm
 from app.models import Pot, Round
-from app.problem_messages import messages
+from app.problem_messages import message
 from app.services import results as results_service
 from app.services import voting as voting_service
 from app.voting import bp
@@ -76,10 +76,27 @@ def _reasons_not_to_vote(pot, participation):
     return reasons
 
 
-def _ballot_errors(casting, reasons, problems):
-    """Casting: say why nothing was stored (not being able to vote comes first). Updating the total: only
-    the ballot's own problems, as a preview."""
-    return messages((reasons or problems) if casting else problems)
+CONTROL = {"cumulative": "points", "ranked": "rank"}  # approval and knapsack: one list of checkboxes
+BALLOT_CODES = {"unknown_project", "too_many_choices", "over_budget", "too_many_points", "too_many_points_for_one",
+                "bad_points", "duplicate_rank", "empty_ballot", "duplicate_position"}
+
+
+def problem_target(problem, ballot_type):
+    """The id of the ballot control a problem is about, for its error message and the error summary's link:
+    one project's points or rank, the list of projects as a whole ("projects"), or None for a reason that is
+    about the resident or the round (not being able to vote), which no control can put right."""
+    if problem.code not in BALLOT_CODES:
+        return None
+    project_id = problem.values.get("project_id")
+    if project_id is not None and problem.code != "unknown_project" and ballot_type in CONTROL:
+        return f"{CONTROL[ballot_type]}-{project_id}"
+    return "projects"
+
+
+def _ballot_errors(casting, reasons, problems, ballot_type):
+    """[(control id, sentence)]. Casting: say why nothing was stored (not being able to vote comes first).
+    Updating the total: only the ballot's own problems, as a preview."""
+    return [(problem_target(p, ballot_type), message(p)) for p in ((reasons or problems) if casting else problems)]
 
 
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
@@ -102,7 +119,7 @@ def ballot(pot_id):
             db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
-    errors = _ballot_errors(casting, reasons, problems)
+    errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
     return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),

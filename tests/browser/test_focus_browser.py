@@ -25,7 +25,8 @@ FOCUS_REPORT = """() => {
   if (!el || el === document.body) return null;
   const r = el.getBoundingClientRect();
   const total = document.querySelector('.running-total').getBoundingClientRect();
-  const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const line = el.getClientRects()[0] || r;  // a link that wraps: the middle of its first line is its own
+  const cx = line.left + line.width / 2, cy = line.top + line.height / 2;
   const hit = document.elementFromPoint(cx, cy);
   const overlap = Math.min(r.bottom, total.bottom) - Math.max(r.top, total.top) > 0.5 &&
                   Math.min(r.right, total.right) - Math.max(r.left, total.left) > 0.5;
@@ -33,7 +34,7 @@ FOCUS_REPORT = """() => {
     id: el.id || el.tagName + ' ' + (el.getAttribute('href') || el.value || el.textContent.trim()),
     inWindow: r.top >= -0.5 && r.bottom <= innerHeight + 0.5,
     underTotal: overlap,
-    painted: !!hit && (hit === el || el.contains(hit) || (el.labels && [...el.labels].some(l => l.contains(hit)))),
+    painted: !!hit && (hit === el || el.contains(hit) || (!!el.labels && [...el.labels].some(l => l.contains(hit)))),
   };
 }"""
 
@@ -118,7 +119,7 @@ FOCUS_STYLE = """el => {
 
 @pytest.mark.parametrize("button", ["cast", "update"])
 def test_a_focused_button_has_an_indicator_of_at_least_3_to_1(live, page, long_ballot, button):
-    """The indicator is the thick dark bar under the yellow button: it must reach 3:1 against the page and
+    """The indicator is the dark bar (GOV.UK Frontend's focus state) under the yellow button: it must reach 3:1 against the page and
     against the button's focused colour, and the text must stay readable (4.5:1) on the focus colour."""
     sign_in(page, live, "focus-en@example.org")
     page.goto(f"{live.url}/voting/pots/{long_ballot}")
@@ -135,7 +136,7 @@ def test_a_focused_button_has_an_indicator_of_at_least_3_to_1(live, page, long_b
     assert match, f"no bar under the focused button: {style['shadow']}"
     bar, thickness = _rgb(match.group(1)), float(match.group(2))
     background, text, around = _rgb(style["background"]), _rgb(style["color"]), _rgb(style["page"])
-    assert thickness >= 3, f"the focus bar is {thickness}px"
+    assert thickness >= 2, f"the focus bar is {thickness}px"  # GOV.UK Frontend's: 2 px of black under yellow
     assert contrast(bar, around) >= 3, f"focus bar {bar} on the page {around}: {contrast(bar, around):.2f}:1"
     assert contrast(bar, background) >= 3, f"focus bar {bar} on the button {background}"
     assert contrast(text, background) >= 4.5, f"text {text} on the focused button {background}"
@@ -169,10 +170,11 @@ def test_enter_on_a_summary_link_to_a_group_of_checkboxes_focuses_the_first_one(
         box.check()  # far over the pot
     with page.expect_navigation():
         page.click("button[value=cast]")
-    assert page.eval_on_selector("[data-error-summary] a", "a => a.getAttribute('href')") == "#projects"
+    # As the Design System links a group of checkboxes: to the first one.
+    first = page.eval_on_selector("#projects input[name=project]", "el => el.id")
+    assert page.eval_on_selector("[data-error-summary] a", "a => a.getAttribute('href')") == f"#{first}"
     _tab_to_summary_link(page)
     page.keyboard.press("Enter")
-    first = page.eval_on_selector("#projects input[name=project]", "el => el.id")
     assert page.evaluate("document.activeElement.id") == first
     report = page.evaluate(FOCUS_REPORT)
     assert report["inWindow"] and report["painted"], report

@@ -152,9 +152,10 @@ def test_full_journey(live, page, mail_server):
     page.keyboard.type(RESIDENT_PASSWORD)
     tab_to(page, "#postcode")
     page.keyboard.type("fl1 2ab")
-    tab_to(page, "#date_of_birth")
-    type_date(page, "1990-04-01")
-    assert page.input_value("#date_of_birth") == "1990-04-01"
+    for box, value in (("Day", "1"), ("Month", "4"), ("Year", "1990")):  # the three boxes of the date
+        tab_to(page, f"#date_of_birth-{box.lower()}")
+        page.keyboard.type(value)
+        assert page.get_by_label(box, exact=True).input_value() == value
     tab_to(page, "#accept")
     page.keyboard.press("Space")
     assert page.is_checked("#accept")

@@ -101,10 +101,16 @@ def test_results_and_turnout_reflow_at_320_px_and_amounts_never_break(live, new_
             .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('caption')?.textContent)""")
         assert wide == [], f"{path}: tables wider than the screen: {wide}"
         # Every amount and number sits on one line ("£6,000", never "£6," / "000").
-        broken = page.evaluate("""() => [...document.querySelectorAll('main .amount, main td.num')]
-            .filter(e => { const r = e.getClientRects(); if (!r.length) return false;
-                           const h = parseFloat(getComputedStyle(e).lineHeight) || 24;
-                           return /^[£\\d.,%\\s]+$|GBP/.test(e.textContent.trim()) && (r.length > 1 || r[0].height > h * 1.5); })
+        # A figure is broken when its words sit on more than one line (whatever the padding of its cell).
+        broken = page.evaluate("""() => [...document.querySelectorAll('main .amount, main td.govuk-table__cell--numeric')]
+            .filter(e => { if (!/^[£\\d.,%\\s]+$|GBP/.test(e.textContent.trim())) return false;
+                           const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), lines = new Set();
+                           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                             const range = document.createRange(); range.selectNodeContents(node);
+                             [...range.getClientRects()].filter(r => r.width > 0)
+                               .forEach(r => lines.add(Math.round(r.top / 4)));
+                           }
+                           return lines.size > 1; })
             .map(e => e.textContent)""")
         assert broken == [], f"{path}: numbers broken across lines: {broken}"
     if locale == "ur":

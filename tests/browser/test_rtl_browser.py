@@ -65,7 +65,7 @@ def test_the_ballot_in_urdu_is_mirrored_readable_and_accessible(live, page, urdu
     main = page.locator("main").bounding_box()
     assert heading["x"] + heading["width"] > main["x"] + main["width"] - 40
     # £ amounts keep their own left-to-right order inside right-to-left text.
-    amount = page.locator(".ballot-item .amount").first
+    amount = page.get_by_role("group").locator(".amount").first
     assert amount.evaluate("e => getComputedStyle(e).direction") == "ltr"
     assert "£" in amount.inner_text() and "£12,500.50" in page.inner_text("main")
 
@@ -82,8 +82,8 @@ def test_translated_pot_names_show_in_urdu_and_the_rest_falls_back(live, page, u
     # A project written in English is marked as English, so screen readers switch voice.
     label = page.locator("label[for^=project-]").first
     assert label.get_attribute("lang") == "en"
-    if page.locator(".checkbox").count():
-        box, text = page.locator(".checkbox input").first.bounding_box(), label.bounding_box()
+    if page.get_by_role("checkbox").count():
+        box, text = page.get_by_role("checkbox").first.bounding_box(), label.bounding_box()
         assert box["x"] > text["x"]  # the tick box sits on the right, before the words, in Urdu
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from app.services import translations
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support import page_text
 from tests.support.results_scenarios import Scenario
 
 NOTICE = "Heb ei gyfieithu i’ch iaith eto."  # "Not yet translated into your language." in Welsh
@@ -88,13 +89,14 @@ def test_the_voting_index_and_confirmation_show_pot_names_in_the_readers_languag
                                                                                   notice):
     pot, garden, resident = voting
     login_as(resident)
-    page = _plain(client.get("/voting/").get_data(as_text=True))
-    assert "<h2>Grantiau bach</h2>" in page and '<p lang="en">Summer grants</p>' in page and notice in page
-    assert '<span> – Grantiau bach</span>' in page
+    page = client.get("/voting/").get_data(as_text=True)
+    assert page_text.marked_language(page, "Grantiau bach") is None and notice in page
+    assert page_text.marked_language(page, "Summer grants") == "en"
+    assert "Pleidleisio nawr – Grantiau bach" in page_text.text(page)  # the button says which pot
 
     response = client.post(f"/voting/pots/{pot.id}", data={"action": "cast", "project": str(garden.id)})
     confirmation = response.get_data(as_text=True)
-    assert "<p>Grantiau bach</p>" in confirmation and notice not in confirmation
+    assert page_text.marked_language(confirmation, "Grantiau bach") is None and notice not in confirmation
 
 
 def test_the_proposal_pages_show_titles_pot_names_and_round_titles_in_the_readers_language(client, db, login_as,
@@ -111,24 +113,29 @@ def test_the_proposal_pages_show_titles_pot_names_and_round_titles_in_the_reader
     _translate(db, "proposal", garden, "cy", title="Gardd gymunedol", summary="Gardd i bawb.")
     login_as(resident)
 
-    listing = _plain(client.get("/proposals/").get_data(as_text=True))
-    assert ">Gardd gymunedol</a>" in listing and "<p>Gardd i bawb.</p>" in listing
-    assert 'lang="en">Park lights</a>' in listing and '<p lang="en">Lights on the paths.</p>' in listing
+    listing = client.get("/proposals/").get_data(as_text=True)
+    assert page_text.marked_language(listing, "Gardd gymunedol", "a") is None
+    assert page_text.marked_language(listing, "Gardd i bawb.") is None
+    assert page_text.marked_language(listing, "Park lights", "a") == "en"
+    assert page_text.marked_language(listing, "Lights on the paths.") == "en"
     assert listing.count(notice) == 1
     assert f'<option value="{round_.id}">Grantiau’r haf</option>' in listing
 
-    mine = _plain(client.get("/proposals/mine").get_data(as_text=True))
-    assert ">Gardd gymunedol</a>" in mine and "Grantiau’r haf" in mine
+    mine = client.get("/proposals/mine").get_data(as_text=True)
+    assert page_text.marked_language(mine, "Gardd gymunedol", "a") is None and "Grantiau’r haf" in mine
 
-    detail = _plain(client.get(f"/proposals/{garden.id}").get_data(as_text=True))
-    assert "<h1>Gardd gymunedol</h1>" in detail and "<dd>Gardd i bawb.</dd>" in detail
-    assert "<dd>Grantiau bach</dd>" in detail
-    assert '<dd lang="en">What we will do' in detail  # descriptions are left to fall back
+    detail = client.get(f"/proposals/{garden.id}").get_data(as_text=True)
+    assert page_text.heading(detail) == "Gardd gymunedol" and page_text.marked_language(detail, "Gardd gymunedol") is None
+    assert page_text.summary_list(detail)["Crynodeb"] == "Gardd i bawb."
+    assert page_text.marked_language(detail, "Gardd i bawb.", "dd") is None
+    assert page_text.marked_language(detail, "Grantiau bach", "dd") is None
+    description = next(value for value in page_text.summary_list(detail).values() if value.startswith("What we will do"))
+    assert page_text.marked_language(detail, description, "dd") == "en"  # descriptions are left to fall back
 
-    form = _plain(client.get(f"/proposals/new/{round_.id}").get_data(as_text=True))
-    assert "<p>Grantiau’r haf</p>" in form
-    assert f'<option value="{small.id}">Grantiau bach</option>' in form
-    assert f'<option value="{youth.id}" lang="en">Youth fund</option>' in form
+    form = client.get(f"/proposals/new/{round_.id}").get_data(as_text=True)
+    assert page_text.marked_language(form, "Grantiau’r haf") is None
+    assert (str(small.id), "Grantiau bach", None) in page_text.options(form, "pot")
+    assert (str(youth.id), "Youth fund", "en") in page_text.options(form, "pot")
 
 
 def test_a_submitted_form_keeps_working_with_translated_pot_names(client, db, login_as, area):
@@ -159,9 +166,10 @@ def test_the_results_pages_show_round_pot_and_project_names_in_the_readers_langu
 
     page = _plain(client.get(f"/results/rounds/{s.round.id}", headers=welsh).get_data(as_text=True))
     assert "Canlyniadau: Grantiau Bedwell" in page.split("</title>")[0]
-    assert "Grantiau Bedwell</h1>" in page and "<span lang=" not in page.split("<main")[1].split("</h1>")[0]
-    assert f'<h2 id="pot-{s.pot.id}">Grantiau cymunedol</h2>' in page
-    assert f'{s.garden.id}">Gardd</a>' in page and f'{s.lights.id}" lang="en">Lights</a>' in page
+    assert page_text.heading(page) == "Canlyniadau: Grantiau Bedwell"
+    assert "<span lang=" not in page.split("<main", 1)[1].split("</h1>")[0]  # translated: not marked as English
+    assert page_text.marked_language(page, "Grantiau cymunedol", "h2") is None
+    assert page_text.marked_language(page, "Gardd", "a") is None and page_text.marked_language(page, "Lights", "a") == "en"
     assert 'lang="en">Lights</text>' in page  # the chart's label too
     assert page.count(notice) == 1  # once, after the pot's table: Lights and Bench are as written
 
@@ -177,7 +185,7 @@ def test_an_untranslated_results_page_marks_the_original_and_says_so(client, db,
     s = published
     page = _plain(client.get(f"/results/rounds/{s.round.id}", headers={"Accept-Language": "cy"}).get_data(as_text=True))
     assert '<span lang="en">Bedwell grants</span></h1>' in page
-    assert f'<h2 id="pot-{s.pot.id}" lang="en">Community grants</h2>' in page
+    assert page_text.marked_language(page, "Community grants") == "en"
     assert page.count(notice) == 2  # under the title, and after the pot's table
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from app.models import AuditEntry, Proposal
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support import page_text
 from tests.support.page_text import summary_rows, table_rows, visible_text
 
 
@@ -56,7 +57,7 @@ def test_author_withdraws_and_sees_the_status(client, db, login_as, world):
 
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your proposal has been withdrawn." in page and "Withdrawn" in visible_text(page)
+    assert "Your proposal has been withdrawn." in page and page_text.tags(page) == ["Withdrawn"]
     assert _fresh(db, garden).status == "withdrawn"
     login_as(officer)
     assert "Withdrawn: 1" in client.get("/officer/").get_data(as_text=True)

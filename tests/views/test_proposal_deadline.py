@@ -6,6 +6,7 @@ import pytest
 
 from app.models import Proposal
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support import page_text
 
 CLOSED = "This proposal can no longer be changed."
 
@@ -72,3 +73,42 @@ def test_the_same_edit_before_the_close_is_saved(client, db, login_as, round_wor
     assert response.status_code == 302, response.get_data(as_text=True)
     stored = db.session.get(Proposal, proposal.id)
     assert (stored.title, stored.status) == ("Changed in time", "submitted")
+
+
+def test_sending_a_proposal_for_review_ends_on_a_confirmation_panel_only_its_author_sees(client, db, login_as,
+                                                                                       round_world):
+    login_as(round_world["resident"])
+    response = client.post(f"/proposals/new/{round_world['round'].id}", data=_form(round_world))
+    assert response.status_code == 302 and response.headers["Location"].endswith("?sent=1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page_text.heading(page) == "Proposal sent for review" and "What happens next" in page
+    assert page_text.tags(page) == ["Waiting for review"]
+    client.post("/auth/logout")
+    assert "Proposal sent for review" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_draft_saved_says_so_without_a_panel(client, db, login_as, round_world):
+    login_as(round_world["resident"])
+    response = client.post(f"/proposals/new/{round_world['round'].id}", data=_form(round_world, action="draft"),
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Your draft has been saved." in page and "Proposal sent for review" not in page
+    assert page_text.tags(page) == ["Draft"]
+
+
+def test_withdrawing_asks_first_on_a_page_that_says_what_will_happen(client, db, login_as, round_world):
+    proposal = make_proposal(pot=round_world["pot"], author=round_world["resident"], status="submitted",
+                             title="Community garden")
+    db.session.commit()
+    login_as(round_world["resident"])
+    detail = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/proposals/{proposal.id}/withdraw"' in detail  # a link to the check page, not a button that acts
+    check = client.get(f"/proposals/{proposal.id}/withdraw").get_data(as_text=True)
+    assert page_text.summary_list(check)["Project title"] == "Community garden"
+    assert "You cannot undo this." in check
+    assert db.session.get(Proposal, proposal.id).status == "submitted"  # looking changes nothing
+    client.post(f"/proposals/{proposal.id}/withdraw")
+    assert db.session.get(Proposal, proposal.id).status == "withdrawn"
+    _close(db, round_world)
+    assert "This proposal can no longer be withdrawn." in client.get(f"/proposals/{proposal.id}/withdraw").get_data(
+        as_text=True)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from app.services.audit import chain_head
+from tests.support import page_text
 from tests.support.results_scenarios import Scenario, add_voters
 
 PUBLIC_BLUEPRINTS = ("results.", "api.")
@@ -110,7 +111,7 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert "Rejected. Highways will fund the lights." in page
     assert "Award confirmed" in page and "£7,500" in page and "£2,500 left" in page
     # Six ballots were counted and are published: the six residents are never "fewer than 10" beside them.
-    assert "6 residents took part" in page and "<dt>Ballots counted</dt><dd>6</dd>" in page
+    assert "6 residents took part" in page and page_text.summary_value(page, "Ballots counted") == "6"
     assert "Fewer than 10 residents" not in page
     assert chain_head(db.session) in page
 
@@ -134,8 +135,8 @@ def test_charts_are_accessible_svg_with_a_table_and_no_inline_styles(client, db,
     labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
     assert all(f'id="{ident}"' in svg for ident in labelled)
     assert "funded" in svg  # not colour alone
-    assert "style=" not in page and "<script" not in page
-    assert '<th scope="col">Votes</th>' in page.replace(' class="num"', "")
+    assert "style=" not in page and all(" src=" in tag for tag in re.findall(r"<script[^>]*>", page))  # no inline
+    assert "Votes" in page_text.table(page, "Projects in")["head"]
 
 
 def test_the_decision_record_is_public_and_printable(client, db, published):
@@ -164,9 +165,8 @@ def test_turnout_by_ward_and_age_suppresses_small_counts(client, db):
     page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
     # 20 residents: 18 online, 2 on paper -> the 2 is hidden, and so is the 18 that would give it away:
     # the 18 is not "fewer than 10", it is hidden to protect the small group.
-    assert "<dt>Residents who took part</dt><dd>20</dd>" in page
-    assert "<dt>Online</dt><dd>hidden to protect a small group</dd>" in page
-    assert "<dt>On paper</dt><dd>fewer than 10</dd>" in page
+    assert page_text.summary_list(page) == {"Residents who took part": "20", "Online": "hidden to protect a small group",
+                                            "On paper": "fewer than 10"}
     assert _age_cell(page, "18-24") == "14"
     assert _age_cell(page, "65-74") == "fewer than 10" and _age_cell(page, "25-34") == "fewer than 10"
     data = client.get(f"/api/rounds/{s.round.id}").get_json()["participation"]
@@ -175,7 +175,11 @@ def test_turnout_by_ward_and_age_suppresses_small_counts(client, db):
 
 
 def _age_cell(page, band):
-    return re.search(rf'<th scope="row">{re.escape(band)}</th><td class="num"[^>]*>([^<]+)</td>', page).group(1)
+    return next(row[1] for row in page_text.table(page, "Turnout by age")["rows"] if row[0] == band)
+
+
+def _ward_rows(page):
+    return {row[0]: row[1:] for row in page_text.table(page, "Turnout by ward")["rows"]}
 
 
 def test_open_data_downloads(client, db, published):
@@ -270,9 +274,10 @@ def _chart(page):
 
 
 def _chart_rows(svg):
-    """[(project, status line)] as the chart draws them, top to bottom."""
+    """[(project, what the count did · what the board decided)] as the chart draws them, top to bottom (a
+    name, its score, then the two lines under its bar)."""
     texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
-    return [(texts[i], texts[i + 2]) for i in range(0, len(texts), 3)]
+    return [(texts[i], f"{texts[i + 2]} · {texts[i + 3]}") for i in range(0, len(texts), 4)]
 
 
 def test_the_chart_says_what_the_count_selected_and_what_the_board_decided(client, db):
@@ -312,9 +317,9 @@ def test_in_urdu_the_chart_is_drawn_right_to_left_inside_its_own_box(client, db,
     svg = _chart(page)
     assert 'direction="rtl"' in svg.split(">", 1)[0]
     names = re.findall(r'<text x="([\d.]+)"[^>]*font-weight="bold"', svg)
-    assert names and all(float(x) == 632 for x in names)  # anchored at the right edge, running left
+    assert names and all(float(x) == 392 for x in names)  # anchored at the right edge, running left
     for rect in re.finditer(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg):
-        assert abs(float(rect.group(1)) + float(rect.group(2)) - 632) < 0.2  # bars grow from the right
+        assert abs(float(rect.group(1)) + float(rect.group(2)) - 392) < 0.2  # bars grow from the right
     english = client.post("/language", data={"locale": "en", "next": "/"})
     assert english.status_code == 302
     assert 'direction="ltr"' in _chart(client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True))
@@ -322,8 +327,9 @@ def test_in_urdu_the_chart_is_drawn_right_to_left_inside_its_own_box(client, db,
 
 def test_amounts_and_numbers_never_break_and_results_tables_reflow(client, db, published):
     page = client.get(f"/results/rounds/{published.round.id}").get_data(as_text=True)
-    assert re.search(r'<td class="num" data-label="Cost"><span class="amount">£6,000</span></td>', page)
-    assert '<table class="table-reflow">' in page
+    table = page_text.table(page, "Projects in")
+    assert table["rows"][0][table["head"].index("Cost")] == "£6,000"
+    assert '<span class="amount">£6,000</span>' in page and "table-reflow" in page
     response = client.get("/static/css/app.css")
     css = response.get_data(as_text=True)
     response.close()
@@ -350,12 +356,11 @@ def test_a_ward_of_25_is_never_called_fewer_than_10(client, db):
     s.decide_and_confirm()
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
-    assert "<dt>Residents who took part</dt><dd>55</dd>" in page
-    rows = {m.group(1): re.findall(r'<td class="num"[^>]*>([^<]+)</td>', m.group(2))
-            for m in re.finditer(r'<th scope="row">(Bedwell \w+)</th>(.*?)</tr>', page, re.S)}
+    assert page_text.summary_value(page, "Residents who took part") == "55"
+    rows = _ward_rows(page)
     assert rows["Bedwell North"][:3] == ["hidden to protect a small group", "fewer than 10", "25"]
     assert rows["Bedwell South"][:3] == ["hidden to protect a small group", "fewer than 10", "30"]
-    assert "<dt>Online</dt><dd>hidden to protect a small group</dd>" in page
+    assert page_text.summary_value(page, "Online") == "hidden to protect a small group"
     data = json.loads(client.get(f"/results/rounds/{s.round.id}/results.json").get_data(as_text=True))
     wards = {w["ward"]: w for w in data["participation"]["by_ward"]}
     assert wards["Bedwell North"]["total"] == 25 and wards["Bedwell North"]["online"] is None
@@ -379,8 +384,7 @@ def test_turnout_is_a_share_of_the_residents_who_could_take_part_with_its_source
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}/participation").get_data(as_text=True)
     # 20 of the 1,000 aged 16 or over (the 11-15 band has nobody old enough)
-    row = re.search(r'<th scope="row">Bedwell North</th>(.*?)</tr>', page, re.S).group(1)
-    assert re.findall(r'<td class="num"[^>]*>([^<]+)</td>', row)[3:] == ["1000", "2.0%"]
+    assert _ward_rows(page)["Bedwell North"][3:] == ["1000", "2.0%"]
     assert "ONS mid-2024 population estimates (figures for 30 June 2024)" in page
     assert "Only age bands with residents aged 16 or over are counted." in page
     results = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
@@ -401,13 +405,13 @@ def test_a_projects_page_shows_its_round_the_count_and_the_boards_decision(clien
     s = published
     lights = client.get(f"/proposals/{s.lights.id}").get_data(as_text=True)
     assert "Feasible" not in lights  # rejected by the board: no longer just "feasible"
-    assert '<span class="tag tag-red">Not funded</span>' in lights
+    assert page_text.tags(lights) == ["Not funded"]
     assert f'href="/results/rounds/{s.round.id}"' in lights and "Bedwell grants" in lights
     assert "Not selected by the count. Not funded: it did not fit the £4,000 left." in lights
     assert "Rejected. Highways will fund the lights." in lights
     garden = client.get(f"/proposals/{s.garden.id}").get_data(as_text=True)
-    assert '<span class="tag tag-green">Funded</span>' in garden and "Selected by the count." in garden
-    assert 'Award confirmed: <span class="amount">£6,000</span>' in garden
+    assert page_text.tags(garden)[0] == "Funded" and "Selected by the count." in garden
+    assert "Award confirmed: £6,000" in page_text.text(garden)
 
 
 def test_before_publication_a_projects_page_shows_no_result(client, db):

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from app.models import Ballot, Participation, ProposalTranslation
 from app.services import voting as voting_service
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
+from tests.support import page_text
 from tests.support.ballots import ballot_choices
 
 EXAMPLES = int(os.environ.get("NB_FUZZ_EXAMPLES", "40"))
@@ -137,7 +138,7 @@ def test_the_ballot_shows_each_project_in_the_residents_language_with_cost_and_w
     page = client.get(world["url"]).get_data(as_text=True)
     assert '<html lang="cy"' in page
     assert "Gardd gymunedol" in page and "Gardd i bawb yn y gymdogaeth." in page
-    assert f'<label for="project-{world["lights"].id}" lang="en">Park lights</label>' in page  # not translated yet
+    assert page_text.label(page, f'project-{world["lights"].id}') == ("Park lights", "en")  # not translated yet
     assert "£6,000" in page and "£5,000" in page and world["garden"].ward.name in page
     assert "Rejected skate park" not in page  # only feasible proposals on the ballot
 
@@ -148,7 +149,7 @@ def test_update_total_recomputes_on_the_server_without_storing(client, db, login
                                                "project": [str(world["garden"].id), str(world["bench"].id)]})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(r"data-total>£9,000</span>\s*/\s*<span class=\"amount\">£10,000", page)
+    assert "Total cost of your choices: £9,000 / £10,000" in page_text.text(page)
     assert page.count(" checked") == 2  # the choices are kept
     assert _counts(db) == (0, 0)
 
@@ -159,8 +160,9 @@ def test_an_over_budget_ballot_is_explained_and_stores_nothing(client, db, login
                                                "project": [str(world["garden"].id), str(world["lights"].id)]})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "There is a problem" in page and 'href="#projects"' in page
-    assert "Your choices cost £11,000, which is more than the £10,000 in the pot." in page
+    # The error summary links to the first project's tick box; the same sentence is beside the list.
+    assert "There is a problem" in page and f'href="#project-{world["garden"].id}"' in page
+    assert page_text.text(page).count("Your choices cost £11,000, which is more than the £10,000 in the pot.") == 2
     assert _counts(db) == (0, 0)
 
 
@@ -171,7 +173,8 @@ def test_the_error_summary_is_translated(client, db, login_as, world):
     response = client.post(world["url"], data={"action": "cast"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "There is a problem" not in page
-    assert "Choose at least one project before you vote." not in page and 'data-error-summary' in page
+    assert "Choose at least one project before you vote." not in page
+    assert "Mae problem" in page_text.text(page) and "Dewiswch o leiaf un prosiect cyn i chi bleidleisio." in page
 
 
 def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, world):
@@ -217,7 +220,8 @@ def test_ranked_ballot_uses_plain_selects_and_refuses_a_repeated_rank(client, db
     db.session.commit()
     login_as(world["resident"])
     page = client.get(world["url"]).get_data(as_text=True)
-    assert f'<select id="rank-{world["garden"].id}"' in page and "draggable" not in page
+    assert page_text.label(page, f'rank-{world["garden"].id}')[0] == "Community garden"
+    assert f'<select class="govuk-select" id="rank-{world["garden"].id}"' in page and "draggable" not in page
     assert "Rank 2" in page and "Rank 3" not in page
     bad = client.post(world["url"], data={"action": "cast", f"rank-{world['garden'].id}": "1",
                                           f"rank-{world['lights'].id}": "1"})
@@ -238,7 +242,7 @@ def test_cumulative_ballot_shows_points_used_and_enforces_both_limits(client, db
     login_as(world["resident"])
     total = client.post(world["url"], data={"action": "update", f"points-{world['garden'].id}": "4",
                                             f"points-{world['bench'].id}": "3"}).get_data(as_text=True)
-    assert re.search(r"data-total>7</span> / 10", total)
+    assert "Points used: 7 / 10" in page_text.text(total)
     for points, message in ((("7", "1"), "You can give at most 6 points to one project."),
                             (("6", "5"), "You gave 11 points. You have 10 to spread."),
                             (("-1", "2"), "Points must be whole numbers of 0 or more.")):
@@ -246,6 +250,20 @@ def test_cumulative_ballot_shows_points_used_and_enforces_both_limits(client, db
                                                    f"points-{world['bench'].id}": points[1]})
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert _counts(db) == (0, 0)
+    # A problem with one project's points is beside that project's box, and the summary links to it.
+    page = client.post(world["url"], data={"action": "cast", f"points-{world['garden'].id}": "7"}).get_data(as_text=True)
+    assert f'href="#points-{world["garden"].id}"' in page
+    assert f'aria-describedby="points-{world["garden"].id}-hint points-{world["garden"].id}-error"' in page
+
+
+def test_the_ballot_says_its_rule_once_and_the_officers_own_instructions_once(client, db, login_as, world):
+    world["pot"].ballot_type, world["pot"].max_choices = "approval", 2
+    world["pot"].instructions = "Read about each project before you choose."
+    db.session.commit()
+    login_as(world["resident"])
+    page = page_text.text(client.get(world["url"]).get_data(as_text=True))
+    assert page.count("Choose up to 2 projects.") == 1
+    assert page.count("Read about each project before you choose.") == 1
 
 
 def test_approval_ballot_limits_the_number_of_choices(client, db, login_as, world):
