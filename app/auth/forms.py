@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
+from app.domain.notifications import DELIVERY_UPDATES, PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
 from app.form_fields import AGE_CHOICES, MultiCheckboxField, ResidentDetailsChecks, language_choices
 
@@ -28,6 +28,7 @@ NOTIFICATION_LABELS = {
     REMINDER: _l("A reminder two days before voting closes, if I have not voted"),
     RESULTS: _l("When the results are published"),
     PROJECT_UPDATES: _l("News of projects I proposed, or in a pot I voted in"),
+    DELIVERY_UPDATES: _l("Updates on the work of funded projects I proposed, or in a pot I voted in"),
 }
 
 
