@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from app.domain.in_person import identity_key, normalise_name
 from app.models import Proposal, RoleGrant, User
-from app.services import accounts
+from app.services import accounts, notifications
 from app.services.audit import record
 
 CLAIM = "claim-account"
@@ -45,13 +45,20 @@ def _claim_identity(mapper, connection, user):
         user.held_for_merge_with_id = existing
 
 
-def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale):
-    """Register a resident seen in person (their proof of address was seen by actor). Audited."""
+def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale,
+             notices=((), "letter", None)):
+    """Register a resident seen in person (their proof of address was seen by actor). Audited.
+
+    notices: (kinds they opt in to, "letter" or "text", their mobile number or None).
+    """
+    kinds, channel, phone = notices
     user = User(name=name.strip(), email=None, password_hash=UNUSABLE_HASH, address=address.strip(),
                 postcode=postcode, ward_id=ward_id, date_of_birth=date_of_birth, age_confirmed=age_confirmed,
-                preferred_locale=locale, in_person=True, registered_by_id=actor.id)
+                preferred_locale=locale, in_person=True, registered_by_id=actor.id, notice_channel=channel,
+                phone=phone)
     session.add(user)
     session.flush()
+    notifications.set_kinds(session, user, kinds)
     record(session, actor, "account.registered_in_person", f"user:{user.id}", ward=ward_id, proof_of_address_seen=True,
            held_for_merge_with=user.held_for_merge_with_id)
     return user
