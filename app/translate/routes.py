@@ -24,7 +24,8 @@ STATE_LABELS = {
     "reviewed": _l("Reviewed"),
     "original": _l("Written in this language"),
 }
-ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea")}
+ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea"),
+                 "priority": _l("Neighbourhood-plan priority")}
 SHOWN_PROBLEMS = 20
 REFUSED_MESSAGES = {
     "frozen": lambda: _("Voting is open: the ballot's texts and their translations cannot change until it closes."),
