@@ -130,6 +130,8 @@ def merge(session, actor, held):
         session.flush()  # the e-mail is unique: free it first
         kept.email, kept.password_hash, kept.email_verified_at = email, password_hash, verified
         kept.preferred_locale = held.preferred_locale
+        if verified is not None:
+            kept.notice_channel = "email"  # as accounts.mark_verified: a confirmed address takes over
     if kept.address is None and held.address is not None:
         kept.address, kept.in_person, kept.registered_by_id = held.address, True, held.registered_by_id
     session.execute(update(Proposal).where(Proposal.author_id == held.id).values(author_id=kept.id))

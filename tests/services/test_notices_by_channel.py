@@ -143,3 +143,14 @@ def test_a_resident_who_chose_letters_but_has_no_address_on_file_gets_nothing(ap
     opted_in(db, in_person(db, s, LETTER, address=""), RESULTS)
     notify_due(app, db)
     assert db.session.query(Letter).count() == 0 and db.session.query(OutboxMessage).count() == 0
+
+
+def test_once_a_resident_confirms_an_e_mail_address_notices_go_by_e_mail(app, db, s, outbox):
+    from app.services import accounts
+
+    resident = opted_in(db, in_person(db, s, LETTER), RESULTS)
+    resident.email = "dafydd@example.org"
+    accounts.mark_verified(resident)
+    notify_due(app, db)
+    assert db.session.query(Letter).count() == 0
+    assert [m["To"] for m in outbox.messages] == ["dafydd@example.org"]
