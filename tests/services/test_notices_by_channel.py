@@ -59,6 +59,17 @@ def test_an_update_on_a_funded_project_mails_its_proposer_and_who_voted_in_its_p
     assert welsh["Content-Language"] == "cy" and "Helo Cerys" in welsh.get_content()
     assert "Lights" not in welsh.get_content(), "nothing about what anyone chose"
 
+    # One click in the mail client switches this kind off, and the next update is not sent to them.
+    link = english["List-Unsubscribe"].strip("<>").split("localhost", 1)[1]
+    page = app.test_client().post(link, data={"List-Unsubscribe": "One-Click"})
+    assert page.status_code == 200 and "Updates on the work of funded projects" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert notifications.kinds_for(db.session, proposer) == frozenset()
+    outbox.clear()
+    post_update(db, s, body="Planting day on Saturday.")
+    notify_due(app, db)
+    assert [m["To"] for m in outbox.messages] == ["voter@example.org"]
+
 
 def in_person(db, s, channel, **fields):
     user = make_user(ward=s.ward, locale=fields.pop("locale", "cy"), name=fields.pop("name", "Dafydd Jones"))
