@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.notifications import DELIVERY_UPDATES
 from app.extensions import db
-from app.models import Participation
+from app.models import Letter, Participation
 from app.models.content import ContentSource
 from app.services import notifications
 from tests.browser.conftest import assert_accessible, record_step, sign_in
@@ -28,6 +28,10 @@ def funded(live):
         resident = make_user(ward=s.ward, email="rosa@example.org", name="Rosa Resident")
         db.session.add(Participation(user_id=resident.id, pot_id=s.pot.id, ward_id=s.ward.id))
         notifications.set_kinds(db.session, resident, [DELIVERY_UPDATES])
+        make_user(role="officer", ward=s.ward, email="urdu.officer@example.org", locale="ur")
+        db.session.add(Letter(kind=DELIVERY_UPDATES, locale="cy", name="Dafydd Jones", address="1 High Street",
+                              postcode="FL1 1AA", subject="Newyddion prosiect: Garden",
+                              body="Helo Dafydd Jones,\n\nhttp://127.0.0.1/auth/unsubscribe/" + "x" * 140))
         db.session.commit()
         ids = {"garden": s.garden.id, "officer": s.officer.email, "resident": resident.email}
         db.session.remove()
@@ -72,3 +76,14 @@ def test_an_update_with_a_photo_reaches_the_opted_in_resident_who_sees_the_statu
     assert "The raised beds are built and planted." in main.inner_text()
     assert resident.get_by_role("img", name="Raised beds full of seedlings").count() == 1
     assert_accessible(resident, "project page from the e-mail")
+
+
+def test_the_letters_to_post_read_right_to_left_and_reflow_at_320_px(live, new_page, funded):
+    page = new_page(width=320, height=640)
+    sign_in(page, live, "urdu.officer@example.org")
+    page.goto(f"{live.url}/officer/letters")
+    record_step(page, "letters to post, Urdu, 320 px")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    letter = page.get_by_role("main").locator("div[lang=cy]")
+    assert "Helo Dafydd Jones" in letter.inner_text() and letter.get_attribute("dir") == "auto"
+    assert_accessible(page, "letters to post at 320 px (ur)")

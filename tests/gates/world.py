@@ -161,7 +161,8 @@ def build_world(app):
         db.session.add(twin)
         # A letter waiting to be posted to them (they chose letters): the officers' list shows it.
         db.session.add(Letter(user_id=walk_in.id, kind="results", locale="cy", name=walk_in.name,
-                              address=walk_in.address, subject="Canlyniadau", body="Helo Wyn"))
+                              address=walk_in.address, subject="Canlyniadau",
+                              body="Helo Wyn\n\nhttp://localhost/auth/unsubscribe/" + "x" * 120))  # wraps at 320 px
         db.session.commit()
         tokens["auth.claim"] = in_person.claim_token(app.secret_key, walk_in)
         # URL argument -> value, or {endpoint or blueprint: value, "*": otherwise}.
