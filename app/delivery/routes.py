@@ -27,7 +27,7 @@ from app.models import Area, Round
 from app.request_limits import accepts_upload
 from app.services import delivery as delivery_service
 from app.services.content import proposal_text
-from app.services.priorities import money_per_priority as priority_money
+from app.services.results import money_per_priority
 
 PHOTO_CACHE_SECONDS = 86_400  # a photo never changes once posted (a new photo is a new id)
 
@@ -213,9 +213,7 @@ def _download(body, mimetype, filename):
 @bp.get("/rounds/<int:round_id>/delivery.json")
 def round_json(round_id):
     round_, rows = _open_data(round_id)
-    by_priority = [{"priority": code or None, "labels": dict(labels or {}), "awarded_pence": pence}
-                   for code, labels, pence in priority_money(db.session, delivery_service.round_awards(db.session,
-                                                                                                     round_))]
+    by_priority = money_per_priority(db.session, round_)
     return _download(json.dumps({"round_id": round_.id, "awards": rows, "money_per_priority": by_priority},
                                 ensure_ascii=False, indent=1),
                      "application/json", f"round-{round_.id}-delivery.json")
