@@ -103,6 +103,10 @@ class Defaults:
     NOTIFY_API_KEY = None
     NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
     NOTIFY_TEMPLATE_IDS = {}
+    # Text messages (to residents registered in person who chose texts) go through GOV.UK Notify whatever
+    # MAIL_BACKEND is, once NOTIFY_API_KEY and one text template per language (body ((body))) are set:
+    # NOTIFY_SMS_TEMPLATE_IDS = {"en": "<uuid>", ...}. Without them such residents get letters instead.
+    NOTIFY_SMS_TEMPLATE_IDS = {}
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 2  # verification links: two days
     RESET_TOKEN_MAX_AGE = 60 * 60  # password reset links: one hour
 

@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
 from app.domain.money import MoneyError, parse_pounds
+from app.domain.notifications import DELIVERY_UPDATES, PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.postcodes import normalise_postcode
 
 MIN_REGISTRATION_AGE = 11
@@ -197,3 +198,18 @@ BOARD_ROLE_LABELS = {
 
 class BallotForm(FlaskForm):
     """Only the CSRF token: ballot fields are read by app.domain.ballots.normalise_form."""
+
+
+NOTIFICATION_LABELS = {
+    VOTING_OPENS: _l("When voting opens in my ward"),
+    REMINDER: _l("A reminder two days before voting closes, if I have not voted"),
+    RESULTS: _l("When the results are published"),
+    PROJECT_UPDATES: _l("News of projects I proposed, or in a pot I voted in"),
+    DELIVERY_UPDATES: _l("Updates on the work of funded projects I proposed, or in a pot I voted in"),
+}
+
+
+def notifications_field(label=None):
+    """Opt-in notices, per kind, all off unless ticked."""
+    return MultiCheckboxField(label or _l("E-mails you would like (optional)"), default=[],
+                              choices=[SelectChoice(kind, text) for kind, text in NOTIFICATION_LABELS.items()])

@@ -1,17 +1,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.domain.passwords import password_problem
-from app.form_fields import (
+from app.form_fields import (  # noqa: F401 (NOTIFICATION_LABELS: the unsubscribe pages name the kind)
     AGE_CHOICES,
+    NOTIFICATION_LABELS,
     DateInputField,
     MultiCheckboxField,
     ResidentDetailsChecks,
     language_choices,
+    notifications_field,
 )
 
 
@@ -27,20 +28,6 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
-
-
-NOTIFICATION_LABELS = {
-    VOTING_OPENS: _l("When voting opens in my ward"),
-    REMINDER: _l("A reminder two days before voting closes, if I have not voted"),
-    RESULTS: _l("When the results are published"),
-    PROJECT_UPDATES: _l("News of projects I proposed, or in a pot I voted in"),
-}
-
-
-def notifications_field():
-    """Opt-in e-mails, per kind, all off unless ticked."""
-    return MultiCheckboxField(_l("E-mails you would like (optional)"), default=[],
-                              choices=[SelectChoice(kind, label) for kind, label in NOTIFICATION_LABELS.items()])
 
 
 class RegisterForm(ResidentDetailsChecks, FlaskForm):

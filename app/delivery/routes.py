@@ -27,6 +27,7 @@ from app.problem_messages import put_on_form
 from app.request_limits import accepts_upload
 from app.services import delivery as delivery_service
 from app.services.content import proposal_text
+from app.services.results import money_per_priority
 
 PHOTO_CACHE_SECONDS = 86_400  # a photo never changes once posted (a new photo is a new id)
 
@@ -183,7 +184,7 @@ def report(area_id):
 
 
 OPEN_DATA_FIELDS = ("round_id", "round", "proposal_id", "project", "award_pence", "status", "light",
-                    "target_date", "spent_pence", "milestones", "updates", "last_update")
+                    "target_date", "spent_pence", "milestones", "updates", "last_update", "priority")
 
 
 def _open_data(round_id):
@@ -200,7 +201,8 @@ def _open_data(round_id):
                      "spent_pence": award.spent_pence,
                      "milestones": [{"title": m.title, "date": m.due_date.isoformat()} for m in award.milestones],
                      "updates": len(award.updates),
-                     "last_update": award.updates[0].created_at.isoformat() if award.updates else None})
+                     "last_update": award.updates[0].created_at.isoformat() if award.updates else None,
+                     "priority": award.proposal.priority or None})
     return round_, rows
 
 
@@ -211,7 +213,9 @@ def _download(body, mimetype, filename):
 @bp.get("/rounds/<int:round_id>/delivery.json")
 def round_json(round_id):
     round_, rows = _open_data(round_id)
-    return _download(json.dumps({"round_id": round_.id, "awards": rows}, ensure_ascii=False, indent=1),
+    by_priority = money_per_priority(db.session, round_)
+    return _download(json.dumps({"round_id": round_.id, "awards": rows, "money_per_priority": by_priority},
+                                ensure_ascii=False, indent=1),
                      "application/json", f"round-{round_.id}-delivery.json")
 
 

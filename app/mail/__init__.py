@@ -13,7 +13,8 @@ from jinja2 import TemplateNotFound, meta
 
 from app.extensions import db
 from app.i18n import formatting_locale
-from app.models.outbox import STAND_IN, OutboxMessage
+from app.models.notifications import Letter
+from app.models.outbox import SMS, STAND_IN, OutboxMessage
 
 
 def send_email(to, subject_factory, template, locale="en", *, headers=None, **context):
@@ -45,6 +46,32 @@ def send_email(to, subject_factory, template, locale="en", *, headers=None, **co
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def send_text(to, template, locale="en", **context):
+    """Render a text message (template .txt) under the recipient's locale and queue it in the outbox; the
+    sender hands it to GOV.UK Notify (app/mail/notify.py). Returns the OutboxMessage."""
+    with force_locale(formatting_locale(locale)):
+        body = render_template(f"{template}.txt", **context).strip()
+    message = OutboxMessage(to_address=to, subject="", text_body=body, channel=SMS,
+                            headers={"Message-ID": make_msgid(domain="neighbourhood-budgets.example"),
+                                     "Content-Language": locale})
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def queue_letter(recipient, kind, subject_factory, template, locale="en", **context):
+    """Render a notice as a letter to post (template .txt, under the resident's locale) for the officers' list of
+    letters to print (app/officer/letters.py). Returns the Letter."""
+    with force_locale(formatting_locale(locale)):
+        subject = subject_factory()
+        body = render_template(f"{template}.txt", **context).strip()
+    letter = Letter(user_id=recipient.id, kind=kind, locale=locale, name=recipient.name,
+                    address=recipient.address or "", postcode=recipient.postcode, subject=subject, body=body)
+    db.session.add(letter)
+    db.session.flush()
+    return letter
 
 
 def queue_stand_in(template):

@@ -29,12 +29,18 @@ class NotifyRefused(Exception):
         self.ends_run = ends_run
 
 
+def texts_configured(config):
+    """Whether text messages can be sent: a Notify API key and at least an English text template."""
+    return bool(config.get("NOTIFY_API_KEY") and (config.get("NOTIFY_SMS_TEMPLATE_IDS") or {}).get("en"))
+
+
 class NotifyTransport:
     def __init__(self, config):
         key = config.get("NOTIFY_API_KEY") or ""
         if len(key) < 74:  # "{name}-{service id}-{secret}": the client reads the two uuids from the end
             raise ValueError("NOTIFY_API_KEY is not set to a GOV.UK Notify API key")
         self.templates = dict(config.get("NOTIFY_TEMPLATE_IDS") or {})
+        self.sms_templates = dict(config.get("NOTIFY_SMS_TEMPLATE_IDS") or {})
         self.client = NotificationsAPIClient(key, base_url=config["NOTIFY_BASE_URL"],
                                              timeout=config["MAIL_TIMEOUT_SECONDS"])
 
@@ -55,7 +61,27 @@ class NotifyTransport:
                 one_click_unsubscribe_url=unsubscribe.group(1) if unsubscribe else None,
             )
         except APIError as error:
-            status = error.status_code
-            if status in (400, 403):
-                raise NotifyRefused(f"GOV.UK Notify {error}", ends_run=status == 403) from error
-            raise NotifyUnavailable(f"GOV.UK Notify {error}") from error
+            _raise_for(error)
+
+    def send_sms(self, message):
+        """Send one text message (an outbox row of channel "sms": To is the phone number, the body its text)."""
+        locale = message["Content-Language"] or "en"
+        template_id = self.sms_templates.get(locale) or self.sms_templates.get("en")
+        if not template_id:
+            raise ValueError(f"no GOV.UK Notify text template for {locale!r} or 'en' in NOTIFY_SMS_TEMPLATE_IDS")
+        body = message.get_body(("plain",))
+        try:
+            self.client.send_sms_notification(
+                phone_number=str(message["To"]).strip('"'), template_id=template_id,
+                personalisation={"body": body.get_content() if body else ""},
+                reference=(message["Message-ID"] or "").strip("<>") or None,
+            )
+        except APIError as error:
+            _raise_for(error)
+
+
+def _raise_for(error):
+    status = error.status_code
+    if status in (400, 403):
+        raise NotifyRefused(f"GOV.UK Notify {error}", ends_run=status == 403) from error
+    raise NotifyUnavailable(f"GOV.UK Notify {error}") from error

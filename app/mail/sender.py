@@ -23,9 +23,9 @@ from sqlalchemy import delete, or_, select, update
 
 from app.database import write_transaction
 from app.domain.mail_retry import RetryPolicy, after_failure
-from app.mail.notify import NotifyRefused, NotifyTransport
+from app.mail.notify import NotifyRefused, NotifyTransport, texts_configured
 from app.models._common import utcnow
-from app.models.outbox import FAILED, PENDING, SENT, STAND_IN, OutboxMessage
+from app.models.outbox import FAILED, PENDING, SENT, SMS, STAND_IN, OutboxMessage
 
 # Errors that mean "the mail server is not there or will not talk to us": stop this run, retry later.
 # (Any error while connecting, logging in or starting TLS counts too.)
@@ -54,6 +54,7 @@ class _Claimed:
     id: int
     attempts: int
     email: EmailMessage
+    channel: str = "email"  # or SMS: a text message through GOV.UK Notify
 
 
 def send_pending(session, *, batch_size=None, clock=utcnow):
@@ -73,7 +74,7 @@ def send_pending(session, *, batch_size=None, clock=utcnow):
                 return report
             for index, item in enumerate(claimed):
                 try:
-                    transport.send(item.email)
+                    transport.send(item.email, item.channel)
                 except (OSError, *_MESSAGE_ERRORS, NotifyRefused) as error:  # smtplib.SMTPException is an OSError
                     outage = transport.unreachable or isinstance(error, _OUTAGE_ERRORS) or (
                         isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)) or (
@@ -109,7 +110,7 @@ def _claim(session, token, batch_size, now):
                 row.status, row.last_error = FAILED, f"cannot build the message: {error}"[:500]
                 continue
             row.claim_token, row.claimed_until = token, now + lease
-            claimed.append(_Claimed(row.id, row.attempts, email))
+            claimed.append(_Claimed(row.id, row.attempts, email, row.channel))
     return len(rows), claimed
 
 
@@ -203,6 +204,7 @@ class _Transport:
         if config["MAIL_BACKEND"] not in ("smtp", "file", "notify"):
             raise ValueError(f"unknown MAIL_BACKEND {config['MAIL_BACKEND']!r}")
         self.notify = NotifyTransport(config) if config["MAIL_BACKEND"] == "notify" else None
+        self.texts = self.notify or (NotifyTransport(config) if texts_configured(config) else None)
 
     def __enter__(self):
         return self
@@ -210,7 +212,15 @@ class _Transport:
     def __exit__(self, *exc):
         self._close()
 
-    def send(self, message):
+    def send(self, message, channel="email"):
+        if channel == SMS:
+            if self.texts is None:
+                if self.config["MAIL_BACKEND"] == "file":
+                    self._write(message)  # development: the text lands in instance/mail like the e-mail
+                    return
+                raise ValueError("a text message, but GOV.UK Notify texts are not configured")
+            self.texts.send_sms(message)
+            return
         if self.notify is not None:
             self.notify.send(message)
             return

@@ -15,7 +15,7 @@ from app.models.delivery import Delivery, DeliveryMilestone, DeliveryPhoto, Deli
 from app.models.electorate import ElectorateFigure
 from app.models.geography import Area, Council, Postcode, Ward
 from app.models.jobs import Job
-from app.models.notifications import NotificationRun, NotificationSubscription
+from app.models.notifications import Letter, NotificationRun, NotificationSubscription
 from app.models.outbox import OutboxMessage
 from app.models.people import RoleGrant, User
 from app.models.priorities import Priority
@@ -40,6 +40,7 @@ __all__ = [
     "ElectorateFigure",
     "InterestDeclaration",
     "Job",
+    "Letter",
     "NotificationRun",
     "NotificationSubscription",
     "OutboxMessage",

@@ -12,6 +12,7 @@ from app.models._common import UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"  # refused outright by the mail server too many times; kept, and `mail retry` re-queues it
+SMS = "sms"  # OutboxMessage.channel of a text message (to_address: a phone number), sent through GOV.UK Notify
 STAND_IN = "stand-in"  # written where a message would have been, so both answers cost alike; never sent
 
 
@@ -31,6 +32,7 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)  # From, Message-ID, Content-Language, List-Unsubscribe…
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")  # or SMS
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claim_token: Mapped[str | None] = mapped_column(String(32))

@@ -54,6 +54,10 @@ class User(UserMixin, db.Model):
     pending_postcode: Mapped[str | None] = mapped_column(String(10))
     pending_ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"))
     pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How notices reach them (app.domain.notifications.channel_for): "email", or for a resident registered in
+    # person "text" (to phone, through GOV.UK Notify) or "letter" (to address, posted by an officer).
+    phone: Mapped[str | None] = mapped_column(String(20))
+    notice_channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
 
     ward: Mapped[Ward | None] = relationship(foreign_keys=[ward_id])
     pending_ward: Mapped[Ward | None] = relationship(foreign_keys=[pending_ward_id])

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._common import UTCDateTime
+from app.models.geography import Area
 
 
 class Priority(db.Model):
@@ -21,3 +22,5 @@ class Priority(db.Model):
     labels: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: text}, written by the board or an officer
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not offered on new proposals once set
+
+    area: Mapped[Area | None] = relationship()

@@ -14,10 +14,21 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.database import write_transaction
-from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
+from app.delivery.labels import STATUS_WORDS
+from app.domain.notifications import (
+    DELIVERY_UPDATES,
+    LETTER,
+    PROJECT_UPDATES,
+    REMINDER,
+    RESULTS,
+    TEXT,
+    VOTING_OPENS,
+)
 from app.extensions import db
 from app.external_urls import external_url
-from app.mail import send_email
+from app.mail import queue_letter, send_email, send_text
+from app.mail.notify import texts_configured
+from app.models import Delivery
 from app.models._common import utcnow
 from app.services import content, notifications
 
@@ -26,10 +37,11 @@ SUBJECTS = {
     REMINDER: lambda title: _("Two days left to vote: %(round)s", round=title),
     RESULTS: lambda title: _("Results published: %(round)s", round=title),
     PROJECT_UPDATES: lambda title: _("News of projects: %(round)s", round=title),
+    DELIVERY_UPDATES: lambda title: _("Project update: %(project)s", project=title),
 }
 
 
-@click.group("notify", help="E-mail notices residents opted in to.")
+@click.group("notify", help="Notices residents opted in to (e-mail, text or letter).")
 def notify():
     pass
 
@@ -51,19 +63,20 @@ def due_command(batch, quiet):
     except IntegrityError:
         pass  # another runner recorded the same notice first; its row is what we send below
     queue = _Queue()
+    texts = texts_configured(config) or config["MAIL_BACKEND"] == "file"
     for run_id in notifications.unfinished_run_ids(session):
         session.commit()
-        _send_run(session, run_id, batch, quiet, queue, lookback)
+        _send_run(session, run_id, batch, quiet, queue, lookback, texts)
     session.remove()
 
 
-def _send_run(session, run_id, batch, quiet, queue, lookback):
+def _send_run(session, run_id, batch, quiet, queue, lookback, texts):
     while True:
         with write_transaction(session):
             run = notifications.claim_run(session, run_id)
             if run is None:
                 return  # finished, or another runner holds it now (it carries on from where it is)
-            queued = notifications.queue_batch(session, run, batch, queue, lookback)
+            queued = notifications.queue_batch(session, run, batch, queue, lookback, texts_available=texts)
             label, total, finished = f"{run.kind} {run.subject}", run.queued, run.finished_at is not None
         if queued or not quiet:
             click.echo(f"{label}: queued {queued} (total {total}){', done' if finished else ''}")
@@ -72,7 +85,8 @@ def _send_run(session, run_id, batch, quiet, queue, lookback):
 
 
 class _Queue:
-    """Render one notice in the resident's language and add it to the outbox (in the batch's transaction).
+    """Render one notice in the resident's language and queue it by their channel (in the batch's transaction):
+    an e-mail or a text message in the outbox, or a letter on the officers' list of letters to post.
 
     The round's title in each language is looked up once per run, not once per resident (a third of the time).
     """
@@ -81,12 +95,18 @@ class _Queue:
         self.titles = {}
 
     def __call__(self, kind, recipient):
-        user, round_ = recipient.user, recipient.round
+        user, round_, update = recipient.user, recipient.round, recipient.update
         locale = user.preferred_locale
         token = notifications.make_unsubscribe_token(current_app.secret_key, user, kind)
         unsubscribe_link = external_url("auth.unsubscribe", token=token)  # GET: confirm; POST: RFC 8058
+        project = status = None
         if kind in (VOTING_OPENS, REMINDER):
             link = external_url("voting.index")
+        elif update is not None:
+            delivery = db.session.get(Delivery, update.delivery_id)
+            project = content.proposal_text(db.session, delivery.proposal, "title", locale)
+            status = STATUS_WORDS[delivery.status]
+            link = external_url("delivery.project", proposal_id=delivery.proposal_id)
         else:
             link = external_url("results.round_results", round_id=round_.id)
         if (round_.id, locale) not in self.titles:
@@ -94,11 +114,18 @@ class _Queue:
         title = self.titles[round_.id, locale]
         projects = [(content.proposal_text(db.session, proposal, "title", locale), funded)
                     for proposal, funded in recipient.projects]
-        send_email(user.email, lambda: SUBJECTS[kind](title), f"email/notice_{kind}", locale=locale,
-                   headers={"List-Unsubscribe": f"<{unsubscribe_link}>",
-                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-                   user=user, round_title=title, close_at=round_.voting_close_at, link=link, projects=projects,
-                   unsubscribe_link=unsubscribe_link)
+        subject = (lambda: SUBJECTS[kind](project)) if update is not None else (lambda: SUBJECTS[kind](title))
+        context = {"user": user, "round_title": title, "close_at": round_.voting_close_at, "link": link,
+                   "projects": projects, "unsubscribe_link": unsubscribe_link, "project": project,
+                   "status": status, "update": update, "medium": recipient.channel or "email"}
+        if recipient.channel == TEXT:
+            send_text(user.phone, "email/notice_text", locale=locale, subject=subject, **context)
+        elif recipient.channel == LETTER:
+            queue_letter(user, kind, subject, f"email/notice_{kind}", locale=locale, **context)
+        else:
+            send_email(user.email, subject, f"email/notice_{kind}", locale=locale,
+                       headers={"List-Unsubscribe": f"<{unsubscribe_link}>",
+                                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}, **context)
 
 
 COMMANDS = [notify]

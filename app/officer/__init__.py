@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
-from app.officer import checks, count, electorate, geography, in_person, paper, routes  # noqa: E402,F401
+from app.officer import checks, count, electorate, geography, in_person, letters, paper, routes  # noqa: E402,F401

@@ -8,15 +8,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.access import role_required
 from app.database import begin_write_transaction
 from app.domain.in_person import Details
+from app.domain.notifications import LETTER, TEXT, uk_mobile
 from app.extensions import db
 from app.external_urls import external_url
-from app.form_fields import AGE_CHOICES, DateInputField, ResidentDetailsChecks, language_choices
+from app.form_fields import (
+    AGE_CHOICES,
+    DateInputField,
+    ResidentDetailsChecks,
+    language_choices,
+    notifications_field,
+)
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
@@ -34,6 +41,13 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
                                    validators=[Optional()], error_name=_l("Date of birth"))
     age_confirmed = SelectField(_l("Or their age group"), choices=AGE_CHOICES, validators=[Optional()])
     locale = SelectField(_l("Preferred language"), choices=[])
+    notifications = notifications_field(_l("Notices the resident would like (optional)"))
+    notice_channel = RadioField(_l("How should notices reach them?"), default=LETTER,
+                                choices=[SelectChoice(LETTER, _l("By letter to this address")),
+                                         SelectChoice(TEXT, _l("By text message to a mobile phone"))])
+    phone = StringField(_l("Mobile phone number (optional)"), description=_l("For text messages. For example, "
+                                                                              "07700 900123."),
+                        validators=[Length(max=20)])
     proof_seen = BooleanField(_l("I have seen proof of this address"),
                               description=_l("For example, a council tax bill, a bank statement or a tenancy "
                                              "agreement with the resident's name."),
@@ -46,6 +60,16 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
+
+    def validate_phone(self, field):
+        if field.data and uk_mobile(field.data) is None:
+            raise ValidationError(_l("Enter a UK mobile number, like 07700 900123."))
+        if self.notice_channel.data == TEXT and not field.data:
+            raise ValidationError(_l("Enter a mobile number for text messages, or choose letters."))
+
+    def notice_choices(self):
+        """(kinds, channel, phone) as the resident asked for them."""
+        return self.notifications.data or [], self.notice_channel.data, uk_mobile(self.phone.data or "")
 
 
 class HelperForm(FlaskForm):
@@ -102,7 +126,8 @@ def _register_or_show_duplicates(round_, form, postcode, ward_id):
     person = in_person_service.register(
         db.session, current_user._get_current_object(), name=details.name, address=details.address,
         postcode=postcode, ward_id=ward_id, date_of_birth=details.date_of_birth, age_confirmed=age,
-        locale=form.locale.data, same_as=same_as, duplicates_seen=ids)
+        locale=form.locale.data, same_as=same_as, duplicates_seen=ids,
+        notices=form.notice_choices())
     db.session.commit()
     if person.held_for_merge_with_id is not None:
         flash(_("%(name)s seems to be registered already. An officer will check and merge the two "

@@ -129,6 +129,14 @@ def results_json(round_id):
                      "application/json", f"round-{round_.id}-results.json")
 
 
+@bp.get("/rounds/<int:round_id>/priorities.csv")
+def priorities_csv(round_id):
+    """Open data: money the board awarded per neighbourhood-plan priority."""
+    round_ = published_round_or_404(round_id)
+    return _download(results_service.money_per_priority_csv(db.session, round_), "text/csv",
+                     f"round-{round_.id}-money-per-priority.csv")
+
+
 @bp.get("/pots/<int:pot_id>/ballots.pb")
 def ballots_pb(pot_id):
     pot = published_pot_or_404(pot_id)

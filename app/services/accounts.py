@@ -111,8 +111,11 @@ def authenticate(session, email, password):
 
 
 def mark_verified(user):
+    """Confirm the e-mail address; from now on notices go by e-mail (a resident registered in person who took
+    their account over asked for texts or letters only because they had no e-mail)."""
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
+    user.notice_channel = "email"
 
 
 def set_password(user, password):

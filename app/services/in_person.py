@@ -15,7 +15,7 @@ from app.domain.eligibility import london_date
 from app.domain.in_person import Details, SheetProblem, duplicate_evidence, identity_key, normalise_name
 from app.models import Proposal, RoleGrant, User
 from app.models._common import utcnow
-from app.services import accounts
+from app.services import accounts, notifications
 from app.services.audit import record
 
 CLAIM = "claim-account"
@@ -66,20 +66,24 @@ def possible_duplicates(session, details, now=None):
 
 
 def register(session, actor, *, name, address, postcode, ward_id, date_of_birth, age_confirmed, locale,
-             same_as=None, duplicates_seen=()):
+             same_as=None, duplicates_seen=(), notices=((), "letter", None)):
     """Register a resident seen in person (their proof of address was seen by actor). Audited.
 
     same_as: an account the officer says is this same person; the new account is held for merging with it (or
     with the account it is itself held for), and cannot vote until an officer merges or releases them.
     duplicates_seen: the ids of the possible duplicates the officer was shown (kept in the audit entry).
+    notices: (kinds they opt in to, "letter" or "text", their mobile number or None).
     """
+    kinds, channel, phone = notices
     user = User(name=name.strip(), email=None, password_hash=UNUSABLE_HASH, address=address.strip(),
                 postcode=postcode, ward_id=ward_id, date_of_birth=date_of_birth, age_confirmed=age_confirmed,
-                preferred_locale=locale, in_person=True, registered_by_id=actor.id)
+                preferred_locale=locale, in_person=True, registered_by_id=actor.id, notice_channel=channel,
+                phone=phone)
     if same_as is not None:
         user.held_for_merge_with_id = same_as.held_for_merge_with_id or same_as.id
     session.add(user)
     session.flush()
+    notifications.set_kinds(session, user, kinds)
     record(session, actor, "account.registered_in_person", f"user:{user.id}", ward=ward_id, proof_of_address_seen=True,
            held_for_merge_with=user.held_for_merge_with_id, possible_duplicates=sorted(duplicates_seen))
     return user
@@ -152,6 +156,8 @@ def merge(session, actor, held):
         session.flush()  # the e-mail is unique: free it first
         kept.email, kept.password_hash, kept.email_verified_at = email, password_hash, verified
         kept.preferred_locale = held.preferred_locale
+        if verified is not None:
+            kept.notice_channel = "email"  # as accounts.mark_verified: a confirmed address takes over
     if kept.address is None and held.address is not None:
         kept.address, kept.in_person, kept.registered_by_id = held.address, True, held.registered_by_id
     if kept.date_of_birth is None and held.date_of_birth is not None:

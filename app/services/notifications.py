@@ -19,11 +19,16 @@ from app.domain.notifications import (
     Notice,
     Resident,
     RoundFacts,
+    UpdateFacts,
+    channel_for,
     due_notices,
+    due_update_notices,
     gets,
 )
 from app.models import (
     DecisionItem,
+    Delivery,
+    DeliveryUpdate,
     NotificationRun,
     NotificationSubscription,
     Participation,
@@ -36,6 +41,7 @@ from app.models import (
 from app.models._common import utcnow
 from app.services.accounts import TokenInvalid
 from app.services.decisions import published_record
+from app.services.delivery import award_for
 from app.services.voting import eligibility_problems
 
 UNSUBSCRIBE = "unsubscribe"
@@ -99,6 +105,8 @@ def record_due(session, now, lookback):
     due = []
     for round_ in rounds:
         due.extend(due_notices(_facts(session, round_), now, lookback))
+    for update in session.scalars(select(DeliveryUpdate).where(DeliveryUpdate.created_at >= now - lookback)):
+        due.extend(due_update_notices(_update_facts(session, update), now, lookback))
     if not due:
         return []
     known = set(session.execute(select(NotificationRun.kind, NotificationRun.subject)).all())
@@ -112,6 +120,17 @@ def record_due(session, now, lookback):
 def _facts(session, round_):
     record = published_record(session, round_) if round_.phase == "published" else None
     return RoundFacts(round_.id, round_.phase, round_.voting_close_at, record.confirmed_at if record else None)
+
+
+def _update_facts(session, update):
+    delivery = session.get(Delivery, update.delivery_id)
+    return UpdateFacts(update.id, update.created_at, award_for(session, delivery.proposal_id) is not None)
+
+
+def _subject(run):
+    """(what, id) of a run's subject: ("round", 12) or ("update", 7)."""
+    what, _, number = run.subject.partition(":")
+    return what, int(number)
 
 
 def unfinished_run_ids(session):
@@ -128,23 +147,34 @@ def claim_run(session, run_id):
 
 @dataclass
 class Recipient:
-    """One e-mail to queue: who, about which round, and (project updates) their own projects' outcomes."""
+    """One notice to queue: who, how (e-mail, text, letter), about which round, (project updates) their own
+    projects' outcomes, and (delivery updates) the update."""
 
     user: User
     round: Round
     projects: list = field(default_factory=list)  # [(Proposal, funded: bool | None)] they proposed
+    channel: str = "email"
+    update: DeliveryUpdate | None = None
 
 
-def queue_batch(session, run, batch_size, queue, lookback, now=None):
-    """Queue the next batch of a run's e-mails with queue(kind, Recipient), move the run on, and flush.
+def queue_batch(session, run, batch_size, queue, lookback, now=None, texts_available=False):
+    """Queue the next batch of a run's notices with queue(kind, Recipient), move the run on, and flush.
 
     Walks the residents who opted in to the run's kind in id order after run.last_user_id; the domain rule
-    decides who of them gets it. Returns how many were queued; run.finished_at is set after the last batch,
-    or at once when the notice is no longer due (a run left unfinished until voting closed sends no reminder).
+    decides who of them gets it, and how (texts_available: the council sends texts). Returns how many were
+    queued; run.finished_at is set after the last batch, or at once when the notice is no longer due (a run
+    left unfinished until voting closed sends no reminder).
     """
     now = now or utcnow()
-    round_ = session.get(Round, int(run.subject.split(":", 1)[1]))
-    if round_ is None or Notice(run.kind, run.subject) not in due_notices(_facts(session, round_), now, lookback):
+    what, number = _subject(run)
+    update = session.get(DeliveryUpdate, number) if what == "update" else None
+    if update is not None:
+        round_ = session.get(Delivery, update.delivery_id).proposal.round
+        due = due_update_notices(_update_facts(session, update), now, lookback)
+    else:
+        round_ = session.get(Round, number) if what == "round" else None
+        due = due_notices(_facts(session, round_), now, lookback) if round_ is not None else []
+    if round_ is None or Notice(run.kind, run.subject) not in due:
         run.finished_at = now
         session.flush()
         return 0
@@ -155,10 +185,11 @@ def queue_batch(session, run, batch_size, queue, lookback, now=None):
     ).all()
     queued = 0
     if candidates:
-        facts = _RoundMembers(session, round_, [user.id for user in candidates], run.kind)
+        facts = _RoundMembers(session, round_, [user.id for user in candidates], run.kind, update)
         for user in candidates:
-            if gets(run.kind, facts.resident(user, run.kind)):
-                queue(run.kind, Recipient(user, round_, facts.projects(user.id)))
+            resident = facts.resident(user, run.kind, texts_available)
+            if gets(run.kind, resident):
+                queue(run.kind, Recipient(user, round_, facts.projects(user.id), resident.channel, update))
                 queued += 1
     if candidates:
         run.last_user_id = candidates[-1].id
@@ -172,10 +203,11 @@ def queue_batch(session, run, batch_size, queue, lookback, now=None):
 class _RoundMembers:
     """The plain facts about a batch of residents and one round: wards, the pots they may vote in (the voting
     eligibility rule: ward, age), the participation register (who voted in which pot, never what) and the
-    projects they proposed."""
+    projects they proposed (delivery updates: the updated project, and who follows it)."""
 
-    def __init__(self, session, round_, user_ids, kind):
+    def __init__(self, session, round_, user_ids, kind, update=None):
         self.round_ = round_
+        self.project = session.get(Delivery, update.delivery_id).proposal if update is not None else None
         self.round_wards = set(session.scalars(select(round_wards.c.ward_id)
                                                .where(round_wards.c.round_id == round_.id)))
         self.pots = session.scalars(select(Pot).where(Pot.round_id == round_.id).order_by(Pot.id)).all()
@@ -198,15 +230,21 @@ class _RoundMembers:
                     funded = outcomes[proposal.id] in AWARDING if proposal.id in outcomes else None
                     self.proposed.setdefault(proposal.author_id, []).append((proposal, funded))
 
-    def resident(self, user, kind):
+    def resident(self, user, kind, texts_available=False):
         in_round = user.ward_id is not None and user.ward_id in self.round_wards
         open_pots = frozenset()
         if in_round and kind in VOTING_KINDS:
             open_pots = frozenset(pot.id for pot in self.pots if not eligibility_problems(user, self.round_, pot))
-        return Resident(kinds=frozenset({kind}), active=user.active, verified=user.email_verified_at is not None,
-                        in_round=in_round, open_pot_ids=open_pots,
-                        voted_pot_ids=frozenset(self.voted.get(user.id, ())),
-                        proposed_ids=frozenset(p.id for p, _ in self.proposed.get(user.id, ())))
+        voted = frozenset(self.voted.get(user.id, ()))
+        verified = user.email is not None and user.email_verified_at is not None
+        follows = self.project is not None and (self.project.author_id == user.id or self.project.pot_id in voted)
+        return Resident(kinds=frozenset({kind}), active=user.active, verified=verified,
+                        in_round=in_round, open_pot_ids=open_pots, voted_pot_ids=voted,
+                        proposed_ids=frozenset(p.id for p, _ in self.proposed.get(user.id, ())),
+                        channel=channel_for(chosen=user.notice_channel, email_verified=verified,
+                                            has_phone=bool(user.phone), has_address=bool(user.address),
+                                            texts_available=texts_available),
+                        follows_project=follows)
 
     def projects(self, user_id):
         return self.proposed.get(user_id, [])

@@ -1,7 +1,8 @@
 """Load and change each area's priorities list (issue 14). Services flush; the caller commits."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from app.domain.content import current_translations
 from app.domain.priorities import (
     DEFAULT_PRIORITIES,
     PriorityItem,
@@ -12,9 +13,11 @@ from app.domain.priorities import (
     offered_codes,
 )
 from app.domain.problems import Refused
-from app.models import Priority
+from app.models import ContentTranslation, Priority
 from app.models._common import utcnow
+from app.models.content import ContentSource
 from app.services.audit import record
+from app.services.translations import source_hash
 
 
 class PriorityRefused(Refused):
@@ -30,8 +33,34 @@ def rows(session, council_id, area_id):
 
 def items(session, council_id, area_id):
     """The list a round in this area uses, as plain values (the standard six when none was set up)."""
-    return effective_list([PriorityItem(r.code, dict(r.labels or {}), r.retired_at is not None)
-                           for r in rows(session, council_id, area_id)])
+    found = rows(session, council_id, area_id)
+    shown = shown_labels(session, found)
+    return effective_list([PriorityItem(r.code, shown[r.id], r.retired_at is not None) for r in found])
+
+
+def shown_labels(session, priorities):
+    """{priority id: {locale: name}} as readers see them: a translator's translation made from an English name
+    that has changed since is left out (stale, as for round texts), so the reader gets the fallback."""
+    ids = [p.id for p in priorities]
+    made = {}
+    if ids:
+        for entity_id, locale, text, made_from in session.execute(
+                select(ContentTranslation.entity_id, ContentTranslation.locale, ContentTranslation.text,
+                       ContentTranslation.source_hash)
+                .where(ContentTranslation.entity == "priority", ContentTranslation.entity_id.in_(ids))):
+            made.setdefault(entity_id, []).append((locale, text, made_from))
+    hashes = {made_from for rows_ in made.values() for _l, _t, made_from in rows_}
+    recorded = set(session.scalars(select(ContentSource.source_hash).where(ContentSource.source_hash.in_(hashes)))
+                   ) if hashes else set()
+    shown = {}
+    for priority in priorities:
+        labels = dict(priority.labels or {})
+        english = labels.get("en", "")
+        translated = made.get(priority.id, [])
+        current = current_translations(translated, source_hash({"label": english}), recorded)
+        shown[priority.id] = {locale: text for locale, text in labels.items()
+                              if locale == "en" or locale in current or all(t[0] != locale for t in translated)}
+    return shown
 
 
 def items_for_round(session, round_):
@@ -85,6 +114,13 @@ def rename_priority(session, actor, priority, labels):
         raise PriorityRefused(problems)
     before = dict(priority.labels or {})
     priority.labels = labels
+    # A name the board wrote itself in a language replaces the translators' one (which they then review).
+    rewritten = [locale for locale in set(before) | set(labels)
+                 if locale != "en" and before.get(locale) != labels.get(locale) and labels.get(locale)]
+    if rewritten:
+        session.execute(delete(ContentTranslation).where(
+            ContentTranslation.entity == "priority", ContentTranslation.entity_id == priority.id,
+            ContentTranslation.locale.in_(rewritten)))
     session.flush()
     record(session, actor, "priority.renamed", f"priority:{priority.id}", before=before, after=labels)
     return priority

@@ -17,7 +17,9 @@ from app.domain.pabulib import write_pabulib
 from app.domain.turnout import ELECTORATE_BANDS, eligible_population, turnout_share
 from app.models import AuditEntry, Ballot, CountResult, Participation, Round, Ward
 from app.services import count as count_service
+from app.services import delivery as delivery_service
 from app.services import electorate as electorate_service
+from app.services import priorities as priority_service
 from app.services.decisions import awarded, published_record
 from app.services.voting import receipt_hash
 
@@ -193,7 +195,28 @@ def results_json(session, round_):
         "participation": _participation_json(summary["participation"]),
         "pots": [_pot_json(entry) for entry in summary["pots"]],
         "decision": _decision_json(decision) if decision else None,
+        "money_per_priority": money_per_priority(session, round_),
     }
+
+
+def money_per_priority(session, round_):
+    """Money the board awarded per neighbourhood-plan priority, in the area's list order (open data): code, the
+    label in every language it has (none for awards with no priority) and pence."""
+    awards = delivery_service.round_awards(session, round_)
+    return [{"priority": code or None, "labels": dict(labels or {}), "awarded_pence": pence}
+            for code, labels, pence in priority_service.money_per_priority(session, awards)]
+
+
+PRIORITY_CSV_COLUMNS = ["priority", "label", "awarded_pence"]
+
+
+def money_per_priority_csv(session, round_):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(PRIORITY_CSV_COLUMNS)
+    for row in money_per_priority(session, round_):
+        writer.writerow([row["priority"] or "", csv_safe(row["labels"].get("en", "")), row["awarded_pence"]])
+    return out.getvalue()
 
 
 def _open(values):
@@ -235,6 +258,7 @@ def _pot_json(entry):
         "awarded_pence": entry["awarded"], "awarded_left_pence": entry["awarded_left"],
         "projects": [{
             "id": row["proposal"].id, "title": row["proposal"].title, "cost_pence": row["cost"],
+            "priority": row["proposal"].priority or None,
             "votes": row["votes"], "score": row["score"], "selected_by_count": row["selected"],
             "step": row["step"], "reason": row["reason"], "money_left_when_considered_pence": row["money_left"],
             "supporters_could_pay_pence": row["supporters_could_pay"],
@@ -256,7 +280,7 @@ def _decision_json(record_):
 
 
 CSV_COLUMNS = ["pot_id", "pot", "project_id", "title", "cost_pence", "votes", "score", "selected_by_count",
-               "step", "reason", "board_decision", "award_pence", "board_reason"]
+               "step", "reason", "board_decision", "award_pence", "board_reason", "priority"]
 
 
 def results_csv(session, round_):
@@ -269,7 +293,7 @@ def results_csv(session, round_):
             writer.writerow([pot["id"], csv_safe(pot["name"]), p["id"], csv_safe(p["title"]), p["cost_pence"],
                              p["votes"], p["score"], int(p["selected_by_count"]), p["step"] or "", p["reason"] or "",
                              p["board_decision"] or "", "" if p["award_pence"] is None else p["award_pence"],
-                             csv_safe(p["board_reason"] or "")])
+                             csv_safe(p["board_reason"] or ""), p["priority"] or ""])
     return out.getvalue()
 
 

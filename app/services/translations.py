@@ -5,8 +5,9 @@ Two kinds of translation live here:
   (app.domain.catalogue) before anything is written, then stored in the database (UiCatalogue), not on one
   host's disk: every process serves the shipped catalogue with the newest upload on top, and notices a new
   upload by a cheap version check (app.translate.refresh_catalogues).
-- Content written by officers and residents: round titles and descriptions, pot names and ballot
-  instructions (ContentTranslation, one row per field), proposal titles, summaries and descriptions
+- Content written by officers, boards and residents: round titles and descriptions, pot names and ballot
+  instructions, each area's priority names (ContentTranslation, one row per field; a priority's translation is
+  also kept in its labels, where the board may have written one itself), proposal titles, summaries and descriptions
   (ProposalTranslation, one row per proposal; the long description is left to fall back). Each row keeps source_hash, the hash of the original it was
   made from; when the original changes the hashes differ and the translation is stale. The original text
   itself is kept once per hash (ContentSource) so the translator sees what changed.
@@ -30,7 +31,7 @@ from app.domain.catalogue import Checked, catalogue_coverage, check_upload, merg
 from app.domain.content import may_review, translation_frozen
 from app.domain.problems import Refused
 from app.domain.proposals import PUBLIC_STATUSES
-from app.models import ContentTranslation, Pot, Proposal, ProposalTranslation, Round
+from app.models import ContentTranslation, Pot, Priority, Proposal, ProposalTranslation, Round
 from app.models.content import ContentSource, UiCatalogue
 from app.services.audit import record
 
@@ -157,9 +158,10 @@ def catalogue_mtimes(directories):
 # ---------------------------------------------------------------------------------------------------------
 # Content: what there is to translate, and its state in one language
 
-ENTITIES = ("round", "pot", "proposal")
+ENTITIES = ("round", "pot", "proposal", "priority")
 FIELDS = {"round": ("title", "description"), "pot": ("name", "instructions"),
-          "proposal": ("title", "summary")}  # the ballot and lists show these; descriptions fall back
+          "proposal": ("title", "summary"),  # the ballot and lists show these; descriptions fall back
+          "priority": ("label",)}  # an area's neighbourhood-plan priority; its original is the English name
 
 
 def source_hash(originals):
@@ -237,10 +239,15 @@ class ContentCoverage:
 
 
 def _originals(entity, obj):
+    if entity == "priority":
+        english = (obj.labels or {}).get(SOURCE_LANGUAGE, "")
+        return {"label": english} if english else {}
     return {name: getattr(obj, name) or "" for name in FIELDS[entity] if getattr(obj, name)}
 
 
 def _original_locale(entity, obj):
+    if entity == "priority":
+        return SOURCE_LANGUAGE  # the board writes every priority's name in English first
     if entity == "round":
         return obj.original_locale
     if entity == "pot":
@@ -261,6 +268,8 @@ def load_entity(session, entity, entity_id):
         return session.get(Round, entity_id)
     if entity == "pot":
         return session.get(Pot, entity_id)
+    if entity == "priority":
+        return session.get(Priority, entity_id)
     if entity == "proposal":
         proposal = session.get(Proposal, entity_id)
         if proposal is not None and proposal.status in PUBLIC_STATUSES and not proposal.hidden:
@@ -289,10 +298,12 @@ def _item(entity, obj, lang, rows_for, sources):
     """Build the ContentItem; rows_for(field) gives the translation row covering that field, or None."""
     originals = _originals(entity, obj)
     original_locale = _original_locale(entity, obj)
-    context = obj.title if entity == "round" else obj.round.title
-    item = ContentItem(entity, obj.id, original_locale, context)
-    round_ = obj if entity == "round" else obj.round
-    item.frozen = translation_frozen(round_.phase, entity, getattr(obj, "on_ballot", True))
+    if entity == "priority":  # whose list it is: an area's, or the council-wide one (context "")
+        item = ContentItem(entity, obj.id, original_locale, obj.area.name if obj.area else "")
+    else:
+        item = ContentItem(entity, obj.id, original_locale, obj.title if entity == "round" else obj.round.title)
+        round_ = obj if entity == "round" else obj.round
+        item.frozen = translation_frozen(round_.phase, entity, getattr(obj, "on_ballot", True))
     if original_locale == lang:
         item.state = "original"
         item.fields = [FieldState(name, text, text) for name, text in originals.items()]
@@ -301,10 +312,13 @@ def _item(entity, obj, lang, rows_for, sources):
     for name, text in originals.items():
         row = rows_for(name)
         translated = getattr(row, "text", None) if entity != "proposal" else getattr(row, name, None)
-        state = FieldState(name, text, translated or "")
+        board_wrote = (obj.labels or {}).get(lang) if entity == "priority" and row is None else None
+        state = FieldState(name, text, translated or board_wrote or "")
         if row is not None and row.translator_id is not None:
             item.translator_ids.add(row.translator_id)
-        if row is None or not translated:
+        if board_wrote:
+            states.append("translated")  # the board wrote it: a translator reviews it like any other
+        elif row is None or not translated:
             states.append("missing")
         else:
             covered = {name: text} if entity != "proposal" else originals
@@ -332,11 +346,17 @@ def content_items(session, lang):
     round_rows = _field_rows(session, "round", [r.id for r in rounds], lang)
     pot_rows = _field_rows(session, "pot", [p.id for p in pots], lang)
     proposal_rows = _proposal_rows(session, [p.id for p in proposals], lang)
-    hashes = {row.source_hash for row in (*round_rows.values(), *pot_rows.values(), *proposal_rows.values())}
+    priorities = session.scalars(select(Priority).where(Priority.retired_at.is_(None))
+                                 .order_by(Priority.area_id, Priority.position, Priority.id)).all()
+    priority_rows = _field_rows(session, "priority", [p.id for p in priorities], lang)
+    hashes = {row.source_hash for row in (*round_rows.values(), *pot_rows.values(), *proposal_rows.values(),
+                                          *priority_rows.values())}
     sources = _sources(session, hashes)
     items = [_item("round", r, lang, lambda name, r=r: round_rows.get((r.id, name)), sources) for r in rounds]
     items += [_item("pot", p, lang, lambda name, p=p: pot_rows.get((p.id, name)), sources) for p in pots]
     items += [_item("proposal", p, lang, lambda name, p=p: proposal_rows.get(p.id), sources) for p in proposals]
+    items += [_item("priority", p, lang, lambda name, p=p: priority_rows.get((p.id, name)), sources)
+              for p in priorities]
     return items
 
 
@@ -425,6 +445,10 @@ def save_content(session, entity, entity_id, lang, texts, actor):
             if row.text != text or row.source_hash != digest:
                 row.text, row.source_hash, row.reviewed, row.translator_id = text, digest, False, actor.id
                 changed.append(name)
+        if entity == "priority" and "label" in changed:
+            labels = {k: v for k, v in (obj.labels or {}).items() if k != lang}
+            obj.labels = labels | ({lang: (texts.get("label") or "").strip()} if (texts.get("label") or "").strip()
+                                   else {})
     session.flush()
     if changed:
         record(session, actor, "translation.save", f"{entity}:{entity_id}", locale=lang, fields=changed)
@@ -451,6 +475,12 @@ def mark_reviewed(session, entity, entity_id, lang, actor):
         rows = session.scalars(select(ContentTranslation).where(
             ContentTranslation.entity == entity, ContentTranslation.entity_id == entity_id,
             ContentTranslation.locale == lang)).all()
+        if entity == "priority" and not rows:  # the board's own name in lang: reviewed as it stands
+            obj = load_entity(session, entity, entity_id)
+            rows = [ContentTranslation(entity=entity, entity_id=entity_id, field="label", locale=lang,
+                                       text=obj.labels[lang], source_hash=_remember_source(session, _originals(
+                                           entity, obj)))]
+            session.add(rows[0])
     for row in rows:
         row.reviewed = True
     session.flush()

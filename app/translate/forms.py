@@ -12,6 +12,7 @@ FIELD_LABELS = {
     "name": _l("Name"),
     "instructions": _l("Ballot instructions"),
     "summary": _l("Summary"),
+    "label": _l("Name of the priority"),
 }
 # (field class, longest text the column or the original form allows)
 FIELD_KINDS = {
@@ -21,6 +22,7 @@ FIELD_KINDS = {
     ("pot", "instructions"): (TextAreaField, 5000),
     ("proposal", "title"): (StringField, 200),
     ("proposal", "summary"): (TextAreaField, 600),
+    ("priority", "label"): (StringField, 120),
 }
 
 

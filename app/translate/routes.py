@@ -25,7 +25,8 @@ STATE_LABELS = {
     "reviewed": _l("Reviewed"),
     "original": _l("Written in this language"),
 }
-ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea")}
+ENTITY_LABELS = {"round": _l("Round"), "pot": _l("Pot"), "proposal": _l("Project idea"),
+                 "priority": _l("Neighbourhood-plan priority")}
 SHOWN_PROBLEMS = 20
 
 

@@ -5,15 +5,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.notifications import (
+    DELIVERY_UPDATES,
+    EMAIL,
+    LETTER,
     PROJECT_UPDATES,
     REMINDER,
     RESULTS,
+    TEXT,
     VOTING_OPENS,
     Notice,
     Resident,
     RoundFacts,
+    UpdateFacts,
+    channel_for,
     due_notices,
+    due_update_notices,
     gets,
+    uk_mobile,
 )
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
@@ -76,3 +84,42 @@ def test_project_news_goes_to_proposers_and_to_who_voted_in_a_pot_of_the_round()
     assert gets(PROJECT_UPDATES, resident({PROJECT_UPDATES}, voted_pot_ids=frozenset({1})))
     assert not gets(PROJECT_UPDATES, resident({PROJECT_UPDATES}))
 
+
+
+def test_a_delivery_update_is_due_once_while_public_and_recent():
+    assert due_update_notices(UpdateFacts(3, NOW - timedelta(hours=1), True), NOW, WEEK) == [
+        Notice(DELIVERY_UPDATES, "update:3")]
+    assert due_update_notices(UpdateFacts(3, NOW - timedelta(days=30), True), NOW, WEEK) == []
+    assert due_update_notices(UpdateFacts(3, NOW, False), NOW, WEEK) == [], "an award withdrawn by a correction"
+
+
+def test_delivery_updates_go_to_who_follows_the_project_and_opted_in():
+    assert gets(DELIVERY_UPDATES, resident({DELIVERY_UPDATES}, follows_project=True, in_round=False))
+    assert not gets(DELIVERY_UPDATES, resident({DELIVERY_UPDATES}))
+    assert not gets(DELIVERY_UPDATES, resident(set(), follows_project=True))
+
+
+def channel(chosen=EMAIL, verified=False, phone=False, address=False, texts=True):
+    return channel_for(chosen=chosen, email_verified=verified, has_phone=phone, has_address=address,
+                       texts_available=texts)
+
+
+def test_a_resident_without_e_mail_gets_a_text_or_a_letter_as_they_chose():
+    assert channel(TEXT, phone=True, address=True) == TEXT
+    assert channel(TEXT, phone=True, address=True, texts=False) == LETTER, "no text service: a letter instead"
+    assert channel(TEXT, phone=False, address=True) == LETTER
+    assert channel(LETTER, phone=True, address=True) == LETTER
+    assert channel(LETTER, address=False) is None
+    assert channel(EMAIL, verified=True) == EMAIL
+    assert channel(EMAIL, verified=False, address=True) is None, "only what they chose"
+
+
+def test_a_text_or_letter_reaches_a_resident_without_a_confirmed_address():
+    assert gets(RESULTS, resident({RESULTS}, verified=False, channel=LETTER))
+    assert gets(RESULTS, resident({RESULTS}, verified=False, channel=TEXT))
+    assert not gets(RESULTS, resident({RESULTS}, verified=True, channel="pigeon"))
+
+
+def test_a_uk_mobile_number_is_kept_in_one_form_and_anything_else_is_not_one():
+    assert uk_mobile("07700 900123") == uk_mobile("+44 7700 900-123") == uk_mobile("(07700) 900123") == "07700900123"
+    assert uk_mobile("01234 567890") is None and uk_mobile("0770090012") is None and uk_mobile("") is None

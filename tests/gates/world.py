@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DecisionItem, DecisionRecord, User
+from app.models import DecisionItem, DecisionRecord, Letter, User
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 from tests.support.databases import empty_database as empty_tables_and_caches
 
@@ -161,6 +161,10 @@ def build_world(app):
         helper = make_user(role="polling_helper", ward=ward, email="helper@example.org")
         helper.roles[0].round_id = open_round.id
         db.session.add(twin)
+        # A letter waiting to be posted to them (they chose letters): the officers' list shows it.
+        db.session.add(Letter(user_id=walk_in.id, kind="results", locale="cy", name=walk_in.name,
+                              address=walk_in.address, subject="Canlyniadau",
+                              body="Helo Wyn\n\nhttp://localhost/auth/unsubscribe/" + "x" * 120))  # wraps at 320 px
         db.session.commit()
         tokens["auth.claim"] = in_person.claim_token(app.secret_key, walk_in)
         # URL argument -> value, or {endpoint or blueprint: value, "*": otherwise}.

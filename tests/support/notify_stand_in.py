@@ -1,10 +1,10 @@
-"""A local stand-in for GOV.UK Notify's e-mail API (POST /v2/notifications/email), so the Notify mail backend is
-tested without the network.
+"""A local stand-in for GOV.UK Notify's e-mail and text message API (POST /v2/notifications/email and
+/v2/notifications/sms), so the Notify backend is tested without the network.
 
 It checks what Notify checks, the way Notify answers (https://docs.notifications.service.gov.uk/rest-api.html):
 - Authorization: "Bearer <JWT>", HS256, signed with the API key's secret, iss = the service id, iat within 30
   seconds of now; otherwise 403 AuthError (401 when there is no token at all);
-- the body: JSON with email_address (an address), template_id (one of the service's templates), personalisation
+- the body: JSON with email_address (an address; texts: phone_number, a UK mobile number), template_id (one of the service's templates), personalisation
   holding every placeholder of the template, and optional reference / one_click_unsubscribe_url (an absolute
   URL); otherwise 400 ValidationError / BadRequestError;
 - success: 201 and the created notification (with a new id).
@@ -29,6 +29,8 @@ _ERRORS = {
     500: ("Exception", "Internal server error"),
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$")  # Notify: "Not a UK mobile number" otherwise
+_RECIPIENT = {"/v2/notifications/email": "email_address", "/v2/notifications/sms": "phone_number"}
 _PLACEHOLDER = re.compile(r"\(\(([^)]+)\)\)")
 
 
@@ -88,8 +90,9 @@ class NotifyStandIn:
     def answer(self, path, authorization, raw_body):
         with self._lock:
             self.requests += 1
-        if path != "/v2/notifications/email":
+        if path not in _RECIPIENT:
             return 404, _error(404, "ResourceNotFound", "Not found")
+        recipient = _RECIPIENT[path]
         problem = self._auth_problem(authorization)
         if problem is not None:
             return problem
@@ -97,10 +100,10 @@ class NotifyStandIn:
             body = json.loads(raw_body or b"")
         except ValueError:
             return 400, _error(400, "BadRequestError", "Invalid JSON supplied in POST data")
-        problems = self._body_problems(body)
+        problems = self._body_problems(body, recipient)
         if problems:
             return 400, {"status_code": 400, "errors": [{"error": "ValidationError", "message": m} for m in problems]}
-        if body["email_address"] in self.refused:
+        if body[recipient] in self.refused:
             return 400, _error(400, *_ERRORS[400])
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
@@ -111,6 +114,12 @@ class NotifyStandIn:
         notification_id = str(uuid.uuid4())
         with self._lock:
             self.received.append(body)
+        if recipient == "phone_number":
+            return 201, {"id": notification_id, "reference": body.get("reference"),
+                         "content": {"body": _fill(text, values), "from_number": "GOVUK"},
+                         "uri": f"{self.url}/v2/notifications/{notification_id}",
+                         "template": {"id": body["template_id"], "version": 1,
+                                      "uri": f"{self.url}/services/{self.service_id}/templates/{body['template_id']}"}}
         return 201, {
             "id": notification_id,
             "reference": body.get("reference"),
@@ -145,12 +154,15 @@ class NotifyStandIn:
             return 403, _error(403, "AuthError", "Error: Your system clock must be accurate to within 30 seconds")
         return None
 
-    def _body_problems(self, body):
+    def _body_problems(self, body, recipient="email_address"):
         if not isinstance(body, dict):
             return ["JSON body must be an object"]
         problems = []
-        address = body.get("email_address")
-        if not isinstance(address, str) or not _EMAIL.match(address):
+        address = body.get(recipient)
+        if recipient == "phone_number":
+            if not isinstance(address, str) or not _UK_MOBILE.match(address.replace(" ", "")):
+                problems.append("phone_number Not a UK mobile number")
+        elif not isinstance(address, str) or not _EMAIL.match(address):
             problems.append("email_address Not a valid email address")
         template_id = body.get("template_id")
         if template_id not in self.templates:
