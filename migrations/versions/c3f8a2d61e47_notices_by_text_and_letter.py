@@ -1,7 +1,7 @@
 """notices by text and letter: a resident's phone and chosen channel, text messages in the outbox, letters to post
 
 Revision ID: c3f8a2d61e47
-Revises: 9c4e1a7b2d63
+Revises: 4f2b8d6e1a37
 Create Date: 2026-12-03 17:40:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.models._common
 
 # revision identifiers, used by Alembic.
 revision = 'c3f8a2d61e47'
-down_revision = "9c4e1a7b2d63"
+down_revision = "4f2b8d6e1a37"
 branch_labels = None
 depends_on = None
 
