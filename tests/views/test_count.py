@@ -1,5 +1,7 @@
 """Officer count views: who may count, status without script, background runs, refusals, participation."""
 
+import re
+
 import pytest
 
 from app.models import CountResult, Job, Round
