@@ -1,6 +1,5 @@
 """Officer count views: who may count, status without script, background runs, refusals, participation."""
 
-import re
 
 import pytest
 
