@@ -3,8 +3,8 @@ review needs, and when a changed cost needs a reason. Plain values in, plain val
 
 from datetime import UTC, datetime, timedelta
 
+from app.domain.problems import Problem, codes
 from app.domain.proposals import (
-    ProposalProblem,
     check_cost_change,
     check_proposal,
     check_review,
@@ -13,6 +13,10 @@ from app.domain.proposals import (
 )
 
 POT, MIN, MAX = 40_000_00, 500_00, 10_000_00
+
+
+def ProposalProblem(field, code):  # noqa: N802 - reads like the problem it names
+    return Problem(code, field)
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
@@ -68,14 +72,14 @@ def test_a_resident_changes_an_idea_only_while_open_and_undecided():
 
 def test_a_review_that_turns_an_idea_down_or_asks_for_changes_says_why():
     assert check_review("feasible", "") == []
-    assert check_review("not_feasible", "  ") == ["reason_required"]
-    assert check_review("needs_changes", "Add a cost breakdown.") == []
-    assert check_review("approved", "") == ["unknown_outcome"]
+    assert codes(check_review("not_feasible", "  ")) == ["reason_required"]
+    assert codes(check_review("needs_changes", "Add a cost breakdown.")) == []
+    assert codes(check_review("approved", "")) == ["unknown_outcome"]
 
 
 def test_a_changed_cost_needs_a_reason_the_proposer_reads():
-    assert check_cost_change(6_500_00, None, "") == []  # not adjusted
-    assert check_cost_change(6_500_00, 6_500_00, "") == []  # "adjusted" to the proposer's own estimate
-    assert check_cost_change(6_500_00, 8_000_00, "") == ["cost_reason_required"]
-    assert check_cost_change(6_500_00, 8_000_00, "Quote from the contractor.") == []
-    assert check_cost_change(6_500_00, 0, "Free after all") == ["bad_cost"]
+    assert codes(check_cost_change(6_500_00, None, "")) == []  # not adjusted
+    assert codes(check_cost_change(6_500_00, 6_500_00, "")) == []  # "adjusted" to the proposer's own estimate
+    assert codes(check_cost_change(6_500_00, 8_000_00, "")) == ["cost_reason_required"]
+    assert codes(check_cost_change(6_500_00, 8_000_00, "Quote from the contractor.")) == []
+    assert codes(check_cost_change(6_500_00, 0, "Free after all")) == ["bad_cost"]
