@@ -195,7 +195,7 @@ def confirm(record_id):
     return redirect(url_for("board.record", record_id=record_id))
 
 
-@bp.get("/decisions/<int:record_id>/confirm")
+@bp.get("/decisions/<int:record_id>/confirm/check")
 @role_required("board")
 def check_confirm(record_id):
     """Check the record, and what confirming it will do, before board.confirm records the confirmation."""

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Proposal, Round, User
 from app.officer import bp
 from app.officer.forms import ExtendCloseForm, MergeForm
+from app.request_limits import int_arg
 
 
 @bp.post("/rounds/<int:round_id>/extend/check")
@@ -40,7 +41,7 @@ def check_merge(user_id):
 def check_merge_proposal(proposal_id):
     """Check a merge of a duplicate project idea into another of its pot before officer.merge does it."""
     proposal = db.session.get(Proposal, proposal_id)
-    into = db.session.get(Proposal, request.args.get("merge-into", type=int) or 0)
+    into = db.session.get(Proposal, int_arg("merge-into", default=0))
     if proposal is None or proposal.status == "draft" or into is None or into.id == proposal.id \
             or into.pot_id != proposal.pot_id or into.status == "draft":
         abort(404)

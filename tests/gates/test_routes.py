@@ -89,7 +89,11 @@ EXCEPTIONS = {
 # GET routes that answer 200 to nobody in the world, with the reason (every other route must, or the
 # world is not reaching it and the matrix would pass without testing anything).
 NEVER_200 = {"main.choose_language": "a language link: remembers the choice and goes back to the page",
-             "main.brand_logo": "the council's logo: 404 until an administrator uploads one"}
+             "main.brand_logo": "the council's logo: 404 until an administrator uploads one",
+             "officer.check_merge": "a check page for the officer's choice (?action=merge or release), asked on the "
+                                    "merges page; tests/views/test_in_person.py covers it",
+             "officer.check_merge_proposal": "a check page for the idea chosen to merge into (?merge-into=), asked on "
+                                             "the review page; tests/views/test_officer_review.py covers it"}
 
 
 def _exception(endpoint, role, idset):

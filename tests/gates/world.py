@@ -40,6 +40,11 @@ FORM_NOT_SHOWN = {
     "translate.review": "shown only for a translation waiting for review",
     "admin.reactivate": "shown only for a suspended account",
     "officer.paper_sheet_confirm": "shown only on the preview of an uploaded sheet of paper ballots",
+    # Irreversible actions: their one POST form is on the check page the officer's choice leads to.
+    "admin.suspend": "shown only on the check page of a suspension (admin.check_suspend, after its reason)",
+    "officer.merge_registrations": "shown only on the check page of a merge (officer.check_merge, after the choice)",
+    "officer.merge": "shown only on the check page of merging two ideas (officer.check_merge_proposal)",
+    "officer.extend_close": "shown only on the check page of a new close of voting (officer.check_extend_close)",
 }  # files from app/static: no view code, covered by the headers test on one file
 
 

@@ -170,7 +170,7 @@ def test_the_record_page_prints_cleanly(client, db, login_as, s):
 
 def test_confirming_is_checked_first_and_says_whether_it_publishes(client, db, login_as, s):
     login_as(s.members[0])
-    page = client.get(f"/board/decisions/{s.record.id}/confirm").get_data(as_text=True)
+    page = client.get(f"/board/decisions/{s.record.id}/confirm/check").get_data(as_text=True)
     rows = dict(summary_rows(page))
     assert rows["Confirmations so far"] == "0 of 2" and page.count("<h1") == 1
     assert rows["What will happen"].startswith("Your confirmation is recorded and cannot be withdrawn.")
@@ -179,5 +179,5 @@ def test_confirming_is_checked_first_and_says_whether_it_publishes(client, db, l
     assert db.session.get(DecisionRecord, s.record.id).confirmations == []  # nothing until the POST
     client.post(f"/board/decisions/{s.record.id}/confirm")
     login_as(s.members[1])
-    last = dict(summary_rows(client.get(f"/board/decisions/{s.record.id}/confirm").get_data(as_text=True)))
+    last = dict(summary_rows(client.get(f"/board/decisions/{s.record.id}/confirm/check").get_data(as_text=True)))
     assert last["What will happen"].startswith("Yours is the last confirmation needed.")
