@@ -203,7 +203,8 @@ def test_every_page_search_and_empty_form_passes_axe(live, new_page, world_pages
                     form.locator("input[type=checkbox]").nth(k).uncheck()
             for k in range(fields.count()):
                 field = fields.nth(k)
-                if field.get_attribute("type") == "file" or not field.is_editable():
+                # A field inside a closed conditional reveal (another ballot type's settings) is not shown.
+                if field.get_attribute("type") == "file" or not field.is_visible() or not field.is_editable():
                     continue
                 field.fill("")
             with page.expect_navigation():

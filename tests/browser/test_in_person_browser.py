@@ -39,7 +39,7 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
     page.get_by_label("Full name").fill("Edna Pavement")
     page.get_by_label("Address", exact=True).fill("4 Mill Lane")
     page.get_by_label("Postcode", exact=True).fill("fl1 1aa")
-    page.get_by_label("Date of birth (optional)").fill("1941-03-09")
+    fill_date_of_birth(page, 9, 3, 1941)
     # Forgetting the proof of address is explained, with the error summary pointing at the box.
     with page.expect_navigation():
         page.get_by_role("button", name="Register resident").click()
@@ -84,7 +84,7 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
     page.get_by_label("Full name").fill("EDNA PAVEMENT")
     page.get_by_label("Address", exact=True).fill("4, Mill Lane")
     page.get_by_label("Postcode", exact=True).fill("FL1 1AA")
-    page.get_by_label("Date of birth (optional)").fill("1941-03-09")
+    fill_date_of_birth(page, 9, 3, 1941)
     page.get_by_label("I have seen proof of this address").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Register resident").click()
@@ -118,3 +118,10 @@ def test_the_counter_pages_are_accessible_in_every_language_on_a_phone(new_page,
         page.locator("main button[type=submit]").click()
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page, f"registration errors in {locale}")
+
+
+def fill_date_of_birth(page, day, month, year):
+    """Type a date of birth into the Day, Month and Year boxes of the "Date of birth (optional)" group."""
+    group = page.get_by_role("group", name="Date of birth (optional)")
+    for label, value in (("Day", day), ("Month", month), ("Year", year)):
+        group.get_by_label(label, exact=True).fill(str(value))

@@ -230,7 +230,7 @@ def test_full_journey(live, page, mail_server):
     follow(page, "nav a[href='/proposals/']")
     follow(page, "main a[href='/proposals/mine']")
     follow(page, "main a:text-is('Community garden')")
-    assert page.url.split("#")[0] == proposal_url.split("#")[0]
+    assert page.url.split("#")[0].split("?")[0] == proposal_url.split("#")[0].split("?")[0]
     assert "Feasible" in page.content() and "£7,000" in page.content()
     assert_accessible(page, "proposal feasible")
     record_step(page, "resident sees the review")

@@ -91,7 +91,9 @@ def register(page, server, mail_server, name, email):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Home postcode").fill(POSTCODE.lower())
-    page.get_by_label("Date of birth (optional)").fill("1985-06-02")
+    group = page.get_by_role("group", name="Date of birth (optional)")
+    for label, value in (("Day", 2), ("Month", 6), ("Year", 1985)):
+        group.get_by_label(label, exact=True).fill(str(value))
     page.get_by_role("checkbox", name=re.compile("privacy", re.I)).check()
     click(page, button(page, re.compile("Register|Create", re.I)))
     server.send_mail()

@@ -102,7 +102,7 @@ def test_translators_pages_in_urdu_are_accessible_at_320px(live, page, urdu_roun
 def test_a_translator_saves_content_side_by_side_in_the_browser(live, page, urdu_round):
     sign_in(page, live, "tariq@example.org")
     page.goto(f"{live.url}/translate/ur/pot/{urdu_round['upcoming']}")  # a ballot text freezes while voting is open
-    original, field = page.locator(".original-text").first, page.locator("#name")
+    original, field = page.locator("#original-name-text"), page.locator("#name")
     assert original.get_attribute("lang") == "en" and original.get_attribute("dir") == "ltr"
     assert field.get_attribute("lang") == "ur" and field.get_attribute("dir") == "rtl"
     assert original.bounding_box()["x"] > field.bounding_box()["x"]  # original first, on the right
