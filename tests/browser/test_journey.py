@@ -293,7 +293,7 @@ def test_full_journey(live, page, mail_server):
     go(page, "text=Record paper ballot")
     assert "Paper ballot recorded for Gwen Price." in page.content()
     page.goto(round_url)
-    assert "Turnout: 2 online, 1 on paper" in page.content()
+    assert "2 online, 1 on paper" in page.get_by_role("main").inner_text()  # the pot's turnout row
     record_step(page, "paper ballot entered")
 
     # The officer closes voting and counts.
