@@ -326,7 +326,7 @@ def test_full_journey(live, page, mail_server):
     sign_out(page)
     sign_in(page, live, "board2@example.org")
     page.goto(live.url + "/board/")
-    go(page, "text=Decision record")
+    go(page, "main a:has-text('Decision record')")
     go(page, "main a:has-text('Confirm this record')")
     go(page, "main button:has-text('Confirm this record')")
     assert "confirmed and locked" in page.content()
