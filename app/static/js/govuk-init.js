@@ -20,4 +20,36 @@ document.addEventListener("click", (event) => {
   control.focus({ preventScroll: true });
 }, true);
 
+// A table wider than the screen scrolls sideways inside its .table-wrap (app.css). Keyboard users can only
+// scroll a box that takes focus (WCAG 2.1.1), and a screen reader names the stop, so a wrap whose table
+// overflows becomes a named region in the tab order: named by its table's caption, or by the words the
+// template put in data-label. When it fits again (a wider window) it leaves the tab order.
+function labelScrollingTable(wrap) {
+  const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+  if (wrap.dataset.scrollFocus === "template") { return; }
+  if (overflows) {
+    const caption = wrap.querySelector("caption");
+    const name = (caption && caption.textContent.trim()) || wrap.dataset.label || "";
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    if (name) { wrap.setAttribute("aria-label", name); }
+    wrap.dataset.scrollFocus = "script";
+  } else if (wrap.dataset.scrollFocus === "script") {
+    wrap.removeAttribute("tabindex");
+    wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-label");
+    delete wrap.dataset.scrollFocus;
+  }
+}
+const tableWraps = document.querySelectorAll(".table-wrap");
+tableWraps.forEach((wrap) => {
+  // A wrap the template already made a named region (board/_record.html) keeps its own attributes.
+  if (wrap.hasAttribute("tabindex")) { wrap.dataset.scrollFocus = "template"; }
+  labelScrollingTable(wrap);
+});
+if (tableWraps.length && "ResizeObserver" in window) {
+  const observer = new ResizeObserver((entries) => entries.forEach((entry) => labelScrollingTable(entry.target)));
+  tableWraps.forEach((wrap) => observer.observe(wrap));
+}
+
 initAll();
