@@ -161,6 +161,12 @@ _FROZEN_TERMS = {}
 _FROZEN_TERMS_MAX = 1024
 
 
+def forget_frozen_terms():
+    """Drop this process's frozen terms: only for tests and repair scripts that change a pot's terms while
+    voting is open behind the rules' back (the services refuse such a change)."""
+    _FROZEN_TERMS.clear()
+
+
 def current_ballot_terms(session, pot):
     """The pot's ballot terms: from this process's cache once voting has opened and a ballot was cast (one
     one-column query to read the round's key), else read as ballot_terms does (and kept if now frozen).
