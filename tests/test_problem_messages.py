@@ -37,7 +37,8 @@ def _raised_problems():
                 field = _literal(node.args[1]) if len(node.args) > 1 and name == "Problem" else None
                 field = "sheet" if name == "SheetProblem" else field
                 found.add((_literal(node.args[0]), field, where))
-            elif name == "PhotoRefused" and _literal(node.args[0]):
+            elif name in ("PhotoRefused", "refused") and _literal(node.args[0]):
+                # refused(...): app.domain.photos.redraw_upload, which raises PhotoRefused for photos
                 found.add(("photo_" + _literal(node.args[0]), "photo", where))
             elif name and name.endswith("Refused") and isinstance(node.args[0], ast.List):
                 found.update((_literal(item), None, where) for item in node.args[0].elts if _literal(item))

@@ -7,10 +7,9 @@ brand colour, so the colour must give at least 4.5:1 against white (WCAG 2.2, 1.
 
 import io
 import re
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from app.domain.photos import redraw_upload
 
 DEFAULT_BRAND_COLOUR = "#1d4f7a"
 MIN_CONTRAST_WITH_WHITE = 4.5
@@ -85,28 +84,13 @@ class LogoRefused(ValueError):
 def clean_logo(data, max_bytes=MAX_LOGO_BYTES):
     """Return the logo redrawn as a new PNG (transparency kept, no metadata), at most LOGO_HEIGHT high;
     raise LogoRefused. Only PNG and JPEG are read, by their content, not their name."""
-    if len(data) > max_bytes:
-        raise LogoRefused("too_large")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in LOGO_FORMATS:
-                    raise LogoRefused("unsupported")
-                if probe.width * probe.height > MAX_LOGO_PIXELS:
-                    raise LogoRefused("too_many_pixels")
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image.thumbnail((LOGO_MAX_WIDTH, LOGO_HEIGHT))
-                pixels = image.convert("RGBA")
-    except LogoRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as error:
-        raise LogoRefused("not_an_image") from error
-    clean = Image.new("RGBA", pixels.size)  # a fresh image: no text chunks, no EXIF, no ICC profile
-    clean.paste(pixels)
+
+    def fitted(image):
+        image.thumbnail((LOGO_MAX_WIDTH, LOGO_HEIGHT))
+        return image
+
+    clean = redraw_upload(data, formats=LOGO_FORMATS, max_bytes=max_bytes, max_pixels=MAX_LOGO_PIXELS,
+                          refused=LogoRefused, prepare=fitted, mode="RGBA")
     out = io.BytesIO()
     clean.save(out, format="PNG", optimize=True)
     return CleanLogo(out.getvalue(), clean.width, clean.height)

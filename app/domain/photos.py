@@ -35,31 +35,47 @@ class PhotoRefused(ValueError):
         self.code = code
 
 
-def clean_photo(data, max_bytes=MAX_UPLOAD_BYTES, max_side=MAX_SIDE):
-    """Return the photo as a new, metadata-free JPEG no larger than max_side; raise PhotoRefused."""
+def redraw_upload(data, *, formats, max_bytes, max_pixels, refused, prepare, mode):
+    """Decode an uploaded image by its content and draw its pixels into a fresh image of mode, so nothing of
+    the upload survives but pixels; prepare(image) -> image runs on the decoded image (orientation, size).
+
+    Raises refused(code), code one of too_large | not_an_image | unsupported | too_many_pixels. Shared by
+    delivery photos and the council's logo (app.domain.brand).
+    """
     if len(data) > max_bytes:
-        raise PhotoRefused("too_large")
+        raise refused("too_large")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in ACCEPTED_FORMATS:
-                    raise PhotoRefused("unsupported")
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise PhotoRefused("too_many_pixels")
+                if probe.format not in formats:
+                    raise refused("unsupported")
+                if probe.width * probe.height > max_pixels:
+                    raise refused("too_many_pixels")
                 probe.verify()  # a truncated or corrupt file fails here, before it is decoded
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
-                image = ImageOps.exif_transpose(image)
-                image.thumbnail((max_side, max_side))
-                pixels = image.convert("RGB")
-    except PhotoRefused:
+                pixels = prepare(image).convert(mode)
+    except refused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as error:
-        raise PhotoRefused("not_an_image") from error
-    clean = Image.new("RGB", pixels.size)  # a fresh image: no info dict, no EXIF, no ICC profile
+        raise refused("not_an_image") from error
+    clean = Image.new(mode, pixels.size)  # a fresh image: no info dict, no EXIF, no ICC profile, no text chunks
     clean.paste(pixels)
+    return clean
+
+
+def clean_photo(data, max_bytes=MAX_UPLOAD_BYTES, max_side=MAX_SIDE):
+    """Return the photo as a new, metadata-free JPEG no larger than max_side; raise PhotoRefused."""
+
+    def upright_and_fitted(image):
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((max_side, max_side))
+        return image
+
+    clean = redraw_upload(data, formats=ACCEPTED_FORMATS, max_bytes=max_bytes, max_pixels=MAX_PIXELS,
+                          refused=PhotoRefused, prepare=upright_and_fitted, mode="RGB")
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85, optimize=True)
     return CleanPhoto(out.getvalue(), clean.width, clean.height)
