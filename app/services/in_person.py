@@ -1,5 +1,6 @@
 """Assisted-digital registration: residents registered in person, polling helpers, taking an account over,
-and merging two registrations of one person.
+merging two registrations of one person, and finding residents on the register for their paper ballots (one
+by one, or a sheet of them from a voting event).
 
 One person, one account: every new account's identity (app.domain.in_person.identity_key) is claimed as it is
 inserted, whichever channel registers it (the listener below runs for the online form too). The key is unique
