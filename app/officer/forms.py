@@ -1,10 +1,14 @@
+import csv
+import io
 import re
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -15,9 +19,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import DateInput
 
 from app.domain.phases import RoundDates, check_dates
+from app.domain.postcodes import normalise_postcode
 from app.domain.rounds import BALLOT_TYPES, COMPLETIONS, COUNTING_RULES
+from app.domain.turnout import ELECTORATE_BANDS, MAX_RESIDENTS
 from app.form_fields import (
     DATE_PARTS,
     LANGUAGE_CHOICES,
@@ -229,3 +236,211 @@ class MergeForm(FlaskForm):
 
 class ModerateForm(FlaskForm):
     reason = TextAreaField(_l("Reason for hiding"), validators=[Optional(), Length(max=1000)])
+
+
+class CheckedUpload:
+    """A form whose file is read once its other fields are valid: at most max_bytes of UTF-8 text (a byte-order
+    mark dropped), kept in .text for read(); otherwise the unreadable message is said beside the file."""
+
+    max_bytes = 0
+    unreadable = ""
+    text = None
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        data = self.file.data.read(self.max_bytes + 1)
+        try:
+            self.text = data.decode("utf-8-sig") if len(data) <= self.max_bytes else None
+        except UnicodeDecodeError:
+            self.text = None
+        if self.text is None or not self.read(self.text):
+            self.file.errors.append(str(self.unreadable))
+            return False
+        return True
+
+    def read(self, text):
+        """Whether the text can be used: a form may keep more than the text (its rows)."""
+        return True
+
+
+# Electorate figures per ward and age band (officer/electorate.py).
+
+
+class CountField(StringField):
+    """A number of residents typed by a person ("1,200"); .count holds it, None when left empty."""
+
+    count = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        text = (self.data or "").strip().replace(",", "")
+        self.count = None
+        if text:
+            if not text.isdigit() or int(text) > MAX_RESIDENTS:
+                raise ValueError(_l("Enter a whole number of residents, like 1200, or leave it empty."))
+            self.count = int(text)
+
+
+class FiguresDateField(StringField):
+    """The date the figures describe, as the browser's date input sends it (YYYY-MM-DD); .date holds it."""
+
+    widget = DateInput()
+    date = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.date = None
+        text = (self.data or "").strip()
+        if text:
+            try:
+                self.date = date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(_l("Enter the date as year-month-day, like 2024-06-30.")) from None
+
+
+class SourceFields(FlaskForm):
+    source = StringField(_l("Source of the figures"),
+                         description=_l("Shown with the turnout, for example: ONS mid-2024 population estimates."),
+                         validators=[InputRequired(_l("Enter where the figures come from.")), Length(max=300)])
+    as_of = FiguresDateField(_l("Date the figures describe"), description=_l("For example, 2024-06-30."),
+                             validators=[InputRequired(_l("Enter the date the figures describe."))])
+
+
+class WardField(SelectField):
+    """A ward from the list, with a translated message for anything else that is sent."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Choose a ward from the list.")) from None
+
+    def pre_validate(self, form):
+        if self.data not in {choice[0] for choice in self.choices}:
+            raise ValidationError(_l("Choose a ward from the list."))
+
+
+class WardFiguresForm(SourceFields):
+    ward = WardField(_l("Ward"), choices=[], coerce=int)
+
+    def band_fields(self):
+        return [getattr(self, _field_name(band)) for band in ELECTORATE_BANDS]
+
+    def residents(self):
+        """{band: residents, or None where the box was left empty}."""
+        return {band: field.count for band, field in zip(ELECTORATE_BANDS, self.band_fields(), strict=True)}
+
+    def show(self, ward_id, figures):
+        """Fill the form with a ward's figures on record (figures: a services.electorate.WardFigures, or None)."""
+        self.ward.data = ward_id
+        if figures is not None:
+            for band, field in zip(ELECTORATE_BANDS, self.band_fields(), strict=True):
+                field.data = str(figures.residents[band]) if band in figures.residents else ""
+            self.source.data, latest = figures.sources[-1]
+            self.as_of.data = latest.isoformat()
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if all(n is None for n in self.residents().values()):
+            self.form_errors.append(_("Enter the number of residents in at least one age band."))
+        return not self.form_errors
+
+
+def _field_name(band):
+    return "band_" + band.replace("-", "_").replace("+", "_plus")
+
+
+def _band_field_label(band):
+    if band == "under-11":
+        return _l("Residents under 11")
+    if band == "75+":
+        return _l("Residents aged 75 or over")
+    return _l("Residents aged %(band)s", band=band)
+
+
+for _band in ELECTORATE_BANDS:
+    setattr(WardFiguresForm, _field_name(_band), CountField(_band_field_label(_band)))
+
+
+class ElectorateUploadForm(CheckedUpload, SourceFields):
+    """The figures as a CSV file: once valid, .rows holds its rows (lists of cells)."""
+
+    file = FileField(_l("Electorate file (CSV)"),
+                     description=_l("Columns ward_code, age_band and residents: one row per ward and age band."),
+                     validators=[FileRequired(_l("Choose a CSV file to upload."))])
+    max_bytes = 5 * 1024 * 1024
+    unreadable = _l("The file must be a CSV file of at most 5 MB, saved as UTF-8.")
+    rows = None
+
+    def read(self, text):
+        try:
+            self.rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error:
+            return False
+        return True
+
+    def accepts(self, figures, problems):
+        """Whether the file's checked figures can be imported; if not, say why beside the file."""
+        if problems:
+            self.file.errors.append(_("%(count)d rows have problems. Nothing was imported. Correct them and "
+                                      "upload again.", count=len(problems)))
+        elif not figures:
+            self.file.errors.append(_("The file has no figures."))
+        return not self.file.errors
+
+
+# Paper ballots (officer/paper.py).
+
+
+@dataclass(frozen=True)
+class RegisterSearch:
+    """A search of the register for a paper ballot: as typed (shown again) and as read."""
+
+    name: str
+    postcode_text: str
+    postcode: str | None
+    born_text: str
+    born: date | None
+
+    @property
+    def postcode_valid(self):
+        return self.postcode is not None or (not self.postcode_text and self.born is not None)
+
+    @property
+    def born_valid(self):
+        return self.born is not None or not self.born_text
+
+    @property
+    def ready(self):
+        """A name, and a postcode or date of birth that can be read: worth asking the register."""
+        return bool(self.name) and self.postcode_valid and self.born_valid
+
+
+def read_register_search(args):
+    """The search typed on the paper ballot page (query values name, postcode and date_of_birth)."""
+    postcode_text = args.get("postcode", "").strip()
+    born_text = args.get("date_of_birth", "").strip()[:10]
+    try:
+        born = date.fromisoformat(born_text) if born_text else None
+    except ValueError:
+        born = None
+    return RegisterSearch(args.get("name", "").strip()[:200], postcode_text, normalise_postcode(postcode_text),
+                          born_text, born)
+
+
+class SheetForm(CheckedUpload, FlaskForm):
+    """A sheet of paper ballots as a CSV file: once valid, .text holds it."""
+
+    pot = SelectField(_l("Grant pot"), coerce=int, choices=[])
+    file = FileField(_l("Sheet of paper ballots (CSV)"),
+                     description=_l("Columns name, postcode, date_of_birth and choices: one row per ballot."),
+                     validators=[FileRequired(_l("Choose a CSV file to upload."))])
+    max_bytes = 512 * 1024
+    unreadable = _l("The file must be a CSV file of at most 512 KB, saved as UTF-8.")
+
+
+class ConfirmForm(FlaskForm):
+    pass

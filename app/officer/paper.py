@@ -1,47 +1,37 @@
 """Officer views: paper and in-person ballots, entered into the same register as online votes."""
 
 import csv
-import io
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
-from wtforms import SelectField
 
 from app.access import role_required
-from app.domain.in_person import parse_paper_sheet
-from app.domain.postcodes import normalise_postcode
 from app.extensions import db
 from app.form_fields import BallotForm
 from app.models import Pot, User
 from app.officer import bp
+from app.officer.forms import ConfirmForm, SheetForm, read_register_search
 from app.officer.in_person import round_for_helpers
 from app.problem_messages import message, messages
 from app.services import in_person as in_person_service
 from app.services import voting as voting_service
 
-MAX_SHEET_BYTES = 512 * 1024
 SHEET_MAX_AGE = 60 * 60  # a previewed sheet must be confirmed within the hour
-class SheetForm(FlaskForm):
-    pot = SelectField(_l("Grant pot"), coerce=int, choices=[])
-    file = FileField(_l("Sheet of paper ballots (CSV)"),
-                     description=_l("Columns name, postcode, date_of_birth and choices: one row per ballot."),
-                     validators=[FileRequired(_l("Choose a CSV file to upload."))])
-
-
-class ConfirmForm(FlaskForm):
-    pass
 
 
 def _sheet_serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="nb-paper-sheet")
+
+
+def _voting_round_for_helpers(round_id):
+    """The round (for its officers and polling helpers, as round_for_helpers) in its voting phase; else 404."""
+    round_ = round_for_helpers(round_id)
+    if round_.phase != "voting":
+        abort(404)
+    return round_
 
 
 @bp.route("/rounds/<int:round_id>/paper", methods=["GET"])
@@ -49,155 +39,97 @@ def _sheet_serializer():
 def paper_ballot(round_id):
     """Look a resident up by name and postcode or date of birth; show only whether they have voted in each pot."""
     round_ = round_for_helpers(round_id)
-    name = request.args.get("name", "").strip()[:200]
-    postcode_text = request.args.get("postcode", "").strip()
-    postcode = normalise_postcode(postcode_text)
-    born_text = request.args.get("date_of_birth", "").strip()[:10]
-    try:
-        born = date.fromisoformat(born_text) if born_text else None
-    except ValueError:
-        born = None
-    postcode_valid = postcode is not None or (not postcode_text and born is not None)
-    born_valid = born is not None or not born_text
+    search = read_register_search(request.args)
     matches = []
-    if name and postcode_valid and born_valid:
-        # autoescape: a "%" or "_" typed into the name box is a character, not a wildcard.
-        query = select(User).where(func.lower(User.name).contains(name.lower(), autoescape=True),
-                                   User.active.is_(True))
-        if postcode is not None:
-            query = query.where(User.postcode == postcode)
-        if born is not None:
-            query = query.where(User.date_of_birth == born)
-        people = db.session.scalars(query.order_by(User.name, User.id).limit(20)).all()
-        matches = [(person, {pot.id: voting_service.participation_of(db.session, person, pot) is not None
-                             for pot in round_.pots}) for person in people]
-    searched = bool(request.args)
-    return render_template("officer/paper_search.html", round=round_, matches=matches, name=name,
-                           postcode=postcode_text[:12], date_of_birth=born_text, searched=searched,
-                           postcode_valid=postcode_valid, born_valid=born_valid)
+    if search.ready:
+        matches = in_person_service.find_voters(db.session, round_.pots, search.name, search.postcode, search.born)
+    return render_template("officer/paper_search.html", round=round_, matches=matches, name=search.name,
+                           postcode=search.postcode_text[:12], date_of_birth=search.born_text,
+                           searched=bool(request.args), postcode_valid=search.postcode_valid,
+                           born_valid=search.born_valid)
+
+
+def _enter_paper_ballot(person, pot, terms, choices):
+    """Enter the ballot and commit; the problems that refused it ([] once it is stored)."""
+    try:
+        cast = voting_service.cast_paper(db.session, current_user, person.id, pot.id, choices, terms=terms)
+        voting_service.refuse_after_close(db.session, cast)
+        db.session.commit()
+    except voting_service.VoteRefused as refused:
+        db.session.rollback()
+        return refused.problems
+    return []
 
 
 @bp.route("/rounds/<int:round_id>/paper/<int:pot_id>/<int:user_id>", methods=["GET", "POST"])
 @role_required("officer", "polling_helper")
 def paper_entry(round_id, pot_id, user_id):
     """Mark a resident in the register and enter their paper ballot (audited: who entered it, for which pot)."""
-    round_ = round_for_helpers(round_id)
-    pot = db.session.get(Pot, pot_id)
-    person = db.session.get(User, user_id)
-    if pot is None or pot.round_id != round_.id or person is None or round_.phase != "voting":
+    round_ = _voting_round_for_helpers(round_id)
+    pot, person = db.session.get(Pot, pot_id), db.session.get(User, user_id)
+    if pot is None or pot.round_id != round_.id or person is None:
         abort(404)
     terms = voting_service.ballot_terms(db.session, pot)
     form = BallotForm()
-    errors, choices = [], ({} if terms.ballot_type == "cumulative" else [])
+    choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
+        problems = problems or _enter_paper_ballot(person, pot, terms, choices)
         if not problems:
-            try:
-                cast = voting_service.cast_paper(db.session, current_user, user_id, pot_id, choices, terms=terms)
-                voting_service.refuse_after_close(db.session, cast)
-                db.session.commit()
-            except voting_service.VoteRefused as refused:
-                db.session.rollback()
-                problems = refused.problems
-            else:
-                flash(_("Paper ballot recorded for %(name)s.", name=person.name), "success")
-                return redirect(url_for("officer.paper_ballot", round_id=round_.id))
-        errors = messages(problems)
+            flash(_("Paper ballot recorded for %(name)s.", name=person.name), "success")
+            return redirect(url_for("officer.paper_ballot", round_id=round_.id))
     already = voting_service.registered_channel(db.session, person.id, pot.id) is not None
     return render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, form=form,
-                           projects=voting_service.ballot_projects(db.session, pot), errors=errors,
-                           choices=choices, already=already), (400 if errors else 200)
+                           projects=voting_service.ballot_projects(db.session, pot), errors=messages(problems),
+                           choices=choices, already=already), (400 if problems else 200)
 
 
-def _check_sheet(round_, pot, text, store):
-    """Read, match and check a sheet. Returns (rows for the page, sheet problems, entered count or None)."""
-    terms = voting_service.ballot_terms(db.session, pot)
-    entries, problems = parse_paper_sheet(csv.reader(io.StringIO(text)), cumulative=terms.ballot_type == "cumulative")
-    if problems:
-        return [], problems, None
-    people, found = [], []
-    for entry in entries:
-        person, code = in_person_service.find_on_register(db.session, entry.name, entry.postcode, entry.date_of_birth)
-        people.append((entry, person, code))
-        if person is not None:
-            found.append((person.id, entry.choices))
-    refused = {}
-    entered = None
-    if all(person is not None for _entry, person, _code in people):
-        try:
-            entered, closes_at = voting_service.cast_paper_sheet(db.session, current_user, pot.id, found,
-                                                                 terms=terms, store=store)
-            if store:
-                voting_service.refuse_after_close(db.session, voting_service.Cast("", False, closes_at))
-                db.session.commit()
-        except voting_service.SheetRefused as sheet:
-            refused = sheet.problems
-            entered = None
-    else:
-        # Someone is not on the register: check the others anyway, so every row's reason is shown at once.
-        try:
-            voting_service.cast_paper_sheet(db.session, current_user, pot.id, found, terms=terms, store=False)
-        except voting_service.SheetRefused as sheet:
-            refused = sheet.problems
-    rows, at = [], 0
-    for entry, person, code in people:
-        reasons = [code] if code else refused.get(at, [])
-        if person is not None:
-            at += 1
-        rows.append({"line": entry.line, "name": entry.name, "postcode": entry.postcode,
-                     "reasons": messages(reasons)})
-    return rows, [], entered
+def _check_sheet(form, pot):
+    """Check the uploaded sheet without storing it; None, with the reason beside the file, if it cannot be."""
+    try:
+        sheet = in_person_service.check_sheet(db.session, current_user, pot, form.text)
+    except (csv.Error, voting_service.VoteRefused):
+        db.session.rollback()
+        form.file.errors.append(_("The sheet could not be read, or voting has closed."))
+        return None
+    if sheet.problems:
+        form.file.errors.append(_("The sheet has problems. Nothing was entered. Correct it and upload it again."))
+    return sheet
+
+
+def _preview(round_, pot, sheet, signed, status=200):
+    """The sheet's rows, each ready to enter or with why not; the sheet can be entered only if every row is."""
+    rows = [{"line": row.line, "name": row.name, "postcode": row.postcode, "reasons": messages(row.problems)}
+            for row in sheet.rows]
+    return render_template("officer/paper_sheet_preview.html", round=round_, pot=pot, rows=rows,
+                           ready=sheet.entered is not None, signed=signed, form=ConfirmForm()), status
 
 
 @bp.route("/rounds/<int:round_id>/paper/sheet", methods=["GET", "POST"])
 @role_required("officer", "polling_helper")
 def paper_sheet(round_id):
     """Upload a sheet of paper ballots from an event; every row is checked and shown before anything is stored."""
-    round_ = round_for_helpers(round_id)
-    if round_.phase != "voting":
-        abort(404)
+    round_ = _voting_round_for_helpers(round_id)
     form = SheetForm()
     form.pot.choices = [(pot.id, pot.name) for pot in round_.pots]
-    rows, problems = [], []
+    sheet = None
     if form.validate_on_submit():
-        data = form.file.data.read(MAX_SHEET_BYTES + 1)
-        try:
-            if len(data) > MAX_SHEET_BYTES:
-                raise ValueError("too large")
-            text = data.decode("utf-8-sig")
-        except (UnicodeDecodeError, ValueError):
-            form.file.errors.append(_("The file must be a CSV file of at most 512 KB, saved as UTF-8."))
-        else:
-            pot = db.session.get(Pot, form.pot.data)
-            try:
-                rows, problems, entered = _check_sheet(round_, pot, text, store=False)
-            except (csv.Error, voting_service.VoteRefused):
-                db.session.rollback()
-                form.file.errors.append(_("The sheet could not be read, or voting has closed."))
-            else:
-                if problems:
-                    form.file.errors.append(_("The sheet has problems. Nothing was entered. Correct it and upload "
-                                              "it again."))
-                else:
-                    signed = _sheet_serializer().dumps({"round": round_.id, "pot": pot.id, "text": text,
-                                                        "by": current_user.id})
-                    return render_template("officer/paper_sheet_preview.html", round=round_, pot=pot, rows=rows,
-                                           ready=entered is not None, signed=signed, form=ConfirmForm())
+        pot = db.session.get(Pot, form.pot.data)
+        sheet = _check_sheet(form, pot)
+        if sheet is not None and not sheet.problems:
+            signed = _sheet_serializer().dumps({"round": round_.id, "pot": pot.id, "text": form.text,
+                                                "by": current_user.id})
+            return _preview(round_, pot, sheet, signed)
     pots = [(pot, voting_service.ballot_projects(db.session, pot)) for pot in round_.pots]
     return render_template("officer/paper_sheet.html", round=round_, form=form, pots=pots,
-                           problems=[(p["line"], message(p)) for p in problems]), \
+                           problems=[(p["line"], message(p)) for p in (sheet.problems if sheet else [])]), \
         (400 if form.errors else 200)
 
 
-@bp.post("/rounds/<int:round_id>/paper/sheet/confirm")
-@role_required("officer", "polling_helper")
-def paper_sheet_confirm(round_id):
-    """Enter every ballot of a previewed sheet, or none (each row is checked again)."""
-    round_ = round_for_helpers(round_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _signed_sheet(round_):
+    """The pot and text of the sheet the current user previewed for round_ within the hour; else 400 or 404."""
     try:
         sheet = _sheet_serializer().loads(request.form.get("sheet", ""), max_age=SHEET_MAX_AGE)
     except BadSignature:
@@ -207,15 +139,26 @@ def paper_sheet_confirm(round_id):
     pot = db.session.get(Pot, sheet.get("pot"))
     if pot is None or pot.round_id != round_.id:
         abort(404)
+    return pot, sheet["text"]
+
+
+@bp.post("/rounds/<int:round_id>/paper/sheet/confirm")
+@role_required("officer", "polling_helper")
+def paper_sheet_confirm(round_id):
+    """Enter every ballot of a previewed sheet, or none (each row is checked again)."""
+    round_ = round_for_helpers(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pot, text = _signed_sheet(round_)
     try:
-        rows, _problems, entered = _check_sheet(round_, pot, sheet["text"], store=True)
+        sheet = in_person_service.check_sheet(db.session, current_user, pot, text, store=True)
     except voting_service.VoteRefused:
         db.session.rollback()
         flash(_("Voting has closed. Nothing was entered."), "error")
         return redirect(url_for("officer.round_detail", round_id=round_.id))
-    if entered is None:
-        return render_template("officer/paper_sheet_preview.html", round=round_, pot=pot, rows=rows, ready=False,
-                               signed=None, form=ConfirmForm()), 400
-    flash(ngettext("Entered %(num)d paper ballot in %(pot)s.", "Entered %(num)d paper ballots in %(pot)s.", entered,
-                   pot=pot.name), "success")
+    if sheet.entered is None:
+        return _preview(round_, pot, sheet, None, 400)
+    db.session.commit()
+    flash(ngettext("Entered %(num)d paper ballot in %(pot)s.", "Entered %(num)d paper ballots in %(pot)s.",
+                   sheet.entered, pot=pot.name), "success")
     return redirect(url_for("officer.paper_ballot", round_id=round_.id))

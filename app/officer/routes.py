@@ -134,6 +134,24 @@ def confirm_phase(round_id):
     return _confirm_page(round_, target, form)
 
 
+def _moved_elsewhere(round_, target):
+    """The page for a move this confirmation does not make, or None: publishing has its own page, and the
+    board phase is reached only by the count (officer.start_count), which warns when the board is empty."""
+    if target == "published":
+        return redirect(url_for("officer.confirm_publish", round_id=round_.id))
+    if target == "decision" and round_.phase == "counting":
+        flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
+        return redirect(url_for("officer.confirm_phase", round_id=round_.id))
+    return None
+
+
+def _flash_moved(round_, opens_early):
+    flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
+    if opens_early:
+        flash(_("Voting opened before its published date, so the “voting opens” date is now %(when)s.",
+                when=format_datetime(round_.voting_open_at)), "success")
+
+
 @bp.post("/rounds/<int:round_id>/phase")
 @role_required("officer")
 def move_phase(round_id):
@@ -145,12 +163,9 @@ def move_phase(round_id):
     if not form.validate_on_submit():
         abort(400)
     target = form.target.data
-    if target == "published":
-        return redirect(url_for("officer.confirm_publish", round_id=round_.id))  # publishing has its own page
-    if target == "decision" and round_.phase == "counting":
-        # The board phase is reached only by the count (officer.start_count), which warns when the board is empty.
-        flash(_("Run the count to hand the round to the Neighbourhood Board."), "error")
-        return redirect(url_for("officer.confirm_phase", round_id=round_.id))
+    elsewhere = _moved_elsewhere(round_, target)
+    if elsewhere is not None:
+        return elsewhere
     opens_early = round_service.move_summary(db.session, round_, target).opens_early
     try:
         round_service.move_phase(db.session, current_user, round_, target, reason=form.reason.data)
@@ -161,10 +176,7 @@ def move_phase(round_id):
         put_on_form(form, refused.problems)
         return _confirm_page(round_, target, form, 400)
     db.session.commit()
-    flash(_("The round is now in the phase: %(phase)s.", phase=phase_label(round_.phase)), "success")
-    if opens_early:
-        flash(_("Voting opened before its published date, so the “voting opens” date is now %(when)s.",
-                when=format_datetime(round_.voting_open_at)), "success")
+    _flash_moved(round_, opens_early)
     return redirect(url_for("officer.round_detail", round_id=round_.id))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.domain.turnout import ELECTORATE_BANDS
+from app.domain.turnout import ELECTORATE_BANDS, parse_electorate_rows
 from app.models import ElectorateFigure, Ward
 from app.services.audit import record
 
@@ -57,6 +57,11 @@ def save_ward(session, by, ward, residents, source, as_of):
     session.flush()
     record(session, by, "electorate.save", f"ward:{ward.id}", source=source, as_of=as_of,
            residents={band: n for band, n in residents.items() if n is not None})
+
+
+def check_rows(session, rows):
+    """An uploaded file's rows, checked against the wards on record: ({(ward code, band): n}, [RowProblem])."""
+    return parse_electorate_rows(rows, set(session.scalars(select(Ward.code))))
 
 
 def import_figures(session, by, figures, source, as_of):

@@ -1,5 +1,6 @@
 """Assisted-digital registration: residents registered in person, polling helpers, taking an account over,
-and merging two registrations of one person.
+merging two registrations of one person, and finding residents on the register for their paper ballots (one
+by one, or a sheet of them from a voting event).
 
 One person, one account: every new account's identity (app.domain.in_person.identity_key) is claimed as it is
 inserted, whichever channel registers it (the listener below runs for the online form too). The key is unique
@@ -7,15 +8,25 @@ in the database, so of two registrations of one person only one holds it, even a
 is held for an officer to merge and cannot vote meanwhile (app.services.voting refuses "held_for_merge").
 """
 
+import csv
+import io
+from dataclasses import dataclass
 
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.orm import aliased
 
 from app.domain.eligibility import london_date
-from app.domain.in_person import Details, SheetProblem, duplicate_evidence, identity_key, normalise_name
+from app.domain.in_person import (
+    Details,
+    SheetProblem,
+    duplicate_evidence,
+    identity_key,
+    normalise_name,
+    parse_paper_sheet,
+)
 from app.models import Proposal, RoleGrant, User
 from app.models._common import utcnow
-from app.services import accounts, notifications
+from app.services import accounts, notifications, voting
 from app.services.audit import record
 
 CLAIM = "claim-account"
@@ -203,3 +214,64 @@ def find_on_register(session, name, postcode, date_of_birth):
     if len(free) > 1:
         return None, SheetProblem("ambiguous")
     return free[0], None
+
+
+def find_voters(session, pots, name, postcode=None, date_of_birth=None, limit=20):
+    """[(account, {pot id: whether they have voted in it})] for the active accounts whose name contains name
+    (in any case), with this postcode and birth date where given; by name. Only whether, never how."""
+    # autoescape: a "%" or "_" typed into the name box is a character, not a wildcard.
+    query = select(User).where(func.lower(User.name).contains(name.lower(), autoescape=True), User.active.is_(True))
+    if postcode is not None:
+        query = query.where(User.postcode == postcode)
+    if date_of_birth is not None:
+        query = query.where(User.date_of_birth == date_of_birth)
+    people = session.scalars(query.order_by(User.name, User.id).limit(limit)).all()
+    return [(person, {pot.id: voting.participation_of(session, person, pot) is not None for pot in pots})
+            for person in people]
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """One ballot of a sheet, with the problems that keep it from being entered (none: ready to enter)."""
+
+    line: int
+    name: str
+    postcode: str
+    problems: list
+
+
+@dataclass(frozen=True)
+class CheckedSheet:
+    problems: list  # why the sheet itself cannot be read (app.domain.in_person.parse_paper_sheet); then no rows
+    rows: list = ()
+    entered: int | None = None  # the ballots entered (previewing: that would be); None when any row is refused
+
+
+def check_sheet(session, officer, pot, text, store=False):
+    """Read a sheet of paper ballots, find each row's resident on the register and check every ballot; with
+    store, enter them all or none (voting.cast_paper_sheet), refused after the close (voting.refuse_after_close).
+    The caller commits. Raises csv.Error for a file that is not CSV, voting.VoteRefused once voting has closed.
+    """
+    terms = voting.ballot_terms(session, pot)
+    entries, problems = parse_paper_sheet(csv.reader(io.StringIO(text)), cumulative=terms.ballot_type == "cumulative")
+    if problems:
+        return CheckedSheet(problems)
+    people = [(entry, *find_on_register(session, entry.name, entry.postcode, entry.date_of_birth))
+              for entry in entries]
+    found = [(person.id, entry.choices) for entry, person, _code in people if person is not None]
+    everyone = len(found) == len(people)
+    try:
+        # Someone not on the register: the others are checked anyway, so every row's reason is shown at once.
+        entered, closes_at = voting.cast_paper_sheet(session, officer, pot.id, found, terms=terms,
+                                                     store=store and everyone)
+        refused = {}
+    except voting.SheetRefused as sheet:
+        entered, refused = None, sheet.problems
+    if store and everyone and entered is not None:
+        voting.refuse_after_close(session, voting.Cast("", False, closes_at))
+    rows, at = [], 0
+    for entry, person, code in people:
+        rows.append(CheckedRow(entry.line, entry.name, entry.postcode, [code] if code else refused.get(at, [])))
+        if person is not None:
+            at += 1
+    return CheckedSheet([], rows, entered if everyone else None)

@@ -27,14 +27,18 @@ def test_the_second_account_of_a_person_is_held_whatever_the_spelling(app, db):
     assert [(held.id, kept.id) for held, kept in in_person.held_pairs(db.session)] == [(second.id, first.id)]
 
 
-def test_a_held_account_cannot_vote_on_paper_or_online_until_merged(app, db):
+def _voting_pot(db):
     ward = make_ward(postcodes=["FL1 1AA"])
     round_ = make_round(phase="voting", wards=[ward], require_verified_email=False,
                         voting_open_at=datetime.now(UTC) - timedelta(hours=1),
                         voting_close_at=datetime.now(UTC) + timedelta(days=1))
     pot = make_pot(round_=round_, ballot_type="approval", max_choices=None)
     project = make_proposal(pot=pot, status="feasible", on_ballot=True)
-    officer = make_user(role="officer", ward=ward)
+    return ward, pot, project, make_user(role="officer", ward=ward)
+
+
+def test_a_held_account_cannot_vote_on_paper_or_online_until_merged(app, db):
+    ward, pot, project, officer = _voting_pot(db)
     first = _resident(db, "Edna Pavement", ward=ward, in_person=True, address="4 Mill Lane")
     online = _resident(db, "Edna Pavement", email="edna@example.org", ward=ward)
     idea = make_proposal(pot=pot, author=online, status="draft")
@@ -85,3 +89,33 @@ def test_possible_duplicates_include_a_resident_who_gave_only_an_age_group_and_m
         "edna@example.org", "4 Mill Lane", date(1941, 3, 9))
     # The merged account now holds the identity: a third registration of Edna is held against it at once.
     assert _resident(db, "EDNA PAVEMENT").held_for_merge_with_id == online.id
+
+
+def test_a_sheet_is_checked_row_by_row_and_entered_all_or_nothing(app, db):
+    ward, pot, project, officer = _voting_pot(db)
+    _resident(db, "Ada Ash", ward=ward)
+    db.session.commit()
+    sheet = f"name,postcode,date_of_birth,choices\nAda Ash,FL1 1AA,1941-03-09,{project.id}\n"
+    stranger = sheet + f"Zed Nobody,FL1 1AA,1950-01-09,{project.id}\n"
+    refused = in_person.check_sheet(db.session, officer, pot, stranger, store=True)
+    assert [codes(row.problems) for row in refused.rows] == [[], ["not_on_register"]] and refused.entered is None
+    assert in_person.check_sheet(db.session, officer, pot, sheet).entered == 1
+    assert db.session.query(Participation).count() == 0  # checking stores nothing
+    assert in_person.check_sheet(db.session, officer, pot, sheet, store=True).entered == 1
+    db.session.commit()
+    assert db.session.query(Participation).count() == 1
+    assert codes(in_person.check_sheet(db.session, officer, pot, "name,choices\n").problems) == ["no_header"]
+
+
+def test_voters_are_found_by_name_and_show_only_whether_they_voted(app, db):
+    ward, pot, project, officer = _voting_pot(db)
+    ada = _resident(db, "Ada Ash", ward=ward)
+    _resident(db, "Ada_Birch", ward=ward, born=date(1950, 1, 1))
+    db.session.commit()
+    voting.cast_paper(db.session, officer, ada.id, pot.id, [project.id])
+    found = in_person.find_voters(db.session, [pot], "ADA", postcode="FL1 1AA")
+    assert [(person.name, voted) for person, voted in found] == [("Ada Ash", {pot.id: True}),
+                                                                 ("Ada_Birch", {pot.id: False})]
+    assert in_person.find_voters(db.session, [pot], "a%h") == []  # "%" is a character, not a wildcard
+    assert in_person.find_voters(db.session, [pot], "ada", date_of_birth=date(1960, 1, 1)) == []
+    assert [p.name for p, _ in in_person.find_voters(db.session, [pot], "a_b")] == ["Ada_Birch"]

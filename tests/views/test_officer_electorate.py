@@ -117,3 +117,22 @@ def test_an_import_without_a_file_or_source_says_what_is_missing(client, db, log
     for message in ("Choose a CSV file to upload.", "Enter where the figures come from.",
                     "Enter the date the figures describe."):
         assert f'">{message}</a>' in page
+
+
+@pytest.mark.parametrize("data", [b"ward_code,age_band,residents\nE05000101,18-24,9\xff\n",
+                                  b"ward_code,age_band,residents\n\"" + b"x" * (200 * 1024) + b"\",18-24,9\n"],
+                         ids=["not UTF-8", "not CSV"])
+def test_a_file_that_is_not_a_small_utf8_csv_file_is_refused(client, db, login_as, data):
+    ward = make_ward(code="E05000101")
+    login_as(make_user(role="officer", ward=ward))
+    response = client.post("/officer/electorate/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(data), "electorate.csv"), "source": "ONS", "as_of": "2024-06-30"})
+    assert response.status_code == 400
+    assert "The file must be a CSV file of at most 5 MB, saved as UTF-8." in response.get_data(as_text=True)
+    assert _figures(db, ward) == {}
+
+
+def test_a_file_with_only_its_header_has_no_figures(client, db, login_as):
+    login_as(make_user(role="officer"))
+    response = _upload(client, "ward_code,age_band,residents\n\n")
+    assert response.status_code == 400 and "The file has no figures." in response.get_data(as_text=True)

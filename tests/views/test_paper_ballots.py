@@ -1,7 +1,7 @@
 """Officers entering paper ballots: look a resident up, see only whether they voted, mark the register, enter
 the choices (checked by the same rules), audited as who entered a ballot for which pot, never what it said."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -72,6 +72,17 @@ def test_a_bad_postcode_is_explained(client, db, login_as, world):
     page = client.get(world["search"], query_string={"name": "maud", "postcode": "nonsense"}).get_data(as_text=True)
     assert "Enter a real postcode" in page and "Maud" not in page.split("<main", 1)[1].split("</form>", 1)[1]
 
+
+def test_lookup_by_name_and_date_of_birth_and_a_bad_date_is_explained(client, db, login_as, world):
+    world["resident"].date_of_birth, world["namesake"].date_of_birth = date(1980, 5, 17), date(1990, 1, 1)
+    db.session.commit()
+    login_as(world["officer"])
+    page = client.get(world["search"], query_string={"name": "MAUD", "date_of_birth": "1980-05-17"}).get_data(
+        as_text=True)
+    assert "Maud Paperwork" in page and "Maud Online" not in page
+    bad = client.get(world["search"], query_string={"name": "maud", "date_of_birth": "17/05/1980"}).get_data(
+        as_text=True)
+    assert "Enter the date as year-month-day, like 1980-05-17." in bad and "Residents found" not in bad
 
 def test_entering_a_paper_ballot_marks_the_register_and_audits_who_entered_it_not_what(client, db, login_as, world):
     login_as(world["officer"])

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.models import Participation
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
@@ -114,3 +116,44 @@ def test_only_officers_and_the_rounds_helpers_upload_sheets(client, db, login_as
     login_as(world["people"]["Ada Ash"])
     assert client.get(world["sheet"]).status_code == 403
     assert _upload(client, world, [f"Ada Ash,FL1 1AA,1950-01-01,{world['garden'].id}"]).status_code == 403
+
+
+def _upload_bytes(client, world, data):
+    # Encoded here, so the test client keeps a large body in memory rather than in a file it leaves open.
+    boundary, body = encode_multipart({"pot": str(world["pot"].id), "csrf_token": client.csrf_token(),
+                                       "file": FileStorage(io.BytesIO(data), "event.csv")})
+    return client.post(world["sheet"], data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+@pytest.mark.parametrize("data", [b"name,postcode,date_of_birth,choices\nAd\xe9le,FL1 1AA,1950-01-01,1\n",
+                                  b"name,postcode,date_of_birth,choices\n" + b"x" * (512 * 1024)],
+                         ids=["not UTF-8", "larger than 512 KB"])
+def test_a_file_that_is_not_a_small_utf8_csv_file_is_refused(client, db, login_as, world, data):
+    login_as(world["officer"])
+    response = _upload_bytes(client, world, data)
+    assert response.status_code == 400
+    assert "The file must be a CSV file of at most 512 KB, saved as UTF-8." in response.get_data(as_text=True)
+    assert db.session.query(Participation).count() == 0
+
+
+def test_a_sheet_that_is_not_csv_or_comes_after_the_close_cannot_be_checked(client, db, login_as, world):
+    login_as(world["officer"])
+    field_too_long = b"name,postcode,date_of_birth,choices\n\"" + b"x" * (200 * 1024) + b"\",FL1 1AA,1950-01-01,1\n"
+    assert "The sheet could not be read, or voting has closed." in _upload_bytes(client, world, field_too_long) \
+        .get_data(as_text=True)
+    world["round"].voting_close_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    late = _upload(client, world, [f"Ada Ash,FL1 1AA,1950-01-01,{world['garden'].id}"])
+    assert late.status_code == 400 and "The sheet could not be read, or voting has closed." in late.get_data(
+        as_text=True)
+
+
+def test_a_sheet_confirmed_after_the_close_enters_nothing(client, db, login_as, world):
+    login_as(world["officer"])
+    page = _upload(client, world, [f"Ada Ash,FL1 1AA,1950-01-01,{world['garden'].id}"]).get_data(as_text=True)
+    world["round"].voting_close_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    closed = _confirm(client, world, page)
+    assert closed.status_code == 302
+    assert "Voting has closed. Nothing was entered." in client.get(closed.headers["Location"]).get_data(as_text=True)
+    assert db.session.query(Participation).count() == 0
