@@ -88,6 +88,7 @@ def test_no_service_commits():
 MAX_VIEW_LINES = 25
 ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
 
+
 def _view_lengths():
     """[(path, "package.view", lines)] for every function a blueprint routes (bp.route, bp.get, bp.post, ...):
     from the def line to the last line, decorators not counted."""
