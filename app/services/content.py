@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.domain.content import Picked, current_translations, pick_translation
 from app.models import ContentTranslation
 from app.models.content import ContentSource
-from app.services.translations import FIELDS, source_hash
+from app.services.content_translations import FIELDS, source_hash
 
 
 def _recorded(session, hashes):
