@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from app.access import login_required
@@ -19,7 +20,7 @@ from app.request_limits import int_arg
 from app.services import priorities as priority_service
 from app.services import proposals as proposal_service
 from app.services import results as results_service
-from app.services.content import pot_text
+from app.services.content import page_texts, pot_text
 
 PAGE_SIZE = 20
 
@@ -51,14 +52,16 @@ def index():
         query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
     page = int_arg("page", 1, minimum=1)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Proposal.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    items = db.session.scalars(query.options(selectinload(Proposal.ward)).order_by(Proposal.id.desc())
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()
     wards = db.session.scalars(select(Ward).order_by(Ward.name)).all()
     pots = db.session.scalars(select(Pot).join(Round, Round.id == Pot.round_id).where(Round.phase != "draft")
                               .order_by(Round.id.desc(), Pot.id)).all()
     return render_template("proposals/index.html", items=items, total=total, page=page, words=words, pots=pots,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, rounds=rounds,
-                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=priorities)
+                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=priorities,
+                           texts=page_texts(db.session, current_locale_code(), rounds=rounds, pots=pots, proposals=items))
 
 
 def _visible_or_404(proposal_id):
