@@ -10,26 +10,9 @@ from sqlalchemy import and_, literal, or_, select, union_all
 from app.domain.content import Picked, current_translations, pick_translation
 from app.models import ContentTranslation, ProposalTranslation
 from app.models.content import ContentSource
-from app.services.content_translations import FIELDS, source_hash
+from app.services.content_translations import KINDS, source_hash
 
 PROPOSAL_TEXTS = ("title", "summary", "description")  # a translation row may hold a description too
-
-
-def _field_originals(obj, field):
-    return {field: getattr(obj, field)}  # a round's or pot's translation is made from that field alone
-
-
-def _proposal_originals(proposal, _field):
-    return {name: getattr(proposal, name) for name in FIELDS["proposal"] if getattr(proposal, name)}
-
-
-# entity -> (the language its originals are in, the originals a translation of a field is made from,
-#            whether a blank original still shows a translation: a proposal's description may be blank in one language)
-ORIGINALS = {
-    "round": (lambda round_: round_.original_locale, _field_originals, False),
-    "pot": (lambda pot: pot.round.original_locale, _field_originals, False),
-    "proposal": (lambda proposal: proposal.original_locale, _proposal_originals, True),
-}
 
 
 def _recorded(hash_column):
@@ -89,14 +72,16 @@ class PageTexts:
     def _pick(self, entity, obj, field):
         if (entity, obj.id) not in self._loaded:
             self.load(**{f"{entity}s": [obj]})
-        original = getattr(obj, field)
-        locale_of, originals_of, blank_falls_back = ORIGINALS[entity]
-        if not original and not blank_falls_back:
-            return Picked("", self.locale, False)  # nothing written, so nothing to translate
-        values = current_translations(self._found.get((entity, obj.id, field), []),
-                                      source_hash(originals_of(obj, field)), self._recorded)
-        values[locale_of(obj)] = original
-        return pick_translation(values, self.locale, locale_of(obj))
+        kind, original = KINDS[entity], getattr(obj, field)
+        # A round's or pot's blank field has nothing to translate; a proposal's one translation row holds every
+        # text, its description too, which may be all there is in another language.
+        if not original and not kind.one_row:
+            return Picked("", self.locale, False)
+        made_from = kind.originals(obj) if kind.one_row else {field: original}  # what a current translation is of
+        values = current_translations(self._found.get((entity, obj.id, field), []), source_hash(made_from),
+                                      self._recorded)
+        values[kind.original_locale(obj)] = original
+        return pick_translation(values, self.locale, kind.original_locale(obj))
 
     def round(self, round_, field):
         """A round's "title" or "description"."""

@@ -107,8 +107,6 @@ class ContentCoverage:
         return 100 if self.total == 0 else (100 * (self.reviewed + self.translated)) // self.total
 
 
-
-
 def _field_originals(entity):
     return lambda obj: {name: getattr(obj, name) for name in FIELDS[entity] if getattr(obj, name)}
 
@@ -139,6 +137,12 @@ def _is_public(proposal):
     return proposal.status in PUBLIC_STATUSES and not proposal.hidden
 
 
+def _priority_saved(priority, lang, wanted):
+    """The board's list shows the translator's name too: it is kept in the priority's labels."""
+    labels = {k: v for k, v in (priority.labels or {}).items() if k != lang}
+    priority.labels = labels | ({lang: wanted["label"]} if wanted["label"] else {})
+
+
 @dataclass(frozen=True)
 class Kind:
     """What differs between the kinds of content: one row of KINDS each."""
@@ -153,23 +157,28 @@ class Kind:
     one_row: bool = False  # one translation row made from all fields together (a proposal), not one per field
     for_translating: Callable = lambda obj: True  # drafts, withdrawn and hidden proposals are not
     board_wrote: Callable = lambda obj, lang: None  # a text in lang the owner wrote itself (a priority's labels)
+    after_save: Callable = lambda obj, lang, wanted: None  # keeps the owner's copy in step (a priority's labels)
 
 
 KINDS = {
-    "round": Kind(Round, lambda: select(Round).order_by(Round.id.desc()), _field_originals("round"),
-                  lambda r: r.original_locale, lambda r: r.title, lambda r: r, _field_rows("round")),
-    "pot": Kind(Pot, lambda: select(Pot).order_by(Pot.round_id.desc(), Pot.id), _field_originals("pot"),
-                lambda p: p.round.original_locale, lambda p: p.round.title, lambda p: p.round, _field_rows("pot")),
-    "proposal": Kind(Proposal, lambda: select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES),
-                                                              Proposal.hidden.is_(False))
+    "round": Kind(Round, listed=lambda: select(Round).order_by(Round.id.desc()),
+                  originals=_field_originals("round"), original_locale=lambda r: r.original_locale,
+                  context=lambda r: r.title, round_of=lambda r: r, rows=_field_rows("round")),
+    "pot": Kind(Pot, listed=lambda: select(Pot).order_by(Pot.round_id.desc(), Pot.id),
+                originals=_field_originals("pot"), original_locale=lambda p: p.round.original_locale,
+                context=lambda p: p.round.title, round_of=lambda p: p.round, rows=_field_rows("pot")),
+    "proposal": Kind(Proposal, listed=lambda: select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES),
+                                                                     Proposal.hidden.is_(False))
                      .order_by(Proposal.round_id.desc(), Proposal.id),
-                     _field_originals("proposal"), lambda p: p.original_locale, lambda p: p.round.title,
-                     lambda p: p.round, _proposal_rows, one_row=True, for_translating=_is_public),
-    "priority": Kind(Priority, lambda: select(Priority).where(Priority.retired_at.is_(None))
+                     originals=_field_originals("proposal"), original_locale=lambda p: p.original_locale,
+                     context=lambda p: p.round.title, round_of=lambda p: p.round, rows=_proposal_rows,
+                     one_row=True, for_translating=_is_public),
+    "priority": Kind(Priority, listed=lambda: select(Priority).where(Priority.retired_at.is_(None))
                      .order_by(Priority.area_id, Priority.position, Priority.id),
-                     _priority_originals, lambda p: PRIORITY_LOCALE,
-                     lambda p: p.area.name if p.area else "",  # "": the council-wide list
-                     None, _field_rows("priority"), board_wrote=lambda p, lang: (p.labels or {}).get(lang)),
+                     originals=_priority_originals, original_locale=lambda p: PRIORITY_LOCALE,
+                     context=lambda p: p.area.name if p.area else "",  # "": the council-wide list
+                     round_of=None, rows=_field_rows("priority"),
+                     board_wrote=lambda p, lang: (p.labels or {}).get(lang), after_save=_priority_saved),
 }
 ENTITIES = tuple(KINDS)
 
@@ -277,9 +286,8 @@ def save_content(session, entity, entity_id, lang, texts, actor):
     obj = load_entity(session, entity, entity_id)
     wanted = {name: (texts.get(name) or "").strip() for name in FIELDS[entity]}
     changed = (_save_one_row if KINDS[entity].one_row else _save_per_field)(session, entity, obj, lang, wanted, actor)
-    if entity == "priority" and "label" in changed:  # the board's list shows the translator's name too
-        labels = {k: v for k, v in (obj.labels or {}).items() if k != lang}
-        obj.labels = labels | ({lang: wanted["label"]} if wanted["label"] else {})
+    if changed:
+        KINDS[entity].after_save(obj, lang, wanted)
     session.flush()
     if changed:
         record(session, actor, "translation.save", f"{entity}:{entity_id}", locale=lang, fields=changed)
