@@ -95,7 +95,8 @@ def mine():
     items = db.session.scalars(select(Proposal).where(Proposal.author_id == current_user.id)
                                .order_by(Proposal.id.desc())).all()
     open_rounds = db.session.scalars(select(Round).where(Round.phase == "proposals")).all()
-    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds)
+    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds,
+                           texts=page_texts(db.session, current_locale_code(), rounds=open_rounds, proposals=items))
 
 
 def _form_for(round_, pots, proposal=None):
