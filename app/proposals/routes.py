@@ -20,7 +20,7 @@ from app.request_limits import int_arg
 from app.services import priorities as priority_service
 from app.services import proposals as proposal_service
 from app.services import results as results_service
-from app.services.content import page_texts, pot_text
+from app.services.content import page_texts
 
 PAGE_SIZE = 20
 
@@ -101,7 +101,8 @@ def mine():
 
 def _form_for(round_, pots, proposal=None):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
-    names = [(p, pot_text(db.session, p, "name", current_locale_code())) for p in pots]
+    texts = page_texts(db.session, current_locale_code(), pots=pots)
+    names = [(p, texts.pot(p, "name")) for p in pots]
     form.pot.choices = [SelectChoice(p.id, name.text, {"lang": name.locale} if name.is_fallback else {})
                         for p, name in names]
     wards = sorted({w for p in pots for w in p.wards}, key=lambda w: w.name)
