@@ -108,6 +108,19 @@ MESSAGES = {
     ("counting_rule", "unknown"): lambda v: _("Not a valid choice."),
     ("completion", "unknown"): lambda v: _("Not a valid choice."),
     ("outcome", "unknown_outcome"): lambda v: _("Not a valid choice."),
+    # The council's page (app.domain.council, app.domain.brand, app.services.onboarding.save_council_page)
+    ("name", "missing"): lambda v: _("Enter the council's name."),
+    "bad_email": lambda v: _("Enter an e-mail address in the right format, like budgets@council.gov.uk."),
+    "bad_phone": lambda v: _("Enter a phone number, like 01438 242242."),
+    "bad_url": lambda v: _("Enter the site's https:// address with no path, like https://budgets.example.gov.uk."),
+    "bad_colour": lambda v: _("Enter the brand colour as a hex code, like #1d4f7a."),
+    "low_contrast": lambda v: _("Choose a darker brand colour: white text on %(colour)s has a contrast of "
+                                "%(ratio)s to 1, and needs at least 4.5 to 1.", colour=v.get("colour", ""),
+                                ratio=v.get("ratio", "")),
+    ("logo", "too_large"): lambda v: _("The logo must be smaller than 200 KB."),
+    ("logo", "too_many_pixels"): lambda v: _("The logo must be smaller than 200 KB."),
+    ("logo", "not_an_image"): lambda v: _("The logo must be a PNG or JPEG image."),
+    ("logo", "unsupported"): lambda v: _("The logo must be a PNG or JPEG image."),
     # Proposals (app.domain.proposals, app.services.proposals)
     ("title", "required"): lambda v: _("Enter a project title."),
     ("title", "too_long"): lambda v: _("The title must be 120 characters or fewer."),

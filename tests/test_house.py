@@ -62,6 +62,15 @@ def test_the_factory_and_the_cli_import_their_modules_directly():
         assert "importlib" not in set(_imported_modules(APP / name)), name
 
 
+def test_no_code_cites_an_issue_number():
+    """Docstrings and comments say why in words; an issue number means nothing to the next reader."""
+    cited = re.compile(r"\bissues? #?\d+|\(#\d+\)", re.IGNORECASE)
+    found = [f"{path.relative_to(APP.parent)}:{number}" for folder in (APP, APP.parent / "migrations")
+             for path in sorted(folder.rglob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if cited.search(line)]
+    assert found == []
+
+
 def test_no_service_commits():
     """Services flush; the view, CLI command or job commits (app.database: the unit of work is the caller's)."""
     found = set()

@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
+from app.domain.brand import MAX_LOGO_BYTES
 from app.form_fields import BOARD_ROLE_LABELS, MultiCheckboxField
 
 ROLE_LABELS = {
@@ -92,6 +93,28 @@ class CouncilForm(FlaskForm):
                      description=_l("A PNG or JPEG image, up to 200 KB. It is shown 60 pixels high beside the "
                                     "council's name."))
     remove_logo = BooleanField(_l("Remove the logo"))
+
+    def council_input(self, locales):
+        """What save_council_page takes from the form; the logo's bytes (one more than allowed, so a file too
+        large is seen as one) only when a file was chosen."""
+        upload = self.logo.data
+        return dict(name=self.name.data, email=self.email.data, phone=self.phone.data,
+                    public_url=self.public_url.data, colour=self.brand_colour.data,
+                    privacy_notice={code: self[f"privacy_{code}"].data for code in locales},
+                    accessibility_statement={code: self[f"accessibility_{code}"].data for code in locales},
+                    logo_bytes=upload.read(MAX_LOGO_BYTES + 1) if upload and upload.filename else None,
+                    remove_logo=self.remove_logo.data)
+
+
+def council_form(council, prefill):
+    """The council's page, filled from the council when prefill (a GET), else bound to what was posted."""
+    if not prefill:
+        return CouncilForm()
+    data = {"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
+            "public_url": council.public_url, "brand_colour": council.brand_colour or ""}
+    for field, texts in (("privacy", council.privacy_notice), ("accessibility", council.accessibility_statement)):
+        data.update({f"{field}_{code}": text for code, text in (texts or {}).items()})
+    return CouncilForm(data=data)
 
 
 def _council_text_fields():

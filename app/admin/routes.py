@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
@@ -20,21 +19,19 @@ from app.admin.forms import (
     AreaWardsForm,
     AuditFilterForm,
     CorrectWardForm,
-    CouncilForm,
     GrantRoleForm,
     ReactivateForm,
     RevokeForm,
     SuspendForm,
+    council_form,
 )
 from app.admin.take_part import take_part_answers
-from app.domain.brand import MAX_LOGO_BYTES, LogoRefused, clean_logo, colour_problem
-from app.domain.council import council_problems
 from app.extensions import db
 from app.models import Area, AuditEntry, Council, RoleGrant, User, Ward
+from app.problem_messages import put_on_form
 from app.request_limits import int_arg
-from app.services import accounts, geography
+from app.services import accounts, geography, onboarding
 from app.services.audit import record
-from app.services.onboarding import update_brand, update_council
 
 PAGE_SIZE = 25
 
@@ -127,13 +124,22 @@ def _render_user(person, form=None, suspend_form=None, reactivate_form=None, war
         400 if failed else 200)
 
 
+def _posted_suspension(user_id):
+    """The person, the posted suspension form and None; or, when the form is not valid (no reason, a reason too
+    long, a stale CSRF token), the user page showing why instead of None. admin.check_suspend and admin.suspend
+    load and check a suspension alike."""
+    person = db.session.get(User, user_id) or abort(404)
+    form = SuspendForm(prefix="suspend")
+    page = None if form.validate_on_submit() else _render_user(person, suspend_form=form)
+    return person, form, page
+
+
 @bp.post("/users/<int:user_id>/suspend")
 @role_required("admin")
 def suspend(user_id):
-    person = db.session.get(User, user_id) or abort(404)
-    form = SuspendForm(prefix="suspend")
-    if not form.validate_on_submit():
-        return _render_user(person, suspend_form=form)
+    person, form, page = _posted_suspension(user_id)
+    if page is not None:
+        return page
     try:
         accounts.suspend(db.session, current_user, person, form.reason.data.strip())
     except accounts.CannotSuspendSelf:
@@ -269,68 +275,30 @@ def area(area_id):
     return render_template("admin/area.html", form=form, area=place), (400 if form.errors else 200)
 
 
-COUNCIL_PROBLEMS = {
-    "bad_colour": _l("Enter the brand colour as a hex code, like #1d4f7a."),
-    "low_contrast": _l("Choose a darker brand colour: white text on %(colour)s has a contrast of %(ratio)s to 1, "
-                       "and needs at least 4.5 to 1."),
-    "too_large": _l("The logo must be smaller than 200 KB."),
-    "too_many_pixels": _l("The logo must be smaller than 200 KB."),
-    "not_an_image": _l("The logo must be a PNG or JPEG image."),
-    "unsupported": _l("The logo must be a PNG or JPEG image."),
-    "missing": _l("Enter the council's name."),
-    "bad_email": _l("Enter an e-mail address in the right format, like budgets@council.gov.uk."),
-    "bad_phone": _l("Enter a phone number, like 01438 242242."),
-    "bad_url": _l("Enter the site's https:// address with no path, like https://budgets.example.gov.uk."),
-}
-
-
 @bp.route("/council", methods=["GET", "POST"])
 @role_required("admin")
 def council_details():
     council = _site_council() or abort(404)
-    data = None
-    if request.method == "GET":
-        data = {"name": council.name, "email": council.contact_email, "phone": council.contact_phone,
-                "public_url": council.public_url, "brand_colour": council.brand_colour or ""}
-        for field, texts in (("privacy", council.privacy_notice), ("accessibility", council.accessibility_statement)):
-            data.update({f"{field}_{code}": text for code, text in (texts or {}).items()})
-    form = CouncilForm(data=data)
+    form = council_form(council, prefill=request.method == "GET")
+    locales = current_app.config["SUPPORTED_LOCALES"]
     if form.validate_on_submit():
-        problems = council_problems(form.name.data, form.email.data, form.phone.data, form.public_url.data)
-        for field_name, code in problems:
-            form[field_name].errors.append(COUNCIL_PROBLEMS[code])
-        if found := colour_problem(form.brand_colour.data):
-            code, values = found
-            form.brand_colour.errors.append(str(COUNCIL_PROBLEMS[code]) % values if values else COUNCIL_PROBLEMS[code])
-            problems.append(("brand_colour", code))
-        logo = None
-        if form.logo.data and form.logo.data.filename:
-            try:
-                logo = clean_logo(form.logo.data.read(MAX_LOGO_BYTES + 1))
-            except LogoRefused as refused:
-                form.logo.errors.append(COUNCIL_PROBLEMS[refused.code])
-                problems.append(("logo", refused.code))
-        if not problems:
-            locales = current_app.config["SUPPORTED_LOCALES"]
-            update_council(db.session, current_user, council, name=form.name.data, email=form.email.data,
-                           phone=form.phone.data, public_url=form.public_url.data,
-                           privacy_notice={code: form[f"privacy_{code}"].data for code in locales},
-                           accessibility_statement={code: form[f"accessibility_{code}"].data for code in locales})
-            update_brand(db.session, current_user, council, colour=form.brand_colour.data, logo=logo,
-                         remove_logo=form.remove_logo.data)
+        try:
+            onboarding.save_council_page(db.session, current_user, council, **form.council_input(locales))
+        except onboarding.CouncilRefused as refused:
+            db.session.rollback()
+            put_on_form(form, refused.problems)
+        else:
             db.session.commit()
             flash(_("The council's details are saved."), "success")
             return redirect(url_for("admin.council_details"))
-    return render_template("admin/council.html", form=form, locales=current_app.config["SUPPORTED_LOCALES"]), (
-        400 if form.errors else 200)
+    return render_template("admin/council.html", form=form, locales=locales), (400 if form.errors else 200)
 
 
 @bp.post("/users/<int:user_id>/suspend/check")
 @role_required("admin")
 def check_suspend(user_id):
     """Check a suspension (who, why, what it stops) before admin.suspend does it."""
-    person = db.session.get(User, user_id) or abort(404)
-    form = SuspendForm(prefix="suspend")
-    if not form.validate_on_submit():
-        return _render_user(person, suspend_form=form)
+    person, form, page = _posted_suspension(user_id)
+    if page is not None:
+        return page
     return render_template("admin/suspend_check.html", person=person, form=form, role_labels=ROLE_LABELS)

@@ -67,6 +67,13 @@ class RegisterForm(ResidentDetailsChecks, FlaskForm):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
 
+    def account_input(self):
+        """What accounts.register takes from the form, besides the postcode and ward the view looks up."""
+        return dict(name=self.name.data, email=self.email.data, password=self.password.data,
+                    date_of_birth=self.date_of_birth.data,
+                    age_confirmed=int(self.age_confirmed.data) if self.age_confirmed.data else None,
+                    locale=self.locale.data)
+
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])

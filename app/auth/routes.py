@@ -102,6 +102,19 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _answer_registration(result, notification_kinds):
+    """Mail the new resident the link that confirms their address, or the address's owner that someone tried to
+    register with it: the page that follows is the same either way, so it does not say who is registered."""
+    if result.user is not None:
+        _send_verification(result.user)
+        notifications.set_kinds(db.session, result.user, notification_kinds)
+    else:
+        owner = result.existing
+        send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
+                   "email/already_registered", locale=owner.preferred_locale, user=owner,
+                   link=external_url("auth.reset_request"))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("REGISTER_RATE_LIMIT"), methods=["POST"])
 def register():
@@ -118,25 +131,8 @@ def register():
             # SQLite: take the write lock before reading who is registered, so a registration committed meanwhile
             # (the same person at the council's counter: app.services.in_person) is seen, not a lock error.
             begin_write_transaction(db.session)
-            result = accounts.register(
-                db.session,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                postcode=postcode,
-                ward_id=ward_id,
-                date_of_birth=form.date_of_birth.data,
-                age_confirmed=int(form.age_confirmed.data) if form.age_confirmed.data else None,
-                locale=form.locale.data,
-            )
-            if result.user is not None:
-                _send_verification(result.user)
-                notifications.set_kinds(db.session, result.user, form.notifications.data or [])
-            else:
-                owner = result.existing
-                send_email(owner.email, lambda: _("Someone tried to register with your e-mail address"),
-                           "email/already_registered", locale=owner.preferred_locale, user=owner,
-                           link=external_url("auth.reset_request"))
+            result = accounts.register(db.session, postcode=postcode, ward_id=ward_id, **form.account_input())
+            _answer_registration(result, form.notifications.data or [])
             db.session.commit()  # the account and its mail together (the outbox): same answer either way
             return redirect(url_for("auth.check_email"))
     status = 400 if form.errors else 200

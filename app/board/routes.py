@@ -4,31 +4,21 @@ Only members of the round's own area board may see or act on its record (require
 a member of another area's board gets 403, like anyone without the board role.
 """
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.access import require_board_member, role_required
 from app.board import bp
+from app.board.forms import DECLARATION_ROWS, DecisionForm, decision_values, read_decision
 from app.database import begin_write_transaction
-from app.domain.decisions import CONFIRMATIONS_NEEDED, MIN_QUORUM, DecisionProblem, Item
-from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
+from app.domain.decisions import CONFIRMATIONS_NEEDED
 from app.domain.problems import Problem
 from app.extensions import db
 from app.models import DecisionRecord, Round
 from app.problem_messages import error_list, message, messages
 from app.services import decisions as decision_service
-from app.services.count import latest_results
-
-DECLARATION_ROWS = 3
-
-
-class DecisionForm(FlaskForm):
-    """CSRF only: the record's fields are per member and per project, read from request.form."""
 
 
 def _round_for_board(round_id):
@@ -56,64 +46,28 @@ def index():
     return render_template("board/index.html", rounds=rounds, records=records)
 
 
-def _defaults(record_, proposals, recommended):
-    """Form values for a new record (the count's selection confirmed at cost) or from an earlier record."""
-    values = {"quorum": str(MIN_QUORUM)}
-    for proposal in proposals:
-        values[f"amount-{proposal.id}"] = pence_to_pounds_text(proposal.ballot_cost_pence)
-        if proposal.id in recommended:
-            values[f"outcome-{proposal.id}"] = "confirm"
-    if record_ is None:
-        return values
-    values.update(meeting_date=record_.meeting_date.isoformat(), quorum=str(record_.quorum), notes=record_.notes)
-    for attendance in record_.attendance:
-        values[f"present-{attendance.user_id}"] = "y"
-    for index, declaration in enumerate(record_.declarations[:DECLARATION_ROWS]):
-        values.update({f"decl-{index}-member": str(declaration.user_id),
-                       f"decl-{index}-proposal": str(declaration.proposal_id),
-                       f"decl-{index}-nature": declaration.nature})
-    for proposal in proposals:
-        values.pop(f"outcome-{proposal.id}", None)
-    for item in record_.items:
-        values[f"outcome-{item.proposal_id}"] = item.outcome
-        values[f"reason-{item.proposal_id}"] = item.reason
-        if item.outcome in ("confirm", "fund"):
-            values[f"amount-{item.proposal_id}"] = pence_to_pounds_text(item.amount_pence)
-    return values
-
-
-def _parse(members, proposals, recommended):
-    """Read the posted record into plain values; problems that are about typing, not rules."""
-    form = request.form
-    problems = []
+def _save_decision(round_id, editing, entered):
+    """Save the record in one write transaction: (the saved record, []) or (None, the problems refusing it)."""
     try:
-        meeting_date = date.fromisoformat(form.get("meeting_date", "").strip())
-    except ValueError:
-        meeting_date = None
-        problems.append(DecisionProblem("bad_meeting_date"))
-    quorum = form.get("quorum", type=int) or 0
-    present = [m.id for m in members if form.get(f"present-{m.id}")]
-    declarations = []
-    for index in range(DECLARATION_ROWS):
-        user_id = form.get(f"decl-{index}-member", type=int)
-        proposal_id = form.get(f"decl-{index}-proposal", type=int)
-        nature = form.get(f"decl-{index}-nature", "")[:500]
-        if user_id or proposal_id or nature.strip():
-            declarations.append((user_id, proposal_id, nature))
-    items = []
-    for proposal in proposals:
-        outcome = form.get(f"outcome-{proposal.id}", "")
-        if not outcome:
-            continue
-        amount = 0
-        if outcome in ("confirm", "fund"):
-            try:
-                amount = parse_pounds(form.get(f"amount-{proposal.id}", ""))
-            except MoneyError:
-                problems.append(DecisionProblem("bad_amount", proposal.id))
-        items.append(Item(proposal.id, outcome, amount, form.get(f"reason-{proposal.id}", "")[:2000],
-                          proposal.id in recommended))
-    return meeting_date, quorum, present, declarations, items, problems
+        begin_write_transaction(db.session)
+        round_ = db.session.get(Round, round_id)
+        editing = db.session.get(DecisionRecord, editing.id) if editing is not None else None
+        saved = decision_service.save_record(db.session, current_user, round_, editing, **entered)
+    except decision_service.DecisionRefused as refused:
+        db.session.rollback()
+        return None, refused.problems
+    db.session.commit()
+    return saved, []
+
+
+def _decision_page(round_, record_, superseded, choices, form, values, problems):
+    errors = error_list(problems, titles={p.id: p.title for p in choices.proposals})
+    field_errors = {target: text for target, text in errors if target}
+    return render_template("board/decision_form.html", round=round_, record=record_,
+                           correcting=superseded is not None, superseded=superseded, members=choices.members,
+                           proposals=choices.proposals, recommended=choices.recommended, form=form, errors=errors,
+                           field_errors=field_errors, values=values, declaration_rows=DECLARATION_ROWS,
+                           scores=decision_service.count_scores(db.session, round_)), (400 if errors else 200)
 
 
 @bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
@@ -128,40 +82,18 @@ def decision(round_id):
         flash(message(Problem("not_in_decision")), "error")
         return redirect(url_for("board.index"))
     editing = current if current is not None and current.status == "draft" else None
-    members = decision_service.board_members(db.session, round_.area_id)
-    proposals = decision_service.decision_proposals(db.session, round_)
-    recommended = decision_service.recommended_ids(db.session, round_)
-    form = DecisionForm()
-    problems = []
+    choices = decision_service.decision_choices(db.session, round_)
+    form, problems = DecisionForm(), []
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        meeting_date, quorum, present, declarations, items, problems = _parse(members, proposals, recommended)
-        if not problems:
-            try:
-                begin_write_transaction(db.session)
-                round_ = db.session.get(Round, round_id)
-                editing = db.session.get(DecisionRecord, editing.id) if editing is not None else None
-                saved = decision_service.save_record(
-                    db.session, current_user, round_, editing, meeting_date=meeting_date, quorum=quorum,
-                    present_ids=present, declarations=declarations, items=items, notes=request.form.get("notes", "")[:5000])
-            except decision_service.DecisionRefused as refused:
-                db.session.rollback()
-                problems = refused.problems
-            else:
-                db.session.commit()
-                flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
-                return redirect(url_for("board.record", record_id=saved.id))
-    errors = error_list(problems, titles={p.id: p.title for p in proposals})
-    field_errors = {target: message for target, message in errors if target}
-    values = request.form if request.method == "POST" else _defaults(editing or current, proposals, recommended)
-    results = latest_results(db.session, round_)
-    scores = {int(pid): e.get("score", 0) for r in results.values() if r and r.status == "done"
-              for pid, e in r.explanations.items()}
-    return render_template("board/decision_form.html", round=round_, record=editing, correcting=correcting,
-                           superseded=current if correcting else None, members=members, proposals=proposals,
-                           recommended=recommended, form=form, errors=errors, field_errors=field_errors,
-                           values=values, scores=scores, declaration_rows=DECLARATION_ROWS), (400 if errors else 200)
+        entered, problems = read_decision(request.form, choices)
+        saved, problems = (None, problems) if problems else _save_decision(round_id, editing, entered)
+        if saved is not None:
+            flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
+            return redirect(url_for("board.record", record_id=saved.id))
+    values = request.form if request.method == "POST" else decision_values(editing or current, choices)
+    return _decision_page(round_, editing, current if correcting else None, choices, form, values, problems)
 
 
 @bp.get("/decisions/<int:record_id>")

@@ -3,7 +3,7 @@
 A priority is known by a code that never changes (proposals keep it); its label is officer/board-written
 {locale: text} and may be renamed. A retired priority stays on the proposals that chose it but is not
 offered for new ones. An area (or the council, for council-wide rounds) that has never set up its own list
-uses the standard six below, which were fixed in code before issue 14.
+uses the standard six below (the list every round used before areas could keep their own).
 """
 
 import re

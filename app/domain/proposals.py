@@ -6,7 +6,7 @@ from app.domain.problems import Problem
 
 TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX, BREAKDOWN_MAX = 120, 300, 5000, 2000
 
-# The standard neighbourhood-plan priorities; each area's own list is in app.domain.priorities (issue 14).
+# The standard neighbourhood-plan priorities; each area's own list is in app.domain.priorities.
 PRIORITIES = tuple(DEFAULT_PRIORITIES)
 
 EDITABLE_STATUSES = frozenset({"draft", "submitted", "needs_changes"})

@@ -1,4 +1,4 @@
-"""Each area's neighbourhood-plan priorities (issue 14); area_id None is the council-wide list."""
+"""Each area's neighbourhood-plan priorities; area_id None is the council-wide list."""
 
 from datetime import datetime
 

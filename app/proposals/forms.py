@@ -1,10 +1,12 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX
+from app.domain.proposals import BREAKDOWN_MAX, DESCRIPTION_MAX, PUBLIC_STATUSES, SUMMARY_MAX, TITLE_MAX
 from app.form_fields import LANGUAGE_CHOICES, MoneyField
+from app.request_limits import int_arg
 
 
 class ProposalForm(FlaskForm):
@@ -37,3 +39,17 @@ class ProposalForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     pass
+
+
+def list_filters(priority_codes):
+    """The public list's filters from the query string, and its search words (at most 100 characters).
+
+    filters: {"round"|"pot"|"ward": id, "status": a public status, "priority": one of priority_codes}, only those
+    given and allowed; an id that is not a number is a 400 (int_arg).
+    """
+    filters = {name: value for name in ("round", "pot", "ward") if (value := int_arg(name))}
+    for name, allowed in (("status", PUBLIC_STATUSES), ("priority", priority_codes)):
+        value = request.args.get(name, "")
+        if value in allowed:
+            filters[name] = value
+    return filters, request.args.get("q", "").strip()[:100]

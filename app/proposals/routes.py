@@ -3,19 +3,18 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.access import login_required
 from app.domain.proposals import PUBLIC_STATUSES, may_read, resident_may_edit
 from app.extensions import db
 from app.i18n import current_locale_code, pick_label
-from app.models import Pot, Proposal, Round, Ward
+from app.models import Pot, Proposal, Round
 from app.models._common import utcnow
 from app.problem_messages import messages, put_on_form
 from app.proposals import bp
-from app.proposals.forms import EmptyForm, ProposalForm
+from app.proposals.forms import EmptyForm, ProposalForm, list_filters
 from app.request_limits import int_arg
 from app.services import priorities as priority_service
 from app.services import proposals as proposal_service
@@ -25,43 +24,19 @@ from app.services.content import page_texts
 PAGE_SIZE = 20
 
 
-def _public_query():
-    return select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
-
 @bp.get("/")
 def index():
     """Public list, filterable by round, pot, ward, status and priority, and searchable by words."""
-    args = request.args
-    query = _public_query().join(Round, Round.id == Proposal.round_id).where(Round.phase != "draft")
-    filters = {}
-    for name, column, value in (("round", Proposal.round_id, int_arg("round")),
-                                ("pot", Proposal.pot_id, int_arg("pot")), ("ward", Proposal.ward_id, int_arg("ward"))):
-        if value:
-            query = query.where(column == value)
-            filters[name] = value
     priorities = {code: pick_label(labels) for code, labels in priority_service.all_labels(db.session).items()}
-    for name, column, allowed in (("status", Proposal.status, PUBLIC_STATUSES), ("priority", Proposal.priority,
-                                                                                priorities)):
-        value = args.get(name, "")
-        if value in allowed:
-            query = query.where(column == value)
-            filters[name] = value
-    words = args.get("q", "").strip()[:100]
-    if words:
-        like = f"%{words.lower()}%"
-        query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
+    filters, words = list_filters(priorities)
     page = int_arg("page", 1, minimum=1)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.options(selectinload(Proposal.ward)).order_by(Proposal.id.desc())
-                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()
-    wards = db.session.scalars(select(Ward).order_by(Ward.name)).all()
-    pots = db.session.scalars(select(Pot).join(Round, Round.id == Pot.round_id).where(Round.phase != "draft")
-                              .order_by(Round.id.desc(), Pot.id)).all()
-    return render_template("proposals/index.html", items=items, total=total, page=page, words=words, pots=pots,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, rounds=rounds,
-                           wards=wards, statuses=sorted(PUBLIC_STATUSES), priorities=priorities,
-                           texts=page_texts(db.session, current_locale_code(), rounds=rounds, pots=pots, proposals=items))
+    items, total = proposal_service.public_page(db.session, filters, words, page=page, size=PAGE_SIZE)
+    choices = proposal_service.list_choices(db.session)
+    texts = page_texts(db.session, current_locale_code(), rounds=choices["rounds"], pots=choices["pots"],
+                       proposals=items)
+    return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters,
+                           statuses=sorted(PUBLIC_STATUSES), priorities=priorities, texts=texts, **choices)
 
 
 def _visible_or_404(proposal_id):
@@ -165,10 +140,9 @@ def edit(round_id, proposal_id):
             put_on_form(form, refused.problems)
         else:
             db.session.commit()
-            if submit:
-                return redirect(url_for("proposals.detail", proposal_id=saved.id, sent=1))
-            flash(_("Your draft has been saved."), "success")
-            return redirect(url_for("proposals.detail", proposal_id=saved.id))
+            if not submit:
+                flash(_("Your draft has been saved."), "success")
+            return redirect(url_for("proposals.detail", proposal_id=saved.id, sent=1 if submit else None))
     has_errors = form.errors or form.form_errors or any(f.errors for f in form)
     return render_template("proposals/form.html", form=form, round=round_, proposal=proposal), 400 if has_errors else 200
 

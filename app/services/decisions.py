@@ -4,6 +4,8 @@ A confirmed record is never edited. A correction is a new record that names the 
 goes through the same two-person confirmation, and until then the public keeps seeing the old one.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app.database import lock_row
@@ -69,6 +71,27 @@ def decision_proposals(session, round_):
     """The projects a board decides on: everything that was on the ballot, by pot then title."""
     return session.scalars(select(Proposal).where(Proposal.round_id == round_.id, Proposal.on_ballot.is_(True))
                            .order_by(Proposal.pot_id, Proposal.title)).all()
+
+
+@dataclass(frozen=True)
+class DecisionChoices:
+    """What a decision record is made of: the board's members, the projects decided on, the count's selection."""
+
+    members: list
+    proposals: list
+    recommended: set
+
+
+def decision_choices(session, round_):
+    return DecisionChoices(board_members(session, round_.area_id), decision_proposals(session, round_),
+                           recommended_ids(session, round_))
+
+
+def count_scores(session, round_):
+    """Each project's score in the pots whose count finished: {proposal id: score}."""
+    results = latest_results(session, round_)
+    return {int(pid): entry.get("score", 0) for result in results.values() if result and result.status == "done"
+            for pid, entry in result.explanations.items()}
 
 
 def check_drafting(session, round_):

@@ -182,7 +182,7 @@ def load_demo(session):
 
 def _audit_demo(session, council, people, rounds):
     record(session, None, "demo.load", f"council:{council.id}", areas=len(council.areas))
-    # Each area's own neighbourhood-plan priorities (issue 14): the standard six everywhere, and one of
+    # Each area's own neighbourhood-plan priorities: the standard six everywhere, and one of
     # Chells & Manor's own, added as its board would.
     for area_id in [None] + [area.id for area in council.areas]:
         priority_service.ensure_rows(session, council.id, area_id)

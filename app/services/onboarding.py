@@ -3,8 +3,9 @@
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from app.domain.brand import normalise_colour
-from app.domain.council import slug_for
+from app.domain.brand import LogoRefused, clean_logo, colour_problem, normalise_colour
+from app.domain.council import council_problems, slug_for
+from app.domain.problems import Problem, Refused
 from app.models import Council, RoleGrant, User
 from app.models._common import utcnow
 from app.services.accounts import find_by_email
@@ -17,6 +18,10 @@ class AlreadyDone(Exception):
     def __init__(self, existing):
         super().__init__(str(existing))
         self.existing = existing
+
+
+class CouncilRefused(Refused):
+    """The council's details were not saved; .problems say which field is wrong and why."""
 
 
 def create_council(session, *, name, email, phone, public_url):
@@ -105,3 +110,25 @@ def update_brand(session, actor, council, *, colour, logo=None, remove_logo=Fals
         session.flush()
         record(session, actor, "council.brand", f"council:{council.id}", **changed)
     return changed
+
+
+def save_council_page(session, actor, council, *, name, email, phone, public_url, privacy_notice,
+                      accessibility_statement, colour, logo_bytes=None, remove_logo=False):
+    """Check and save what an administrator enters on the council's page: contact details and texts
+    (update_council), brand colour and logo (update_brand). Raises CouncilRefused with every problem found
+    (app.domain.council, app.domain.brand), changing nothing. logo_bytes: an uploaded logo, or None.
+    """
+    problems = [Problem(code, field) for field, code in council_problems(name, email, phone, public_url)]
+    if found := colour_problem(colour):
+        problems.append(Problem(found[0], "brand_colour", found[1]))
+    logo = None
+    if logo_bytes is not None:
+        try:
+            logo = clean_logo(logo_bytes)
+        except LogoRefused as refused:
+            problems.append(Problem(refused.code, "logo"))
+    if problems:
+        raise CouncilRefused(problems)
+    update_council(session, actor, council, name=name, email=email, phone=phone, public_url=public_url,
+                   privacy_notice=privacy_notice, accessibility_statement=accessibility_statement)
+    update_brand(session, actor, council, colour=colour, logo=logo, remove_logo=remove_logo)

@@ -1,4 +1,4 @@
-"""Load and change each area's priorities list (issue 14). Services flush; the caller commits."""
+"""Load and change each area's priorities list. Services flush; the caller commits."""
 
 from sqlalchemy import delete, select
 

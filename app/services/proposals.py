@@ -1,7 +1,11 @@
 """Residents' proposals (draft, submit, edit, withdraw) and officers' review (feasibility, cost, merge, hide)."""
 
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
 from app.domain.problems import Problem, Refused
 from app.domain.proposals import (
+    PUBLIC_STATUSES,
     REVIEWABLE_STATUSES,
     check_cost_change,
     check_proposal,
@@ -10,7 +14,7 @@ from app.domain.proposals import (
     resident_may_edit,
 )
 from app.domain.rounds import FROZEN_ROUND_FIELDS, frozen_changes
-from app.models import Proposal
+from app.models import Pot, Proposal, Round, Ward
 from app.models._common import utcnow
 from app.services.audit import record
 from app.services.priorities import offered_for_round
@@ -30,6 +34,36 @@ def _check(session, pot, fields, final, keep_priority=None):
                           fields.get("cost_pence"), fields.get("cost_breakdown"), fields.get("priority"),
                           pot.amount_pence, pot.min_project_cost_pence, pot.max_project_cost_pence, final=final,
                           priorities=offered)
+
+
+LIST_COLUMNS = {"round": Proposal.round_id, "pot": Proposal.pot_id, "ward": Proposal.ward_id,
+                "status": Proposal.status, "priority": Proposal.priority}
+
+
+def public_page(session, filters, words, *, page, size):
+    """One page of the public list, newest first, and how many proposals match in all.
+
+    Public statuses only, never a hidden proposal nor one of a draft round. filters: {LIST_COLUMNS key: value};
+    words: found in the title or summary, any case.
+    """
+    query = (select(Proposal).where(Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden.is_(False))
+             .join(Round, Round.id == Proposal.round_id).where(Round.phase != "draft")
+             .where(*(LIST_COLUMNS[name] == value for name, value in filters.items())))
+    if words:
+        like = f"%{words.lower()}%"
+        query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.options(selectinload(Proposal.ward)).order_by(Proposal.id.desc()).limit(size)
+                            .offset((page - 1) * size)).all()
+    return items, total
+
+
+def list_choices(session):
+    """What the public list can be filtered by: rounds past draft (newest first), their pots, every ward."""
+    return {"rounds": session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all(),
+            "wards": session.scalars(select(Ward).order_by(Ward.name)).all(),
+            "pots": session.scalars(select(Pot).join(Round, Round.id == Pot.round_id).where(Round.phase != "draft")
+                                    .order_by(Round.id.desc(), Pot.id)).all()}
 
 
 def eligible_pots(round_, user, now=None):

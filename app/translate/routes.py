@@ -86,6 +86,15 @@ def download(lang):
                     headers={"Content-Disposition": f"attachment; filename={lang}-messages.po"})
 
 
+def _shown_problems(problems, lang):
+    """The first SHOWN_PROBLEMS problems of an uploaded catalogue in words, then how many more there are."""
+    shown = messages(problems[:SHOWN_PROBLEMS], language=language_name(lang))
+    if len(problems) > SHOWN_PROBLEMS:
+        more = len(problems) - SHOWN_PROBLEMS
+        shown.append(ngettext("and %(num)d more problem.", "and %(num)d more problems.", more))
+    return shown
+
+
 @bp.post("/<lang>/messages.po")
 @role_required("translator")
 @accepts_upload
@@ -100,13 +109,8 @@ def upload(lang):
     result = catalogues.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
     if not result.ok:
         db.session.rollback()
-        problems = messages(result.checked.problems, language=language_name(lang))
-        if len(problems) > SHOWN_PROBLEMS:
-            more = len(problems) - SHOWN_PROBLEMS
-            problems = problems[:SHOWN_PROBLEMS] + [ngettext("and %(num)d more problem.", "and %(num)d more problems.",
-                                                             more)]
         form.catalogue.errors.append(_("The catalogue was not changed. Correct the file and upload it again."))
-        return _language_page(lang, form, problems, status=400)
+        return _language_page(lang, form, _shown_problems(result.checked.problems, lang), status=400)
     db.session.commit()
     forget_cached_catalogues()
     flash(ngettext("%(language)s catalogue saved: %(num)d string changed.",

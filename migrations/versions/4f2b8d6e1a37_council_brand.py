@@ -1,4 +1,4 @@
-"""council brand: colour, logo (a cleaned PNG) and a version for caching (issue 16)
+"""council brand: colour, logo (a cleaned PNG) and a version for caching
 
 Revision ID: 4f2b8d6e1a37
 Revises: 9c4e1a7b2d63

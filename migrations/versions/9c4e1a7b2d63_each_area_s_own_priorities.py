@@ -1,4 +1,4 @@
-"""priority: each area's own neighbourhood-plan priorities (issue 14), seeded with the six that were fixed in code
+"""priority: each area's own neighbourhood-plan priorities, seeded with the six that were fixed in code
 
 Every existing area, and every council (its council-wide list, area_id NULL), gets the six as rows with the
 codes proposals already hold, so each proposal's priority points at its round's area's row. A proposal whose

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.factories import PASSWORD, make_user
-from tests.support.live_server import BIN, ROOT, LiveServer, csrf_token, free_port
+from tests.support.live_server import BIN, ROOT, SECRET_KEY, LiveServer, csrf_token, free_port
 
 ATTACKER, RESIDENT = "203.0.113.9", "198.51.100.7"
 
@@ -78,3 +78,32 @@ def test_sign_in_limits_hold_across_processes_and_lock_out_only_the_attackers_ad
     assert [_attempt(attacker, url, ATTACKER, "victim@example.org", PASSWORD) for url in urls] == [429, 429]
     for url in urls:
         assert _attempt(requests.Session(), url, RESIDENT, "victim@example.org", PASSWORD) == 302
+
+
+def _claim(url, path, address, password):
+    session = requests.Session()
+    page = session.get(url + path, timeout=10, headers={"X-Forwarded-For": address}).text
+    return session.post(url + path, data={"csrf_token": csrf_token(page), "email": "edna@example.org",
+                                          "password": password},
+                        headers={"X-Forwarded-For": address}, allow_redirects=False, timeout=30).status_code
+
+
+@pytest.mark.slow
+def test_the_claim_page_limit_holds_across_processes_and_a_refused_attempt_changes_nothing(two_servers):
+    """Someone guessing at a printed claim link from one address is stopped however the proxy spreads them."""
+    from app.models import User
+    from app.services import in_person
+
+    server, second_url = two_servers
+    with server.app_context() as db:
+        edna = make_user()
+        edna.email, edna.in_person = None, True
+        db.session.flush()
+        edna_id, path = edna.id, f"/auth/claim/{in_person.claim_token(SECRET_KEY, edna)}"
+    urls = (server.url, second_url)
+    statuses = [_claim(urls[n % 2], path, ATTACKER, "short") for n in range(5)]
+    assert statuses == [400] * 5  # a password too short: re-rendered with the message, counted
+    assert [_claim(url, path, ATTACKER, "plum orbit kettle seven") for url in urls] == [429, 429]
+    with server.app_context() as db:
+        assert db.session.get(User, edna_id).email is None  # the refused attempts took nothing over
+    assert _claim(second_url, path, RESIDENT, "plum orbit kettle seven") == 302  # Edna, at her own address

@@ -72,6 +72,17 @@ def test_suspending_needs_a_reason_and_shows_the_error_summary(client, db, login
     assert db.session.get(User, resident.id).active and _entries(db, "user.suspend") == []
 
 
+@pytest.mark.parametrize("step", ["suspend/check", "suspend"])
+def test_the_check_and_the_suspension_itself_refuse_a_missing_reason_alike(client, db, login_as, step):
+    login_as(make_user(role="admin"))
+    resident = make_user()
+
+    response = client.post(f"/admin/users/{resident.id}/{step}", data={"suspend-reason": ""})
+
+    assert response.status_code == 400 and "Say why you are suspending" in response.get_data(as_text=True)
+    assert db.session.get(User, resident.id).active and _entries(db, "user.suspend") == []
+
+
 def test_an_admin_cannot_suspend_their_own_account(client, db, login_as):
     admin = login_as(make_user(role="admin"))
 

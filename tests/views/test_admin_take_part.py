@@ -1,12 +1,18 @@
 """Staff see why a resident is refused: for each round taking proposals or votes, each pot and the rule that
-says no (ward, age, e-mail, held for a merge, suspended), in words; admins on the person's page, officers too."""
+says no (ward, age, e-mail, held for a merge, suspended), in the words the resident reads; admins on the person's
+page, officers too."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.domain.problems import Problem
+from app.problem_messages import message
 from tests.factories import make_area, make_pot, make_round, make_user, make_ward
-from tests.support.page_text import summary_rows
+from tests.support.page_text import summary_rows, text
+
+WRONG_WARD = "This pot is for residents of other wards."
+TOO_YOUNG = "This pot is for residents above a minimum age on the voting day, and you are younger."
 
 
 def _voting_round(area, **fields):
@@ -33,8 +39,7 @@ def test_the_admin_sees_which_rule_refuses_a_resident_in_each_pot(client, db, lo
     page = _page(client, teenager)
 
     assert "Can they take part?" in page
-    assert "Ward not covered: they live in Chells, and this pot is for Bedwell." in page
-    assert "Too young: they are 14, and the minimum age is 16." in page
+    assert WRONG_WARD in text(page) and TOO_YOUNG in text(page)
 
 
 def test_a_resident_who_may_vote_is_shown_yes_and_their_vote_once_cast(client, db, login_as):
@@ -67,7 +72,7 @@ def test_unconfirmed_email_is_named_and_paper_is_still_possible(client, db, logi
 
     page = _page(client, person)
 
-    assert "E-mail address not confirmed" in page
+    assert "Confirm your e-mail address before you take part." in text(page)
     assert "An officer can still enter a paper ballot for them." in page
 
 
@@ -84,8 +89,8 @@ def test_held_for_merge_and_suspended_accounts_say_so(client, db, login_as):
     login_as(make_user(role="admin"))
     db.session.commit()
 
-    assert "Held for a merge" in _page(client, held)
-    assert "Suspended: the account is suspended or closed" in _page(client, suspended)
+    assert "This account matches another registration of the same person." in text(_page(client, held))
+    assert "This account is suspended, so it cannot take part." in text(_page(client, suspended))
 
 
 def test_a_round_taking_proposals_uses_the_same_rule(client, db, login_as):
@@ -99,7 +104,7 @@ def test_a_round_taking_proposals_uses_the_same_rule(client, db, login_as):
     page = _page(client, person)
 
     assert "proposals" in page
-    assert "Ward not covered: they live in Pin Green, and this pot is for Roebuck." in page
+    assert WRONG_WARD in text(page)
 
 
 def test_an_officer_finds_a_resident_and_sees_the_rule(client, db, login_as):
@@ -114,7 +119,7 @@ def test_an_officer_finds_a_resident_and_sees_the_rule(client, db, login_as):
     assert f"/admin/take-part/{person.id}" in found
     page = client.get(f"/admin/take-part/{person.id}").get_data(as_text=True)
 
-    assert "Age unknown: the minimum age is 18" in page
+    assert "This pot has a minimum age and we do not know yours." in text(page)
 
 
 @pytest.mark.parametrize("role, status", [("resident", 403), ("board", 403), ("translator", 403),
@@ -137,3 +142,38 @@ def test_a_search_with_percent_signs_matches_them_literally(client, db, login_as
     page = client.get("/admin/take-part", query_string={"q": "%"}).get_data(as_text=True)
 
     assert "Ann 100% Real" in page and "Bob Other" not in page
+
+
+def test_a_merged_account_says_so_above_the_reasons(client, db, login_as):
+    area = make_area()
+    ward = make_ward(area=area)
+    make_pot(_voting_round(area), wards=[ward])
+    kept, merged = make_user(ward=ward), make_user(ward=ward)
+    db.session.flush()
+    merged.merged_into_id, merged.active = kept.id, False
+    login_as(make_user(role="admin"))
+    db.session.commit()
+
+    assert "Merged: this account was merged into another account" in text(_page(client, merged))
+
+
+@pytest.mark.parametrize("case", ["wrong_ward", "too_young", "age_unknown", "email_not_verified"])
+def test_staff_read_the_same_reason_as_the_resident_on_their_ballot(client, db, login_as, case):
+    area = make_area()
+    home, elsewhere = make_ward(name="Bedwell", area=area), make_ward(name="Chells", area=area)
+    pot = make_pot(_voting_round(area, min_age=16), name="Bedwell pot", wards=[home])
+    pot.round.require_verified_email = True
+    resident = make_user(ward=elsewhere if case == "wrong_ward" else home, verified=case != "email_not_verified",
+                         date_of_birth={"too_young": date.today() - timedelta(days=365 * 14),
+                                        "age_unknown": None}.get(case, date(1980, 5, 17)))
+    admin = make_user(role="admin")
+    db.session.commit()
+
+    login_as(resident)
+    on_the_ballot = text(client.get(f"/voting/pots/{pot.id}").get_data(as_text=True))
+    login_as(admin)
+    for_staff = text(_page(client, resident))
+
+    with client.application.test_request_context():
+        words = message(Problem(case))
+    assert words in on_the_ballot and words in for_staff

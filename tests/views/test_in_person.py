@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, Participation, User
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
-from tests.support.page_text import summary_rows
+from tests.support.page_text import summary_rows, visible_text
 
 RESIDENT = {"name": "Edna Pavement", "address": "4 Mill Lane", "postcode": "fl1 1aa", "date_of_birth": "1941-03-09",
             "locale": "en", "proof_seen": "y"}
@@ -253,6 +253,9 @@ def test_the_officer_sees_possible_duplicates_by_address_and_age_group_before_an
     assert held.in_person and held.held_for_merge_with_id == online.id
     event = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "account.registered_in_person")).one()
     assert event.details["possible_duplicates"] == [online.id] and event.details["held_for_merge_with"] == online.id
+    # The officers' merge list does not claim they share a date of birth: only the officer's judgement joined them.
+    merges = visible_text(client.get("/officer/merges").get_data(as_text=True))
+    assert "an officer said they were the same person" in merges and "Edna Pavement" in merges
     # A second in-person registration at the same address is a possible duplicate of the first by its address too.
     again = client.post(world["register"], data={**age_group_only, "locale": "en"}).get_data(as_text=True)
     assert "Same address" in again and "In person: 4 Mill Lane" in again
