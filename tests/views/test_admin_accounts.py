@@ -74,8 +74,8 @@ def test_suspending_needs_a_reason_and_shows_the_error_summary(client, db, login
 
 @pytest.mark.parametrize("step", ["suspend/check", "suspend"])
 def test_the_check_and_the_suspension_itself_refuse_a_missing_reason_alike(client, db, login_as, step):
-    login_as(make_user(role="admin"))
     resident = make_user()
+    login_as(make_user(role="admin"))
 
     response = client.post(f"/admin/users/{resident.id}/{step}", data={"suspend-reason": ""})
 
