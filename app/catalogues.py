@@ -23,7 +23,7 @@ def forget_cached_catalogues():
     an upload is put in that cache here, shipped catalogue and upload merged, so fuzzy strings show in English.
     """
     from app.extensions import db
-    from app.services.translations import served_catalogues
+    from app.services.catalogues import served_catalogues
 
     domain = current_app.extensions["babel"].instance.domain_instance
     domain.cache.clear()
@@ -36,7 +36,7 @@ def reload_changed_catalogues():
     new .mo (`flask translate compile`) within RELOAD_CHECK_SECONDS and reloads its catalogues: one small
     query and a few stat() calls, not a file read."""
     from app.extensions import db
-    from app.services.translations import catalogue_mtimes, catalogues_version
+    from app.services.catalogues import catalogue_mtimes, catalogues_version
 
     state = current_app.extensions.setdefault("nb_catalogues", {"checked": 0.0, "seen": None})
     now = time.monotonic()

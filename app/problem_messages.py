@@ -190,7 +190,7 @@ MESSAGES = {
     "photo_unsupported": lambda v: _("The file is not a photo. Choose a JPEG, PNG, WebP or GIF image."),
     "photo_too_large": lambda v: _("The photo must be smaller than 10 MB."),
     "photo_too_many_pixels": lambda v: _("The photo has too many pixels. Choose a smaller image."),
-    # Content translations (app.services.translations)
+    # Content translations (app.services.content_translations)
     "ballot_text_frozen": lambda v: _("Voting is open: the ballot's texts and their translations cannot change "
                                       "until it closes."),
     "own_translation": lambda v: _("You wrote this translation, so another translator must review it."),

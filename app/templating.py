@@ -109,23 +109,28 @@ def content_inline(picked):
 
 
 def content_helpers():
-    """Every page shows rounds, pots and proposals through these, so each reads the same fallback rule.
+    """Every page shows rounds, pots and proposals through `texts` (texts.round(obj, field), texts.pot, texts.proposal),
+    so each reads the same fallback rule; each returns a Picked (text, locale, is_fallback) that prints as its text.
 
-    Each helper returns a Picked (text, locale, is_fallback); it prints as its text.
+    A view that lists content passes its own `texts` (app.services.content.page_texts: one query for the page);
+    elsewhere this request's lookup loads each object's texts on first use.
     """
-    def in_reader_language(text_of):
-        return lambda obj, field: text_of(db.session, obj, field, current_locale_code())
+    return {"texts": request_texts(), "content_lang": content_lang, "content_inline": content_inline}
 
-    return {"round_text": in_reader_language(content.round_text), "pot_text": in_reader_language(content.pot_text),
-            "proposal_text": in_reader_language(content.proposal_text), "content_lang": content_lang,
-            "content_inline": content_inline}
+
+def request_texts():
+    """This request's lookup of translated content in the reader's language (app.services.content.PageTexts)."""
+    locale = current_locale_code()
+    cache = g.setdefault("page_texts", {})
+    if locale not in cache:
+        cache[locale] = content.PageTexts(db.session, locale)
+    return cache[locale]
 
 
 def delivery_helpers():
     """Words and lights for templates, and what the results and proposal pages include about delivery."""
     return {"delivery_status_word": status_word, "delivery_light_word": light_word,
             "delivery_award": lambda proposal_id: delivery_service.award_for(db.session, proposal_id),
-            "delivery_round_awards": lambda round_: delivery_service.round_awards(db.session, round_),
             "delivery_today": delivery_service.today_london,
             "delivery_may_update": lambda award: delivery_service.may_update(current_user, award)}
 

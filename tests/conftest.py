@@ -5,6 +5,8 @@ import contextvars
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from tests.support.databases import create_database, drop_database, empty_database
 from tests.support.smtp import CaptureSMTPServer, Mailbox, free_port
@@ -24,8 +26,9 @@ class CSRFClient(FlaskClient):
     def open(self, *args, **kwargs):
         """Serve each request in its own app context, as in production, not inside the test's.
 
-        The test's own session is committed first, so the request sees what the test set up and the
-        test's next read starts a new transaction that sees what the request wrote.
+        The test's own unit of work must be over: what it set up it commits itself, where it sets it up
+        (db.session.commit(), as a view would), and a test that left writes uncommitted fails here rather than
+        have them committed for it. Its open read transaction ends, so its next reads see what the request wrote.
         Otherwise Flask reuses the test's app context: g (the signed-in user, the chosen locale) and
         the database session would leak from one request into the next.
         """
@@ -34,7 +37,10 @@ class CSRFClient(FlaskClient):
         from app.extensions import db as _db
 
         if has_app_context():
-            _db.session.commit()  # what the test made is visible to the request; its reads start afresh
+            _db.session.flush()
+            assert not _db.session.info.get("uncommitted"), (
+                "the test wrote to the database and did not commit before this request: commit where it sets up data")
+            _db.session.rollback()  # nothing of the test's own is pending: its next reads start afresh
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def post(self, *args, csrf=True, **kwargs):
@@ -45,6 +51,17 @@ class CSRFClient(FlaskClient):
             if isinstance(data, dict) and "csrf_token" not in data:
                 data["csrf_token"] = self.csrf_token()
         return super().post(*args, **kwargs)
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_writes(session, _flush_context):
+    session.info["uncommitted"] = True  # until the transaction ends (CSRFClient.open checks it)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session):
+    session.info.pop("uncommitted", None)
 
 
 @pytest.fixture(scope="session")
@@ -152,10 +169,13 @@ def smtp_down(app, monkeypatch):
 
 @pytest.fixture
 def login_as(client):
-    """Sign a user in on the test client, as Flask-Login would after a successful login."""
+    """Sign a user in on the test client, as Flask-Login would after a successful login. What the test has set up
+    so far (the user among it) is committed here, as the set-up's end."""
+    from app.extensions import db as _db
 
     def _login(user, on=None):
         target = on or client
+        _db.session.commit()
         with target.session_transaction() as sess:
             sess["_user_id"] = user.session_token
             sess["_fresh"] = True

@@ -6,16 +6,18 @@ from sqlalchemy import select
 
 from app.domain.brand import brand_css
 from app.extensions import db
-from app.i18n import SESSION_LOCALE_KEY
+from app.i18n import SESSION_LOCALE_KEY, current_locale_code
 from app.main import bp
 from app.models import Round
+from app.services.content import page_texts
 from app.templating import site_council
 
 
 @bp.get("/")
 def index():
     rounds = db.session.scalars(select(Round).where(Round.phase != "draft").order_by(Round.id.desc())).all()
-    return render_template("main/index.html", rounds=rounds)
+    return render_template("main/index.html", rounds=rounds,
+                           texts=page_texts(db.session, current_locale_code(), rounds=rounds))
 
 
 @bp.post("/language")

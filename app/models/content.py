@@ -36,7 +36,7 @@ class ContentSource(db.Model):
 
 class UiCatalogue(db.Model):
     """An accepted upload of a language's UI catalogue (.po, merged with the catalogue of its day): kept in the
-    database so that every app host serves it (app.services.translations.served_catalogues). The newest row of
+    database so that every app host serves it (app.services.catalogues.served_catalogues). The newest row of
     a language wins; older rows are its history."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ from app.request_limits import int_arg
 from app.services import priorities as priority_service
 from app.services import proposals as proposal_service
 from app.services import results as results_service
-from app.services.content import pot_text
+from app.services.content import page_texts
 
 PAGE_SIZE = 20
 
@@ -31,10 +31,12 @@ def index():
     filters, words = list_filters(priorities)
     page = int_arg("page", 1, minimum=1)
     items, total = proposal_service.public_page(db.session, filters, words, page=page, size=PAGE_SIZE)
+    choices = proposal_service.list_choices(db.session)
+    texts = page_texts(db.session, current_locale_code(), rounds=choices["rounds"], pots=choices["pots"],
+                       proposals=items)
     return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters,
-                           statuses=sorted(PUBLIC_STATUSES), priorities=priorities,
-                           **proposal_service.list_choices(db.session))
+                           statuses=sorted(PUBLIC_STATUSES), priorities=priorities, texts=texts, **choices)
 
 
 def _visible_or_404(proposal_id):
@@ -68,12 +70,14 @@ def mine():
     items = db.session.scalars(select(Proposal).where(Proposal.author_id == current_user.id)
                                .order_by(Proposal.id.desc())).all()
     open_rounds = db.session.scalars(select(Round).where(Round.phase == "proposals")).all()
-    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds)
+    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds,
+                           texts=page_texts(db.session, current_locale_code(), rounds=open_rounds, proposals=items))
 
 
 def _form_for(round_, pots, proposal=None):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
-    names = [(p, pot_text(db.session, p, "name", current_locale_code())) for p in pots]
+    texts = page_texts(db.session, current_locale_code(), pots=pots)
+    names = [(p, texts.pot(p, "name")) for p in pots]
     form.pot.choices = [SelectChoice(p.id, name.text, {"lang": name.locale} if name.is_fallback else {})
                         for p, name in names]
     wards = sorted({w for p in pots for w in p.wards}, key=lambda w: w.name)

@@ -2,7 +2,7 @@
 
 Keys include the audit chain head: every count, confirmation and correction appends an audit entry, so a
 new head means a fresh render. So does every change to the words shown: a translator saving or removing a
-translation (services.translations.save_content records "translation.save"), an officer renaming a round
+translation (services.content_translations.save_content records "translation.save"), an officer renaming a round
 or pot ("round.update", "pot.update"); residents edit proposals only while proposals are open. The text
 depends on nothing else (a stale translation is recognised from the rows at render time), so the key needs
 no separate content version. The head is read from the database on every request, so when several app hosts

@@ -16,8 +16,10 @@ from app.i18n import current_locale_code
 from app.models import Pot
 from app.results import bp
 from app.results.page_cache import results_content, visitor_pages
+from app.services import delivery as delivery_service
 from app.services import results as results_service
 from app.services.audit import published_heads, published_heads_csv
+from app.services.content import page_texts
 from app.services.decisions import published_record
 
 
@@ -69,7 +71,9 @@ def public_when_anonymous(view):
 @bp.get("/")
 @public_when_anonymous
 def index():
-    return render_template("results/index.html", rounds=results_service.published_rounds(db.session))
+    rounds = results_service.published_rounds(db.session)
+    return render_template("results/index.html", rounds=rounds,
+                           texts=page_texts(db.session, current_locale_code(), rounds=rounds))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -85,17 +89,27 @@ def round_results(round_id):
 
         def render():
             summary = results_service.round_summary(db.session, round_)
-            html = render_template("results/_round.html", round=round_, summary=summary,
+            html = render_template("results/_round.html", round=round_, summary=summary, texts=_summary_texts(summary),
                                    published_heads=published_heads(db.session, limit=PUBLISHED_HEADS_SHOWN))
             return Markup(html)  # noqa: S704 (autoescaped template output)
 
         content = results_content.get_or_render((round_.id, locale, head), render)
-        return render_template("results/round.html", round=round_, content=content)
+        awards = delivery_service.round_awards(db.session, round_)
+        return render_template("results/round.html", round=round_, content=content, awards=awards,
+                               texts=page_texts(db.session, locale, rounds=[round_], proposals=[a.proposal for a in awards]))
 
     if _personal():
         return page()  # the navigation or a message is this person's own
     # Every visitor who is not signed in sees the same page in a language (public_when_anonymous).
     return visitor_pages.get_or_render((request.full_path, locale, head), page)
+
+
+def _summary_texts(summary):
+    """Every text a round's results show in the reader's language: the round, its pots and their projects (one
+    query)."""
+    return page_texts(db.session, current_locale_code(), rounds=[summary["round"]],
+                      pots=[entry["pot"] for entry in summary["pots"]],
+                      proposals=[row["proposal"] for entry in summary["pots"] for row in entry["rows"]])
 
 
 PUBLISHED_HEADS_SHOWN = 5  # the newest on the page; all of them in audit-heads.csv and /api/audit/heads

@@ -1,60 +1,121 @@
-"""Translated text of rounds, pots and proposals, through the one fallback rule (pick_translation).
+"""Translated text of rounds, pots and proposals as readers see it, through the one fallback rule (pick_translation).
 
-Only current translations are shown: one made from an original that has changed since is stale
+A page loads every text it shows in one query (page_texts) and its template reads them from the lookup it
+returns. Only current translations are shown: one made from an original that has changed since is stale
 (app.domain.content.current_translations), and residents see the original until a translator updates it.
 """
 
-from sqlalchemy import select
+from sqlalchemy import and_, literal, or_, select, union_all
 
 from app.domain.content import Picked, current_translations, pick_translation
-from app.models import ContentTranslation
+from app.models import ContentTranslation, ProposalTranslation
 from app.models.content import ContentSource
-from app.services.translations import FIELDS, source_hash
+from app.services.content_translations import KINDS, source_hash
+
+PROPOSAL_TEXTS = ("title", "summary", "description")  # a translation row may hold a description too
 
 
-def _recorded(session, hashes):
-    """The hashes among these that name an original kept on record (ContentSource)."""
-    if not hashes:
-        return set()
-    return set(session.scalars(select(ContentSource.source_hash).where(ContentSource.source_hash.in_(hashes))))
+def _recorded(hash_column):
+    """True when the translation's original is on record (ContentSource): only then can it be found stale."""
+    return select(ContentSource.source_hash).where(ContentSource.source_hash == hash_column).exists()
 
 
-def _shown(session, translations, original_hash):
-    unknown = {made_from for _locale, _text, made_from in translations if made_from != original_hash}
-    return current_translations(translations, original_hash, _recorded(session, unknown))
+def _translations_query(ids):
+    """One statement for every translation of the given {entity: ids}: (entity, id, field, locale, text, made_from,
+    recorded), a proposal's row giving one line per field."""
+    parts = []
+    field_ids = [(entity, ids[entity]) for entity in ("round", "pot") if ids.get(entity)]
+    if field_ids:
+        parts.append(select(ContentTranslation.entity, ContentTranslation.entity_id, ContentTranslation.field,
+                            ContentTranslation.locale, ContentTranslation.text, ContentTranslation.source_hash,
+                            _recorded(ContentTranslation.source_hash))
+                     .where(or_(*[and_(ContentTranslation.entity == entity, ContentTranslation.entity_id.in_(found))
+                                  for entity, found in field_ids])))
+    if ids.get("proposal"):
+        parts += [select(literal("proposal"), ProposalTranslation.proposal_id, literal(name), ProposalTranslation.locale,
+                         getattr(ProposalTranslation, name), ProposalTranslation.source_hash,
+                         _recorded(ProposalTranslation.source_hash))
+                  .where(ProposalTranslation.proposal_id.in_(ids["proposal"])) for name in PROPOSAL_TEXTS]
+    return union_all(*parts) if len(parts) > 1 else parts[0] if parts else None
 
 
-def _field_text(session, entity, entity_id, field, original_text, original_locale, locale):
-    """A round's or pot's field: one translation row per field, made from {field: original}."""
-    if not original_text:
-        return Picked("", locale, False)  # nothing written, so nothing to translate
-    rows = session.execute(select(ContentTranslation.locale, ContentTranslation.text, ContentTranslation.source_hash)
-                           .where(ContentTranslation.entity == entity, ContentTranslation.entity_id == entity_id,
-                                  ContentTranslation.field == field)).all()
-    values = _shown(session, [tuple(row) for row in rows], source_hash({field: original_text}))
-    values[original_locale] = original_text
-    return pick_translation(values, locale, original_locale)
+class PageTexts:
+    """The translated texts of the rounds, pots and proposals one page shows, in the reader's language.
+
+    Each method returns a Picked (text, locale, is_fallback) that prints as its text. Something the view did not
+    name is loaded on first use (one query for it), so a forgotten one costs a query, not the page.
+    """
+
+    def __init__(self, session, locale):
+        self.session, self.locale = session, locale
+        self._loaded = set()  # (entity, id)
+        self._found = {}  # (entity, id, field) -> [(locale, text, made_from)]
+        self._recorded = set()  # made_from hashes of originals on record
+
+    def load(self, **objects):
+        """Load every translation of these rounds=, pots= and proposals= not loaded yet: one query."""
+        ids = {}
+        for plural, objs in objects.items():
+            entity = plural.removesuffix("s")
+            wanted = {obj.id for obj in objs or () if (entity, obj.id) not in self._loaded}
+            if wanted:
+                ids[entity] = sorted(wanted)
+                self._loaded.update((entity, id_) for id_ in wanted)
+        query = _translations_query(ids)
+        if query is not None:
+            for entity, entity_id, field, locale, text, made_from, recorded in self.session.execute(query):
+                self._found.setdefault((entity, entity_id, field), []).append((locale, text, made_from))
+                if recorded:
+                    self._recorded.add(made_from)
+        return self
+
+    def _pick(self, entity, obj, field):
+        if (entity, obj.id) not in self._loaded:
+            self.load(**{f"{entity}s": [obj]})
+        kind, original = KINDS[entity], getattr(obj, field)
+        # A round's or pot's blank field has nothing to translate; a proposal's one translation row holds every
+        # text, its description too, which may be all there is in another language.
+        if not original and not kind.one_row:
+            return Picked("", self.locale, False)
+        made_from = kind.originals(obj) if kind.one_row else {field: original}  # what a current translation is of
+        values = current_translations(self._found.get((entity, obj.id, field), []), source_hash(made_from),
+                                      self._recorded)
+        values[kind.original_locale(obj)] = original
+        return pick_translation(values, self.locale, kind.original_locale(obj))
+
+    def round(self, round_, field):
+        """A round's "title" or "description"."""
+        return self._pick("round", round_, field)
+
+    def pot(self, pot, field):
+        """A pot's "name" or "instructions"."""
+        return self._pick("pot", pot, field)
+
+    def proposal(self, proposal, field):
+        """A proposal's "title", "summary" or "description": requested -> the author's language -> English.
+
+        A proposal's translation is one row made from its title and summary together; a change to either
+        makes the whole row stale.
+        """
+        return self._pick("proposal", proposal, field)
+
+
+def page_texts(session, locale, rounds=(), pots=(), proposals=()):
+    """Every translated text of these rounds, pots and proposals in locale, loaded in one query (none when there is
+    nothing to load): a PageTexts for the template to read from."""
+    return PageTexts(session, locale).load(rounds=rounds, pots=pots, proposals=proposals)
 
 
 def round_text(session, round_, field, locale):
     """Picked text of a round's field ("title" or "description") in locale."""
-    return _field_text(session, "round", round_.id, field, getattr(round_, field), round_.original_locale, locale)
+    return page_texts(session, locale, rounds=[round_]).round(round_, field)
 
 
 def pot_text(session, pot, field, locale):
     """Picked text of a pot's field ("name" or "instructions") in locale."""
-    return _field_text(session, "pot", pot.id, field, getattr(pot, field), pot.round.original_locale, locale)
+    return page_texts(session, locale, pots=[pot]).pot(pot, field)
 
 
 def proposal_text(session, proposal, field, locale):
-    """Picked text of a proposal's title/summary/description: requested -> the author's language -> English.
-
-    A proposal's translation is one row made from its title and summary together; a change to either
-    makes the whole row stale.
-    """
-    original = getattr(proposal, field)
-    made_from = source_hash({name: getattr(proposal, name) for name in FIELDS["proposal"] if getattr(proposal, name)})
-    values = _shown(session, [(t.locale, getattr(t, field), t.source_hash) for t in proposal.translations], made_from)
-    values[proposal.original_locale] = original
-    return pick_translation(values, locale, proposal.original_locale)
-
+    """Picked text of a proposal's title, summary or description in locale."""
+    return page_texts(session, locale, proposals=[proposal]).proposal(proposal, field)

@@ -17,7 +17,7 @@ from app.models import ContentTranslation, Priority
 from app.models._common import utcnow
 from app.models.content import ContentSource
 from app.services.audit import record
-from app.services.translations import source_hash
+from app.services.content_translations import source_hash
 
 
 class PriorityRefused(Refused):

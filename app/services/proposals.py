@@ -1,6 +1,7 @@
 """Residents' proposals (draft, submit, edit, withdraw) and officers' review (feasibility, cost, merge, hide)."""
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.domain.problems import Problem, Refused
 from app.domain.proposals import (
@@ -52,7 +53,8 @@ def public_page(session, filters, words, *, page, size):
         like = f"%{words.lower()}%"
         query = query.where(or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(query.order_by(Proposal.id.desc()).limit(size).offset((page - 1) * size)).all()
+    items = session.scalars(query.options(selectinload(Proposal.ward)).order_by(Proposal.id.desc()).limit(size)
+                            .offset((page - 1) * size)).all()
     return items, total
 
 

@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import bindparam, delete, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.database import begin_write_transaction, truncate_journal
 from app.domain.ballots import BadPoints, check_ballot, normalise_form
@@ -70,7 +70,8 @@ def _on_ballot(pot_id):
 
 def ballot_projects(session, pot):
     """The proposals on this pot's ballot, in a stable order."""
-    return session.scalars(select(Proposal).where(*_on_ballot(pot.id)).order_by(Proposal.title, Proposal.id)).all()
+    return session.scalars(select(Proposal).where(*_on_ballot(pot.id)).options(selectinload(Proposal.ward))
+                           .order_by(Proposal.title, Proposal.id)).all()
 
 
 def voting_is_open(round_, now=None):

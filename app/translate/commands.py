@@ -74,7 +74,7 @@ def init(lang):
               help="The translations directory to read (e.g. a translator's working copy).")
 def status(directory):
     """Per language: translated, fuzzy and missing strings."""
-    from app.services.translations import catalogue_status
+    from app.services.catalogues import catalogue_status
 
     click.echo(f"{'language':10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'done':>5}")
     for lang, cover in catalogue_status(directory):

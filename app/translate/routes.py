@@ -14,7 +14,7 @@ from app.extensions import db
 from app.i18n import current_locale_code
 from app.problem_messages import message, messages
 from app.request_limits import accepts_upload
-from app.services import translations
+from app.services import catalogues, content_translations
 from app.translate import bp
 from app.translate.forms import FIELD_LABELS, CatalogueUploadForm, ReviewForm, content_form
 
@@ -55,9 +55,9 @@ def _labels():
 @role_required("translator")
 def index():
     directory = catalogue_directory()
-    ui = dict(translations.catalogue_status(directory, db.session))
+    ui = dict(catalogues.catalogue_status(directory, db.session))
     languages = current_app.config["SUPPORTED_LOCALES"]
-    content = {lang: translations.content_coverage(translations.content_items(db.session, lang)) for lang in languages}
+    content = {lang: content_translations.content_coverage(content_translations.content_items(db.session, lang)) for lang in languages}
     return render_template("translate/index.html", languages=languages, ui=ui, content=content)
 
 
@@ -68,21 +68,21 @@ def language(lang):
 
 
 def _language_page(lang, form, problems=(), status=200):
-    items = translations.content_items(db.session, lang)
+    items = content_translations.content_items(db.session, lang)
     wanted = request.args.get("state", "")
     shown = [item for item in items if item.state != "original" and (not wanted or item.state == wanted)]
-    ui = dict(translations.catalogue_status(catalogue_directory(), db.session)).get(lang)
+    ui = dict(catalogues.catalogue_status(catalogue_directory(), db.session)).get(lang)
     return render_template("translate/language.html", lang=lang, items=shown, wanted=wanted, form=form,
-                           problems=problems, ui=ui, content=translations.content_coverage(items)), status
+                           problems=problems, ui=ui, content=content_translations.content_coverage(items)), status
 
 
 @bp.get("/<lang>/messages.po")
 @role_required("translator")
 def download(lang):
     directory = catalogue_directory()
-    if lang not in translations.languages(directory):
+    if lang not in catalogues.languages(directory):
         abort(404)
-    return Response(translations.catalogue_bytes(directory, lang, db.session), mimetype="text/x-gettext-translation",
+    return Response(catalogues.catalogue_bytes(directory, lang, db.session), mimetype="text/x-gettext-translation",
                     headers={"Content-Disposition": f"attachment; filename={lang}-messages.po"})
 
 
@@ -100,13 +100,13 @@ def _shown_problems(problems, lang):
 @accepts_upload
 def upload(lang):
     directory = catalogue_directory()
-    if lang not in translations.languages(directory):
+    if lang not in catalogues.languages(directory):
         abort(404)
     form = CatalogueUploadForm()
     if not form.validate_on_submit():
         return _language_page(lang, form, status=400)
     begin_write_transaction(db.session)  # two uploads of one language queue: neither loses the other's strings
-    result = translations.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
+    result = catalogues.replace_catalogue(db.session, directory, lang, form.catalogue.data.read(), current_user)
     if not result.ok:
         db.session.rollback()
         form.catalogue.errors.append(_("The catalogue was not changed. Correct the file and upload it again."))
@@ -124,9 +124,9 @@ def upload(lang):
 
 
 def _item_or_404(entity, entity_id, lang):
-    if entity not in translations.ENTITIES:
+    if entity not in content_translations.ENTITIES:
         abort(404)
-    item = translations.content_item(db.session, entity, entity_id, lang)
+    item = content_translations.content_item(db.session, entity, entity_id, lang)
     if item is None or item.state == "original":
         abort(404)
     return item
@@ -144,9 +144,9 @@ def edit(lang, entity, entity_id):
                                     language=language_name(lang))
     if form.validate_on_submit():
         try:
-            changed = translations.save_content(db.session, entity, entity_id, lang,
+            changed = content_translations.save_content(db.session, entity, entity_id, lang,
                                                 {name: form[name].data for name in names}, current_user)
-        except translations.TranslationRefused as refused:
+        except content_translations.TranslationRefused as refused:
             db.session.rollback()
             flash(message(refused.problems[0]), "error")
         else:
@@ -166,8 +166,8 @@ def review(lang, entity, entity_id):
     if not ReviewForm().validate_on_submit():
         abort(400)
     try:
-        reviewed = translations.mark_reviewed(db.session, entity, entity_id, lang, current_user)
-    except translations.TranslationRefused as refused:
+        reviewed = content_translations.mark_reviewed(db.session, entity, entity_id, lang, current_user)
+    except content_translations.TranslationRefused as refused:
         db.session.rollback()
         flash(message(refused.problems[0]), "error")
     else:

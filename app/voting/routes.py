@@ -10,10 +10,12 @@ from app.domain.phases import voting_has_opened
 from app.domain.problems import Problem
 from app.extensions import db, limiter
 from app.form_fields import BallotForm
+from app.i18n import current_locale_code
 from app.models import Pot, Round
 from app.problem_messages import message
 from app.services import results as results_service
 from app.services import voting as voting_service
+from app.services.content import page_texts
 from app.voting import bp
 from app.voting.forms import ReceiptForm
 
@@ -30,7 +32,8 @@ def index():
             reasons = voting_service.eligibility_problems(current_user, round_, pot)
             participation = voting_service.participation_of(db.session, current_user, pot)
             entries.append((round_, pot, reasons, participation))
-    return render_template("voting/index.html", entries=entries)
+    texts = page_texts(db.session, current_locale_code(), rounds=open_rounds, pots=[entry[1] for entry in entries])
+    return render_template("voting/index.html", entries=entries, texts=texts)
 
 
 def _pot_or_404(pot_id):
@@ -99,6 +102,13 @@ def _ballot_errors(casting, reasons, problems, ballot_type):
     return [(problem_target(p, ballot_type), message(p)) for p in ((reasons or problems) if casting else problems)]
 
 
+def _projects_and_texts(pot):
+    """The projects on the ballot and every text the ballot shows in the reader's language (one query)."""
+    projects = voting_service.ballot_projects(db.session, pot)
+    return {"projects": projects, "texts": page_texts(db.session, current_locale_code(), rounds=[pot.round], pots=[pot],
+                                                      proposals=projects)}
+
+
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id):
@@ -121,7 +131,7 @@ def ballot(pot_id):
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
     return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
-                           projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
+                           **_projects_and_texts(pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation, close_at=voting_service.close_time_london(pot.round)), \
         (400 if casting and errors else 200)

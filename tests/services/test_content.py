@@ -2,14 +2,14 @@
 
 from app.domain.content import Picked
 from app.models import ContentTranslation, ProposalTranslation
-from app.services import content, translations
+from app.services import content, content_translations
 from tests.factories import make_pot, make_proposal, make_round, make_user
 
 
 def test_a_round_in_the_readers_language_then_the_original_when_it_changes_until_updated(db):
     round_ = make_round(title="Summer grants for parks")
     translator = make_user(role="translator")
-    translations.save_content(db.session, "round", round_.id, "cy", {"title": "Grantiau haf i barciau"}, translator)
+    content_translations.save_content(db.session, "round", round_.id, "cy", {"title": "Grantiau haf i barciau"}, translator)
     assert content.round_text(db.session, round_, "title", "cy") == Picked("Grantiau haf i barciau", "cy", False)
 
     round_.title = "Summer grants for parks and play areas"
@@ -17,7 +17,7 @@ def test_a_round_in_the_readers_language_then_the_original_when_it_changes_until
     assert content.round_text(db.session, round_, "title", "cy") == Picked(
         "Summer grants for parks and play areas", "en", True)  # stale: the original, said to be a fallback
 
-    translations.save_content(db.session, "round", round_.id, "cy",
+    content_translations.save_content(db.session, "round", round_.id, "cy",
                               {"title": "Grantiau haf i barciau a mannau chwarae"}, translator)
     assert content.round_text(db.session, round_, "title", "cy").text == "Grantiau haf i barciau a mannau chwarae"
 
@@ -25,7 +25,7 @@ def test_a_round_in_the_readers_language_then_the_original_when_it_changes_until
 def test_only_the_changed_field_of_a_pot_goes_stale(db):
     pot = make_pot(name="Small grants", instructions="Choose up to three projects.")
     translator = make_user(role="translator")
-    translations.save_content(db.session, "pot", pot.id, "pl",
+    content_translations.save_content(db.session, "pot", pot.id, "pl",
                               {"name": "Małe granty", "instructions": "Wybierz do trzech projektów."}, translator)
     pot.instructions = "Choose up to two projects."
     db.session.flush()
@@ -36,7 +36,7 @@ def test_only_the_changed_field_of_a_pot_goes_stale(db):
 def test_a_proposals_translation_goes_stale_as_a_whole_when_its_title_or_summary_changes(db):
     proposal = make_proposal(title="Benches", summary="Four benches.", status="feasible")
     translator = make_user(role="translator")
-    translations.save_content(db.session, "proposal", proposal.id, "pa", {"title": "ਬੈਂਚ", "summary": "ਚਾਰ ਬੈਂਚ।"},
+    content_translations.save_content(db.session, "proposal", proposal.id, "pa", {"title": "ਬੈਂਚ", "summary": "ਚਾਰ ਬੈਂਚ।"},
                               translator)
     assert content.proposal_text(db.session, proposal, "title", "pa") == Picked("ਬੈਂਚ", "pa", False)
     proposal.summary = "Six benches."

@@ -26,6 +26,7 @@ def test_demo_is_idempotent_and_has_an_account_per_role(db):
 
 def test_demo_accounts_can_sign_in(client, db):
     load_demo(db.session)
+    db.session.commit()
     response = client.post("/auth/login", data={"email": "officer@example.org", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/officer/geography").status_code == 200
@@ -68,6 +69,7 @@ def test_the_readme_lists_every_demo_account_with_where_they_live_and_what_they_
     from app.services.voting import eligibility_problems, voting_is_open
 
     load_demo(db.session)
+    db.session.commit()
     rows = _readme_demo_accounts()
     open_rounds = [r for r in db.session.scalars(select(Round)) if voting_is_open(r)]
 
@@ -86,8 +88,10 @@ def test_the_readme_lists_every_demo_account_with_where_they_live_and_what_they_
 
 def test_the_demo_resident_can_open_the_ballot_of_the_round_open_for_voting(client, db):
     load_demo(db.session)
+    db.session.commit()
     pot = db.session.scalar(select(Round).where(Round.phase == "voting")).pots[0]
 
+    db.session.commit()
     client.post("/auth/login", data={"email": "resident@example.org", "password": DEMO_PASSWORD})
     ballot = client.get(f"/voting/pots/{pot.id}")
 

@@ -18,6 +18,7 @@ def test_admin_grants_board_membership_of_an_area_and_it_is_audited(client, db, 
     admin = login_as(make_user(role="admin", email="admin@example.org"))
     person = make_user(email="cllr@example.org")
     area = make_area(name="Chells & Manor")
+    db.session.commit()
     response = client.post(f"/admin/users/{person.id}", data={"role": "board", "area": str(area.id),
                                                               "board_role": "chair"})
     assert response.status_code == 302
@@ -32,6 +33,7 @@ def test_an_officer_can_be_made_the_contact_officer_for_an_area(client, db, logi
     login_as(make_user(role="admin"))
     person = make_user(email="owen@example.org")
     area = make_area(name="Chells & Manor")
+    db.session.commit()
     response = client.post(f"/admin/users/{person.id}", data={"role": "officer", "area": str(area.id),
                                                               "board_role": "chair"})
     assert response.status_code == 302
@@ -42,6 +44,7 @@ def test_an_officer_can_be_made_the_contact_officer_for_an_area(client, db, logi
 def test_board_role_without_area_is_refused_and_changes_nothing(client, db, login_as):
     login_as(make_user(role="admin"))
     person = make_user()
+    db.session.commit()
     response = client.post(f"/admin/users/{person.id}", data={"role": "board", "area": ""})
     assert response.status_code == 400 and "Choose the area" in response.get_data(as_text=True)
     assert db.session.query(RoleGrant).filter_by(user_id=person.id).count() == 0
@@ -58,6 +61,7 @@ def test_admin_removes_another_persons_role(client, db, login_as):
     login_as(make_user(role="admin"))
     person = make_user(role="officer")
     grant_id = person.roles[0].id
+    db.session.commit()
     assert client.post(f"/admin/users/{person.id}/roles/{grant_id}/remove").status_code == 302
     assert db.session.query(RoleGrant).filter_by(id=grant_id).count() == 0
     assert db.session.query(AuditEntry).filter_by(action="role.revoke").count() == 1
@@ -66,6 +70,7 @@ def test_admin_removes_another_persons_role(client, db, login_as):
 def test_role_change_without_csrf_token_is_refused(client, db, login_as):
     login_as(make_user(role="admin"))
     person = make_user()
+    db.session.commit()
     response = client.post(f"/admin/users/{person.id}", data={"role": "officer", "area": ""}, csrf=False)
     assert response.status_code == 400
     assert db.session.query(RoleGrant).filter_by(user_id=person.id).count() == 0
@@ -74,5 +79,6 @@ def test_role_change_without_csrf_token_is_refused(client, db, login_as):
 def test_search_finds_people_by_email(client, db, login_as):
     login_as(make_user(role="admin"))
     make_user(email="findme@example.org")
+    db.session.commit()
     html = client.get("/admin/users?q=findme").get_data(as_text=True)
     assert "findme@example.org" in html

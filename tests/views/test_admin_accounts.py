@@ -64,6 +64,7 @@ def test_suspending_needs_a_reason_and_shows_the_error_summary(client, db, login
     login_as(make_user(role="admin"))
     resident = make_user()
 
+    db.session.commit()
     response = client.post(f"/admin/users/{resident.id}/suspend/check", data={"suspend-reason": "  "})
 
     html = response.get_data(as_text=True)
@@ -73,8 +74,8 @@ def test_suspending_needs_a_reason_and_shows_the_error_summary(client, db, login
 
 @pytest.mark.parametrize("step", ["suspend/check", "suspend"])
 def test_the_check_and_the_suspension_itself_refuse_a_missing_reason_alike(client, db, login_as, step):
-    login_as(make_user(role="admin"))
     resident = make_user()
+    login_as(make_user(role="admin"))
 
     response = client.post(f"/admin/users/{resident.id}/{step}", data={"suspend-reason": ""})
 
@@ -95,6 +96,7 @@ def test_admin_corrects_a_residents_ward_with_a_reason_and_it_is_audited(client,
     admin = login_as(make_user(role="admin"))
     wrong, right = make_ward(name="Chells", code="E05000101"), make_ward(name="Manor", code="E05000102")
     resident = make_user(ward=wrong)
+    db.session.commit()
     page = client.get(f"/admin/users/{resident.id}").get_data(as_text=True)
     assert "Lives in Chells ward" in page
 
@@ -113,6 +115,7 @@ def test_a_ward_correction_without_a_ward_or_reason_changes_nothing(client, db, 
     ward = make_ward()
     resident = make_user(ward=ward)
 
+    db.session.commit()
     response = client.post(f"/admin/users/{resident.id}/ward", data={"ward-ward": "", "ward-reason": ""})
 
     html = response.get_data(as_text=True)

@@ -13,6 +13,7 @@ def test_admin_adds_an_area_and_moves_wards_into_it(client, db, login_as):
     manor = Ward(council_id=council.id, name="Manor", code="E05009002")  # as the ONSPD import leaves it: no area
     db.session.add(manor)
     db.session.flush()
+    db.session.commit()
     assert "Wards not in an area" in client.get("/admin/areas").get_data(as_text=True)
 
     added = client.post("/admin/areas", data={"name": "Chells & Manor"})
@@ -34,6 +35,7 @@ def test_an_area_needs_a_name_and_known_wards(client, db, login_as):
     login_as(make_user(role="admin"))
     area = make_area(name="Bedwell")
 
+    db.session.commit()
     nameless = client.post("/admin/areas", data={"name": " "})
     unknown = client.post(f"/admin/areas/{area.id}", data={"name": "Bedwell", "wards": ["999999"]})
 

@@ -26,6 +26,7 @@ def test_area_page_lists_board_councillors_and_contact_officer(client, db):
     _seat(elsewhere, make_area(name="Elsewhere", council=council), "chair")
     db.session.flush()
 
+    db.session.commit()
     html = client.get(f"/areas/{area.id}").get_data(as_text=True)
 
     assert "Chells &amp; Manor" in html and "<li>Chells</li>" in html
@@ -39,5 +40,6 @@ def test_area_page_lists_board_councillors_and_contact_officer(client, db):
 
 def test_areas_index_links_every_area_and_an_unknown_area_is_404(client, db):
     area = make_area(name="Bedwell & Broadwater")
+    db.session.commit()
     assert f'href="/areas/{area.id}"' in client.get("/areas/").get_data(as_text=True)
     assert client.get("/areas/99999").status_code == 404

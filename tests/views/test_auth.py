@@ -21,7 +21,9 @@ REGISTRATION = {
 
 @pytest.fixture
 def ward(db):
-    return make_ward(name="Chells", postcodes=["FL1 2AB"])
+    ward = make_ward(name="Chells", postcodes=["FL1 2AB"])
+    db.session.commit()
+    return ward
 
 
 def _link(message):
@@ -73,6 +75,7 @@ def test_unknown_postcode_is_refused_clearly(client, db, ward):
 
 def test_register_does_not_reveal_existing_accounts(client, db, ward, outbox):
     make_user(email="amira@example.org", ward=ward)
+    db.session.commit()
     existing = client.post("/auth/register", data=dict(REGISTRATION))
     fresh = client.post("/auth/register", data=dict(REGISTRATION, email="new@example.org"))
     assert existing.status_code == fresh.status_code == 302
@@ -84,6 +87,7 @@ def test_register_does_not_reveal_existing_accounts(client, db, ward, outbox):
 
 def test_login_failure_message_is_the_same_for_unknown_email_and_wrong_password(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     wrong_password = client.post("/auth/login", data={"email": "known@example.org", "password": "nope nope nope"})
     unknown = client.post("/auth/login", data={"email": "nobody@example.org", "password": "nope nope nope"})
     assert wrong_password.status_code == unknown.status_code == 400
@@ -93,6 +97,7 @@ def test_login_failure_message_is_the_same_for_unknown_email_and_wrong_password(
 
 def test_login_redirects_only_to_same_site_paths(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     ok = client.post("/auth/login?next=/auth/account", data={"email": "known@example.org", "password": PASSWORD})
     assert ok.headers["Location"].endswith("/auth/account")
     client.post("/auth/logout")
@@ -102,6 +107,7 @@ def test_login_redirects_only_to_same_site_paths(client, db):
 
 def test_logout_invalidates_a_copied_session_cookie(app, client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     client.post("/auth/login", data={"email": "known@example.org", "password": PASSWORD})
     stolen = client.get_cookie("session").value
     client.post("/auth/logout")
@@ -112,7 +118,9 @@ def test_logout_invalidates_a_copied_session_cookie(app, client, db):
 
 def test_password_change_signs_out_other_sessions(app, client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     other = app.test_client()
+    db.session.commit()
     for c in (client, other):
         c.post("/auth/login", data={"email": "known@example.org", "password": PASSWORD})
     assert other.get("/auth/account").status_code == 200
@@ -125,6 +133,7 @@ def test_password_change_signs_out_other_sessions(app, client, db):
 
 def test_password_reset_by_email_works_once(client, db, outbox):
     user = make_user(email="known@example.org")
+    db.session.commit()
     assert client.post("/auth/reset", data={"email": "known@example.org"}).status_code == 302
     link = _link(outbox.wait_for(lambda m: m["To"] == "known@example.org"))
     assert client.post(link, data={"password": "violet harbour drum nine"}).status_code == 302
@@ -137,6 +146,7 @@ def test_password_reset_by_email_works_once(client, db, outbox):
 
 def test_reset_request_does_not_reveal_accounts(client, db, outbox):
     make_user(email="known@example.org")
+    db.session.commit()
     known = client.post("/auth/reset", data={"email": "known@example.org"})
     unknown = client.post("/auth/reset", data={"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 302
@@ -151,6 +161,7 @@ def test_expired_and_wrong_purpose_tokens_are_refused(app, client, db):
         reset_token = accounts.make_token(app.secret_key, accounts.RESET, user)
         verify_token = accounts.make_token(app.secret_key, accounts.VERIFY, user)
     # A reset token used as a verification link, and the other way round.
+    db.session.commit()
     assert client.get(f"/auth/verify/{reset_token}").status_code == 400
     assert client.get(f"/auth/reset/{verify_token}").status_code == 400
     # A verification token signed long ago.
@@ -171,6 +182,7 @@ def test_expired_and_wrong_purpose_tokens_are_refused(app, client, db):
 
 def test_login_is_rate_limited(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     statuses = [client.post("/auth/login", data={"email": "known@example.org", "password": "wrong wrong"}).status_code
                 for _ in range(11)]
     assert statuses[:10] == [400] * 10
@@ -194,6 +206,7 @@ def test_registration_is_rate_limited_and_the_refused_one_stores_and_sends_nothi
 
 def test_reset_request_is_rate_limited_and_the_refused_one_sends_nothing(client, db, outbox):
     make_user(email="known@example.org")
+    db.session.commit()
     statuses = [client.post("/auth/reset", data={"email": f"nobody{n}@example.org"}).status_code for n in range(5)]
     assert statuses == [302] * 5
     refused = client.post("/auth/reset", data={"email": "known@example.org"}, headers={"Accept-Language": "cy"})
@@ -233,6 +246,7 @@ def test_bad_reset_request_re_renders_with_a_message_and_sends_nothing(client, d
 def test_a_weak_new_password_from_a_reset_link_is_refused_and_the_link_still_works(client, db, outbox, password,
                                                                                    message):
     make_user(email="known@example.org")
+    db.session.commit()
     before = _hash_of(db, "known@example.org")
     client.post("/auth/reset", data={"email": "known@example.org"})
     link = _link(outbox.wait_for(lambda m: m["To"] == "known@example.org"))
@@ -272,9 +286,11 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, db, 
 
 def test_signing_in_rotates_the_csrf_secret_so_a_token_from_before_is_refused(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     before = client.csrf_token()  # a token from the sign-in page, as someone watching the visitor could see it
     with client.session_transaction() as sess:
         secret_before = sess["csrf_token"]
+    db.session.commit()
     assert client.post("/auth/login", data={"email": "known@example.org", "password": PASSWORD,
                                             "csrf_token": before}).status_code == 302
     assert client.get("/auth/account").status_code == 200  # its forms carry a token from the new secret
@@ -292,6 +308,7 @@ def _sign_in_from(client, address, email, password="wrong wrong", **headers):
 
 def test_an_attacker_cannot_lock_a_resident_out_from_another_address(app, client, db):
     make_user(email="victim@example.org")
+    db.session.commit()
     assert [_sign_in_from(client, "203.0.113.9", "victim@example.org") for _ in range(10)] == [400] * 10
     assert _sign_in_from(client, "203.0.113.9", "victim@example.org", PASSWORD) == 429  # the attacker's address
     resident = app.test_client()
@@ -300,6 +317,7 @@ def test_an_attacker_cannot_lock_a_resident_out_from_another_address(app, client
 
 def test_bad_sign_ins_against_many_accounts_from_one_address_are_still_limited(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     statuses = [_sign_in_from(client, "203.0.113.9", f"guess{n}@example.org") for n in range(30)]
     assert statuses == [400] * 30
     assert _sign_in_from(client, "203.0.113.9", "known@example.org", PASSWORD) == 429
@@ -308,6 +326,7 @@ def test_bad_sign_ins_against_many_accounts_from_one_address_are_still_limited(c
 
 def test_successful_sign_ins_do_not_use_up_the_limit(client, db):
     make_user(email="known@example.org")
+    db.session.commit()
     for _ in range(12):
         assert _sign_in_from(client, "203.0.113.9", "known@example.org", PASSWORD) == 302
         client.post("/auth/logout")
@@ -315,6 +334,7 @@ def test_successful_sign_ins_do_not_use_up_the_limit(client, db):
 
 def test_without_trusted_proxies_a_forged_forwarded_for_header_changes_nothing(client, db):
     make_user(email="victim@example.org")
+    db.session.commit()
     statuses = [_sign_in_from(client, "203.0.113.9", "victim@example.org", **{"X-Forwarded-For": f"10.0.0.{n}"})
                 for n in range(11)]
     assert statuses == [400] * 10 + [429]

@@ -43,6 +43,7 @@ def mail_send(app):
 
 def test_registering_a_known_and_an_unknown_address_gives_the_same_answer(client, db, ward, outbox):
     make_user(email="known@example.org", ward=ward)
+    db.session.commit()
     known = client.post("/auth/register", data=dict(REGISTRATION, email="known@example.org"))
     unknown = client.post("/auth/register", data=dict(REGISTRATION, email="new@example.org"))
     assert answer(known) == answer(unknown)
@@ -54,6 +55,7 @@ def test_registering_a_known_and_an_unknown_address_gives_the_same_answer(client
 
 def test_asking_for_a_reset_for_a_known_and_an_unknown_address_gives_the_same_answer(client, db, outbox):
     make_user(email="known@example.org")
+    db.session.commit()
     known = client.post("/auth/reset", data={"email": "known@example.org"})
     unknown = client.post("/auth/reset", data={"email": "nobody@example.org"})
     assert answer(known) == answer(unknown)
@@ -66,6 +68,7 @@ def test_asking_for_a_reset_for_a_known_and_an_unknown_address_gives_the_same_an
 def test_with_smtp_down_nobody_sees_an_error_and_the_mail_goes_once_smtp_is_back(app, client, db, ward, outbox,
                                                                               smtp_down):
     make_user(email="known@example.org", ward=ward)
+    db.session.commit()
     answers = [
         client.post("/auth/register", data=dict(REGISTRATION, email="known@example.org")),
         client.post("/auth/register", data=dict(REGISTRATION, email="new@example.org")),

@@ -153,5 +153,6 @@ def ward_and_form(db):
     from tests.factories import make_ward
 
     make_ward(postcodes=["FL1 2AB"])
+    db.session.commit()
     return {"email": "amira@example.org", "password": "plum orbit kettle seven", "postcode": "FL1 2AB",
             "date_of_birth": "1990-04-01", "locale": "en", "accept": "y"}

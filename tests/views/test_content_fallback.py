@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services import translations
+from app.services import content_translations
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 from tests.support import page_text
 from tests.support.results_scenarios import Scenario
@@ -21,7 +21,7 @@ def _plain(html):
 
 
 def _translate(db, entity, obj, lang, **texts):
-    translations.save_content(db.session, entity, obj.id, lang, texts, make_user(role="translator"))
+    content_translations.save_content(db.session, entity, obj.id, lang, texts, make_user(role="translator"))
     db.session.commit()
 
 

@@ -21,7 +21,9 @@ def born(day, month, year):
 
 @pytest.fixture
 def ward(db):
-    return make_ward(name="Chells", postcodes=["FL1 2AB"])
+    ward = make_ward(name="Chells", postcodes=["FL1 2AB"])
+    db.session.commit()
+    return ward
 
 
 def test_the_form_asks_for_day_month_and_year_in_labelled_boxes(client):

@@ -14,6 +14,7 @@ from tests.views.test_auth import REGISTRATION
 
 def test_registration_offers_each_kind_unticked_and_keeps_what_was_ticked(client, db):
     make_ward(postcodes=["FL1 2AB"])
+    db.session.commit()
     page = client.get("/auth/register").get_data(as_text=True)
     assert "When voting opens in my ward" in page and "if I have not voted" in page
     assert _ticked(page) == set(), "off by default"
@@ -27,6 +28,7 @@ def test_registration_offers_each_kind_unticked_and_keeps_what_was_ticked(client
 
 def test_registration_without_ticks_opts_in_to_nothing(client, db):
     make_ward(postcodes=["FL1 2AB"])
+    db.session.commit()
     client.post("/auth/register", data=dict(REGISTRATION))
     user = db.session.query(User).filter_by(email="amira@example.org").one()
     assert notifications.kinds_for(db.session, user) == frozenset()
@@ -35,6 +37,7 @@ def test_registration_without_ticks_opts_in_to_nothing(client, db):
 def test_the_account_page_shows_and_changes_the_choices(client, db, login_as):
     user = login_as(make_user(name="Jakub", locale="pl"))
     notifications.set_kinds(db.session, user, [REMINDER])
+    db.session.commit()
     assert _ticked(client.get("/auth/account").get_data(as_text=True)) == {REMINDER}
 
     response = client.post("/auth/account", data={"name": "Jakub", "locale": "pl",
@@ -59,6 +62,7 @@ def _token(app, user, kind):
 def test_the_link_shows_a_confirm_page_and_following_it_changes_nothing(app, client, db):
     user = make_user()
     notifications.set_kinds(db.session, user, [RESULTS, REMINDER])
+    db.session.commit()
     page = client.get(f"/auth/unsubscribe/{_token(app, user, RESULTS)}")
     assert page.status_code == 200 and "When the results are published" in page.get_data(as_text=True)
     assert notifications.kinds_for(db.session, user) == {RESULTS, REMINDER}, "a mail scanner's GET changes nothing"
@@ -86,6 +90,7 @@ def test_the_confirm_page_button_unsubscribes_in_the_residents_language(app, cli
     user = make_user(locale="cy")
     notifications.set_kinds(db.session, user, [VOTING_OPENS])
     token = _token(app, user, VOTING_OPENS)
+    db.session.commit()
     response = client.post(f"/auth/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"},
                            headers={"Accept-Language": "cy"})
     assert response.status_code == 200 and "Ni fyddwch yn cael yr e-byst hyn mwyach" in response.get_data(as_text=True)
@@ -95,6 +100,7 @@ def test_the_confirm_page_button_unsubscribes_in_the_residents_language(app, cli
 def test_forged_foreign_and_expired_links_are_refused_and_change_nothing(app, client, db):
     user = make_user()
     notifications.set_kinds(db.session, user, [RESULTS])
+    db.session.commit()
     forged = URLSafeTimedSerializer("not-our-secret", salt="nb-unsubscribe").dumps(
         {"uid": user.id, "k": RESULTS, "p": "unsubscribe"})
     reset_purpose = URLSafeTimedSerializer(app.secret_key, salt="nb-unsubscribe").dumps(

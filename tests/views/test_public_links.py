@@ -28,6 +28,7 @@ def any_host(app, monkeypatch):
 
 def test_a_reset_requested_with_a_forged_host_mails_a_link_to_the_public_site(client, db, outbox, any_host):
     make_user(email="victim@example.org")
+    db.session.commit()
     response = client.post("/auth/reset", data={"email": "victim@example.org"}, headers={"Host": "evil.example"})
     assert response.status_code == 302
     message = outbox.wait_for(lambda m: m["To"] == "victim@example.org")
@@ -39,6 +40,7 @@ def test_a_reset_requested_with_a_forged_host_mails_a_link_to_the_public_site(cl
 def test_verification_and_already_registered_mails_link_to_the_public_site(client, db, outbox, any_host):
     ward = make_ward(postcodes=["FL1 2AB"])
     make_user(email="known@example.org", ward=ward)
+    db.session.commit()
     form = {"name": "Amira Khan", "password": "plum orbit kettle seven", "postcode": "FL1 2AB",
             "date_of_birth": "1990-04-01", "locale": "en", "accept": "y"}
     for email in ("new@example.org", "known@example.org"):
@@ -50,6 +52,7 @@ def test_verification_and_already_registered_mails_link_to_the_public_site(clien
 
 def test_a_request_for_a_host_we_do_not_serve_is_refused_and_mails_nothing(client, db, outbox):
     make_user(email="victim@example.org")
+    db.session.commit()
     response = client.post("/auth/reset", data={"email": "victim@example.org"},
                            headers={"Host": "evil.example", "Accept-Language": "cy"})
     assert response.status_code == 400
