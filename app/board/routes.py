@@ -4,16 +4,15 @@ Only members of the round's own area board may see or act on its record (require
 a member of another area's board gets 403, like anyone without the board role.
 """
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.access import require_board_member, role_required
 from app.board import bp
+from app.board.forms import DecisionForm, DecisionRecordForm
 from app.database import begin_write_transaction
 from app.domain.decisions import CONFIRMATIONS_NEEDED, MIN_QUORUM, DecisionProblem, Item
 from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
@@ -25,10 +24,6 @@ from app.services import decisions as decision_service
 from app.services.count import latest_results
 
 DECLARATION_ROWS = 3
-
-
-class DecisionForm(FlaskForm):
-    """CSRF only: the record's fields are per member and per project, read from request.form."""
 
 
 def _round_for_board(round_id):
@@ -65,7 +60,7 @@ def _defaults(record_, proposals, recommended):
             values[f"outcome-{proposal.id}"] = "confirm"
     if record_ is None:
         return values
-    values.update(meeting_date=record_.meeting_date.isoformat(), quorum=str(record_.quorum), notes=record_.notes)
+    values.update(quorum=str(record_.quorum), notes=record_.notes)
     for attendance in record_.attendance:
         values[f"present-{attendance.user_id}"] = "y"
     for index, declaration in enumerate(record_.declarations[:DECLARATION_ROWS]):
@@ -86,11 +81,6 @@ def _parse(members, proposals, recommended):
     """Read the posted record into plain values; problems that are about typing, not rules."""
     form = request.form
     problems = []
-    try:
-        meeting_date = date.fromisoformat(form.get("meeting_date", "").strip())
-    except ValueError:
-        meeting_date = None
-        problems.append(DecisionProblem("bad_meeting_date"))
     quorum = form.get("quorum", type=int) or 0
     present = [m.id for m in members if form.get(f"present-{m.id}")]
     declarations = []
@@ -113,7 +103,7 @@ def _parse(members, proposals, recommended):
                 problems.append(DecisionProblem("bad_amount", proposal.id))
         items.append(Item(proposal.id, outcome, amount, form.get(f"reason-{proposal.id}", "")[:2000],
                           proposal.id in recommended))
-    return meeting_date, quorum, present, declarations, items, problems
+    return quorum, present, declarations, items, problems
 
 
 @bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
@@ -131,13 +121,16 @@ def decision(round_id):
     members = decision_service.board_members(db.session, round_.area_id)
     proposals = decision_service.decision_proposals(db.session, round_)
     recommended = decision_service.recommended_ids(db.session, round_)
-    form = DecisionForm()
+    shown = editing or current
+    form = DecisionRecordForm() if request.method == "POST" else DecisionRecordForm(
+        formdata=None, meeting_date=shown.meeting_date if shown is not None else None)
     problems = []
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        meeting_date, quorum, present, declarations, items, problems = _parse(members, proposals, recommended)
-        if not problems:
+        if not form.validate_on_submit() and set(form.errors) != {"meeting_date"}:
+            abort(400)  # a missing or stale CSRF token; a date typed wrong is shown beside its boxes
+        meeting_date = form.meeting_date.data
+        quorum, present, declarations, items, problems = _parse(members, proposals, recommended)
+        if not problems and not form.errors:
             try:
                 begin_write_transaction(db.session)
                 round_ = db.session.get(Round, round_id)
@@ -154,14 +147,14 @@ def decision(round_id):
                 return redirect(url_for("board.record", record_id=saved.id))
     errors = error_list(problems, titles={p.id: p.title for p in proposals})
     field_errors = {target: message for target, message in errors if target}
-    values = request.form if request.method == "POST" else _defaults(editing or current, proposals, recommended)
+    values = request.form if request.method == "POST" else _defaults(shown, proposals, recommended)
     results = latest_results(db.session, round_)
     scores = {int(pid): e.get("score", 0) for r in results.values() if r and r.status == "done"
               for pid, e in r.explanations.items()}
     return render_template("board/decision_form.html", round=round_, record=editing, correcting=correcting,
                            superseded=current if correcting else None, members=members, proposals=proposals,
                            recommended=recommended, form=form, errors=errors, field_errors=field_errors,
-                           values=values, scores=scores, declaration_rows=DECLARATION_ROWS), (400 if errors else 200)
+                           values=values, scores=scores, declaration_rows=DECLARATION_ROWS), (400 if errors or form.errors else 200)
 
 
 @bp.get("/decisions/<int:record_id>")

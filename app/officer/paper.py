@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,13 +12,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from wtforms import SelectField
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional, ValidationError
 
 from app.access import role_required
 from app.domain.in_person import parse_paper_sheet
 from app.domain.postcodes import normalise_postcode
 from app.extensions import db
-from app.form_fields import BallotForm
+from app.form_fields import BallotForm, DateInputField
 from app.models import Pot, User
 from app.officer import bp
 from app.officer.in_person import round_for_helpers
@@ -40,6 +40,23 @@ class ConfirmForm(FlaskForm):
     pass
 
 
+class PaperSearchForm(FlaskForm):
+    """Who to look up (a GET search, so no CSRF token): a name, and a postcode or a date of birth."""
+
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Name"), filters=[lambda text: (text or "").strip()[:200]])
+    postcode = StringField(_l("Postcode"), filters=[lambda text: (text or "").strip()[:12]])
+    date_of_birth = DateInputField(_l("Date of birth"), validators=[Optional()], description=_l("For example, 17 5 1980."))
+
+    def validate_postcode(self, field):
+        typed = bool(field.data)
+        if (typed and normalise_postcode(field.data) is None) or (not typed and self.date_of_birth.data is None
+                                                                  and not self.date_of_birth.errors):
+            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
+
+
 def _sheet_serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="nb-paper-sheet")
 
@@ -49,18 +66,12 @@ def _sheet_serializer():
 def paper_ballot(round_id):
     """Look a resident up by name and postcode or date of birth; show only whether they have voted in each pot."""
     round_ = round_for_helpers(round_id)
-    name = request.args.get("name", "").strip()[:200]
-    postcode_text = request.args.get("postcode", "").strip()
-    postcode = normalise_postcode(postcode_text)
-    born_text = request.args.get("date_of_birth", "").strip()[:10]
-    try:
-        born = date.fromisoformat(born_text) if born_text else None
-    except ValueError:
-        born = None
-    postcode_valid = postcode is not None or (not postcode_text and born is not None)
-    born_valid = born is not None or not born_text
+    form = PaperSearchForm(request.args)
+    searched = bool(request.args)
+    found = searched and form.validate()
     matches = []
-    if name and postcode_valid and born_valid:
+    if found and form.name.data:  # a search with no name shows no one
+        name, postcode, born = form.name.data, normalise_postcode(form.postcode.data), form.date_of_birth.data
         # autoescape: a "%" or "_" typed into the name box is a character, not a wildcard.
         query = select(User).where(func.lower(User.name).contains(name.lower(), autoescape=True),
                                    User.active.is_(True))
@@ -71,10 +82,7 @@ def paper_ballot(round_id):
         people = db.session.scalars(query.order_by(User.name, User.id).limit(20)).all()
         matches = [(person, {pot.id: voting_service.participation_of(db.session, person, pot) is not None
                              for pot in round_.pots}) for person in people]
-    searched = bool(request.args)
-    return render_template("officer/paper_search.html", round=round_, matches=matches, name=name,
-                           postcode=postcode_text[:12], date_of_birth=born_text, searched=searched,
-                           postcode_valid=postcode_valid, born_valid=born_valid)
+    return render_template("officer/paper_search.html", round=round_, form=form, matches=matches, found=found)
 
 
 @bp.route("/rounds/<int:round_id>/paper/<int:pot_id>/<int:user_id>", methods=["GET", "POST"])
