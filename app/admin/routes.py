@@ -224,7 +224,9 @@ def audit_log():
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = min(page, max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1))
     entries = db.session.scalars(query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
-    filters = {name: value for name, value in request.args.items() if name != "page" and name in form}
+    # The filters again in each page's link (a date as its three boxes: date_from-day, …).
+    filters = {name: value for name, value in request.args.items()
+               if name != "page" and (name in form or name.rsplit("-", 1)[0] in form)}
     return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
                            pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1), filters=filters), (
         200 if valid else 400)

@@ -6,7 +6,6 @@ their source and date shown beside them.
 
 import csv
 import io
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,11 +16,11 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
-from wtforms.widgets import DateInput
 
 from app.access import role_required
 from app.domain.turnout import ELECTORATE_BANDS, MAX_RESIDENTS, parse_electorate_rows
 from app.extensions import db
+from app.form_fields import DateInputField
 from app.models import Area, Ward
 from app.officer import bp
 from app.request_limits import int_arg
@@ -53,29 +52,12 @@ class CountField(StringField):
             self.count = int(text)
 
 
-class FiguresDateField(StringField):
-    """The date the figures describe, as the browser's date input sends it (YYYY-MM-DD); .date holds it."""
-
-    widget = DateInput()
-    date = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.date = None
-        text = (self.data or "").strip()
-        if text:
-            try:
-                self.date = date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(_l("Enter the date as year-month-day, like 2024-06-30.")) from None
-
-
 class SourceFields(FlaskForm):
     source = StringField(_l("Source of the figures"),
                          description=_l("Shown with the turnout, for example: ONS mid-2024 population estimates."),
                          validators=[InputRequired(_l("Enter where the figures come from.")), Length(max=300)])
-    as_of = FiguresDateField(_l("Date the figures describe"), description=_l("For example, 2024-06-30."),
-                             validators=[InputRequired(_l("Enter the date the figures describe."))])
+    as_of = DateInputField(_l("Date the figures describe"), description=_l("For example, 30 6 2024"),
+                           validators=[InputRequired(_l("Enter the date the figures describe."))])
 
 
 class WardField(SelectField):
@@ -148,7 +130,7 @@ def electorate():
                 for band, field in zip(ELECTORATE_BANDS, form.band_fields(), strict=True):
                     field.data = str(shown.residents[band]) if band in shown.residents else ""
                 form.source.data, latest = shown.sources[-1]
-                form.as_of.data = latest.isoformat()
+                form.as_of.process_data(latest)
     if form.validate_on_submit():
         ward = db.session.get(Ward, form.ward.data)
         residents = {band: field.count for band, field in zip(ELECTORATE_BANDS, form.band_fields(), strict=True)}
@@ -156,7 +138,7 @@ def electorate():
             form.form_errors.append(_("Enter the number of residents in at least one age band."))
         else:
             electorate_service.save_ward(db.session, current_user, ward, residents, form.source.data.strip(),
-                                         form.as_of.date)
+                                         form.as_of.data)
             db.session.commit()
             flash(_("Saved the figures for %(ward)s.", ward=ward.name), "success")
             return redirect(url_for("officer.electorate"))
@@ -188,7 +170,7 @@ def electorate_import():
                 form.file.errors.append(_("The file has no figures."))
             else:
                 wards = electorate_service.import_figures(db.session, current_user, figures,
-                                                          form.source.data.strip(), form.as_of.date)
+                                                          form.source.data.strip(), form.as_of.data)
                 db.session.commit()
                 flash(_("Imported %(rows)d figures for %(wards)d wards.", rows=len(figures), wards=wards), "success")
                 return redirect(url_for("officer.electorate"))
