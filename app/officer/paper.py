@@ -52,8 +52,10 @@ class PaperSearchForm(FlaskForm):
 
     def validate_postcode(self, field):
         typed = bool(field.data)
+        # No postcode needs a date of birth; a date typed wrong has its own message (process_errors: read before
+        # the date is validated).
         if (typed and normalise_postcode(field.data) is None) or (not typed and self.date_of_birth.data is None
-                                                                  and not self.date_of_birth.errors):
+                                                                  and not self.date_of_birth.process_errors):
             raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
 
 

@@ -180,8 +180,9 @@ def screenshot_step(page, name):
     page.screenshot(path=str(ARTIFACTS / f"step-{_safe_name(name)}.png"), full_page=True)
 
 
-def fill_date(page, legend, day, month, year):
-    """Type a date into the Day, Month and Year boxes of the date input whose legend is `legend`."""
+def fill_date(page, legend, day, month, year, labels=("Day", "Month", "Year")):
+    """Type a date into the Day, Month and Year boxes (labels, in the page's language) of the date input whose
+    legend is `legend`."""
     group = page.get_by_role("group", name=legend, exact=True)
-    for label, value in (("Day", day), ("Month", month), ("Year", year)):
+    for label, value in zip(labels, (day, month, year), strict=True):
         group.get_by_label(label, exact=True).fill(str(value))

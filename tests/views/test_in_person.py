@@ -173,6 +173,7 @@ def test_a_bad_date_of_birth_in_the_paper_ballot_search_is_explained_and_finds_n
     page = response.get_data(as_text=True)
     summary, form = page.split('role="search"', 1)
     assert message in summary and f'href="#date_of_birth-{first_box}"' in summary
+    assert "Enter a real postcode" not in page  # no postcode is fine: the date is what to fix
     assert message in form.split("Find resident")[0]  # beside the boxes too
     assert "Residents found" not in page and "Enter ballot" not in page
     for part, value in zip(("day", "month", "year"), typed.values(), strict=True):
