@@ -113,7 +113,7 @@ class DateInputField(Field):
             raise ValueError(_("Year must include 4 numbers"))
         try:
             self.data = date(int(numbers["year"]), int(numbers["month"]), int(numbers["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February; a day or month of twenty digits
             self.error_parts = ("month",) if not 1 <= int(numbers["month"]) <= 12 else ("day",)
             raise ValueError(_("%(name)s must be a real date", name=name)) from None
 

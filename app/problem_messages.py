@@ -162,7 +162,6 @@ MESSAGES = {
     "missing_outcome": lambda v: _("Choose an outcome for every project the count selected."),
     "bad_amount": lambda v: _("Enter an award in pounds, more than nothing and no more than the project's cost, "
                               "like 4000."),
-    "bad_meeting_date": lambda v: _("Enter the meeting date, like 2026-11-30."),
     "quorum_too_low": lambda v: _("The quorum must be at least %(n)d members.", n=MIN_QUORUM),
     "no_quorum": lambda v: _("The meeting was not quorate, so the record cannot be confirmed."),
     "not_a_member": lambda v: _("Only members of this board can confirm."),
@@ -181,7 +180,7 @@ MESSAGES = {
     "completed_needs_date": lambda v: _("Enter the date the project was completed as its target date."),
     "title_required": lambda v: _("Enter what the milestone is."),
     "title_too_long": lambda v: _("The milestone must be %(n)d characters or fewer.", n=v["max"]),
-    "date_required": lambda v: _("Enter the milestone's date, like 2027-03-31."),
+    "date_required": lambda v: _("Enter the milestone's date."),
     "body_required": lambda v: _("Write the update."),
     "body_too_long": lambda v: _("The update must be %(n)d characters or fewer.", n=v["max"]),
     "alt_required": lambda v: _("Describe the photo for people who cannot see it."),

@@ -96,9 +96,13 @@ def council_text(field):
     return picked if picked.text else None
 
 
-def content_lang(picked):
-    """` lang="cy"` for text shown in another language than the page (WCAG 3.1.2), else nothing."""
-    return Markup(' lang="%s"') % picked.locale if picked.is_fallback else Markup("")
+def content_lang(picked, auto=True):
+    """` dir="auto"` on people's own words (titles, summaries), so each takes its direction and alignment from
+    its own first letters: an English title on an Urdu page starts at the left, an Urdu one on an English page
+    at the right. Plus ` lang="cy"` for text shown in another language than the page (WCAG 3.1.2).
+    auto=False: the lang alone (an <option>, an SVG <text>, which set their direction otherwise)."""
+    direction = Markup(' dir="auto"') if auto else Markup("")
+    return (Markup(' lang="%s"') % picked.locale if picked.is_fallback else Markup("")) + direction
 
 
 def content_inline(picked):

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
 from app.domain.brand import MAX_LOGO_BYTES
-from app.form_fields import BOARD_ROLE_LABELS, MultiCheckboxField
+from app.form_fields import BOARD_ROLE_LABELS, DateInputField, MultiCheckboxField
 
 ROLE_LABELS = {
     "officer": _l("Council officer"),
@@ -61,8 +61,10 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(_l("Action"), choices=[], validators=[Optional()])
     actor = StringField(_l("Done by (e-mail address or part of it)"), validators=[Optional(), Length(max=254)])
-    date_from = DateField(_l("From (date)"), description=_l("For example, 2026-11-30."), validators=[Optional()])
-    date_to = DateField(_l("To (date)"), description=_l("For example, 2026-12-31."), validators=[Optional()])
+    date_from = DateInputField(_l("From (date)"), description=_l("For example, 30 11 2026"), validators=[Optional()],
+                               error_name=_l("The start date"))
+    date_to = DateInputField(_l("To (date)"), description=_l("For example, 31 12 2026"), validators=[Optional()],
+                             error_name=_l("The end date"))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

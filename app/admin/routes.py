@@ -208,6 +208,23 @@ def _london_midnight(day):
     return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
 
 
+def _audit_query(form, valid):
+    """The audit entries the filters ask for, newest first (all of them while the filters have a problem)."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if not valid:
+        return query
+    if form.action.data:
+        query = query.where(AuditEntry.action == form.action.data)
+    if form.actor.data and form.actor.data.strip():
+        like = "%" + form.actor.data.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(func.lower(AuditEntry.actor_label).like(like, escape="\\"))
+    if form.date_from.data:
+        query = query.where(AuditEntry.created_at >= _london_midnight(form.date_from.data))
+    if form.date_to.data:
+        query = query.where(AuditEntry.created_at < _london_midnight(form.date_to.data + timedelta(days=1)))
+    return query
+
+
 @bp.get("/audit")
 @role_required("admin")
 def audit_log():
@@ -215,22 +232,14 @@ def audit_log():
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     form.action.choices = [SelectChoice("", _("Any action"))] + [SelectChoice(a, a) for a in actions]
     valid = form.validate()
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if valid:
-        if form.action.data:
-            query = query.where(AuditEntry.action == form.action.data)
-        if form.actor.data and form.actor.data.strip():
-            like = "%" + form.actor.data.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(func.lower(AuditEntry.actor_label).like(like, escape="\\"))
-        if form.date_from.data:
-            query = query.where(AuditEntry.created_at >= _london_midnight(form.date_from.data))
-        if form.date_to.data:
-            query = query.where(AuditEntry.created_at < _london_midnight(form.date_to.data + timedelta(days=1)))
+    query = _audit_query(form, valid)
     page = int_arg("page", default=1, minimum=1)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = min(page, max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1))
     entries = db.session.scalars(query.limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
-    filters = {name: value for name, value in request.args.items() if name != "page" and name in form}
+    # The filters again in each page's link (a date as its three boxes: date_from-day, …).
+    filters = {name: value for name, value in request.args.items()
+               if name != "page" and (name in form or name.rsplit("-", 1)[0] in form)}
     return render_template("admin/audit.html", form=form, entries=entries, total=total, page=page,
                            pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1), filters=filters), (
         200 if valid else 400)

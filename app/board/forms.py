@@ -4,18 +4,34 @@ The controls are named by member and project ("present-<member id>", "outcome-<p
 "decl-<row>-member"), so the template writes them by hand; decision_values fills them, read_decision reads them.
 """
 
-from datetime import date
-
+from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired
 
 from app.domain.decisions import AWARDING, MIN_QUORUM, DecisionProblem, Item
 from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
+from app.form_fields import DateInputField
 
 DECLARATION_ROWS = 3
 
 
 class DecisionForm(FlaskForm):
-    """CSRF only: the record's fields are per member and per project (read_decision)."""
+    """CSRF only (confirming a record); the record's other fields are per member and per project (read_decision)."""
+
+
+class DecisionRecordForm(DecisionForm):
+    """The decision record: its meeting date in three boxes (day, month, year); the rest is read by read_decision."""
+
+    meeting_date = DateInputField(_l("Meeting date"), validators=[InputRequired(_l("Enter the meeting date"))],
+                                  description=_l("For example, 30 11 2026"))
+
+
+def record_form(shown):
+    """The record form: the posted one, or (on GET) one showing the meeting date of the record shown, if any."""
+    if request.method == "POST":
+        return DecisionRecordForm()
+    return DecisionRecordForm(formdata=None, meeting_date=shown.meeting_date if shown is not None else None)
 
 
 def decision_values(record_, choices):
@@ -30,7 +46,7 @@ def decision_values(record_, choices):
             values[f"outcome-{proposal.id}"] = "confirm"
     if record_ is None:
         return values
-    values.update(meeting_date=record_.meeting_date.isoformat(), quorum=str(record_.quorum), notes=record_.notes)
+    values.update(quorum=str(record_.quorum), notes=record_.notes)
     for attendance in record_.attendance:
         values[f"present-{attendance.user_id}"] = "y"
     for index, declaration in enumerate(record_.declarations[:DECLARATION_ROWS]):
@@ -75,15 +91,11 @@ def _items(form, proposals, recommended, problems):
     return items
 
 
-def read_decision(form, choices):
+def read_decision(form, choices, meeting_date):
     """The posted record (request.form) as save_record's keyword arguments, and the problems that are about
-    typing (a date or an amount that is not one), not about the board's rules. choices: DecisionChoices."""
+    typing (an amount that is not one), not about the board's rules. choices: DecisionChoices; meeting_date:
+    the record form's date (None when typed wrong: the form says so beside its boxes)."""
     problems = []
-    try:
-        meeting_date = date.fromisoformat(form.get("meeting_date", "").strip())
-    except ValueError:
-        meeting_date = None
-        problems.append(DecisionProblem("bad_meeting_date"))
     entered = {"meeting_date": meeting_date, "quorum": form.get("quorum", type=int) or 0,
                "present_ids": [m.id for m in choices.members if form.get(f"present-{m.id}")],
                "declarations": _declarations(form)}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.access import require_board_member, role_required
 from app.board import bp
-from app.board.forms import DECLARATION_ROWS, DecisionForm, decision_values, read_decision
+from app.board.forms import DECLARATION_ROWS, DecisionForm, decision_values, read_decision, record_form
 from app.database import begin_write_transaction
 from app.domain.decisions import CONFIRMATIONS_NEEDED
 from app.domain.problems import Problem
@@ -67,7 +67,7 @@ def _decision_page(round_, record_, superseded, choices, form, values, problems)
                            correcting=superseded is not None, superseded=superseded, members=choices.members,
                            proposals=choices.proposals, recommended=choices.recommended, form=form, errors=errors,
                            field_errors=field_errors, values=values, declaration_rows=DECLARATION_ROWS,
-                           scores=decision_service.count_scores(db.session, round_)), (400 if errors else 200)
+                           scores=decision_service.count_scores(db.session, round_)), (400 if errors or form.errors else 200)
 
 
 @bp.route("/rounds/<int:round_id>/decision", methods=["GET", "POST"])
@@ -83,16 +83,17 @@ def decision(round_id):
         return redirect(url_for("board.index"))
     editing = current if current is not None and current.status == "draft" else None
     choices = decision_service.decision_choices(db.session, round_)
-    form, problems = DecisionForm(), []
+    shown, problems = editing or current, []
+    form = record_form(shown)
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        entered, problems = read_decision(request.form, choices)
-        saved, problems = (None, problems) if problems else _save_decision(round_id, editing, entered)
+        if not form.validate_on_submit() and set(form.errors) != {"meeting_date"}:
+            abort(400)  # a missing or stale CSRF token; a date typed wrong is shown beside its boxes
+        entered, problems = read_decision(request.form, choices, form.meeting_date.data)
+        saved, problems = (None, problems) if problems or form.errors else _save_decision(round_id, editing, entered)
         if saved is not None:
             flash(_("Decision record saved. Two board members who were present must now confirm it."), "success")
             return redirect(url_for("board.record", record_id=saved.id))
-    values = request.form if request.method == "POST" else decision_values(editing or current, choices)
+    values = request.form if request.method == "POST" else decision_values(shown, choices)
     return _decision_page(round_, editing, current if correcting else None, choices, form, values, problems)
 
 

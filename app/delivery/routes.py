@@ -67,11 +67,7 @@ def _manage_page(award, form, milestone_form, status=200):
 @role_required("officer")
 def manage(proposal_id):
     award = _award_or_404(proposal_id)
-    form = DeliveryForm()
-    if request.method == "GET":
-        form.status.data, form.target_date.data = award.status, award.target_date
-        form.spent.data = pence_to_pounds_text(award.spent_pence)
-        form.proposer_may_update.data = award.proposer_may_update
+    form = DeliveryForm() if request.method == "POST" else _status_form(award)
     if not form.validate_on_submit():
         return _manage_page(award, form, MilestoneForm(formdata=None), 400 if request.method == "POST" else 200)
     try:
@@ -104,10 +100,13 @@ def add_milestone(proposal_id):
             flash(_("Milestone added."), "success")
             return redirect(url_for("delivery.manage", proposal_id=proposal_id))
     award = _award_or_404(proposal_id)
-    status_form = DeliveryForm(formdata=None, status=award.status, target_date=award.target_date,
-                               spent=pence_to_pounds_text(award.spent_pence),
-                               proposer_may_update=award.proposer_may_update)
-    return _manage_page(award, status_form, form, 400)
+    return _manage_page(award, _status_form(award), form, 400)
+
+
+def _status_form(award):
+    """The status form filled from the saved record (the target date in its three boxes)."""
+    return DeliveryForm(formdata=None, status=award.status, target_date=award.target_date,
+                        spent=pence_to_pounds_text(award.spent_pence), proposer_may_update=award.proposer_may_update)
 
 
 def _project_page(award, form=None, status=200):

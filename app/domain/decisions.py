@@ -27,7 +27,7 @@ class Item:
 
 # The part of the record each problem is about, as the board's decision form names it ({pid}: the project).
 PROBLEM_FIELDS = {
-    "bad_meeting_date": "meeting_date", "quorum_too_low": "quorum", "present_not_member": "present",
+    "quorum_too_low": "quorum", "present_not_member": "present",
     "bad_declaration": "decl-0-member", "reason_required": "reason-{pid}", "bad_amount": "amount-{pid}",
     "already_recommended": "outcome-{pid}", "not_recommended": "outcome-{pid}", "unknown_outcome": "outcome-{pid}",
     "missing_outcome": "outcome-{pid}", "over_pot": "projects",

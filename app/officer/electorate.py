@@ -52,7 +52,7 @@ def electorate():
     if form.validate_on_submit():
         ward = db.session.get(Ward, form.ward.data)
         electorate_service.save_ward(db.session, current_user, ward, form.residents(), form.source.data.strip(),
-                                     form.as_of.date)
+                                     form.as_of.data)
         db.session.commit()
         flash(_("Saved the figures for %(ward)s.", ward=ward.name), "success")
         return redirect(url_for("officer.electorate"))
@@ -68,7 +68,7 @@ def electorate_import():
         figures, problems = electorate_service.check_rows(db.session, form.rows)
         if form.accepts(figures, problems):
             wards = electorate_service.import_figures(db.session, current_user, figures, form.source.data.strip(),
-                                                      form.as_of.date)
+                                                      form.as_of.data)
             db.session.commit()
             flash(_("Imported %(rows)d figures for %(wards)d wards.", rows=len(figures), wards=wards), "success")
             return redirect(url_for("officer.electorate"))

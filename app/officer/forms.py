@@ -1,8 +1,7 @@
 import csv
 import io
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -19,7 +18,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import DateInput
 
 from app.domain.phases import RoundDates, check_dates
 from app.domain.postcodes import normalise_postcode
@@ -282,29 +280,12 @@ class CountField(StringField):
             self.count = int(text)
 
 
-class FiguresDateField(StringField):
-    """The date the figures describe, as the browser's date input sends it (YYYY-MM-DD); .date holds it."""
-
-    widget = DateInput()
-    date = None
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.date = None
-        text = (self.data or "").strip()
-        if text:
-            try:
-                self.date = date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(_l("Enter the date as year-month-day, like 2024-06-30.")) from None
-
-
 class SourceFields(FlaskForm):
     source = StringField(_l("Source of the figures"),
                          description=_l("Shown with the turnout, for example: ONS mid-2024 population estimates."),
                          validators=[InputRequired(_l("Enter where the figures come from.")), Length(max=300)])
-    as_of = FiguresDateField(_l("Date the figures describe"), description=_l("For example, 2024-06-30."),
-                             validators=[InputRequired(_l("Enter the date the figures describe."))])
+    as_of = DateInputField(_l("Date the figures describe"), description=_l("For example, 30 6 2024"),
+                           validators=[InputRequired(_l("Enter the date the figures describe."))])
 
 
 class WardField(SelectField):
@@ -339,7 +320,7 @@ class WardFiguresForm(SourceFields):
             for band, field in zip(ELECTORATE_BANDS, self.band_fields(), strict=True):
                 field.data = str(figures.residents[band]) if band in figures.residents else ""
             self.source.data, latest = figures.sources[-1]
-            self.as_of.data = latest.isoformat()
+            self.as_of.process_data(latest)
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
@@ -395,40 +376,30 @@ class ElectorateUploadForm(CheckedUpload, SourceFields):
 # Paper ballots (officer/paper.py).
 
 
-@dataclass(frozen=True)
-class RegisterSearch:
-    """A search of the register for a paper ballot: as typed (shown again) and as read."""
+class PaperSearchForm(FlaskForm):
+    """Who to look up (a GET search, so no CSRF token): a name, and a postcode or a date of birth."""
 
-    name: str
-    postcode_text: str
-    postcode: str | None
-    born_text: str
-    born: date | None
+    class Meta:
+        csrf = False
 
-    @property
-    def postcode_valid(self):
-        return self.postcode is not None or (not self.postcode_text and self.born is not None)
+    name = StringField(_l("Name"), filters=[lambda text: (text or "").strip()[:200]])
+    postcode = StringField(_l("Postcode"), filters=[lambda text: (text or "").strip()[:12]])
+    date_of_birth = DateInputField(_l("Date of birth"), validators=[Optional()],
+                                   description=_l("For example, 17 5 1980."))
 
-    @property
-    def born_valid(self):
-        return self.born is not None or not self.born_text
+    def validate_postcode(self, field):
+        typed = bool(field.data)
+        # No postcode needs a date of birth; a date typed wrong has its own message (process_errors: read before
+        # the date is validated).
+        if (typed and normalise_postcode(field.data) is None) or (not typed and self.date_of_birth.data is None
+                                                                  and not self.date_of_birth.process_errors):
+            raise ValidationError(_l("Enter a real postcode, like FL1 2AB."))
 
-    @property
-    def ready(self):
-        """A name, and a postcode or date of birth that can be read: worth asking the register."""
-        return bool(self.name) and self.postcode_valid and self.born_valid
-
-
-def read_register_search(args):
-    """The search typed on the paper ballot page (query values name, postcode and date_of_birth)."""
-    postcode_text = args.get("postcode", "").strip()
-    born_text = args.get("date_of_birth", "").strip()[:10]
-    try:
-        born = date.fromisoformat(born_text) if born_text else None
-    except ValueError:
-        born = None
-    return RegisterSearch(args.get("name", "").strip()[:200], postcode_text, normalise_postcode(postcode_text),
-                          born_text, born)
+    def search(self):
+        """(name, postcode, date of birth) to ask the register, or None: nothing searched, a problem, no name."""
+        if not self.validate() or not self.name.data:  # a search with no name shows no one
+            return None
+        return self.name.data, normalise_postcode(self.postcode.data), self.date_of_birth.data
 
 
 class SheetForm(CheckedUpload, FlaskForm):

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.form_fields import BallotForm
 from app.models import Pot, User
 from app.officer import bp
-from app.officer.forms import ConfirmForm, SheetForm, read_register_search
+from app.officer.forms import ConfirmForm, PaperSearchForm, SheetForm
 from app.officer.in_person import round_for_helpers
 from app.problem_messages import message, messages
 from app.services import in_person as in_person_service
@@ -39,14 +39,11 @@ def _voting_round_for_helpers(round_id):
 def paper_ballot(round_id):
     """Look a resident up by name and postcode or date of birth; show only whether they have voted in each pot."""
     round_ = round_for_helpers(round_id)
-    search = read_register_search(request.args)
-    matches = []
-    if search.ready:
-        matches = in_person_service.find_voters(db.session, round_.pots, search.name, search.postcode, search.born)
-    return render_template("officer/paper_search.html", round=round_, matches=matches, name=search.name,
-                           postcode=search.postcode_text[:12], date_of_birth=search.born_text,
-                           searched=bool(request.args), postcode_valid=search.postcode_valid,
-                           born_valid=search.born_valid)
+    form = PaperSearchForm(request.args)
+    search = form.search() if request.args else None
+    matches = in_person_service.find_voters(db.session, round_.pots, *search) if search else []
+    return render_template("officer/paper_search.html", round=round_, form=form, matches=matches,
+                           found=bool(request.args) and not form.errors)
 
 
 def _enter_paper_ballot(person, pot, terms, choices):

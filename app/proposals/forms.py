@@ -47,7 +47,9 @@ def list_filters(priority_codes):
     filters: {"round"|"pot"|"ward": id, "status": a public status, "priority": one of priority_codes}, only those
     given and allowed; an id that is not a number is a 400 (int_arg).
     """
-    filters = {name: value for name in ("round", "pot", "ward") if (value := int_arg(name))}
+    # Each name written out: the route gates find the numbers a view reads by reading int_arg("...") calls.
+    ids = {"round": int_arg("round"), "pot": int_arg("pot"), "ward": int_arg("ward")}
+    filters = {name: value for name, value in ids.items() if value}
     for name, allowed in (("status", PUBLIC_STATUSES), ("priority", priority_codes)):
         value = request.args.get(name, "")
         if value in allowed:

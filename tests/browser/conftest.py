@@ -178,3 +178,11 @@ def screenshot_step(page, name):
     """Save a screenshot now (kept for the tests that use it; record_step saves only on failure)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"step-{_safe_name(name)}.png"), full_page=True)
+
+
+def fill_date(page, legend, day, month, year, labels=("Day", "Month", "Year")):
+    """Type a date into the Day, Month and Year boxes (labels, in the page's language) of the date input whose
+    legend is `legend`."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    for label, value in zip(labels, (day, month, year), strict=True):
+        group.get_by_label(label, exact=True).fill(str(value))

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, record_step, sign_in
 from tests.support.photos import jpeg_with_gps
 from tests.support.results_scenarios import Scenario
 
@@ -31,7 +31,7 @@ def test_an_officer_posts_an_update_with_a_photo_and_the_project_page_shows_it(l
     sign_in(page, live, funded["officer"])
     page.goto(f"{live.url}/delivery/projects/{funded['garden']}/manage")
     page.select_option("#status", "on_track")
-    page.fill("#target_date", "2027-03-31")
+    fill_date(page, "Target date (optional)", 31, 3, 2027)
     page.fill("#spent", "1250")
     with page.expect_navigation():
         page.click("text=Save delivery record")

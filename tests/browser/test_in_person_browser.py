@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, record_step, sign_in
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
     # Found again by name and date of birth (no postcode): the register shows she has voted, never how.
     page.get_by_label("Name", exact=True).fill("edna")
     page.get_by_label("Postcode", exact=True).fill("")
-    page.get_by_label("Date of birth", exact=True).fill("1941-03-09")
+    fill_date(page, "Date of birth", 9, 3, 1941)
     with page.expect_navigation():
         page.get_by_role("button", name="Find resident").click()
     row = page.get_by_role("row", name=re.compile("Edna Pavement"))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Round
-from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, record_step, sign_in
 from tests.factories import make_area, make_user, make_ward
 
 pytestmark = pytest.mark.browser
@@ -315,7 +315,8 @@ def test_full_journey(live, page, mail_server):
     page.goto(live.url + "/board/")
     go(page, "text=Record the board decision")
     assert_accessible(page, "decision form")
-    page.fill("#meeting_date", datetime.now(LONDON).date().isoformat())
+    today = datetime.now(LONDON).date()
+    fill_date(page, "Meeting date", today.day, today.month, today.year)
     page.check("label:has-text('Cllr Bina Shah') >> xpath=preceding-sibling::input")
     page.check("label:has-text('Cllr Tom Hughes') >> xpath=preceding-sibling::input")
     go(page, "text=Save the decision record")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, record_step
+from tests.browser.conftest import assert_accessible, fill_date, record_step
 from tests.services.test_onspd_import import OURS, write_onspd, write_ward_names
 from tests.services.test_production_setup import _production_commands
 from tests.support.live_server import BIN, ROOT, LiveServer
@@ -237,7 +237,8 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     page.goto(server.url + "/board/")
     click(page, link(page, "Record the board decision"))
     assert_accessible(page, "decision form")
-    page.get_by_label("Meeting date").fill(datetime.now(LONDON).date().isoformat())
+    today = datetime.now(LONDON).date()
+    fill_date(page, "Meeting date", today.day, today.month, today.year)
     page.get_by_role("checkbox", name="Cllr Bina Shah").check()
     page.get_by_role("checkbox", name="Cllr Tom Hughes").check()
     click(page, button(page, "Save the decision record"))

@@ -1,10 +1,13 @@
 """Right to left in real Chromium: the ballot (every ballot type) and the translators' pages in Urdu are
 mirrored, keep £ amounts readable left to right, pass axe-core WCAG 2.x A/AA and do not scroll sideways
-at 320 px."""
+at 320 px; the pagination's arrows point the way an Urdu reader goes, and titles align by their own script."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
+from PIL import Image
 
 from app.extensions import db
 from app.models import ContentTranslation
@@ -111,3 +114,73 @@ def test_a_translator_saves_content_side_by_side_in_the_browser(live, page, urdu
         page.click("main form button[type=submit]")
     assert "ترجمہ محفوظ ہو گیا" in page.inner_text("main")
     assert_accessible(page, "after saving (ur)")
+
+
+@pytest.fixture(scope="module")
+def many_ideas(live):
+    """A round taking ideas with three pages of them (20 a page): English titles, and one written in Urdu."""
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Shephall")
+        ward = make_ward(name="Shephall Green", area=area, postcodes=["FL1 4AB"])
+        round_ = make_round(area=area, phase="proposals", title="Shephall ideas")
+        pot = make_pot(round_=round_, name="Shephall grants")
+        author = make_user(email="idris@example.org", ward=ward)
+        for n in range(1, 46):
+            make_proposal(pot=pot, author=author, title=f"Benches for the park {n}", status="submitted")
+        # Typed in English by someone reading the site in Urdu: the title is English whatever its record says.
+        make_proposal(pot=pot, author=author, title="Benches for the park by the pond", original_locale="ur",
+                      status="submitted")
+        make_proposal(pot=pot, author=author, title="پارک میں بینچ", original_locale="ur", status="submitted")
+        db.session.commit()
+        round_id = round_.id
+        db.session.remove()
+    return round_id
+
+
+def _arrow_points(icon):
+    """Which way an arrow icon points, from its pixels: an arrow's head holds more ink than its shaft, so the
+    ink's centre lies towards the head."""
+    image = Image.open(io.BytesIO(icon.screenshot())).convert("L")
+    width, height = image.size
+    ink = [(x, 255 - image.getpixel((x, y))) for x in range(width) for y in range(height)
+           if image.getpixel((x, y)) < 128]
+    centre = sum(x * weight for x, weight in ink) / sum(weight for _, weight in ink)
+    return "left" if centre < (width - 1) / 2 else "right"
+
+
+def _text_gaps(heading):
+    """Space between a heading's words and its box's left and right edges."""
+    return heading.evaluate("""h => { const range = document.createRange(); range.selectNodeContents(h);
+        const words = range.getBoundingClientRect(), box = h.getBoundingClientRect();
+        return [words.left - box.left, box.right - words.right]; }""")
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_pagination_arrows_point_the_way_the_reader_goes_and_titles_align_by_their_own_script(live, new_page,
+                                                                                              many_ideas, locale):
+    page = new_page(locale=locale)
+    page.goto(f"{live.url}/proposals/?round={many_ideas}&page=2")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ur" else "ltr")
+    app = live.app()
+    with app.test_request_context(), force_locale(locale):
+        previous_word, next_word = gettext("Previous"), gettext("Next")
+    assert locale == "en" or previous_word != "Previous"
+    previous = page.get_by_role("link", name=previous_word)
+    following = page.get_by_role("link", name=next_word)
+    assert "page=1" in previous.get_attribute("href") and "page=3" in following.get_attribute("href")
+    # Reading from the right, "previous" is on the right and its arrow points right, back the way the reader
+    # came; "next" is on the left and points left. An English reader sees the mirror image.
+    back, forward = ("right", "left") if locale == "ur" else ("left", "right")
+    assert _arrow_points(previous.locator("svg")) == back
+    assert _arrow_points(following.locator("svg")) == forward
+    previous_box, next_box = previous.bounding_box(), following.bounding_box()
+    assert (previous_box["x"] > next_box["x"]) == (locale == "ur")
+    assert_accessible(page, f"ideas, page 2 ({locale})")
+
+    # A title takes its alignment from its own words: English from the left, Urdu from the right, on either page.
+    page.goto(f"{live.url}/proposals/?round={many_ideas}")
+    english = _text_gaps(page.get_by_role("heading", name="Benches for the park by the pond"))
+    urdu = _text_gaps(page.get_by_role("heading", name="پارک میں بینچ"))
+    assert english[0] < 2 < english[1], english
+    assert urdu[1] < 2 < urdu[0], urdu

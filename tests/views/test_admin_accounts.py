@@ -152,9 +152,13 @@ def test_audit_log_filters_by_action_actor_and_date_and_pages(client, db, login_
     assert "1 entry" in by_action and "user:7" in by_action and "round:3<" not in by_action
     by_actor = client.get("/admin/audit?actor=OWEN&page=2").get_data(as_text=True)
     assert "60 entries" in by_actor and "Page 2 of 2" in by_actor and "user:7" not in by_actor
-    since = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
-    recent = client.get(f"/admin/audit?actor=alex&date_from={since}").get_data(as_text=True)
-    assert "1 entry" in recent and "user:8" not in recent
+    since = (datetime.now(UTC) - timedelta(days=10)).date()
+    recent = client.get("/admin/audit", query_string={"actor": "alex", "date_from-day": since.day,
+                                                      "date_from-month": since.month, "date_from-year": since.year})
+    assert "1 entry" in recent.get_data(as_text=True) and "user:8" not in recent.get_data(as_text=True)
+    boxes = {"date_from-day": "1", "date_from-month": "1", "date_from-year": "2020"}
+    paged = client.get("/admin/audit", query_string={"actor": "owen", **boxes}).get_data(as_text=True)
+    assert "60 entries" in paged and 'date_from-day=1' in paged.split("Page 1 of 2")[-1]  # the next page keeps it
     assert 'href="/admin/audit?page=2&amp;actor=owen' in client.get("/admin/audit?actor=owen").get_data(as_text=True)
 
 
@@ -166,3 +170,8 @@ def test_audit_log_explains_a_date_it_cannot_read(client, db, login_as):
     assert response.status_code == 400
     assert "error-summary" in response.get_data(as_text=True)
     assert "on or after the start date" in response.get_data(as_text=True)
+    impossible = client.get("/admin/audit", query_string={"date_from-day": "31", "date_from-month": "2",
+                                                          "date_from-year": "2026"})
+    page = impossible.get_data(as_text=True)
+    assert impossible.status_code == 400 and "The start date must be a real date" in page
+    assert 'href="#date_from-day"' in page

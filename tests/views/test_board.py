@@ -18,8 +18,13 @@ def s(db):
     return scenario
 
 
+def meeting(day, month, year):
+    """The meeting date as typed into its three boxes."""
+    return {"meeting_date-day": day, "meeting_date-month": month, "meeting_date-year": year}
+
+
 def form_for(s, **changes):
-    data = {"meeting_date": "2026-11-30", "quorum": "2",
+    data = {**meeting("30", "11", "2026"), "quorum": "2",
             **{f"present-{m.id}": "y" for m in s.members},
             f"outcome-{s.garden.id}": "confirm", f"amount-{s.garden.id}": "6000",
             f"outcome-{s.bench.id}": "confirm", f"amount-{s.bench.id}": "1500",
@@ -86,13 +91,13 @@ def test_bad_input_re_renders_with_linked_errors_and_stores_nothing(client, db, 
     login_as(s.members[0])
     before = db.session.query(AuditEntry).count()
     response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
-        s, meeting_date="30/11/2026", **{f"reason-{s.lights.id}": "", f"amount-{s.bench.id}": "lots",
-                                          "decl-0-member": str(s.members[2].id), "decl-0-nature": "Neighbour"}))
+        s, **meeting("31", "11", "2026"), **{f"reason-{s.lights.id}": "", f"amount-{s.bench.id}": "lots",
+                                             "decl-0-member": str(s.members[2].id), "decl-0-nature": "Neighbour"}))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "There is a problem" in page
-    assert 'href="#meeting_date"' in page and f'href="#amount-{s.bench.id}"' in page
-    assert 'value="30/11/2026"' in page and 'value="lots"' in page  # what was typed comes back
+    assert "There is a problem" in page and "Meeting date must be a real date" in page
+    assert 'href="#meeting_date-day"' in page and f'href="#amount-{s.bench.id}"' in page
+    assert re.search(r'name="meeting_date-day"[^>]*value="31"', page) and 'value="lots"' in page  # kept as typed
     assert f'id="amount-{s.bench.id}-error"' in page and f'aria-describedby="amount-{s.bench.id}-error"' in page
     response = client.post(f"/board/rounds/{s.round.id}/decision",
                            data=form_for(s, **{f"reason-{s.lights.id}": ""}))
@@ -181,3 +186,35 @@ def test_confirming_is_checked_first_and_says_whether_it_publishes(client, db, l
     login_as(s.members[1])
     last = dict(summary_rows(client.get(f"/board/decisions/{s.record.id}/confirm/check").get_data(as_text=True)))
     assert last["What will happen"].startswith("Yours is the last confirmation needed.")
+
+
+@pytest.mark.parametrize(("typed", "message", "first_box"), [
+    (meeting("31", "2", "2026"), "Meeting date must be a real date", "day"),
+    (meeting("30", "11", "twenty"), "Meeting date must be a real date", "year"),
+    (meeting("30", "", "2026"), "Meeting date must include a month", "month"),
+    (meeting("", "", ""), "Enter the meeting date", "day"),
+])
+def test_a_bad_meeting_date_is_shown_beside_its_boxes_and_changes_nothing(client, db, login_as, s, typed, message,
+                                                                        first_box):
+    login_as(s.members[0])
+    before = db.session.query(AuditEntry).count()
+    response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(s, **typed))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary, form = page.split("<main", 1)[1].split("<form", 1)
+    assert message in summary and f'href="#meeting_date-{first_box}"' in summary  # the summary goes to the box
+    assert message in form.split("Quorum")[0]  # and the message is beside the date, above the next field
+    assert db.session.query(AuditEntry).count() == before
+    db.session.expire_all()
+    assert db.session.get(DecisionRecord, s.record.id).meeting_date.isoformat() == "2026-11-30"
+
+
+def test_a_draft_shows_its_meeting_date_in_three_boxes_and_welsh_errors_are_welsh(client, db, login_as, s):
+    login_as(s.members[0])
+    page = client.get(f"/board/rounds/{s.round.id}/decision").get_data(as_text=True)
+    for part, value in (("day", "30"), ("month", "11"), ("year", "2026")):
+        assert re.search(rf'name="meeting_date-{part}"[^>]*value="{value}"', page)
+    client.get("/language/cy")
+    welsh = client.post(f"/board/rounds/{s.round.id}/decision",
+                        data=form_for(s, **meeting("31", "2", "2026"))).get_data(as_text=True)
+    assert "Meeting date must be a real date" not in welsh and "must be a real date" not in welsh

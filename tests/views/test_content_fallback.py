@@ -48,29 +48,29 @@ def test_the_home_page_shows_round_titles_in_the_readers_language_or_marks_the_o
     _translate(db, "round", translated, "cy", title="Grantiau’r haf", description="Trigolion sy’n penderfynu.")
 
     page = _plain(client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True))
-    assert "<h3>Grantiau’r haf</h3>" in page and "<p>Trigolion sy’n penderfynu.</p>" in page
-    assert '<h3 lang="en">Winter grants</h3>' in page
+    assert '<h3 dir="auto">Grantiau’r haf</h3>' in page and '<p dir="auto">Trigolion sy’n penderfynu.</p>' in page
+    assert '<h3 lang="en" dir="auto">Winter grants</h3>' in page
     assert page.count(notice) == 1  # the untranslated round only
-    assert '<span> – <span lang="en">Winter grants</span></span>' in page
+    assert '<span> – <span lang="en" dir="auto">Winter grants</span></span>' in page
 
     english = _plain(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True))
-    assert "<h3>Summer grants</h3>" in english and 'lang="en">' not in english.split("<main", 1)[1]
+    assert '<h3 dir="auto">Summer grants</h3>' in english and 'lang="en">' not in english.split("<main", 1)[1]
 
 
 def test_a_stale_translation_is_not_shown_until_the_translator_updates_it(client, db, area, notice):
     round_ = make_round(area=area, phase="proposals", title="Summer grants")
     _translate(db, "round", round_, "cy", title="Grantiau’r haf")
-    assert "<h3>Grantiau’r haf</h3>" in _plain(client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True))
+    assert '<h3 dir="auto">Grantiau’r haf</h3>' in _plain(client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True))
 
     round_.title = "Summer and autumn grants"  # the original changed after it was translated
     db.session.commit()
     page = _plain(client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True))
     assert "Grantiau’r haf" not in page
-    assert '<h3 lang="en">Summer and autumn grants</h3>' in page and notice in page
+    assert '<h3 lang="en" dir="auto">Summer and autumn grants</h3>' in page and notice in page
 
     _translate(db, "round", round_, "cy", title="Grantiau’r haf a’r hydref")
     page = _plain(client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True))
-    assert "<h3>Grantiau’r haf a’r hydref</h3>" in page
+    assert '<h3 dir="auto">Grantiau’r haf a’r hydref</h3>' in page
 
 
 @pytest.fixture
@@ -114,9 +114,9 @@ def test_the_proposal_pages_show_titles_pot_names_and_round_titles_in_the_reader
     login_as(resident)
 
     listing = client.get("/proposals/").get_data(as_text=True)
-    assert page_text.marked_language(listing, "Gardd gymunedol", "a") is None
+    assert page_text.marked_language(listing, "Gardd gymunedol", "h2") is None
     assert page_text.marked_language(listing, "Gardd i bawb.") is None
-    assert page_text.marked_language(listing, "Park lights", "a") == "en"
+    assert page_text.marked_language(listing, "Park lights", "h2") == "en"
     assert page_text.marked_language(listing, "Lights on the paths.") == "en"
     assert listing.count(notice) == 1
     assert f'<option value="{round_.id}">Grantiau’r haf</option>' in listing
@@ -184,7 +184,7 @@ def test_the_results_pages_show_round_pot_and_project_names_in_the_readers_langu
 def test_an_untranslated_results_page_marks_the_original_and_says_so(client, db, published, notice):
     s = published
     page = _plain(client.get(f"/results/rounds/{s.round.id}", headers={"Accept-Language": "cy"}).get_data(as_text=True))
-    assert '<span lang="en">Bedwell grants</span></h1>' in page
+    assert '<span lang="en" dir="auto">Bedwell grants</span></h1>' in page
     assert page_text.marked_language(page, "Community grants") == "en"
     assert page.count(notice) == 2  # under the title, and after the pot's table
 

@@ -49,6 +49,8 @@ def test_a_date_typed_in_three_boxes_is_stored(client, db, ward):
     (born("17", "13", "1980"), "Date of birth must be a real date", "month"),
     (born("seven", "5", "1980"), "Date of birth must be a real date", "day"),
     (born("17", "5", "80"), "Year must include 4 numbers", "year"),
+    (born("17", "9" * 30, "1980"), "Date of birth must be a real date", "month"),
+    (born("9" * 30, "5", "1980"), "Date of birth must be a real date", "day"),
 ])
 def test_an_incomplete_or_impossible_date_is_refused_in_the_design_systems_words(client, db, ward, typed, message,
                                                                                   first_box):

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from datetime import date
 
 import pytest
@@ -32,6 +33,50 @@ def text(response):
     return response.get_data(as_text=True)
 
 
+def target(day, month, year):
+    """The delivery's target date as typed into its three boxes."""
+    return {"target_date-day": str(day), "target_date-month": str(month), "target_date-year": str(year)}
+
+
+def due(day, month, year):
+    """A milestone's date as typed into its three boxes."""
+    return {"due_date-day": str(day), "due_date-month": str(month), "due_date-year": str(year)}
+
+
+@pytest.mark.parametrize(("typed", "message", "first_box"), [
+    (target(31, 2, 2027), "Target date must be a real date", "day"),
+    (target("1", "June", 2027), "Target date must be a real date", "month"),
+    (target(1, "", 2027), "Target date must include a month", "month"),
+    (target(1, 6, 27), "Year must include 4 numbers", "year"),
+])
+def test_a_bad_target_date_is_explained_beside_its_boxes_and_changes_nothing(client, db, login_as, s, typed,
+                                                                           message, first_box):
+    login_as(s.officer)
+    response = client.post(f"/delivery/projects/{s.garden.id}/manage",
+                           data={"status": "at_risk", **typed, "spent": "2,500"})
+    page = text(response)
+    assert response.status_code == 400
+    summary, form = page.split("<main", 1)[1].split("<form", 1)
+    assert message in summary and f'href="#target_date-{first_box}"' in summary
+    assert message in form.split("Money spent")[0]  # beside the boxes, before the next field
+    assert db.session.query(AuditEntry).filter_by(action="delivery.change").count() == 0
+
+
+@pytest.mark.parametrize(("typed", "message", "first_box"), [
+    (due(30, 2, 2027), "Milestone date must be a real date", "day"),
+    (due("", 2, 2027), "Milestone date must include a day", "day"),
+    (due("first", 2, 2027), "Milestone date must be a real date", "day"),
+])
+def test_a_bad_milestone_date_is_explained_and_adds_nothing(client, db, login_as, s, typed, message, first_box):
+    login_as(s.officer)
+    response = client.post(f"/delivery/projects/{s.garden.id}/milestones", data={"title": "Beds dug", **typed})
+    page = text(response)
+    assert response.status_code == 400 and message in page and f'href="#due_date-{first_box}"' in page
+    assert 'value="Beds dug"' in page  # the title comes back as typed
+    assert db.session.query(AuditEntry).filter_by(action="delivery.milestone").count() == 0
+    assert "Beds dug" not in text(client.get(f"/delivery/projects/{s.garden.id}"))
+
+
 @pytest.mark.parametrize(("who", "expected"), [("anonymous", 302), ("resident", 403), ("board", 403),
                                                ("officer", 200)])
 def test_only_officers_see_the_dashboard_and_manage_pages(client, db, login_as, s, who, expected):
@@ -46,8 +91,11 @@ def test_only_officers_see_the_dashboard_and_manage_pages(client, db, login_as, 
 def test_an_officer_sets_status_and_money_and_the_dashboard_lists_what_is_at_risk(client, db, login_as, s):
     login_as(s.officer)
     response = client.post(f"/delivery/projects/{s.garden.id}/manage",
-                           data={"status": "at_risk", "target_date": "2027-03-31", "spent": "2,500"})
+                           data={"status": "at_risk", **target(31, 3, 2027), "spent": "2,500"})
     assert response.status_code == 302
+    for part, value in (("day", "31"), ("month", "3"), ("year", "2027")):  # the saved date, back in its boxes
+        assert re.search(rf'name="target_date-{part}"[^>]*value="{value}"',
+                         text(client.get(f"/delivery/projects/{s.garden.id}/manage")))
     page = text(client.get("/delivery/"))
     at_risk = page.split("All awards")[0]
     assert "Garden" in at_risk and "At risk" in at_risk and "Bench" not in at_risk
@@ -67,9 +115,9 @@ def test_spending_more_than_the_award_shows_an_error_summary_linked_to_the_field
 def test_a_milestone_is_added_and_shown_on_the_public_timeline(client, db, login_as, s):
     login_as(s.officer)
     assert client.post(f"/delivery/projects/{s.garden.id}/milestones",
-                       data={"title": "Beds dug", "due_date": "2027-02-01"}).status_code == 302
-    refused = client.post(f"/delivery/projects/{s.garden.id}/milestones", data={"title": "", "due_date": "soon"})
-    assert refused.status_code == 400 and "Enter a real date, like 2027-03-31." in text(refused)
+                       data={"title": "Beds dug", **due(1, 2, 2027)}).status_code == 302
+    refused = client.post(f"/delivery/projects/{s.garden.id}/milestones", data={"title": "", **due("", "", "")})
+    assert refused.status_code == 400 and "Enter the milestone" in text(refused)
     client.get("/")  # any page: the flash is used up
     with client.session_transaction() as sess:
         sess.clear()

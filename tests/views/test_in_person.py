@@ -18,6 +18,11 @@ ONLINE = {"name": "edna  pavement", "email": "edna@example.org", "password": "pl
           "postcode": "FL1 1AA", "date_of_birth": "1941-03-09", "locale": "en", "accept": "y"}
 
 
+def born(day, month, year):
+    """A date of birth as typed into its three boxes."""
+    return {"date_of_birth-day": day, "date_of_birth-month": month, "date_of_birth-year": year}
+
+
 @pytest.fixture
 def world(app, db):
     area = make_area()
@@ -147,13 +152,33 @@ def test_paper_ballot_search_finds_an_in_person_resident_by_name_and_date_of_bir
     login_as(world["officer"])
     registered = client.post(world["register"], data=dict(RESIDENT))
     assert registered.status_code == 302, registered.get_data(as_text=True).split("<main")[1]
-    page = client.get(world["search"], query_string={"name": "edna", "date_of_birth": "1941-03-09"}).get_data(
+    page = client.get(world["search"], query_string={"name": "edna", **born("9", "3", "1941")}).get_data(
         as_text=True)
     assert "Edna Pavement" in page and "4 Mill Lane" in page and "Enter ballot" in page, page.split("<main")[1]
-    nobody = client.get(world["search"], query_string={"name": "edna", "date_of_birth": "1941-03-10"})
+    nobody = client.get(world["search"], query_string={"name": "edna", **born("10", "3", "1941")})
     assert "Nobody with that name and date of birth is registered." in nobody.get_data(as_text=True)
-    bad = client.get(world["search"], query_string={"name": "edna", "date_of_birth": "9 March"})
-    assert "Enter the date as year-month-day" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("typed", "message", "first_box"), [
+    (born("31", "2", "1941"), "Date of birth must be a real date", "day"),
+    (born("9", "March", "1941"), "Date of birth must be a real date", "month"),
+    (born("9", "3", ""), "Date of birth must include a year", "year"),
+    (born("9", "3", "41"), "Year must include 4 numbers", "year"),
+])
+def test_a_bad_date_of_birth_in_the_paper_ballot_search_is_explained_and_finds_no_one(client, db, login_as, world,
+                                                                                     typed, message, first_box):
+    login_as(world["officer"])
+    assert client.post(world["register"], data=dict(RESIDENT)).status_code == 302
+    response = client.get(world["search"], query_string={"name": "edna", **typed})
+    page = response.get_data(as_text=True)
+    summary, form = page.split('role="search"', 1)
+    assert message in summary and f'href="#date_of_birth-{first_box}"' in summary
+    assert "Enter a real postcode" not in page  # no postcode is fine: the date is what to fix
+    assert message in form.split("Find resident")[0]  # beside the boxes too
+    assert "Residents found" not in page and "Enter ballot" not in page
+    for part, value in zip(("day", "month", "year"), typed.values(), strict=True):
+        assert re.search(rf'name="date_of_birth-{part}"[^>]*value="{value}"', form) or not value
+        assert f'name="date_of_birth-{part}"' in form and 'autocomplete="bday' not in form  # not the officer's own
 
 
 def _seen(page):

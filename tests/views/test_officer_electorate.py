@@ -16,8 +16,13 @@ def _figures(db, ward):
     return {f.age_band: (f.residents, f.source, f.as_of) for f in db.session.query(ElectorateFigure).filter_by(ward_id=ward.id)}
 
 
+def _as_of(day, month, year):
+    """The date the figures describe, as typed into its three boxes."""
+    return {"as_of-day": str(day), "as_of-month": str(month), "as_of-year": str(year)}
+
+
 def _form(ward, **bands):
-    data = {"ward": str(ward.id), "source": "Electoral register, December 2025", "as_of": "2025-12-01"}
+    data = {"ward": str(ward.id), "source": "Electoral register, December 2025", **_as_of(1, 12, 2025)}
     return data | {f"band_{band}": value for band, value in bands.items()}
 
 
@@ -60,14 +65,15 @@ def test_an_officer_enters_a_wards_figures_and_sees_them_listed(client, db, logi
 def test_bad_figures_are_explained_in_an_error_summary_and_nothing_is_stored(client, db, login_as):
     ward = make_ward()
     login_as(make_user(role="officer", ward=ward))
-    response = client.post("/officer/electorate", data=_form(ward, **{"18_24": "lots"}) | {"source": "", "as_of": "31/12/2025"})
+    response = client.post("/officer/electorate", data=_form(ward, **{"18_24": "lots"}) | {"source": ""} | _as_of(31, 11, 2025))
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "<title>Error:" in page
     start = page.index("There is a problem")
     summary = page[start:page.index("</ul>", start)]
     assert '<a href="#band_18_24">Enter a whole number of residents, like 1200, or leave it empty.</a>' in summary
     assert '<a href="#source">Enter where the figures come from.</a>' in summary
-    assert '<a href="#as_of">Enter the date as year-month-day, like 2024-06-30.</a>' in summary
+    assert '<a href="#as_of-day">Date the figures describe must be a real date</a>' in summary
+    assert re.search(r'name="as_of-day"[^>]*value="31"', page)  # kept as typed
     empty = client.post("/officer/electorate", data=_form(ward)).get_data(as_text=True)
     assert "Enter the number of residents in at least one age band." in empty
     assert _figures(db, ward) == {}
@@ -87,9 +93,10 @@ def test_the_page_reads_in_welsh(client, db, login_as):
     assert '<html lang="cy"' in page and "Residents per ward" not in page
 
 
-def _upload(client, text, source="ONS mid-2024 estimates", as_of="2024-06-30"):
+def _upload(client, text, source="ONS mid-2024 estimates", as_of=(30, 6, 2024)):
     return client.post("/officer/electorate/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(text.encode()), "electorate.csv"), "source": source, "as_of": as_of})
+                       data={"file": (io.BytesIO(text.encode()), "electorate.csv"), "source": source,
+                             **_as_of(*as_of)})
 
 
 def test_a_csv_file_imports_every_figure_or_none(client, db, login_as):
@@ -110,7 +117,7 @@ def test_a_csv_file_imports_every_figure_or_none(client, db, login_as):
 
 def test_an_import_without_a_file_or_source_says_what_is_missing(client, db, login_as):
     login_as(make_user(role="officer"))
-    response = client.post("/officer/electorate/import", data={"source": "", "as_of": ""},
+    response = client.post("/officer/electorate/import", data={"source": "", **_as_of("", "", "")},
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 400

@@ -137,7 +137,7 @@ def test_board_confirms_with_two_members_and_public_sees_results(app, client, db
     assert client.get(f"/results/pots/{pot.id}/ballots.pb").status_code == 404
 
     login_as(members[0])
-    form = {"meeting_date": "2026-11-30", "quorum": "2", f"present-{members[0].id}": "y",
+    form = {"meeting_date-day": "30", "meeting_date-month": "11", "meeting_date-year": "2026", "quorum": "2", f"present-{members[0].id}": "y",
             f"present-{members[1].id}": "y", f"present-{members[2].id}": "y",
             "decl-0-member": str(members[2].id), "decl-0-proposal": str(garden.id), "decl-0-nature": "Lives next door",
             f"outcome-{garden.id}": "confirm", f"amount-{garden.id}": "6000",

@@ -22,21 +22,28 @@ document.addEventListener("click", (event) => {
 
 // A table wider than the screen scrolls sideways inside its .table-wrap (app.css). Keyboard users can only
 // scroll a box that takes focus (WCAG 2.1.1), and a screen reader names the stop, so a wrap whose table
-// overflows becomes a named region in the tab order: named by its table's caption, or by the words the
-// template put in data-label. When it fits again (a wider window) it leaves the tab order.
+// overflows becomes a region in the tab order, named by its table's caption (aria-labelledby, so the name is
+// the caption's own words in the page's language), or by the words the template put in data-label when the
+// table has no caption. When it fits again (a wider window) it leaves the tab order.
+let captionCount = 0;
 function labelScrollingTable(wrap) {
   const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
   if (wrap.dataset.scrollFocus === "template") { return; }
   if (overflows) {
     const caption = wrap.querySelector("caption");
-    const name = (caption && caption.textContent.trim()) || wrap.dataset.label || "";
     wrap.setAttribute("tabindex", "0");
     wrap.setAttribute("role", "region");
-    if (name) { wrap.setAttribute("aria-label", name); }
+    if (caption && caption.textContent.trim()) {
+      if (!caption.id) { captionCount += 1; caption.id = `table-caption-${captionCount}`; }
+      wrap.setAttribute("aria-labelledby", caption.id);
+    } else if (wrap.dataset.label) {
+      wrap.setAttribute("aria-label", wrap.dataset.label);
+    }
     wrap.dataset.scrollFocus = "script";
   } else if (wrap.dataset.scrollFocus === "script") {
     wrap.removeAttribute("tabindex");
     wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-labelledby");
     wrap.removeAttribute("aria-label");
     delete wrap.dataset.scrollFocus;
   }
