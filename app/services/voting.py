@@ -340,12 +340,42 @@ def registered_channel(session, user_id, pot_id):
 
 @dataclass(frozen=True)
 class Cast:
-    """A stored ballot: the receipt code to show once, whether it replaced the resident's earlier ballot,
-    and the close time read under the lock (refuse_after_close refuses it after that)."""
+    """A stored ballot: the receipt code to show its voter, whether it replaced the resident's earlier ballot,
+    and the close time read under the lock (refuse_after_close refuses it after that).
+
+    sealed_code is the code sealed under the round's key for the voter's own session (seal_receipt), so the
+    page the cast redirects to can show it without the code being stored anywhere it could be read.
+    """
 
     code: str
     replaced: bool
     closes_at: datetime
+    sealed_code: bytes = b""
+
+
+def _receipt_context(user_id, pot_id):
+    return f"receipt-shown:{int(user_id)}:{int(pot_id)}".encode()
+
+
+def seal_receipt(key, user_id, pot_id, code):
+    """The receipt code sealed under the round's key, bound to its resident and pot: it opens only for them,
+    and for nobody once the close has destroyed the key."""
+    return round_keys.seal(key, code.encode(), _receipt_context(user_id, pot_id))
+
+
+def shown_receipt(session, user_id, pot, sealed):
+    """The receipt code in sealed (seal_receipt) if it opens for this resident and pot and its ballot is still
+    in the ballot box (not replaced since, voting not closed); else None."""
+    key = round_keys.existing_key(session, pot.round_id) if sealed else None
+    if key is None:
+        return None
+    try:
+        code = round_keys.unseal(key, bytes(sealed), _receipt_context(user_id, pot.id)).decode()
+    except (InvalidTag, ValueError):
+        return None
+    tag = round_keys.receipt_tag(key, receipt_hash(code))
+    in_box = session.scalar(select(Ballot.id).where(Ballot.pot_id == pot.id, Ballot.receipt_hash == tag).limit(1))
+    return code if in_box is not None else None
 
 
 def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
@@ -365,7 +395,8 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
         raise VoteRefused(reasons)
     # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
     # cannot outlive the close.
-    ballot, code = _sealed_ballot(_round_key(session, terms), terms, user_id, choices)
+    round_key = _round_key(session, terms)
+    ballot, code = _sealed_ballot(round_key, terms, user_id, choices)
     key = ballot["replace_key"]
     try:
         # Register first (most casts are first casts): a resident already registered adds nothing, and only
@@ -383,7 +414,7 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["try_again"]) from None
-    return Cast(code, channel is not None, round_.voting_close_at)
+    return Cast(code, channel is not None, round_.voting_close_at, seal_receipt(round_key, user_id, terms.pot_id, code))
 
 
 def refuse_after_close(session, cast, now=None):
