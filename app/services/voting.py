@@ -34,6 +34,7 @@ from app.domain.eligibility import Resident, age_band, check_eligibility
 from app.domain.problems import Problem, Refused
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
+from app.models.ballots import RoundKey
 from app.models.rounds import pot_wards, round_wards
 from app.services import round_keys
 from app.services.audit import record
@@ -54,7 +55,8 @@ class VoteRefused(Refused):
 
 
 def new_receipt_code():
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    # 256 is a multiple of the alphabet's 32 letters, so each byte picks a letter uniformly.
+    raw = "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in secrets.token_bytes(12))
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
@@ -213,11 +215,12 @@ _REMOVE_BALLOT = Ballot.__table__.delete().where(Ballot.pot_id == bindparam("pot
                                                  Ballot.replace_key == bindparam("key"))
 
 
-def _lock_and_load(session, user_id, terms, now):
+def _lock_and_load(session, user_id, terms, now, round_=None):
     """Start the write transaction; lock and re-read the resident and the round; refuse if voting is not open.
 
     SQLite: BEGIN IMMEDIATE holds the database's only write lock until commit.
     PostgreSQL: row locks, see _RESIDENT_LOCKED and _ROUND_LOCKED.
+    round_: the round's row if it was already read under the lock in this transaction (frozen_cast_terms).
     Returns the connection the cast's statements run on, the resident's row and the round's row.
     """
     if session.info.get(LOCKED_USER) == user_id:
@@ -229,7 +232,10 @@ def _lock_and_load(session, user_id, terms, now):
         connection = session.connection()
         user = connection.execute(_RESIDENT_LOCKED if _locking(connection) else _RESIDENT,
                                   {"user_id": user_id}).first()
-    round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND, {"round_id": terms.round_id}).one()
+        round_ = None  # a row read before this transaction began is not read under its lock
+    if round_ is None:
+        round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND,
+                                    {"round_id": terms.round_id}).one()
     if user is None:
         raise VoteRefused(["not_found"])
     if user.held_for_merge_with_id is not None:
@@ -243,6 +249,31 @@ def _lock_and_load(session, user_id, terms, now):
 
 def _locking(connection):
     return connection.dialect.name == "postgresql"
+
+
+# A cast's one read of the pot: its round under the lock (as _ROUND_LOCKED) and the round's wrapped key.
+_POT_ROUND_KEY = select(Pot.round_id, *_ROUND.selected_columns, RoundKey.wrapped).join(
+    Round, Round.id == Pot.round_id).outerjoin(RoundKey, RoundKey.round_id == Pot.round_id).where(
+    Pot.id == bindparam("pot_id"))
+_POT_ROUND_KEY_LOCKED = _POT_ROUND_KEY.with_for_update(read=True, of=Round)
+
+
+def frozen_cast_terms(session, pot_id):
+    """(the pot's frozen terms, its round's row read under the lock) for a cast in the transaction begin_cast
+    started, from one Core query; None when this process keeps no frozen terms for the pot (voting not open,
+    no ballot cast yet, another process's first read) or the sign-in did not lock the resident: then the
+    caller takes the full path (current_ballot_terms, and cast_online reads the round itself)."""
+    if session.info.get(LOCKED_USER) is None:
+        return None
+    connection = session.connection()
+    row = connection.execute(_POT_ROUND_KEY_LOCKED if _locking(connection) else _POT_ROUND_KEY,
+                             {"pot_id": pot_id}).first()
+    if row is None or row.phase != "voting" or row.wrapped is None:
+        return None
+    terms = _FROZEN_TERMS.get((pot_id, hashlib.sha256(bytes(row.wrapped)).digest()))
+    if terms is None:
+        return None
+    return replace(terms, key_version=bytes(row.wrapped)), row
 
 
 LOCK_SIGNED_IN_USER = "nb_lock_signed_in_user"  # session.info: the sign-in reads the user FOR UPDATE
@@ -378,18 +409,19 @@ def shown_receipt(session, user_id, pot, sealed):
     return code if in_box is not None else None
 
 
-def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
+def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_round=None):
     """Cast or replace the resident's online ballot. Returns a Cast. Raises VoteRefused.
 
     The ballot is checked against the pot's frozen terms and its row prepared first; then, under the write
     lock, only what can change concurrently is read again. Starts its own write transaction (anything
-    unflushed in the session is discarded); the caller calls refuse_after_close(), then commits.
+    unflushed in the session is discarded) unless begin_cast started it; the caller calls refuse_after_close(),
+    then commits. locked_round: the round's row that frozen_cast_terms read under the lock with the terms.
     """
     terms = _terms_for(session, pot_id, terms)
     problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    connection, user, round_ = _lock_and_load(session, user_id, terms, now)
+    connection, user, round_ = _lock_and_load(session, user_id, terms, now, locked_round)
     reasons = _ineligible(_resident(user), terms, round_, now)
     if reasons:
         raise VoteRefused(reasons)

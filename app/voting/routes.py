@@ -55,10 +55,11 @@ def _cast_in_one_transaction():
 CAST_SHOWN = "nb_cast"
 
 
-def _cast(pot_id, terms, choices):
+def _cast(pot_id, terms, choices, locked_round):
     """Store the resident's ballot and commit it: ([]) or, when it was refused, its problems."""
     try:
-        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms)
+        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms,
+                                          locked_round=locked_round)
         voting_service.refuse_after_close(db.session, cast)
         db.session.commit()
     except voting_service.VoteRefused as refused:
@@ -104,21 +105,26 @@ def _ballot_errors(casting, reasons, problems, ballot_type):
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id):
-    pot = _pot_or_404(pot_id)
-    terms = voting_service.current_ballot_terms(db.session, pot)
+    casting = request.method == "POST" and request.form.get("action") == "cast"
+    # A cast once the pot's terms are kept in this process reads the pot, its round and key in one query.
+    found = voting_service.frozen_cast_terms(db.session, pot_id) if casting else None
+    pot, (terms, locked_round) = None, found or (None, None)
+    if terms is None:
+        pot = _pot_or_404(pot_id)
+        terms = voting_service.current_ballot_terms(db.session, pot)
     form = BallotForm()
     choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
-    casting = request.method == "POST" and request.form.get("action") == "cast"
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
-            problems = _cast(pot.id, terms, choices)
+            problems = _cast(pot_id, terms, choices, locked_round)
             if not problems:
                 return redirect(url_for("voting.recorded", pot_id=pot_id), 303)
         elif casting:
             db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
+    pot = pot or _pot_or_404(pot_id)
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)

@@ -150,6 +150,6 @@ def test_a_cast_is_one_transaction_of_a_few_statements(app, db, client, login_as
     assert "Your receipt code is" in client.get(answer.headers["Location"]).get_data(as_text=True)
     assert statements.count("BEGIN") <= 1 and statements.count("ROLLBACK") == 0
     assert statements.count("INSERT") == 2  # the register and the sealed ballot
-    # BEGIN, the resident, the pot, its round, the round's key, the round under the lock, two INSERTs; the
+    # BEGIN, the resident, the pot with its round (under the lock) and the round's key, two INSERTs; the
     # confirmation is the next request (Post/Redirect/Get)
-    assert len(statements) <= 8, statements
+    assert len(statements) <= 5, statements
