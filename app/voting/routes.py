@@ -112,11 +112,8 @@ def ballot(pot_id):
     if terms is None:
         pot = _pot_or_404(pot_id)
         terms = voting_service.current_ballot_terms(db.session, pot)
-    form = BallotForm()
     choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect, app-wide)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
             problems = _cast(pot_id, terms, choices, locked_round)
@@ -128,7 +125,8 @@ def ballot(pot_id):
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
-    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
+    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=BallotForm(), errors=errors,
+                           choices=choices,
                            projects=voting_service.ballot_projects(db.session, pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation, close_at=voting_service.close_time_london(pot.round)), \
