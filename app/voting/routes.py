@@ -50,8 +50,8 @@ def _cast_in_one_transaction():
 
 
 # The session's record of the last cast: its pot, the receipt code sealed under the round's key for this
-# resident (voting_service.seal_receipt: readable by no one who holds the cookie, and by nobody at all once the
-# close has destroyed the key) and whether it replaced an earlier vote.
+# resident and pot (voting_service.seal_receipt: the cookie's holder cannot read it, the app opens it only for
+# that resident, and nobody can once the close has destroyed the key) and whether it replaced an earlier vote.
 CAST_SHOWN = "nb_cast"
 
 
