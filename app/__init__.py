@@ -27,6 +27,7 @@ def create_app(test_config=None):
     from app.cli import register_commands
     from app.errors import register_errors
     from app.request_hooks import register_request_hooks
+    from app.results.shared_pages import register_published_pages
     from app.templating import register_templating
 
     # NB_INSTANCE_PATH: this host's own folder (config.py, local files); hosts share nothing else on disk.
@@ -41,6 +42,7 @@ def create_app(test_config=None):
     register_templating(app)
     register_errors(app)
     register_commands(app)
+    register_published_pages(app)  # last: a WSGI middleware in front of everything above
     return app
 
 

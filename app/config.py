@@ -68,6 +68,9 @@ class Defaults:
     UPLOAD_MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
     RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0 so limits hold across workers
+    # Published results pages for visitors not signed in, shared by every host (app.results.shared_pages);
+    # None: the rate limits' Redis, if RATELIMIT_STORAGE_URI is one; without Redis the middleware is off.
+    PAGE_CACHE_URL = None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # failed sign-ins to one account from one address
     LOGIN_ADDRESS_RATE_LIMIT = "30 per minute;300 per hour"  # failed sign-ins from one address, any accounts

@@ -14,9 +14,10 @@ from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.smtp import CaptureSMTPServer  # noqa: E402
 
 
-def start_server(workers, threads):
+def start_server(workers, threads, extra_env=None):
     mail = CaptureSMTPServer().start()
-    server = LiveServer(tempfile.mkdtemp(prefix="nb-bench-"), mail.port, workers=workers, threads=threads)
+    server = LiveServer(tempfile.mkdtemp(prefix="nb-bench-"), mail.port, workers=workers, threads=threads,
+                        extra_env=extra_env)
     return server, mail
 
 

@@ -22,9 +22,9 @@ p95 < 200 ms at 30 casts/s.
 import argparse
 import os
 import secrets
-from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
+from _client import ballot_body, session_cookie, voting_round
 from _live import closed_loop, cores, open_loop, start_floor, start_server, stop, warm_up
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -70,52 +70,14 @@ def main():
 
 def create_residents(server, count):
     """A voting round with one knapsack pot of 8 projects, and count eligible residents (bulk insert)."""
-    from sqlalchemy import insert
-
     from app.extensions import db
-    from app.models import User
-    from tests.factories import (
-        make_area,
-        make_pot,
-        make_proposal,
-        make_round,
-        make_user,
-        make_ward,
-        password_hash,
-    )
+    from tests.factories import password_hash
 
     app = server.app()
     with app.app_context():
-        area = make_area()
-        ward = make_ward(area=area)
-        round_ = make_round(area=area, phase="voting", voting_open_at=datetime.now(UTC) - timedelta(hours=1),
-                            voting_close_at=datetime.now(UTC) + timedelta(days=1))
-        pot = make_pot(round_=round_, amount_pence=20_000_00, ballot_type="knapsack", max_choices=None)
-        projects = [make_proposal(pot=pot, cost_pence=(n + 1) * 1_000_00, status="feasible", on_ballot=True).id
-                    for n in range(8)]
-        make_user(ward=ward)  # warms the password hash used for everyone
-        tokens = [secrets.token_hex(16) for _ in range(count)]
-        now = datetime.now(UTC)
-        db.session.execute(insert(User), [
-            {"email": f"bench{n}-{token[:6]}@example.org", "name": f"Resident {n}", "password_hash": password_hash(),
-             "ward_id": ward.id, "date_of_birth": date(1980, 1, 1), "preferred_locale": "en",
-             "email_verified_at": now, "session_token": token} for n, token in enumerate(tokens)])
-        pot_id = pot.id
-        db.session.commit()
+        pot_id, projects, people = voting_round(db, count, password_hash())
         db.session.remove()
-    return pot_id, projects, tokens
-
-
-def session_cookie(app, session_token):
-    """The session cookie a login would set, and the CSRF form token that goes with it."""
-    from itsdangerous import URLSafeTimedSerializer
-
-    raw = secrets.token_hex(20)
-    with app.test_request_context():
-        cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {"_user_id": session_token, "_fresh": False, "csrf_token": raw})  # as after a while: not rewritten
-    return f"{app.config['SESSION_COOKIE_NAME']}={cookie}", URLSafeTimedSerializer(
-        app.secret_key, salt="wtf-csrf-token").dumps(raw)
+    return pot_id, projects, [token for _email, token in people]
 
 
 class Casts:
@@ -134,9 +96,8 @@ class Casts:
                 cookie, token = self.cookies[self.next]
                 self.next += 1
                 self.voted.append((cookie, token))
-            body = urlencode([("csrf_token", token), ("action", "cast"),
-                              *(("project", p) for p in self.rng.choice(self.picks))])
-            feed.append(("POST", self.path, body, {"Cookie": cookie, **FORM}, 200))  # the receipt page
+            body = ballot_body(token, self.rng.choice(self.picks))
+            feed.append(("POST", self.path, body, {"Cookie": cookie, **FORM}, 303))  # to the confirmation
         return feed
 
 

@@ -35,8 +35,16 @@ def main():
     parser.add_argument("--rates", default="100,200,400")
     parser.add_argument("--open-seconds", type=float, default=8)
     parser.add_argument("--ballots", type=int, default=600)
+    parser.add_argument("--without-redis", action="store_true",
+                        help="no shared page cache: every request goes through Flask (each worker's own cache)")
     args = parser.parse_args()
-    server, mail = start_server(args.workers, args.threads)
+    redis_server = None
+    if not args.without_redis:
+        from tests.support.redis_server import RedisServer
+
+        redis_server = RedisServer()
+    server, mail = start_server(args.workers, args.threads,
+                                {"NB_PAGE_CACHE_URL": redis_server.url} if redis_server else None)
     floor = None
     try:
         path = publish_round(server, args.ballots)
@@ -45,7 +53,8 @@ def main():
         response = connection.getresponse()
         page = response.read().decode()
         print(f"{cores()} cores (shared with the load generator and anything else running); gunicorn "
-              f"{args.workers}x{args.threads}; {path}: {len(page)} bytes, Cache-Control "
+              f"{args.workers}x{args.threads}; shared page cache {'off' if args.without_redis else 'Redis'}; "
+              f"{path}: {len(page)} bytes, Cache-Control "
               f"{response.getheader('Cache-Control')!r}, Vary {response.getheader('Vary')!r}, Set-Cookie "
               f"{'yes' if response.getheader('Set-Cookie') else 'none'}", flush=True)
         template = os.path.join(tempfile.mkdtemp(prefix="nb-floor-"), "page.html")
@@ -58,6 +67,8 @@ def main():
             stop(floor)
         server.close()
         mail.stop()
+        if redis_server is not None:
+            redis_server.stop()
 
 
 def publish_round(server, ballots):

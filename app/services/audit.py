@@ -35,6 +35,9 @@ def _timestamp_iso(value):
     return value.isoformat(timespec="microseconds")
 
 
+AUDITED = "nb_audited"  # session.info: the transaction holds an audit entry
+
+
 def record(session, actor, action, target="", **details):
     """Append one audit entry for actor (a User or None for the system) and flush it.
 
@@ -60,6 +63,7 @@ def record(session, actor, action, target="", **details):
     )
     session.add(entry)
     session.flush()
+    session.info[AUDITED] = True  # once committed, cached published pages are renewed (app.results.shared_pages)
     return entry
 
 

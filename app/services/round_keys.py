@@ -10,6 +10,7 @@ deletes the row (docs/security.md, "Ballot secrecy").
 The secret is required outside debug and testing; in debug and testing a stand-in is derived from SECRET_KEY.
 """
 
+import functools
 import hashlib
 import hmac
 import os
@@ -39,8 +40,15 @@ def _wrapping_key():
             raise RoundKeyUnavailable("NB_BALLOT_SECRET is not set: ballots cannot be sealed or opened "
                                       "(README, Production).")
         secret = "development stand-in:" + str(current_app.secret_key)
+    return _derived_wrapping_key(str(secret))
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_wrapping_key(secret):
+    """Derived once per process and secret: the process holds the secret in its environment anyway, and this
+    key opens only wrapped round keys, which the close deletes (no round key itself is kept in memory)."""
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
-                info=b"neighbourhood-budgets round key wrapping v1").derive(str(secret).encode())
+                info=b"neighbourhood-budgets round key wrapping v1").derive(secret.encode())
 
 
 def _context(round_id):

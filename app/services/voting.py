@@ -34,6 +34,7 @@ from app.domain.eligibility import Resident, age_band, check_eligibility
 from app.domain.problems import Problem, Refused
 from app.models import Ballot, Participation, Pot, Proposal, Round, User
 from app.models._common import utcnow
+from app.models.ballots import RoundKey
 from app.models.rounds import pot_wards, round_wards
 from app.services import round_keys
 from app.services.audit import record
@@ -54,7 +55,8 @@ class VoteRefused(Refused):
 
 
 def new_receipt_code():
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    # 256 is a multiple of the alphabet's 32 letters, so each byte picks a letter uniformly.
+    raw = "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in secrets.token_bytes(12))
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
@@ -214,11 +216,12 @@ _REMOVE_BALLOT = Ballot.__table__.delete().where(Ballot.pot_id == bindparam("pot
                                                  Ballot.replace_key == bindparam("key"))
 
 
-def _lock_and_load(session, user_id, terms, now):
+def _lock_and_load(session, user_id, terms, now, round_=None):
     """Start the write transaction; lock and re-read the resident and the round; refuse if voting is not open.
 
     SQLite: BEGIN IMMEDIATE holds the database's only write lock until commit.
     PostgreSQL: row locks, see _RESIDENT_LOCKED and _ROUND_LOCKED.
+    round_: the round's row if it was already read under the lock in this transaction (frozen_cast_terms).
     Returns the connection the cast's statements run on, the resident's row and the round's row.
     """
     if session.info.get(LOCKED_USER) == user_id:
@@ -230,7 +233,10 @@ def _lock_and_load(session, user_id, terms, now):
         connection = session.connection()
         user = connection.execute(_RESIDENT_LOCKED if _locking(connection) else _RESIDENT,
                                   {"user_id": user_id}).first()
-    round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND, {"round_id": terms.round_id}).one()
+        round_ = None  # a row read before this transaction began is not read under its lock
+    if round_ is None:
+        round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND,
+                                    {"round_id": terms.round_id}).one()
     if user is None:
         raise VoteRefused(["not_found"])
     if user.held_for_merge_with_id is not None:
@@ -244,6 +250,31 @@ def _lock_and_load(session, user_id, terms, now):
 
 def _locking(connection):
     return connection.dialect.name == "postgresql"
+
+
+# A cast's one read of the pot: its round under the lock (as _ROUND_LOCKED) and the round's wrapped key.
+_POT_ROUND_KEY = select(Pot.round_id, *_ROUND.selected_columns, RoundKey.wrapped).join(
+    Round, Round.id == Pot.round_id).outerjoin(RoundKey, RoundKey.round_id == Pot.round_id).where(
+    Pot.id == bindparam("pot_id"))
+_POT_ROUND_KEY_LOCKED = _POT_ROUND_KEY.with_for_update(read=True, of=Round)
+
+
+def frozen_cast_terms(session, pot_id):
+    """(the pot's frozen terms, its round's row read under the lock) for a cast in the transaction begin_cast
+    started, from one Core query; None when this process keeps no frozen terms for the pot (voting not open,
+    no ballot cast yet, another process's first read) or the sign-in did not lock the resident: then the
+    caller takes the full path (current_ballot_terms, and cast_online reads the round itself)."""
+    if session.info.get(LOCKED_USER) is None:
+        return None
+    connection = session.connection()
+    row = connection.execute(_POT_ROUND_KEY_LOCKED if _locking(connection) else _POT_ROUND_KEY,
+                             {"pot_id": pot_id}).first()
+    if row is None or row.phase != "voting" or row.wrapped is None:
+        return None
+    terms = _FROZEN_TERMS.get((pot_id, hashlib.sha256(bytes(row.wrapped)).digest()))
+    if terms is None:
+        return None
+    return replace(terms, key_version=bytes(row.wrapped)), row
 
 
 LOCK_SIGNED_IN_USER = "nb_lock_signed_in_user"  # session.info: the sign-in reads the user FOR UPDATE
@@ -341,32 +372,64 @@ def registered_channel(session, user_id, pot_id):
 
 @dataclass(frozen=True)
 class Cast:
-    """A stored ballot: the receipt code to show once, whether it replaced the resident's earlier ballot,
-    and the close time read under the lock (refuse_after_close refuses it after that)."""
+    """A stored ballot: the receipt code to show its voter, whether it replaced the resident's earlier ballot,
+    and the close time read under the lock (refuse_after_close refuses it after that).
+
+    sealed_code is the code sealed under the round's key for the voter's own session (seal_receipt), so the
+    page the cast redirects to can show it without the code being stored anywhere it could be read.
+    """
 
     code: str
     replaced: bool
     closes_at: datetime
+    sealed_code: bytes = b""
 
 
-def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
+def _receipt_context(user_id, pot_id):
+    return f"receipt-shown:{int(user_id)}:{int(pot_id)}".encode()
+
+
+def seal_receipt(key, user_id, pot_id, code):
+    """The receipt code sealed under the round's key, bound to its resident and pot: it opens only for them,
+    and for nobody once the close has destroyed the key."""
+    return round_keys.seal(key, code.encode(), _receipt_context(user_id, pot_id))
+
+
+def shown_receipt(session, user_id, pot, sealed):
+    """The receipt code in sealed (seal_receipt) if it opens for this resident and pot and its ballot is still
+    in the ballot box (not replaced since, voting not closed); else None."""
+    key = round_keys.existing_key(session, pot.round_id) if sealed else None
+    if key is None:
+        return None
+    try:
+        code = round_keys.unseal(key, bytes(sealed), _receipt_context(user_id, pot.id)).decode()
+    except (InvalidTag, ValueError):
+        return None
+    tag = round_keys.receipt_tag(key, receipt_hash(code))
+    in_box = session.scalar(select(Ballot.id).where(Ballot.pot_id == pot.id, Ballot.receipt_hash == tag).limit(1))
+    return code if in_box is not None else None
+
+
+def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_round=None):
     """Cast or replace the resident's online ballot. Returns a Cast. Raises VoteRefused.
 
     The ballot is checked against the pot's frozen terms and its row prepared first; then, under the write
     lock, only what can change concurrently is read again. Starts its own write transaction (anything
-    unflushed in the session is discarded); the caller calls refuse_after_close(), then commits.
+    unflushed in the session is discarded) unless begin_cast started it; the caller calls refuse_after_close(),
+    then commits. locked_round: the round's row that frozen_cast_terms read under the lock with the terms.
     """
     terms = _terms_for(session, pot_id, terms)
     problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    connection, user, round_ = _lock_and_load(session, user_id, terms, now)
+    connection, user, round_ = _lock_and_load(session, user_id, terms, now, locked_round)
     reasons = _ineligible(_resident(user), terms, round_, now)
     if reasons:
         raise VoteRefused(reasons)
     # Only now, with voting known to be open and the close held off by the lock: a key read (or made) here
     # cannot outlive the close.
-    ballot, code = _sealed_ballot(_round_key(session, terms), terms, user_id, choices)
+    round_key = _round_key(session, terms)
+    ballot, code = _sealed_ballot(round_key, terms, user_id, choices)
     key = ballot["replace_key"]
     try:
         # Register first (most casts are first casts): a resident already registered adds nothing, and only
@@ -384,7 +447,7 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None):
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["try_again"]) from None
-    return Cast(code, channel is not None, round_.voting_close_at)
+    return Cast(code, channel is not None, round_.voting_close_at, seal_receipt(round_key, user_id, terms.pot_id, code))
 
 
 def refuse_after_close(session, cast, now=None):

@@ -1,6 +1,6 @@
 """Residents' ballots: see the pots you may vote in, cast or change a ballot, check a receipt."""
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -52,21 +52,24 @@ def _cast_in_one_transaction():
         voting_service.begin_cast(db.session)
 
 
-def _cast(pot, terms, choices):
-    """Store the resident's ballot and commit it: (the confirmation page, []) or, when it was refused,
-    (None, its problems). The page is rendered before the commit, while what it shows is loaded."""
+# The session's record of the last cast: its pot, the receipt code sealed under the round's key for this
+# resident and pot (voting_service.seal_receipt: the cookie's holder cannot read it, the app opens it only for
+# that resident, and nobody can once the close has destroyed the key) and whether it replaced an earlier vote.
+CAST_SHOWN = "nb_cast"
+
+
+def _cast(pot_id, terms, choices, locked_round):
+    """Store the resident's ballot and commit it: ([]) or, when it was refused, its problems."""
     try:
-        cast = voting_service.cast_online(db.session, current_user.id, pot.id, choices, terms=terms)
-        # The receipt is shown in this response only: it is never stored, not even in the session
-        # cookie (signed, not encrypted), and the page is never cached (Cache-Control: no-store).
-        page = render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=cast.code,
-                               changed=cast.replaced, close_at=voting_service.close_time_london(pot.round))
+        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms,
+                                          locked_round=locked_round)
         voting_service.refuse_after_close(db.session, cast)
         db.session.commit()
     except voting_service.VoteRefused as refused:
         db.session.rollback()
-        return None, refused.problems
-    return page, []
+        return refused.problems
+    session[CAST_SHOWN] = {"pot": pot_id, "receipt": cast.sealed_code, "changed": cast.replaced}
+    return []
 
 
 def _reasons_not_to_vote(pot, participation):
@@ -112,29 +115,47 @@ def _projects_and_texts(pot):
 @bp.route("/pots/<int:pot_id>", methods=["GET", "POST"])
 @login_required
 def ballot(pot_id):
-    pot = _pot_or_404(pot_id)
-    terms = voting_service.current_ballot_terms(db.session, pot)
-    form = BallotForm()
-    choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
     casting = request.method == "POST" and request.form.get("action") == "cast"
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    # A cast once the pot's terms are kept in this process reads the pot, its round and key in one query.
+    found = voting_service.frozen_cast_terms(db.session, pot_id) if casting else None
+    pot, (terms, locked_round) = None, found or (None, None)
+    if terms is None:
+        pot = _pot_or_404(pot_id)
+        terms = voting_service.current_ballot_terms(db.session, pot)
+    choices, problems = ({} if terms.ballot_type == "cumulative" else []), []
+    if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect, app-wide)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
-            confirmation, problems = _cast(pot, terms, choices)
-            if confirmation is not None:
-                return confirmation
+            problems = _cast(pot_id, terms, choices, locked_round)
+            if not problems:
+                return redirect(url_for("voting.recorded", pot_id=pot_id), 303)
         elif casting:
             db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
+    pot = pot or _pot_or_404(pot_id)
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
-    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=form, errors=errors, choices=choices,
+    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=BallotForm(), errors=errors, choices=choices,
                            **_projects_and_texts(pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation, close_at=voting_service.close_time_london(pot.round)), \
         (400 if casting and errors else 200)
+
+
+@bp.get("/pots/<int:pot_id>/recorded")
+@login_required
+def recorded(pot_id):
+    """The confirmation after a cast, with its receipt code: only in the browser that cast it, as long as that
+    ballot is the resident's vote in the ballot box (a reload shows it again; a later change shows the new one)."""
+    pot = _pot_or_404(pot_id)
+    shown = session.get(CAST_SHOWN) or {}
+    receipt = None
+    if shown.get("pot") == pot.id:
+        receipt = voting_service.shown_receipt(db.session, current_user.id, pot, shown.get("receipt"))
+    if receipt is None:
+        return redirect(url_for("voting.ballot", pot_id=pot.id))
+    return render_template("voting/confirmation.html", pot=pot, round=pot.round, receipt=receipt,
+                           changed=shown.get("changed"), close_at=voting_service.close_time_london(pot.round))
 
 
 @bp.route("/receipt", methods=["GET", "POST"])

@@ -90,6 +90,8 @@ EXCEPTIONS = {
 # world is not reaching it and the matrix would pass without testing anything).
 NEVER_200 = {"main.choose_language": "a language link: remembers the choice and goes back to the page",
              "main.brand_logo": "the council's logo: 404 until an administrator uploads one",
+             "voting.recorded": "a cast's confirmation: only in the browser that cast the ballot (its session); "
+                                "tests/views/test_voting.py covers it",
              "officer.check_merge": "a check page for the officer's choice (?action=merge or release), asked on the "
                                     "merges page; tests/views/test_in_person.py covers it",
              "officer.check_merge_proposal": "a check page for the idea chosen to merge into (?merge-into=), asked on "

@@ -368,7 +368,8 @@ def test_a_vote_changed_through_a_second_app_host_replaces_the_first(election, t
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = token, True
-        response = client.post(f"/voting/pots/{pot_id}", data={"action": "cast", "project": str(choice)})
+        response = client.post(f"/voting/pots/{pot_id}", data={"action": "cast", "project": str(choice)},
+                               follow_redirects=True)
         assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
         codes.append(voting_code(response.get_data(as_text=True)))
     with second.app_context():

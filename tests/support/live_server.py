@@ -169,8 +169,13 @@ class LiveServer:
         from app import create_app
 
         if self._app is None:
-            self._app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "AUDIT_SECRET": AUDIT_SECRET,
-                                    "SQLALCHEMY_DATABASE_URI": self.database_url, "BALLOT_SECRET": BALLOT_SECRET})
+            config = {"TESTING": True, "SECRET_KEY": SECRET_KEY, "AUDIT_SECRET": AUDIT_SECRET,
+                      "SQLALCHEMY_DATABASE_URI": self.database_url, "BALLOT_SECRET": BALLOT_SECRET}
+            # Like a cron job run with the hosts' environment: what it commits renews the pages the hosts share.
+            shared = self.extra_env.get("NB_PAGE_CACHE_URL") or self.extra_env.get("NB_RATELIMIT_STORAGE_URI")
+            if shared and shared.startswith("redis"):
+                config["PAGE_CACHE_URL"] = shared
+            self._app = create_app(config)
         return self._app
 
     @contextlib.contextmanager

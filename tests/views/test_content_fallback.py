@@ -94,8 +94,10 @@ def test_the_voting_index_and_confirmation_show_pot_names_in_the_readers_languag
     assert page_text.marked_language(page, "Summer grants") == "en"
     assert "Pleidleisio nawr – Grantiau bach" in page_text.text(page)  # the button says which pot
 
-    response = client.post(f"/voting/pots/{pot.id}", data={"action": "cast", "project": str(garden.id)})
+    response = client.post(f"/voting/pots/{pot.id}", data={"action": "cast", "project": str(garden.id)},
+                           follow_redirects=True)
     confirmation = response.get_data(as_text=True)
+    assert "receipt-code" in confirmation
     assert page_text.marked_language(confirmation, "Grantiau bach") is None and notice not in confirmation
 
 

@@ -239,8 +239,9 @@ def test_online_after_in_person_is_held_and_the_merge_gives_the_first_account_th
     db.session.refresh(first)
     assert first.email == "edna@example.org" and first.in_person
     login_as(first)
-    voted = client.post(f"/voting/pots/{world['pot'].id}", data={"action": "cast", "project": str(world["garden"].id)})
-    assert voted.status_code == 200 and db.session.query(Participation).count() == 1
+    voted = client.post(f"/voting/pots/{world['pot'].id}", data={"action": "cast", "project": str(world["garden"].id)},
+                        follow_redirects=True)
+    assert "Your vote is in the ballot box" in voted.get_data(as_text=True) and db.session.query(Participation).count() == 1
 
 
 def test_different_people_with_the_same_details_can_be_kept_apart(client, db, login_as, world):

@@ -117,7 +117,7 @@ def test_paper_after_online_is_refused_and_online_after_paper_is_refused(client,
     online = world["namesake"]
     login_as(online)
     assert client.post(f"/voting/pots/{world['pot'].id}",
-                       data={"action": "cast", "project": str(world["garden"].id)}).status_code == 200
+                       data={"action": "cast", "project": str(world["garden"].id)}).status_code == 303
     login_as(world["officer"])
     entry = f"/officer/rounds/{world['round'].id}/paper/{world['pot'].id}/{online.id}"
     assert "This resident has already voted in this pot" in client.get(entry).get_data(as_text=True)

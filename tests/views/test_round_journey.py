@@ -72,9 +72,11 @@ def test_officer_sets_up_round_resident_proposes_officer_reviews_and_residents_v
     login_as(resident)
     ballot_page = client.get(f"/voting/pots/{pots[0].id}")
     assert ballot_page.status_code == 200 and "Community garden" in ballot_page.get_data(as_text=True)
-    response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"})
+    response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"},
+                           follow_redirects=True)
     assert response.status_code == 200 and "Your vote is in the ballot box" in response.get_data(as_text=True)
-    response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"})
+    response = client.post(f"/voting/pots/{pots[0].id}", data={"project": str(proposal.id), "action": "cast"},
+                           follow_redirects=True)
     assert "replaced your earlier vote" in response.get_data(as_text=True)
     assert db.session.query(Ballot).filter_by(pot_id=pots[0].id).count() == 1
 

@@ -180,6 +180,9 @@ def test_the_error_summary_is_translated(client, db, login_as, world):
 def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, world):
     login_as(world["resident"])
     response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
+    # Post/Redirect/Get: the cast answers with a redirect to its confirmation, so a reload never casts again.
+    assert response.status_code == 303 and response.headers["Location"] == world["url"] + "/recorded"
+    response = client.get(response.headers["Location"])
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Your vote is in the ballot box" in page
     assert response.headers["Cache-Control"] == "no-store"
@@ -187,8 +190,9 @@ def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, wo
     assert re.search(rf"You can change your vote until 1 July {CLOSE_YEAR}, 22:00:00 [^<]* \(UK time\)\. "
                      r"If you change it, only your latest vote will count\.", page)
     first = _receipt(page)
-    # The code is shown in the cast's response only: the session cookie (signed, but readable by whoever
-    # holds it) never carries it, and no page shows it again.
+    assert _receipt(client.get(world["url"] + "/recorded").get_data(as_text=True)) == first  # a reload shows it
+    # The session cookie (signed, but readable by whoever holds it) carries the code only sealed under the
+    # round's key: the code itself is nowhere in it.
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is None or first not in str(app.session_interface.get_signing_serializer(app).loads(cookie.value))
 
@@ -196,7 +200,8 @@ def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, wo
     assert first not in ballot_page
     assert "Only your latest vote counts." in ballot_page and "Change my vote" in ballot_page
     response = client.post(world["url"], data={"action": "cast",
-                                               "project": [str(world["lights"].id), str(world["bench"].id)]})
+                                               "project": [str(world["lights"].id), str(world["bench"].id)]},
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Your new vote has replaced your earlier vote." in page
     second = _receipt(page)
@@ -208,6 +213,45 @@ def test_cast_confirm_change_and_check_the_receipt(app, client, db, login_as, wo
     assert "Park lights" not in checked and "Memorial bench" not in checked  # never what the ballot says
     replaced = client.post("/voting/receipt", data={"code": first}).get_data(as_text=True)
     assert "No vote with this receipt code is in the ballot box." in replaced
+
+
+def test_the_confirmation_shows_the_receipt_only_to_the_voter_in_their_own_browser(app, client, db, login_as, world):
+    neighbour = make_user(ward=world["ward"], name="Ben Neighbour", postcode="FL1 1AA")
+    db.session.commit()
+    login_as(world["resident"])
+    voted = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)},
+                        follow_redirects=True)
+    receipt = _receipt(voted.get_data(as_text=True))
+    confirmation = world["url"] + "/recorded"
+    # Another browser of the same resident has no receipt to show: it is sent to the ballot page.
+    other_browser = app.test_client()
+    login_as(world["resident"], on=other_browser)
+    answer = other_browser.get(confirmation)
+    assert answer.status_code == 302 and answer.headers["Location"] == world["url"]
+    # Someone else signing in on the voter's computer does not see it either.
+    login_as(neighbour)
+    answer = client.get(confirmation)
+    assert answer.status_code == 302 and receipt not in answer.get_data(as_text=True)
+    # Signed out, the page asks for a sign-in.
+    client.post("/auth/logout")
+    assert "/auth/login" in client.get(confirmation).headers["Location"]
+
+
+def test_after_the_vote_is_changed_elsewhere_or_voting_closes_the_old_receipt_is_not_shown(app, client, db, login_as,
+                                                                                          world):
+    login_as(world["resident"])
+    first = _receipt(client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)},
+                                 follow_redirects=True).get_data(as_text=True))
+    committed(db, voting_service.cast_online(db.session, world["resident"].id, world["pot"].id,
+                                             [world["bench"].id]))  # changed through another browser
+    answer = client.get(world["url"] + "/recorded")
+    assert answer.status_code == 302 and first not in answer.get_data(as_text=True)
+    second = _receipt(client.post(world["url"], data={"action": "cast", "project": str(world["lights"].id)},
+                                  follow_redirects=True).get_data(as_text=True))
+    voting_service.close_voting(db.session, world["round"])
+    db.session.commit()
+    answer = client.get(world["url"] + "/recorded")
+    assert answer.status_code == 302 and second not in answer.get_data(as_text=True)
 
 
 def test_receipt_check_needs_a_code(client, world):
@@ -231,7 +275,7 @@ def test_ranked_ballot_uses_plain_selects_and_refuses_a_repeated_rank(client, db
     assert too_many.status_code == 400 and "You chose 3." in too_many.get_data(as_text=True)
     assert _counts(db) == (0, 0)
     good = client.post(world["url"], data={"action": "cast", f"rank-{world['lights'].id}": "1",
-                                           f"rank-{world['garden'].id}": "2"})
+                                           f"rank-{world['garden'].id}": "2"}, follow_redirects=True)
     assert good.status_code == 200 and 'id="receipt-code"' in good.get_data(as_text=True)
     assert ballot_choices(db.session) == [[world["lights"].id, world["garden"].id]]
 
@@ -347,10 +391,11 @@ def test_the_ballot_form_survives_anything_and_stores_only_valid_ballots(client,
     data.append(("csrf_token", client.csrf_token()))
     data = MultiDict(data)
     before = ballot_choices(db.session)
-    response = client.post(world["url"], data=data)
+    response = client.post(world["url"], data=data, follow_redirects=True)
     cast = 'id="receipt-code"' in response.get_data(as_text=True)
     event(f"{ballot_type} {response.status_code}{' cast' if cast else ''}")
     assert response.status_code in (200, 400), response.status_code
+    assert cast == bool(response.history)  # only a stored ballot redirects, to its confirmation
     assert "Traceback" not in response.get_data(as_text=True)
     participations, ballots = _counts(db)
     assert participations == ballots <= 1
