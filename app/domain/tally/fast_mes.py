@@ -58,7 +58,13 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     Raises Uncertain when a decision is within the float error bound. FloatRun.stable is how far the
     endowment may rise with every decision of this run unchanged (see module docstring); track=False
     skips that bookkeeping (a third of the time) and leaves stable at 0. ties: as in run_mes.
+    Runs on the compiled core (compiled.py) when it was built and not switched off.
     """
+    from app.domain.tally import compiled  # imports this module: loaded on first use
+
+    if compiled.CORE is not None:
+        return compiled.run_compiled(compiled.CORE, groups, costs, endowment, cost_utility, tie_key, skip_zero_cost,
+                                     track, ties)
     weights = groups.weights
     e = float(endowment)
     money = [e] * len(weights)
