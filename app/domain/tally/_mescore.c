@@ -784,10 +784,258 @@ done:
     return result;
 }
 
+/* ---- Add1: one run for a whole range of endowments -------------------------------------------------
+ * Every group's money and every share as an interval over endowments in [e_lo, e_hi]. A share only falls
+ * as any supporter's money rises, and money after a payment, max(m - x, 0), rises with m and falls with x:
+ * so the share with the least money bounds it above, with the most money below, and each interval holds
+ * the true value at every endowment of the range. When every purchase's value interval lies below every
+ * other project's, and every affordability is certain at both ends, the whole range gives one selection.
+ * Intervals are widened by 1e-9 of the endowment or the share, far above the float error (n·2^-52 for
+ * sums of n terms), so nothing is decided in floats that floats cannot tell. Returns that selection, or
+ * None when any decision differs within the range (then the caller steps through it as before). */
+
+#define WIDEN 1e-9
+
+/* The share of pid with money m (supporters with money left), or INFINITY when they cannot afford it;
+ * *total gets what they hold in all. */
+static double plain_share(const Prepared *p, const double *m, const Py_ssize_t *members, Py_ssize_t len,
+                          double cost, Py_ssize_t *scratch, double *total) {
+    int64_t weight = 0;
+    double held = 0.0;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_ssize_t g = members[i];
+        if (m[g] > 0) {
+            weight += p->weight[g];
+            held += (double)p->weight[g] * m[g];
+            scratch[n++] = g;
+        }
+    }
+    *total = held;
+    double paid = 0.0;
+    while (weight) {
+        double x = (cost - paid) / (double)weight;
+        Py_ssize_t kept = 0, nshort = 0;
+        double s_paid = 0.0;
+        int64_t s_weight = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t g = scratch[i];
+            if (m[g] < x) {
+                nshort++;
+                s_paid += (double)p->weight[g] * m[g];
+                s_weight += p->weight[g];
+            } else {
+                scratch[kept++] = g;
+            }
+        }
+        if (!nshort) return x;
+        paid += s_paid;
+        weight -= s_weight;
+        n = kept;
+    }
+    return INFINITY;
+}
+
+typedef struct {
+    double lo, hi;
+    Py_ssize_t rank, pid, step;
+} Span;
+
+static int span_before(const Span *a, const Span *b) {
+    return a->lo < b->lo || (a->lo == b->lo && a->rank < b->rank);
+}
+
+static void span_down(Span *h, Py_ssize_t n, Py_ssize_t i) {
+    for (;;) {
+        Py_ssize_t l = 2 * i + 1, m = i;
+        if (l < n && span_before(&h[l], &h[m])) m = l;
+        if (l + 1 < n && span_before(&h[l + 1], &h[m])) m = l + 1;
+        if (m == i) return;
+        Span t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void span_up(Span *h, Py_ssize_t i) {
+    while (i > 0) {
+        Py_ssize_t up = (i - 1) / 2;
+        if (!span_before(&h[i], &h[up])) return;
+        Span t = h[i];
+        h[i] = h[up];
+        h[up] = t;
+        i = up;
+    }
+}
+
+/* The value interval of pid now: 0 = known, 1 = certainly unaffordable, 2 = uncertain. */
+static int span_value(const Prepared *p, const double *lo, const double *hi, Py_ssize_t pid, double cost,
+                      int cost_utility, double e_hi, Py_ssize_t *scratch, double *vlo, double *vhi, double *xlo,
+                      double *xhi) {
+    if (cost == 0) {
+        *vlo = *vhi = *xlo = *xhi = 0.0;
+        return 0;
+    }
+    const Py_ssize_t *members = p->mlist + p->mstart[pid];
+    Py_ssize_t len = p->mstart[pid + 1] - p->mstart[pid];
+    double most, least;
+    double a = plain_share(p, hi, members, len, cost, scratch, &most);
+    if (a == INFINITY) return most < cost * (1 - WIDEN) ? 1 : 2;
+    double b = plain_share(p, lo, members, len, cost, scratch, &least);
+    if (b == INFINITY || least < cost * (1 + WIDEN)) return 2;
+    *xlo = a - WIDEN * (a + e_hi);
+    *xhi = b + WIDEN * (b + e_hi);
+    *vlo = cost_utility ? *xlo / cost : *xlo;
+    *vhi = cost_utility ? *xhi / cost : *xhi;
+    return 0;
+}
+
+static PyObject *interval(PyObject *self, PyObject *args) {
+    PyObject *capsule, *fcost_obj, *rank_obj, *enter;
+    double e_lo, e_hi;
+    int cost_utility;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OOOOddp", &capsule, &fcost_obj, &rank_obj, &enter, &e_lo, &e_hi, &cost_utility))
+        return NULL;
+    const Prepared *p = PyCapsule_GetPointer(capsule, "mescore.prepared");
+    if (!p) return NULL;
+    Py_ssize_t P = p->projects, G = p->groups;
+    size_t pz = (size_t)P + 1, gz = (size_t)G + 1;
+    double *fcost = malloc(sizeof(double) * pz), *lo = malloc(sizeof(double) * gz), *hi = malloc(sizeof(double) * gz);
+    double *xlo = malloc(sizeof(double) * pz), *xhi = malloc(sizeof(double) * pz);
+    Py_ssize_t *rank = malloc(sizeof(Py_ssize_t) * pz), *entering = malloc(sizeof(Py_ssize_t) * pz);
+    Py_ssize_t *touched = malloc(sizeof(Py_ssize_t) * pz), *selected = malloc(sizeof(Py_ssize_t) * pz);
+    Py_ssize_t *scratch = malloc(sizeof(Py_ssize_t) * ((size_t)p->longest + 1));
+    Span *heap = malloc(sizeof(Span) * (pz + 1));
+    PyObject *result = NULL;
+    Py_ssize_t n = 0, nsel = 0, nenter = 0;
+    if (!fcost || !lo || !hi || !xlo || !xhi || !rank || !entering || !touched || !selected || !scratch || !heap) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (read_doubles(fcost_obj, P, fcost) < 0 || read_indices(rank_obj, P, rank) < 0) goto done;
+    PyObject *seq = PySequence_Fast(enter, "enter must be a list");
+    if (!seq) goto done;
+    nenter = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t i = 0; i < nenter && i < P; i++) {
+        entering[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if ((entering[i] == -1 && PyErr_Occurred()) || entering[i] < 0 || entering[i] >= P) {
+            Py_DECREF(seq);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "enter: no such project");
+            goto done;
+        }
+    }
+    Py_DECREF(seq);
+    if (nenter > P) {
+        PyErr_SetString(PyExc_ValueError, "too many entries");
+        goto done;
+    }
+    double tau = WIDEN * e_hi;
+    for (Py_ssize_t g = 0; g < G; g++) {
+        lo[g] = e_lo - tau;
+        hi[g] = e_hi + tau;
+    }
+    for (Py_ssize_t q = 0; q < P; q++) touched[q] = -1;
+    for (Py_ssize_t i = 0; i < nenter; i++) {
+        Py_ssize_t q = entering[i];
+        Span *s = &heap[n];
+        int found = span_value(p, lo, hi, q, fcost[q], cost_utility, e_hi, scratch, &s->lo, &s->hi, &xlo[q], &xhi[q]);
+        if (found == 2) goto uncertain;
+        if (found == 1) continue;
+        s->rank = rank[q];
+        s->pid = q;
+        s->step = 0;
+        n++;
+    }
+    for (Py_ssize_t i = n / 2 - 1; i >= 0; i--) span_down(heap, n, i);
+    while (n) {
+        Span top = heap[0];
+        heap[0] = heap[--n];
+        span_down(heap, n, 0);
+        Py_ssize_t step = nsel;
+        if (touched[top.pid] > top.step) {  /* a supporter paid since: bring it up to date */
+            int found = span_value(p, lo, hi, top.pid, fcost[top.pid], cost_utility, e_hi, scratch, &top.lo, &top.hi,
+                                   &xlo[top.pid], &xhi[top.pid]);
+            if (found == 2) goto uncertain;
+            if (found == 1) continue;
+            top.step = step;
+            heap[n++] = top;
+            span_up(heap, n - 1);
+            continue;
+        }
+        if (n) {
+            Span *o = &heap[0];
+            int zero_tie = top.lo == 0 && top.hi == 0 && o->lo == 0 && o->hi == 0 && top.rank < o->rank;
+            if (!(top.hi < o->lo) && !zero_tie) {
+                if (touched[o->pid] > o->step) {  /* the other's bound is old: refresh it, then look again */
+                    Span other = heap[0];
+                    heap[0] = heap[--n];
+                    span_down(heap, n, 0);
+                    int found = span_value(p, lo, hi, other.pid, fcost[other.pid], cost_utility, e_hi, scratch,
+                                           &other.lo, &other.hi, &xlo[other.pid], &xhi[other.pid]);
+                    if (found == 2) goto uncertain;
+                    if (found == 0) {
+                        other.step = step;
+                        heap[n++] = other;
+                        span_up(heap, n - 1);
+                    }
+                    heap[n++] = top;
+                    span_up(heap, n - 1);
+                    continue;
+                }
+                goto uncertain;  /* two projects whose values overlap somewhere in the range */
+            }
+        }
+        Py_ssize_t pid = top.pid;
+        if (fcost[pid] != 0) {
+            double a = xlo[pid], b = xhi[pid];
+            for (Py_ssize_t i = p->mstart[pid]; i < p->mstart[pid + 1]; i++) {
+                Py_ssize_t g = p->mlist[i];
+                if (hi[g] <= 0) continue;
+                double l = lo[g] - b - tau, h = hi[g] - a;
+                lo[g] = l > 0 ? l : 0.0;
+                hi[g] = h > 0 ? h + tau : 0.0;
+            }
+            for (Py_ssize_t j = p->ostart[pid]; j < p->ostart[pid + 1]; j++) touched[p->olist[j]] = step + 1;
+        }
+        selected[nsel++] = pid;
+    }
+    result = PyList_New(nsel);
+    if (!result) goto done;
+    for (Py_ssize_t i = 0; i < nsel; i++) {
+        PyObject *v = PyLong_FromSsize_t(selected[i]);
+        if (!v) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, v);
+    }
+    goto done;
+uncertain:
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    free(fcost);
+    free(lo);
+    free(hi);
+    free(xlo);
+    free(xhi);
+    free(rank);
+    free(entering);
+    free(touched);
+    free(selected);
+    free(scratch);
+    free(heap);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"prepare", prepare, METH_VARARGS, "prepare(weights, members, projects_of, overlap) -> the election's structure"},
     {"run", run, METH_VARARGS, "run(prepared, fcost, rank, tie_class, enter, e, cost_utility, track, stable, best, "
                                "afford, ties) -> (selected, deaths, stable), or None when a payment is too close"},
+    {"interval", interval, METH_VARARGS, "interval(prepared, fcost, rank, enter, e_lo, e_hi, cost_utility) -> the "
+                                         "selection every endowment in [e_lo, e_hi] gives, or None when that is not certain"},
     {NULL, NULL, 0, NULL},
 };
 

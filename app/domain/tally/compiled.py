@@ -154,3 +154,24 @@ def run_compiled(core, groups, costs, endowment, cost_utility, tie_key, skip_zer
     selected = [pids[i] for i in chosen]
     return selected, FloatRun(groups, costs, endowment, selected, lambda: deaths, stable if track else 0.0)
 
+
+
+def range_selection(core, groups, costs, tie_key, low, high, cost_utility, skip_zero_cost=False):
+    """The selection every endowment in [low, high] gives (ids in order), or None when that is not certain.
+
+    One run of the core with every money and share as an interval over the range (_mescore.c, interval):
+    Add1 steps over the whole range at once when nothing it decides changes inside it.
+    """
+    shape = _shape(core, groups)
+    fcost, rank, _ = shape.orders(costs, tie_key)
+    enter = []
+    for i, pid in enumerate(shape.pids):
+        if not groups.supporters[pid] or (skip_zero_cost and costs[pid] == 0):
+            continue
+        weight = groups.support_weight[pid]
+        if low * weight >= costs[pid]:
+            enter.append(i)
+        elif high * weight >= costs[pid]:
+            return None  # its supporters can afford it from somewhere inside the range on
+    found = core.interval(shape.capsule, fcost, rank, enter, float(low), float(high), cost_utility)
+    return None if found is None else [shape.pids[i] for i in found]
