@@ -152,6 +152,9 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
     the last outcome that costs no more than B; stop early once the outcome is exhaustive
     (exhaustive_stop; pabutools checks projects with supporters, the integral tool variant checks all).
     certified_floats=False runs every step in exact rationals (the slow reference the fast path is tested on).
+    With the compiled core, Add1 also tries a range of steps at once (compiled.range_selection): when one run
+    with interval money proves every endowment of the range gives the current selection, the range is
+    skipped (the range doubles after a success, halves after a failure, and a failure ends in one plain step).
     ties: (chosen, other) pairs the final id step of the tie-break decided, in the run kept.
     """
     run = run_mes_certified if certified_floats else _run_exact
@@ -190,6 +193,7 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
     supported = {pid for pid, weight in groups.support_weight.items() if weight}
     core = compiled.CORE if run is run_mes_certified else None
     reach = 8  # how many steps a range run tries at once: doubled after each success, halved after a failure
+    ranges_won = ranges_lost = 0
     while True:
         if exhaustive_stop and _exhaustive(fraction_costs, selected, budget, groups, only_supported=not integral):
             return finish(selected, money, endowment)
@@ -205,7 +209,11 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
             if compiled.range_selection(core, groups, costs, tie_key, endowment + increment, high,
                                         utility == COST_UTILITY, skip_zero) == selected:
                 endowment, money, stable, ties, reach = high, None, 0, [], reach * 2
+                ranges_won += 1
                 continue
+            ranges_lost += 1
+            if ranges_lost >= 12 and not ranges_won:
+                core = None  # every range so far held a change (Warszawa 2026): plain steps only
             reach //= 2
             if reach >= 4:
                 continue  # a shorter range next

@@ -1,5 +1,8 @@
 """MES in floating point, certified against exact arithmetic: the same selections, in the same order.
 
+(When the compiled core was built, run_mes_float hands the whole run to it: compiled.py, _mescore.c. It
+does the same float operations as the lists here and calls back for the exact decisions.)
+
 The exact engine (equal_shares.run_mes) does every step in rationals. Here every step is done in floats
 while a running bound on the float error is kept; each decision the outcome depends on is taken in floats
 only when its margin is far above that bound:
