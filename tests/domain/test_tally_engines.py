@@ -212,3 +212,19 @@ def test_nb_tally_pure_switches_the_compiled_core_off():
     found = subprocess.run([sys.executable, "-c", code], env={**os.environ, "NB_TALLY_PURE": "1"},
                            capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "True"
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(approval_elections(), tie_prone_elections()), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]),
+       st.integers(0, 40), st.integers(1, 12))
+def test_a_range_run_certifies_only_what_every_endowment_in_the_range_gives(election, utility, start, width):
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    key = tie_key("lexico", costs, {})
+    low = exact(Fraction(election.budget) / len(election.ballots)) + start
+    found = compiled.range_selection(compiled.CORE, groups, costs, key, low, low + width, utility == COST_UTILITY)
+    if found is None:
+        return  # not certain: Add1 steps through the range one endowment at a time
+    for step in range(width + 1):
+        assert run_mes(groups, costs, low + step, utility, key)[0] == found
