@@ -204,7 +204,7 @@ def test_the_compiled_core_is_built_where_there_is_a_c_compiler():
     # setup.py builds it on install (make install); optional, so a broken build would otherwise go unnoticed.
     if os.environ.get("NB_TALLY_PURE", "") not in ("", "0") or not (shutil.which("cc") or shutil.which("gcc")):
         pytest.skip("no C compiler here, or the pure-Python count was asked for")
-    assert compiled.CORE is not None
+    assert compiled.CORE is not None, "the compiled core was not built: run make install (pip install -e .)"
 
 
 def test_nb_tally_pure_switches_the_compiled_core_off():
