@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install system-deps translations lint test-sqlite test-postgres clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py app/domain/tally/_mescore.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

@@ -10,6 +10,8 @@ Usage: .venv/bin/python benchmarks/tally.py [DIR] [--only NAME_PART] [--skip-all
    pabutools' recorded time (reference_outcomes.json) and whether the selected sets agree.
 Wall and CPU time are both printed, with the machine's core count: on a shared machine the CPU time is the
 figure to trust, so "met" is judged on both (wall, and CPU as the wall time an idle core would give).
+The count runs on the compiled core when it was built (make install); NB_TALLY_PURE=1 in the environment
+measures the pure-Python engines instead (the fresh processes inherit it).
 --pabutools also runs pabutools 1.2.3 (pip install pabutools into the venv; not a dependency) on the
 target instances, in a fresh process each, and prints its times. Asserts nothing.
 """
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.domain.pabulib import read_pabulib_file  # noqa: E402
-from app.domain.tally import Election, tally  # noqa: E402
+from app.domain.tally import Election, compiled, tally  # noqa: E402
 
 RULES = [
     ("greedy_cost_sat", dict(rule="greedy")),
@@ -182,8 +184,9 @@ def main():
     folder = Path(args.directory)
     reference_path = folder / "reference_outcomes.json"
     reference = json.loads(reference_path.read_text())["instances"] if reference_path.exists() else {}
+    engine = "compiled core (_mescore)" if compiled.CORE is not None else "pure Python (NB_TALLY_PURE=1 or not built)"
     print(f"{os.cpu_count()} cores   load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}   "
-          f"python: {sys.version.split()[0]}")
+          f"python: {sys.version.split()[0]}   count: {engine}")
     if not args.skip_targets:
         targets(folder, reference, args)
     if not args.skip_all:

@@ -131,12 +131,16 @@ def ballot(pot_id):
                 return redirect(url_for("voting.recorded", pot_id=pot_id), 303)
         elif casting:
             db.session.rollback()  # nothing to store: let go of the cast's write lock before the page renders
-    pot = pot or _pot_or_404(pot_id)
+    return _ballot_page(pot or _pot_or_404(pot_id), terms, casting, choices, problems)
+
+
+def _ballot_page(pot, terms, casting, choices, problems):
+    """The ballot with the resident's choices so far; 400 when a cast was refused (it says why)."""
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
-    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=BallotForm(), errors=errors, choices=choices,
-                           **_projects_and_texts(pot), reasons=reasons,
+    return render_template("voting/ballot.html", pot=pot, round=pot.round, form=BallotForm(), errors=errors,
+                           choices=choices, **_projects_and_texts(pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation, close_at=voting_service.close_time_london(pot.round)), \
         (400 if casting and errors else 200)

@@ -9,6 +9,8 @@ import pytest
 from app.domain.pabulib import read_pabulib_file
 from app.domain.tally import Election, tally
 
+pytestmark = pytest.mark.usefixtures("count_engine")  # on the compiled core and on pure Python
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 REFERENCE = json.loads((DATA / "reference_outcomes.json").read_text())["instances"]
 

@@ -1,6 +1,10 @@
 """The fast Equal Shares engine (floats, certified) gives exactly what the exact engine gives: the same
 projects in the same order, the same final money and endowment, on random elections and on real ties."""
 
+import os
+import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 from fractions import Fraction
 
@@ -8,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.tally import Election, Project, fast_mes, tally
+from app.domain.tally import Election, Project, compiled, fast_mes, tally
 from app.domain.tally.equal_shares import CARDINAL_UTILITY, COST_UTILITY, Groups, equal_shares, exact, run_mes
 from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.tie_break import tie_key
@@ -53,16 +57,20 @@ def _both(election, utility, tie_break, **options):
 
 @contextmanager
 def float_state(kind):
-    """Either form of the float run's state: Python lists (small elections) or numpy arrays (big ones)."""
-    saved = fast_mes.ARRAYS_FROM
+    """Each form of the float run: Python lists (small elections), numpy arrays (big ones) or the compiled core."""
+    saved, saved_core = fast_mes.ARRAYS_FROM, compiled.CORE
     fast_mes.ARRAYS_FROM = None if kind == "lists" else 0
+    if kind != "core":
+        compiled.CORE = None
     try:
         yield
     finally:
-        fast_mes.ARRAYS_FROM = saved
+        fast_mes.ARRAYS_FROM, compiled.CORE = saved, saved_core
 
 
-STATES = st.sampled_from(["lists", "arrays"])
+# The compiled core is optional (built when a C compiler is there): its cases run only where it was built.
+STATE_NAMES = ["lists", "arrays"] + (["core"] if compiled.CORE is not None else [])
+STATES = st.sampled_from(STATE_NAMES)
 
 
 @settings(max_examples=150, deadline=None)
@@ -103,7 +111,7 @@ def test_a_float_run_it_does_not_refuse_is_the_exact_run(election, utility, stat
     assert run.exact_money() == money
 
 
-@pytest.mark.parametrize("state", ["lists", "arrays"])
+@pytest.mark.parametrize("state", STATE_NAMES)
 def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule(state):
     # "10" and "9" cost the same and have the same supporters: a tie at every endowment. Nobody is short of
     # money, so both values are exactly 1 / 7 and the float run settles it without the exact engine.
@@ -123,7 +131,7 @@ def test_an_exact_tie_is_decided_exactly_and_broken_by_the_tie_rule(state):
         assert fast == slow
 
 
-@pytest.mark.parametrize("state", ["lists", "arrays"])
+@pytest.mark.parametrize("state", STATE_NAMES)
 def test_a_tie_between_projects_whose_supporters_are_short_of_money_is_decided_exactly_in_the_float_run(state):
     # After "a" is bought, the "b" and "c" voters who also backed "a" cannot pay a full share of either: the
     # two values are equal, and only exact money (not cost / weight) shows it. Only that decision is exact.
@@ -144,7 +152,7 @@ def test_a_tie_between_projects_whose_supporters_are_short_of_money_is_decided_e
             assert fast == slow
 
 
-@pytest.mark.parametrize("state", ["lists", "arrays"])
+@pytest.mark.parametrize("state", STATE_NAMES)
 def test_a_group_whose_money_equals_the_share_is_decided_exactly(state):
     # Budget 300, 3 voters, 100 each: "a" costs exactly what its two supporters hold after "b".
     with float_state(state):
@@ -167,3 +175,56 @@ def test_what_supporters_could_pay_is_their_money_left_exactly(election, add1):
             continue
         held = sum((groups.weights[g] * money[g] for g in groups.supporters[pid]), Fraction(0))
         assert outcome.explanations[pid].supporters_could_pay == min(held, costs[pid])
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(approval_elections(), tie_prone_elections()), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]),
+       st.sampled_from(["lexico", "cost-votes"]), st.booleans())
+def test_the_compiled_core_takes_every_decision_the_python_run_takes(election, utility, tie_break, track):
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    votes = {p.id: sum(p.id in b for b in election.ballots) for p in election.projects}
+    key = tie_key(tie_break, costs, votes)
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    endowment = exact(Fraction(election.budget) / len(election.ballots))
+    runs = {}
+    for state in ("lists", "core"):
+        ties = []
+        with float_state(state):
+            try:
+                selected, run = run_mes_float(groups, costs, endowment, utility == COST_UTILITY, key, track=track,
+                                              ties=ties)
+                runs[state] = (selected, run.exact_money(), ties)
+            except Uncertain:
+                runs[state] = "uncertain"  # a payment too close to call: both refuse, the exact engine counts it
+    assert runs["core"] == runs["lists"]  # the same projects in the same order, money and ties
+
+
+def test_the_compiled_core_is_built_where_there_is_a_c_compiler():
+    # setup.py builds it on install (make install); optional, so a broken build would otherwise go unnoticed.
+    if os.environ.get("NB_TALLY_PURE", "") not in ("", "0") or not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here, or the pure-Python count was asked for")
+    assert compiled.CORE is not None, "the compiled core was not built: run make install (pip install -e .)"
+
+
+def test_nb_tally_pure_switches_the_compiled_core_off():
+    code = "from app.domain.tally import compiled; print(compiled.CORE is None)"
+    found = subprocess.run([sys.executable, "-c", code], env={**os.environ, "NB_TALLY_PURE": "1"},
+                           capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "True"
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(approval_elections(), tie_prone_elections()), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]),
+       st.integers(0, 40), st.integers(1, 12))
+def test_a_range_run_certifies_only_what_every_endowment_in_the_range_gives(election, utility, start, width):
+    costs = {pid: exact(c) for pid, c in election.costs().items()}
+    groups = Groups([frozenset(b) for b in election.ballots], list(costs))
+    key = tie_key("lexico", costs, {})
+    low = exact(Fraction(election.budget) / len(election.ballots)) + start
+    found = compiled.range_selection(compiled.CORE, groups, costs, key, low, low + width, utility == COST_UTILITY)
+    if found is None:
+        return  # not certain: Add1 steps through the range one endowment at a time
+    for step in range(width + 1):
+        assert run_mes(groups, costs, low + step, utility, key)[0] == found

@@ -15,6 +15,8 @@ import pytest
 from app.domain.pabulib import read_pabulib_file
 from app.domain.tally import tally
 
+pytestmark = pytest.mark.usefixtures("count_engine")  # on the compiled core and on pure Python
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 TOOL = json.loads((DATA / "equalshares_tool_outcomes.json").read_text())
 INSTANCES = TOOL["instances"]

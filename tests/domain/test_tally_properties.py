@@ -2,11 +2,14 @@
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.tally import Election, Project, tally
 from tests.domain.test_pabulib import elections
+
+pytestmark = pytest.mark.usefixtures("count_engine")  # on the compiled core and on pure Python
 
 RULES = [("greedy", "none"), ("mes-cost", "none"), ("mes-cost", "add1"), ("mes-cost", "add1u"),
          ("mes-card", "add1u")]

@@ -13,6 +13,16 @@ cardinality utilities; completion "none", "add1" or "add1u"; endowment "exact" (
 ordinal ballots a project is supported by every ballot that gives it points or ranks it.
 Tie-breaking: see tie_break.DEFAULT_TIE_BREAK; outcome.tie_decided_by_id (also in parameters) says when
 the last, id step of the tie-break decided something (ids compare as text: "10" < "9").
+
+How Equal Shares is counted (every path gives the same projects in the same order, exactly):
+- equal_shares.run_mes: the exact engine, in rationals; the reference the others are tested against.
+- fast_mes.run_mes_float: floats with a running error bound, each decision taken in floats only when its
+  margin is far above the bound; a near-tie or a close affordability is decided exactly in place.
+- compiled.py + _mescore.c: the same float run compiled (built by setup.py on install, optional). On a
+  near-tie or a close affordability it calls back into Python for the exact decision and goes on. Add1
+  also runs it over a range of endowments with interval money, and skips the range when every decision is
+  certain throughout. Without a C compiler, or with NB_TALLY_PURE=1, the pure-Python engines run.
+A supporter too close to its share to tell whether it pays in full sends that one endowment to run_mes.
 """
 
 from fractions import Fraction

@@ -19,6 +19,7 @@ try:  # GMP rationals: exact like Fraction, several times faster. Optional.
 except ImportError:  # pragma: no cover - exercised on machines without gmpy2
     _rational = None
 
+from app.domain.tally import compiled
 from app.domain.tally.exact_share import exact_share
 from app.domain.tally.fast_mes import Uncertain, run_mes_float
 from app.domain.tally.outcome import NO_SUPPORT, SELECTED, SUPPORTERS_COULD_NOT_AFFORD
@@ -151,6 +152,9 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
     the last outcome that costs no more than B; stop early once the outcome is exhaustive
     (exhaustive_stop; pabutools checks projects with supporters, the integral tool variant checks all).
     certified_floats=False runs every step in exact rationals (the slow reference the fast path is tested on).
+    With the compiled core, Add1 also tries a range of steps at once (compiled.range_selection): when one run
+    with interval money proves every endowment of the range gives the current selection, the range is
+    skipped (the range doubles after a success, halves after a failure, and a failure ends in one plain step).
     ties: (chosen, other) pairs the final id step of the tie-break decided, in the run kept.
     """
     run = run_mes_certified if certified_floats else _run_exact
@@ -167,6 +171,11 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         endowment = exact(budget / n)
 
     def finish(selected, money, endowment):
+        nonlocal ties
+        if money is None:  # reached by a range jump: run this endowment for its money and ties
+            ties = []
+            kept, money, _ = run(groups, costs, endowment, utility, tie_key, skip_zero, ties=ties)
+            assert kept == selected  # noqa: S101 - guaranteed by the range run; a failure would be a bug, loudly
         converted = {}  # many groups hold the same amount: convert each amount once, and share the value
         final = []
         for m in money():
@@ -182,6 +191,9 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
     if not add1:
         return finish(selected, money, endowment)
     supported = {pid for pid, weight in groups.support_weight.items() if weight}
+    core = compiled.CORE if run is run_mes_certified else None
+    reach = 8  # how many steps a range run tries at once: doubled after each success, halved after a failure
+    ranges_won = ranges_lost = 0
     while True:
         if exhaustive_stop and _exhaustive(fraction_costs, selected, budget, groups, only_supported=not integral):
             return finish(selected, money, endowment)
@@ -190,6 +202,22 @@ def equal_shares(groups, costs, budget, utility, tie_key, add1=False, integral=F
         steps = max(1, math.ceil(stable / increment)) if stable < math.inf else 1
         if supported <= set(selected):
             steps = 1
+        elif core is not None and reach > steps:
+            # Many decisions flip without changing the outcome (Budapest 2024: some comparison every ~1.4 HUF,
+            # the selection ~28 times in 3,000 steps): one range run certifies a whole stretch of steps.
+            high = endowment + reach * increment
+            if compiled.range_selection(core, groups, costs, tie_key, endowment + increment, high,
+                                        utility == COST_UTILITY, skip_zero) == selected:
+                endowment, money, stable, ties, reach = high, None, 0, [], reach * 2
+                ranges_won += 1
+                continue
+            ranges_lost += 1
+            if ranges_lost >= 12 and not ranges_won:
+                core = None  # every range so far held a change (Warszawa 2026): plain steps only
+            reach //= 2
+            if reach >= 4:
+                continue  # a shorter range next
+            reach = 4  # the outcome changes right here: one step, then ranges again
         trial_endowment = endowment + steps * increment
         trial_ties = []
         trial, trial_money, trial_stable = run(groups, costs, trial_endowment, utility, tie_key, skip_zero,

@@ -1,5 +1,8 @@
 """MES in floating point, certified against exact arithmetic: the same selections, in the same order.
 
+(When the compiled core was built, run_mes_float hands the whole run to it: compiled.py, _mescore.c. It
+does the same float operations as the lists here and calls back for the exact decisions.)
+
 The exact engine (equal_shares.run_mes) does every step in rationals. Here every step is done in floats
 while a running bound on the float error is kept; each decision the outcome depends on is taken in floats
 only when its margin is far above that bound:
@@ -58,7 +61,13 @@ def run_mes_float(groups, costs, endowment, cost_utility, tie_key, skip_zero_cos
     Raises Uncertain when a decision is within the float error bound. FloatRun.stable is how far the
     endowment may rise with every decision of this run unchanged (see module docstring); track=False
     skips that bookkeeping (a third of the time) and leaves stable at 0. ties: as in run_mes.
+    Runs on the compiled core (compiled.py) when it was built and not switched off.
     """
+    from app.domain.tally import compiled  # imports this module: loaded on first use
+
+    if compiled.CORE is not None:
+        return compiled.run_compiled(compiled.CORE, groups, costs, endowment, cost_utility, tie_key, skip_zero_cost,
+                                     track, ties)
     weights = groups.weights
     e = float(endowment)
     money = [e] * len(weights)
