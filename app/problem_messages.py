@@ -121,6 +121,9 @@ MESSAGES = {
     ("logo", "too_many_pixels"): lambda v: _("The logo must be smaller than 200 KB."),
     ("logo", "not_an_image"): lambda v: _("The logo must be a PNG or JPEG image."),
     ("logo", "unsupported"): lambda v: _("The logo must be a PNG or JPEG image."),
+    # A new password (app.domain.passwords): registration, resets and `flask users create-admin`
+    ("password", "too_short"): lambda v: _("Your password must be at least 10 characters long."),
+    ("password", "too_easy"): lambda v: _("That password is too easy to guess. Try three or four random words."),
     # Proposals (app.domain.proposals, app.services.proposals)
     ("title", "required"): lambda v: _("Enter a project title."),
     ("title", "too_long"): lambda v: _("The title must be 120 characters or fewer."),
