@@ -9,7 +9,7 @@ field; error_list gives the same (target, sentence) pairs for a hand-built form.
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.domain.decisions import MIN_QUORUM
+from app.domain.decisions import MIN_QUORUM, NATURE_MAX, NOTES_MAX, REASON_MAX
 from app.domain.problems import Problem
 from app.i18n import format_pence
 
@@ -167,6 +167,9 @@ MESSAGES = {
                               "like 4000."),
     "bad_meeting_date": lambda v: _("Enter the meeting date, like 2026-11-30."),
     "quorum_too_low": lambda v: _("The quorum must be at least %(n)d members.", n=MIN_QUORUM),
+    "notes_too_long": lambda v: _("The notes must be %(n)d characters or fewer.", n=NOTES_MAX),
+    "reason_too_long": lambda v: _("The reason must be %(n)d characters or fewer.", n=REASON_MAX),
+    "nature_too_long": lambda v: _("The nature of the interest must be %(n)d characters or fewer.", n=NATURE_MAX),
     "no_quorum": lambda v: _("The meeting was not quorate, so the record cannot be confirmed."),
     "not_a_member": lambda v: _("Only members of this board can confirm."),
     "not_present": lambda v: _("Only members recorded as present can confirm."),
