@@ -32,6 +32,7 @@ def index():
     page = int_arg("page", 1, minimum=1)
     items, total = proposal_service.public_page(db.session, filters, words, page=page, size=PAGE_SIZE)
     return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
+                           outcomes=results_service.proposal_outcomes(db.session, items),
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters,
                            statuses=sorted(PUBLIC_STATUSES), priorities=priorities,
                            **proposal_service.list_choices(db.session))
@@ -68,7 +69,8 @@ def mine():
     items = db.session.scalars(select(Proposal).where(Proposal.author_id == current_user.id)
                                .order_by(Proposal.id.desc())).all()
     open_rounds = db.session.scalars(select(Round).where(Round.phase == "proposals")).all()
-    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds)
+    return render_template("proposals/mine.html", items=items, open_rounds=open_rounds,
+                           outcomes=results_service.proposal_outcomes(db.session, items))
 
 
 def _form_for(round_, pots, proposal=None):
