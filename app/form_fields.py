@@ -7,14 +7,23 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
+from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCALE_NAMES
 from app.domain.eligibility import age_on
 from app.domain.money import MoneyError, parse_pounds
-from app.domain.notifications import DELIVERY_UPDATES, PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
+from app.domain.notifications import (
+    DELIVERY_UPDATES,
+    LETTER,
+    PROJECT_UPDATES,
+    REMINDER,
+    RESULTS,
+    TEXT,
+    VOTING_OPENS,
+    uk_mobile,
+)
 from app.domain.postcodes import normalise_postcode
 
 MIN_REGISTRATION_AGE = 11
@@ -213,3 +222,34 @@ def notifications_field(label=None):
     """Opt-in notices, per kind, all off unless ticked."""
     return MultiCheckboxField(label or _l("E-mails you would like (optional)"), default=[],
                               choices=[SelectChoice(kind, text) for kind, text in NOTIFICATION_LABELS.items()])
+
+
+def notice_channel_field():
+    """How notices reach a resident registered in person (no e-mail address): by letter or by text."""
+    return RadioField(_l("How should notices reach them?"), default=LETTER,
+                      choices=[SelectChoice(LETTER, _l("By letter to this address")),
+                               SelectChoice(TEXT, _l("By text message to a mobile phone"))])
+
+
+def mobile_phone_field():
+    return StringField(_l("Mobile phone number (optional)"), description=_l("For text messages. For example, "
+                                                                            "07700 900123."),
+                       validators=[Length(max=20)])
+
+
+class NoticeChoicesChecks:
+    """The checks on the notices staff record for a resident registered in person, for every form that asks.
+
+    The form has notifications (notifications_field), notice_channel (notice_channel_field) and phone
+    (mobile_phone_field) fields.
+    """
+
+    def validate_phone(self, field):
+        if field.data and uk_mobile(field.data) is None:
+            raise ValidationError(_l("Enter a UK mobile number, like 07700 900123."))
+        if self.notice_channel.data == TEXT and not field.data:
+            raise ValidationError(_l("Enter a mobile number for text messages, or choose letters."))
+
+    def notice_choices(self):
+        """(kinds, channel, phone) as the resident asked for them."""
+        return self.notifications.data or [], self.notice_channel.data, uk_mobile(self.phone.data or "")

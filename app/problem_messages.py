@@ -9,7 +9,7 @@ field; error_list gives the same (target, sentence) pairs for a hand-built form.
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.domain.decisions import MIN_QUORUM
+from app.domain.decisions import MIN_QUORUM, NATURE_MAX, NOTES_MAX, REASON_MAX
 from app.domain.problems import Problem
 from app.i18n import format_pence
 
@@ -121,6 +121,9 @@ MESSAGES = {
     ("logo", "too_many_pixels"): lambda v: _("The logo must be smaller than 200 KB."),
     ("logo", "not_an_image"): lambda v: _("The logo must be a PNG or JPEG image."),
     ("logo", "unsupported"): lambda v: _("The logo must be a PNG or JPEG image."),
+    # A new password (app.domain.passwords): registration, resets and `flask users create-admin`
+    ("password", "too_short"): lambda v: _("Your password must be at least 10 characters long."),
+    ("password", "too_easy"): lambda v: _("That password is too easy to guess. Try three or four random words."),
     # Proposals (app.domain.proposals, app.services.proposals)
     ("title", "required"): lambda v: _("Enter a project title."),
     ("title", "too_long"): lambda v: _("The title must be 120 characters or fewer."),
@@ -163,6 +166,9 @@ MESSAGES = {
     "bad_amount": lambda v: _("Enter an award in pounds, more than nothing and no more than the project's cost, "
                               "like 4000."),
     "quorum_too_low": lambda v: _("The quorum must be at least %(n)d members.", n=MIN_QUORUM),
+    "notes_too_long": lambda v: _("The notes must be %(n)d characters or fewer.", n=NOTES_MAX),
+    "reason_too_long": lambda v: _("The reason must be %(n)d characters or fewer.", n=REASON_MAX),
+    "nature_too_long": lambda v: _("The nature of the interest must be %(n)d characters or fewer.", n=NATURE_MAX),
     "no_quorum": lambda v: _("The meeting was not quorate, so the record cannot be confirmed."),
     "not_a_member": lambda v: _("Only members of this board can confirm."),
     "not_present": lambda v: _("Only members recorded as present can confirm."),

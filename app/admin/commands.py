@@ -5,12 +5,15 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.domain.council import council_problems, looks_like_email
-from app.domain.passwords import MIN_PASSWORD_LENGTH, password_problem
+from app.domain.passwords import password_problem
+from app.domain.problems import Problem
 from app.extensions import db
 from app.models import Council
+from app.problem_messages import message
 from app.services.demo import load_demo
 from app.services.onboarding import AlreadyDone, create_admin, create_council
 
@@ -20,16 +23,12 @@ NEXT_AFTER_COUNCIL = (
     "  2. flask --app wsgi users create-admin YOU@COUNCIL.GOV.UK"
 )
 
-PROBLEM_TEXT = {
-    "missing": "give a name",
-    "bad_email": "not an e-mail address",
-    "bad_phone": "not a phone number (digits, spaces, brackets, + and - only)",
-    "bad_url": "must be the site's https:// address, with no path (e.g. https://budgets.example.gov.uk)",
-}
-PASSWORD_TEXT = {
-    "too_short": f"the password must be at least {MIN_PASSWORD_LENGTH} characters long",
-    "too_easy": "the password is too easy to guess; try three or four random words",
-}
+
+
+def _in_english(problem):
+    """A problem in the words the web pages use (app.problem_messages), in English: the operator's language."""
+    with force_locale("en"):
+        return message(problem)
 
 
 @click.command("demo", help="Load the demo borough, accounts and rounds (does nothing if already loaded).")
@@ -56,7 +55,7 @@ def council_create(name, email, phone, public_url):
     problems = council_problems(name, email, phone, public_url)
     if problems:
         for field, code in problems:
-            click.echo(f"  --{field.replace('_', '-')}: {PROBLEM_TEXT[code]}", err=True)
+            click.echo(f"  --{field.replace('_', '-')}: {_in_english(Problem(code, field))}", err=True)
         raise click.ClickException("Nothing was created.")
     try:
         created = create_council(db.session, name=name, email=email, phone=phone, public_url=public_url)
@@ -101,7 +100,7 @@ def users_create_admin(email, name, additional):
     password = _read_password()
     problem = password_problem(password)
     if problem:
-        raise click.ClickException(PASSWORD_TEXT[problem].capitalize() + ". Nothing was created.")
+        raise click.ClickException(f"{_in_english(Problem(problem, 'password'))} Nothing was created.")
     try:
         user = create_admin(db.session, email=email, name=name, password=password, additional=additional)
     except AlreadyDone as done:

@@ -6,7 +6,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.config import LOCALE_NAMES, RTL_LOCALES, SUPPORTED_LOCALES
 from app.domain.brand import MAX_LOGO_BYTES
-from app.form_fields import BOARD_ROLE_LABELS, DateInputField, MultiCheckboxField
+from app.form_fields import (
+    BOARD_ROLE_LABELS,
+    DateInputField,
+    MultiCheckboxField,
+    NoticeChoicesChecks,
+    mobile_phone_field,
+    notice_channel_field,
+    notifications_field,
+)
 
 ROLE_LABELS = {
     "officer": _l("Council officer"),
@@ -131,3 +139,11 @@ def _council_text_fields():
 
 
 _council_text_fields()
+
+
+class NoticesForm(NoticeChoicesChecks, FlaskForm):
+    """The notices a resident registered in person asks staff for, until they take the account over."""
+
+    notifications = notifications_field(_l("Notices the resident would like (optional)"))
+    notice_channel = notice_channel_field()
+    phone = mobile_phone_field()

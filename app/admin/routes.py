@@ -25,8 +25,9 @@ from app.admin.forms import (
     SuspendForm,
     council_form,
 )
-from app.admin.take_part import take_part_answers
+from app.admin.take_part import staff_notices, take_part_answers
 from app.extensions import db
+from app.form_fields import NOTIFICATION_LABELS
 from app.models import Area, AuditEntry, Council, RoleGrant, User, Ward
 from app.problem_messages import put_on_form
 from app.request_limits import int_arg
@@ -120,7 +121,7 @@ def _render_user(person, form=None, suspend_form=None, reactivate_form=None, war
     failed = any(f.errors for f in forms.values())
     return render_template("admin/user.html", person=person, revoke_form=RevokeForm(), role_labels=ROLE_LABELS,
                            board_role_labels=BOARD_ROLE_LABELS, answers=take_part_answers(db.session, person),
-                           **forms), (
+                           notices=staff_notices(db.session, person), notice_labels=NOTIFICATION_LABELS, **forms), (
         400 if failed else 200)
 
 
@@ -197,7 +198,8 @@ def take_part_search():
 @role_required("admin", "officer")
 def take_part(user_id):
     person = db.session.get(User, user_id) or abort(404)
-    return render_template("admin/take_part.html", person=person, answers=take_part_answers(db.session, person))
+    return render_template("admin/take_part.html", person=person, answers=take_part_answers(db.session, person),
+                           notices=staff_notices(db.session, person), notice_labels=NOTIFICATION_LABELS)
 
 
 AUDIT_PAGE_SIZE = 50

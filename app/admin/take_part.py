@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.domain.notifications import KINDS
 from app.domain.proposals import proposals_open
 from app.models import Round
 from app.models._common import utcnow
 from app.problem_messages import messages
+from app.services import in_person as in_person_service
+from app.services import notifications
 from app.services import voting as voting_service
 
 OPEN_PHASES = ("proposals", "voting")
@@ -66,3 +69,19 @@ def take_part_answers(session, person, now=None):
         answers.append(RoundAnswer(round_, activity, note,
                                    [_pot_answer(person, round_, pot, activity, now, session) for pot in round_.pots]))
     return answers
+
+
+@dataclass
+class Notices:
+    kinds: list  # the kinds of notice they opted in to (app.domain.notifications.KINDS order)
+    channel: str  # "letter" or "text"
+    phone: str | None
+
+
+def staff_notices(session, person):
+    """The notices staff can change for a resident registered in person (admin.resident_notices), or None once
+    the resident has taken the account over (the account page is theirs) or it is closed."""
+    if not in_person_service.staff_may_set_notices(person):
+        return None
+    kinds = notifications.kinds_for(session, person)
+    return Notices([k for k in KINDS if k in kinds], person.notice_channel, person.phone)

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.domain.passwords import password_problem
+from app.domain.problems import Problem
 from app.form_fields import (  # noqa: F401 (NOTIFICATION_LABELS: the unsubscribe pages name the kind)
     AGE_CHOICES,
     NOTIFICATION_LABELS,
@@ -14,14 +15,13 @@ from app.form_fields import (  # noqa: F401 (NOTIFICATION_LABELS: the unsubscrib
     language_choices,
     notifications_field,
 )
+from app.problem_messages import message
 
 
 def check_password_strength(form, field):
     problem = password_problem(field.data)
-    if problem == "too_short":
-        raise ValidationError(_l("Your password must be at least 10 characters long."))
-    if problem == "too_easy":
-        raise ValidationError(_l("That password is too easy to guess. Try three or four random words."))
+    if problem:
+        raise ValidationError(message(Problem(problem, "password")))
 
 
 class LoginForm(FlaskForm):

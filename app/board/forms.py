@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 
-from app.domain.decisions import AWARDING, MIN_QUORUM, DecisionProblem, Item
+from app.domain.decisions import AWARDING, MIN_QUORUM, DecisionProblem, Item, text_problems
 from app.domain.money import MoneyError, parse_pounds, pence_to_pounds_text
 from app.form_fields import DateInputField
 
@@ -68,7 +68,7 @@ def _declarations(form):
     for index in range(DECLARATION_ROWS):
         user_id = form.get(f"decl-{index}-member", type=int)
         proposal_id = form.get(f"decl-{index}-proposal", type=int)
-        nature = form.get(f"decl-{index}-nature", "")[:500]
+        nature = form.get(f"decl-{index}-nature", "")
         if user_id or proposal_id or nature.strip():
             declarations.append((user_id, proposal_id, nature))
     return declarations
@@ -86,7 +86,7 @@ def _items(form, proposals, recommended, problems):
                 amount = parse_pounds(form.get(f"amount-{proposal.id}", ""))
             except MoneyError:
                 problems.append(DecisionProblem("bad_amount", proposal.id))
-        items.append(Item(proposal.id, outcome, amount, form.get(f"reason-{proposal.id}", "")[:2000],
+        items.append(Item(proposal.id, outcome, amount, form.get(f"reason-{proposal.id}", ""),
                           proposal.id in recommended))
     return items
 
@@ -100,5 +100,7 @@ def read_decision(form, choices, meeting_date):
                "present_ids": [m.id for m in choices.members if form.get(f"present-{m.id}")],
                "declarations": _declarations(form)}
     entered["items"] = _items(form, choices.proposals, choices.recommended, problems)
-    entered["notes"] = form.get("notes", "")[:5000]
+    entered["notes"] = form.get("notes", "")
+    problems += text_problems(entered["notes"], {item.proposal_id: item.reason for item in entered["items"]},
+                              [form.get(f"decl-{row}-nature", "") for row in range(DECLARATION_ROWS)])
     return entered, problems

@@ -14,6 +14,8 @@ OUTCOMES = ("confirm", "defer", "reject", "fund")  # fund: the board funds a pro
 AWARDING = ("confirm", "fund")
 CONFIRMATIONS_NEEDED = 2
 MIN_QUORUM = CONFIRMATIONS_NEEDED  # a meeting smaller than the two confirmers cannot decide anything
+# The longest texts a record keeps: longer ones are refused, never cut, since the record is confirmed and locked.
+NOTES_MAX, REASON_MAX, NATURE_MAX = 5000, 2000, 500
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ PROBLEM_FIELDS = {
     "quorum_too_low": "quorum", "present_not_member": "present",
     "bad_declaration": "decl-0-member", "reason_required": "reason-{pid}", "bad_amount": "amount-{pid}",
     "already_recommended": "outcome-{pid}", "not_recommended": "outcome-{pid}", "unknown_outcome": "outcome-{pid}",
-    "missing_outcome": "outcome-{pid}", "over_pot": "projects",
+    "missing_outcome": "outcome-{pid}", "over_pot": "projects", "notes_too_long": "notes",
+    "reason_too_long": "reason-{pid}",
 }
 
 
@@ -39,6 +42,18 @@ def DecisionProblem(code, proposal_id=None):  # noqa: N802 - named like the prob
     field = PROBLEM_FIELDS.get(code)
     return Problem(code, field.format(pid=proposal_id) if field else None,
                    {"proposal_id": proposal_id} if proposal_id is not None else {})
+
+
+def text_problems(notes, reasons, natures):
+    """Problems with texts too long to keep: notes, reasons ({proposal id: text}), natures of interests (by row).
+
+    A nature's problem is about its declaration row ("decl-<row>-nature"), not a project.
+    """
+    problems = [DecisionProblem("notes_too_long")] if len(notes) > NOTES_MAX else []
+    problems += [DecisionProblem("reason_too_long", pid) for pid, text in reasons.items() if len(text) > REASON_MAX]
+    problems += [Problem("nature_too_long", f"decl-{row}-nature") for row, text in enumerate(natures)
+                 if len(text) > NATURE_MAX]
+    return problems
 
 
 def check_items(items, pot_amounts, proposal_pots, costs=None):

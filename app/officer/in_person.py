@@ -8,20 +8,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.access import role_required
 from app.database import begin_write_transaction
 from app.domain.in_person import Details
-from app.domain.notifications import LETTER, TEXT, uk_mobile
 from app.extensions import db
 from app.external_urls import external_url
 from app.form_fields import (
     AGE_CHOICES,
     DateInputField,
+    NoticeChoicesChecks,
     ResidentDetailsChecks,
     language_choices,
+    mobile_phone_field,
+    notice_channel_field,
     notifications_field,
 )
 from app.models import RoleGrant, Round, User
@@ -30,7 +32,7 @@ from app.services import accounts
 from app.services import in_person as in_person_service
 
 
-class InPersonForm(ResidentDetailsChecks, FlaskForm):
+class InPersonForm(ResidentDetailsChecks, NoticeChoicesChecks, FlaskForm):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Enter the resident's name.")),
                                                     Length(max=200)])
     address = StringField(_l("Address"), description=_l("House number or name and street."),
@@ -42,12 +44,8 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
     age_confirmed = SelectField(_l("Or their age group"), choices=AGE_CHOICES, validators=[Optional()])
     locale = SelectField(_l("Preferred language"), choices=[])
     notifications = notifications_field(_l("Notices the resident would like (optional)"))
-    notice_channel = RadioField(_l("How should notices reach them?"), default=LETTER,
-                                choices=[SelectChoice(LETTER, _l("By letter to this address")),
-                                         SelectChoice(TEXT, _l("By text message to a mobile phone"))])
-    phone = StringField(_l("Mobile phone number (optional)"), description=_l("For text messages. For example, "
-                                                                              "07700 900123."),
-                        validators=[Length(max=20)])
+    notice_channel = notice_channel_field()
+    phone = mobile_phone_field()
     proof_seen = BooleanField(_l("I have seen proof of this address"),
                               description=_l("For example, a council tax bill, a bank statement or a tenancy "
                                              "agreement with the resident's name."),
@@ -60,16 +58,6 @@ class InPersonForm(ResidentDetailsChecks, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
-
-    def validate_phone(self, field):
-        if field.data and uk_mobile(field.data) is None:
-            raise ValidationError(_l("Enter a UK mobile number, like 07700 900123."))
-        if self.notice_channel.data == TEXT and not field.data:
-            raise ValidationError(_l("Enter a mobile number for text messages, or choose letters."))
-
-    def notice_choices(self):
-        """(kinds, channel, phone) as the resident asked for them."""
-        return self.notifications.data or [], self.notice_channel.data, uk_mobile(self.phone.data or "")
 
 
 class HelperForm(FlaskForm):

@@ -35,6 +35,7 @@ def index():
     texts = page_texts(db.session, current_locale_code(), rounds=choices["rounds"], pots=choices["pots"],
                        proposals=items)
     return render_template("proposals/index.html", items=items, total=total, page=page, words=words,
+                           outcomes=results_service.proposal_outcomes(db.session, items),
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters,
                            statuses=sorted(PUBLIC_STATUSES), priorities=priorities, texts=texts, **choices)
 
@@ -71,6 +72,7 @@ def mine():
                                .order_by(Proposal.id.desc())).all()
     open_rounds = db.session.scalars(select(Round).where(Round.phase == "proposals")).all()
     return render_template("proposals/mine.html", items=items, open_rounds=open_rounds,
+                           outcomes=results_service.proposal_outcomes(db.session, items),
                            texts=page_texts(db.session, current_locale_code(), rounds=open_rounds, proposals=items))
 
 

@@ -100,6 +100,27 @@ def register(session, actor, *, name, address, postcode, ward_id, date_of_birth,
     return user
 
 
+def staff_may_set_notices(person):
+    """Staff choose notices for a resident registered in person until the resident takes the account over (then
+    the account page is theirs); a closed (merged) or suspended account gets none to choose."""
+    return person.in_person and person.email is None and person.active and person.merged_into_id is None
+
+
+def set_notices(session, actor, person, kinds, channel, phone):
+    """Record the notices a resident registered in person asked staff for (which kinds, by letter or text, the
+    mobile number). Audited with what changed; returns False (and records nothing) when nothing did."""
+    before = (sorted(notifications.kinds_for(session, person)), person.notice_channel, person.phone)
+    after = (sorted(set(kinds)), channel, phone)
+    if before == after:
+        return False
+    notifications.set_kinds(session, person, kinds)
+    person.notice_channel, person.phone = channel, phone
+    session.flush()
+    record(session, actor, "account.notices_set_by_staff", f"user:{person.id}", kinds=after[0], channel=channel,
+           phone_changed=before[2] != phone, previous_kinds=before[0], previous_channel=before[1])
+    return True
+
+
 def claim_token(secret_key, user):
     """A signed, expiring link code that lets the resident set an e-mail and password; spent once they do."""
     return accounts.make_token(secret_key, CLAIM, user)

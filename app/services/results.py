@@ -78,13 +78,22 @@ def proposal_outcome(session, proposal):
     Returns the project's pot_outcome row (selected, reason, decision) with its pot; nothing of the count
     is shown before publication.
     """
-    if proposal.round.phase != "published":
-        return None
-    entry = pot_outcome(session, proposal.pot, decision=published_record(session, proposal.round))
-    row = next((r for r in entry["rows"] if r["proposal"].id == proposal.id), None)
-    if row is None or entry["result"] is None:
-        return None
-    return {"row": row, "pot": proposal.pot}
+    return proposal_outcomes(session, [proposal]).get(proposal.id)
+
+
+def proposal_outcomes(session, proposals):
+    """{proposal id: proposal_outcome} for the proposals whose round is published: each pot counted once."""
+    by_pot, outcomes = {}, {}
+    for proposal in proposals:
+        if proposal.round.phase != "published" or proposal.pot is None:
+            continue
+        if proposal.pot_id not in by_pot:
+            entry = pot_outcome(session, proposal.pot, decision=published_record(session, proposal.round))
+            by_pot[proposal.pot_id] = (entry, {r["proposal"].id: r for r in entry["rows"]})
+        entry, rows = by_pot[proposal.pot_id]
+        if entry["result"] is not None and proposal.id in rows:
+            outcomes[proposal.id] = {"row": rows[proposal.id], "pot": proposal.pot}
+    return outcomes
 
 
 def receipt_was_counted(session, code):

@@ -11,8 +11,9 @@ from app.domain.decisions import (
     locks_now,
     may_edit,
     quorum_met,
+    text_problems,
 )
-from app.domain.problems import codes
+from app.domain.problems import Problem, codes
 
 POTS = {1: 10_000_00}
 PROPOSAL_POTS = {10: 1, 11: 1, 12: 1}
@@ -94,3 +95,10 @@ def test_two_distinct_members_lock_the_record_and_locked_records_are_not_edited(
     assert not locks_now([1, 1])
     assert locks_now([1, 2])
     assert may_edit("draft") and not may_edit("confirmed")
+
+
+def test_texts_too_long_to_keep_are_problems_on_their_own_fields():
+    assert text_problems("n" * 5000, {7: "r" * 2000}, ["i" * 500, ""]) == []
+    assert text_problems("n" * 5001, {7: "r" * 2001, 8: "ok"}, ["", "i" * 501]) == [
+        DecisionProblem("notes_too_long"), DecisionProblem("reason_too_long", 7),
+        Problem("nature_too_long", "decl-1-nature")]

@@ -45,9 +45,12 @@ def test_council_create_twice_changes_nothing_and_says_so(app, db):
 
 
 @pytest.mark.parametrize(("option", "value", "complaint"), [
-    ("--email", "budgets-at-council", "--email: not an e-mail address"),
-    ("--phone", "call us", "--phone: not a phone number"),
-    ("--public-url", "http://budgets.example.gov.uk", "--public-url: must be the site's https:// address"),
+    ("--name", "  ", "--name: Enter the council's name."),
+    ("--email", "budgets-at-council",
+     "--email: Enter an e-mail address in the right format, like budgets@council.gov.uk."),
+    ("--phone", "call us", "--phone: Enter a phone number, like 01438 242242."),
+    ("--public-url", "http://budgets.example.gov.uk",
+     "--public-url: Enter the site's https:// address with no path, like https://budgets.example.gov.uk."),
 ])
 def test_council_create_refuses_details_residents_could_not_use(app, db, option, value, complaint):
     args = list(COUNCIL)
@@ -88,7 +91,9 @@ def test_create_admin_on_a_terminal_asks_twice_and_insists_they_match(app, db, m
 
 
 @pytest.mark.parametrize(("password", "complaint"), [
-    ("short", "at least 10 characters"), ("password123", "too easy to guess"), ("aaaaaaaaaaaa", "too easy"),
+    ("short", "Your password must be at least 10 characters long. Nothing was created."),
+    ("password123", "That password is too easy to guess. Try three or four random words. Nothing was created."),
+    ("aaaaaaaaaaaa", "too easy to guess"),
 ])
 def test_create_admin_checks_password_strength_as_registration_does(app, db, password, complaint):
     result = run(app, db, ["users", "create-admin", "admin@council.example"], input=password + "\n")

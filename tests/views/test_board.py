@@ -218,3 +218,33 @@ def test_a_draft_shows_its_meeting_date_in_three_boxes_and_welsh_errors_are_wels
     welsh = client.post(f"/board/rounds/{s.round.id}/decision",
                         data=form_for(s, **meeting("31", "2", "2026"))).get_data(as_text=True)
     assert "Meeting date must be a real date" not in welsh and "must be a real date" not in welsh
+
+
+def test_texts_too_long_to_keep_are_refused_with_what_was_typed_never_cut(client, db, login_as, s):
+    login_as(s.members[0])
+    notes, reason, nature = "N" * 5001, "R" * 2001, "I" * 501
+    response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
+        s, notes=notes, **{f"reason-{s.lights.id}": reason, "decl-0-member": str(s.members[2].id),
+                           "decl-0-proposal": str(s.garden.id), "decl-0-nature": nature}))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in page
+    assert "The notes must be 5000 characters or fewer." in page and 'href="#notes"' in page
+    assert "Lights: The reason must be 2000 characters or fewer." in page and f'href="#reason-{s.lights.id}"' in page
+    assert "The nature of the interest must be 500 characters or fewer." in page and 'href="#decl-0-nature"' in page
+    assert notes in page and reason in page and nature in page  # all that was typed comes back
+    assert 'aria-describedby="notes-error"' in page and 'aria-describedby="decl-0-nature-error"' in page
+    db.session.expire_all()
+    assert db.session.get(DecisionRecord, s.record.id).notes != notes[:5000]
+
+
+def test_texts_at_the_limit_are_kept_whole(client, db, login_as, s):
+    login_as(s.members[0])
+    response = client.post(f"/board/rounds/{s.round.id}/decision", data=form_for(
+        s, notes="N" * 5000, **{f"reason-{s.lights.id}": "R" * 2000}))
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    record_ = db.session.scalars(db.select(DecisionRecord).order_by(DecisionRecord.id.desc())).first()
+    assert record_.notes == "N" * 5000
+    assert {i.proposal_id: i.reason for i in record_.items}[s.lights.id] == "R" * 2000

@@ -344,3 +344,16 @@ def test_an_officer_names_a_polling_helper_for_one_round(client, db, login_as, w
     client.post(f"{helpers}/{volunteer.id}/remove")
     login_as(volunteer)
     assert client.get(world["register"]).status_code == 403
+
+
+@pytest.mark.parametrize("phase, offered", [("voting", True), ("proposals", False), ("review", False)])
+def test_paper_ballots_are_offered_only_while_the_round_is_voting(client, db, login_as, world, phase, offered):
+    world["round"].phase = phase
+    db.session.commit()
+    login_as(world["officer"])
+
+    register = client.get(world["register"]).get_data(as_text=True)
+    slip = client.get(client.post(world["register"], data=dict(RESIDENT)).headers["Location"]).get_data(as_text=True)
+
+    assert ("Enter a paper ballot" in visible_text(register)) is offered
+    assert ("Enter their paper ballot" in visible_text(slip)) is offered
