@@ -83,10 +83,10 @@ def test_the_proposals_list_sends_as_many_statements_for_twenty_ideas_as_for_two
     assert len(_translation_queries(twenty)) == 1  # every round, pot and idea on the page, at once
 
     page = client.get("/proposals/", headers=WELSH).get_data(as_text=True)
-    assert page_text.marked_language(page, "Syniad 3", "a") is None  # translated
+    assert page_text.marked_language(page, "Syniad 3", "h2") is None  # translated
     assert page_text.marked_language(page, "Crynodeb 3.") is None
-    assert page_text.marked_language(page, "Idea 4", "a") == "en"  # never translated: as written, marked
-    assert page_text.marked_language(page, "Idea 9, revised", "a") == "en"  # changed since: not "Syniad 9"
+    assert page_text.marked_language(page, "Idea 4", "h2") == "en"  # never translated: as written, marked
+    assert page_text.marked_language(page, "Idea 9, revised", "h2") == "en"  # changed since: not "Syniad 9"
     assert "Syniad 9" not in page and "Crynodeb 9." not in page
     assert page.count(NOTICE) == 16  # every idea but the four current translations (3, 6, 12, 15)
     assert ">Grantiau’r haf</option>" in page
