@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from contextlib import contextmanager
 from fractions import Fraction
 
@@ -202,8 +203,10 @@ def test_the_compiled_core_takes_every_decision_the_python_run_takes(election, u
 
 def test_the_compiled_core_is_built_where_there_is_a_c_compiler():
     # setup.py builds it on install (make install); optional, so a broken build would otherwise go unnoticed.
-    if os.environ.get("NB_TALLY_PURE", "") not in ("", "0") or not (shutil.which("cc") or shutil.which("gcc")):
-        pytest.skip("no C compiler here, or the pure-Python count was asked for")
+    headers = os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
+    if os.environ.get("NB_TALLY_PURE", "") not in ("", "0") or not (shutil.which("cc") or shutil.which("gcc")) \
+            or not headers:
+        pytest.skip("no C compiler or Python headers here, or the pure-Python count was asked for")
     assert compiled.CORE is not None, "the compiled core was not built: run make install (pip install -e .)"
 
 
