@@ -73,6 +73,8 @@ ENDPOINT_POLICY = {
     "board.council_priorities": ("officer",),
     # Officers answer residents' calls too: why was this resident refused (read only).
     "admin.take_part_search": ("admin", "officer"), "admin.take_part": ("admin", "officer"),
+    # ...and change the notice choices of a resident registered in person, until they take the account over.
+    "admin.resident_notices": ("admin", "officer"),
 }
 
 HIDDEN = frozenset({403, 404})

@@ -177,7 +177,8 @@ def build_world(app):
                             "officer.confirm_publish": deciding.id, "officer.publish": deciding.id}, "pot_id": pot.id,
                "proposal_id": draft.id, "record_id": record.id,
                "user_id": {"*": resident.id, "admin": people["officer"].id, "officer.claim_slip": walk_in.id,
-                           "officer.merge_registrations": twin.id, "officer.remove_helper": helper.id},
+                           "officer.merge_registrations": twin.id, "officer.remove_helper": helper.id,
+                           "admin.resident_notices": walk_in.id},
                "grant_id": grant.id,
                "lang": "cy", "entity": "pot", "entity_id": pot.id,
                "area_id": here.id, "photo_id": photo_id + 1000, "token": dict(tokens, **{"*": "x"})}
