@@ -12,22 +12,20 @@ from app.i18n import format_pence
 
 
 def explanation_text(row, pot):
-    """One sentence a resident can read about why a project was or was not funded.
+    """One sentence a resident can read about why the count did or did not select a project.
 
-    row: a results_service.pot_outcome row (reason code, money left and supporters' money in pence).
+    row: a results_service.pot_outcome row (reason code, money left and supporters' money in pence, and
+    the board's decision from the confirmed record, if any). A project the count selected reads as funded
+    only once the board confirmed its award: until then, or when the board deferred or rejected it, the
+    count's selection is a recommendation, and the board's decision is said beside it.
     """
     reason, left, could, cost = row["reason"], row["money_left"], row["supporters_could_pay"], row["cost"]
+    decision = row.get("decision")
+    funded = decision is not None and decision.outcome in ("confirm", "fund")
     if reason == "selected":
-        if row["phase"] == "completion":
-            if left is not None:
-                return _("Funded from the money left over after Equal Shares: it fitted the %(left)s left.",
-                         left=format_pence(left))
-            return _("Funded from the money left over after Equal Shares.")
-        if row["phase"] == "equal_shares":
-            return _("Funded: its supporters' equal shares covered its %(cost)s cost.", cost=format_pence(cost))
-        if left is not None:
-            return _("Funded: its turn came with %(left)s left, and it fitted.", left=format_pence(left))
-        return _("Funded: it had enough votes and fitted the money left.")
+        return _funded_text(row, left, cost) if funded else _recommended_text(row, left, cost)
+    if funded:
+        return _("Not selected by the count; the board funded it.")
     if reason == "did_not_fit" and left is not None:
         return _("Not funded: it did not fit the %(left)s left.", left=format_pence(left))
     if reason == "completion_did_not_fit":
@@ -47,6 +45,35 @@ def explanation_text(row, pot):
     if reason == "no_support":
         return _("Not funded: nobody voted for it.")
     return _("Not funded.")
+
+
+def _funded_text(row, left, cost):
+    if row["phase"] == "completion":
+        if left is not None:
+            return _("Funded from the money left over after Equal Shares: it fitted the %(left)s left.",
+                     left=format_pence(left))
+        return _("Funded from the money left over after Equal Shares.")
+    if row["phase"] == "equal_shares":
+        return _("Funded: its supporters' equal shares covered its %(cost)s cost.", cost=format_pence(cost))
+    if left is not None:
+        return _("Funded: its turn came with %(left)s left, and it fitted.", left=format_pence(left))
+    return _("Funded: it had enough votes and fitted the money left.")
+
+
+def _recommended_text(row, left, cost):
+    """The count's selection before (or without) a board award: a recommendation, never "funded"."""
+    if row["phase"] == "completion":
+        if left is not None:
+            return _("Recommended by the count from the money left over after Equal Shares: it fitted the "
+                     "%(left)s left.", left=format_pence(left))
+        return _("Recommended by the count from the money left over after Equal Shares.")
+    if row["phase"] == "equal_shares":
+        return _("Recommended by the count: its supporters' equal shares covered its %(cost)s cost.",
+                 cost=format_pence(cost))
+    if left is not None:
+        return _("Recommended by the count: its turn came with %(left)s left, and it fitted.",
+                 left=format_pence(left))
+    return _("Recommended by the count: it had enough votes and fitted the money left.")
 
 
 def score_label(pot):

@@ -130,4 +130,5 @@ def test_no_tie_note_when_the_rule_settled_every_tie(app, client, db, login_as, 
     login_as(s.officer)
     client.post(f"/officer/rounds/{s.round.id}/count")
     page = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
-    assert "Funded:" in page and "Tie decided by reference" not in page
+    assert "Recommended by the count:" in page and "Funded:" not in page  # the board has not decided yet
+    assert "Tie decided by reference" not in page

@@ -116,6 +116,35 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert chain_head(db.session) in page
 
 
+
+def test_a_selected_project_the_board_deferred_or_rejected_never_reads_as_funded(client, db):
+    """The count's selection is a recommendation: the page and the open data say what the board decided."""
+    from app.services import decisions
+
+    s = Scenario(phase="decision")
+    record_ = s.draft(garden=("defer", 0, "Waiting for the landowner's consent."),
+                      bench=("reject", 0, "A bench is already planned there."))
+    decisions.confirm(db.session, s.members[0], record_)
+    decisions.confirm(db.session, s.members[1], record_)
+    db.session.commit()
+    page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
+    assert "Funded:" not in page
+    assert "Recommended by the count: its turn came with £10,000 left, and it fitted." in page
+    assert "Recommended by the count: its turn came with £4,000 left, and it fitted." in page
+    assert "Deferred. Waiting for the landowner&#39;s consent." in page
+    assert "Rejected. A bench is already planned there." in page
+    detail = client.get(f"/proposals/{s.garden.id}").get_data(as_text=True)
+    assert "Funded" not in detail and "Recommended by the count" in detail and "Deferred" in detail
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/results/rounds/{s.round.id}/results.csv").get_data(as_text=True))))
+    assert [(r["title"], r["selected_by_count"], r["board_decision"], r["board_reason"]) for r in rows] == [
+        ("Garden", "1", "defer", "Waiting for the landowner's consent."),
+        ("Bench", "1", "reject", "A bench is already planned there."),
+        ("Lights", "0", "reject", "Highways will fund the lights.")]
+    data = client.get(f"/results/rounds/{s.round.id}/results.json").get_json()
+    assert data["pots"][0]["awarded_pence"] == 0
+    assert [p["board_decision"] for p in data["pots"][0]["projects"]] == ["defer", "reject", "reject"]
+
 def test_a_tie_settled_only_by_reference_numbers_is_said_in_the_published_explanation(client, db):
     s = Scenario(phase="counting")
     s.lights.cost_pence = 6_000_00  # as dear and (with one more vote) as popular as Garden: one fits
