@@ -83,6 +83,13 @@ def voting_is_open(round_, now=None):
             and (round_.voting_open_at is None or now >= round_.voting_open_at))
 
 
+
+def voting_has_closed(round_, now=None):
+    """Voting in the round is over: its close has passed, or the round has moved on to the count."""
+    now = now or utcnow()
+    return round_.phase in ("counting", "decision", "published") or (
+        round_.phase == "voting" and round_.voting_close_at is not None and now >= round_.voting_close_at)
+
 def eligibility_problems(user, round_, pot, now=None, channel="online"):
     """Reasons (codes) this resident may not vote (or propose) in this pot now (app.domain.eligibility)."""
     return check_eligibility(_resident(user), round_ward_ids=[w.id for w in round_.wards],

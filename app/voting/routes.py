@@ -139,7 +139,10 @@ def _ballot_page(pot, terms, casting, choices, problems):
     participation = voting_service.participation_of(db.session, current_user, pot)
     reasons = _reasons_not_to_vote(pot, participation)
     errors = _ballot_errors(casting, reasons, problems, terms.ballot_type)
+    # Looking at the pot once voting is over is no mistake: the page just says so (a cast still says why not).
+    closed = not casting and voting_service.voting_has_closed(pot.round)
     return render_template("voting/ballot.html", pot=pot, round=pot.round, form=BallotForm(), errors=errors,
+                           closed=closed,
                            choices=choices, **_projects_and_texts(pot), reasons=reasons,
                            total=ballot_rules.ballot_total(choices, terms.costs, terms.ballot_type),
                            participation=participation, close_at=voting_service.close_time_london(pot.round)), \

@@ -339,6 +339,25 @@ def test_after_the_closing_time_the_ballot_is_closed(client, db, login_as, world
     assert _counts(db) == (0, 0)
 
 
+
+@pytest.mark.parametrize("how", ["closing time", "counting"])
+def test_a_voter_looking_at_a_closed_ballot_is_told_it_closed_and_their_ballot_is_in_the_count(
+        client, db, login_as, world, how):
+    committed(db, voting_service.cast_online(db.session, world["resident"].id, world["pot"].id, [world["garden"].id]))
+    if how == "counting":
+        world["round"].phase = "counting"
+    else:
+        world["round"].voting_close_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    login_as(world["resident"])
+    response = client.get(world["url"])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Voting in this round has closed." in page and "Your ballot is in the count." in page
+    for stale in ("Voting closes on", "If you vote again", "was not stored", "Change my vote", "Cast my vote",
+                  "There is a problem"):
+        assert stale not in page, stale
+
 def test_a_paper_voter_is_told_and_cannot_vote_online(app, client, db, login_as, world):
     officer = make_user(role="officer", ward=world["ward"])
     db.session.commit()
