@@ -43,7 +43,7 @@ def paper_ballot(round_id):
     search = form.search() if request.args else None
     matches = in_person_service.find_voters(db.session, round_.pots, *search) if search else []
     return render_template("officer/paper_search.html", round=round_, form=form, matches=matches,
-                           found=bool(request.args) and not form.errors)
+                           found=bool(request.args) and not form.errors, voting=round_.phase == "voting")
 
 
 def _enter_paper_ballot(person, pot, terms, choices):

@@ -158,6 +158,20 @@ def test_paper_entry_only_while_voting(client, db, login_as, world, phase):
     assert _counts(db) == (0, 0)
 
 
+
+@pytest.mark.parametrize("phase, why", [
+    ("review", "Voting has not started yet, so paper ballots cannot be entered."),
+    ("counting", "Voting in this round has closed, so paper ballots can no longer be entered.")])
+def test_outside_voting_the_search_says_why_and_offers_no_ballot_to_enter(client, db, login_as, world, phase, why):
+    world["round"].phase = phase
+    db.session.commit()
+    login_as(world["officer"])
+    response = client.get(world["search"], query_string={"name": "maud", "postcode": "fl11aa"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Maud Paperwork" in page and why in page
+    assert "Enter ballot" not in page and "Enter a sheet of paper ballots" not in page
+    assert world["entry"] not in page and "Not voted" in page
+
 def test_paper_entry_after_the_closing_time_is_refused(client, db, login_as, world):
     world["round"].voting_close_at = datetime.now(UTC) - timedelta(seconds=1)
     db.session.commit()
