@@ -3,8 +3,9 @@
 Registered on the app by register_templating (called from create_app), so no blueprint adds app-wide helpers.
 """
 
+from babel.dates import get_datetime_format
 from flask import g, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup, escape
@@ -72,13 +73,22 @@ def register_templating(app):
     app.jinja_env.filters.update(
         pence=format_pence,
         london_date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        london_datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        london_datetime=london_datetime,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     for helpers in (content_helpers, phase_helpers, proposal_helpers, voting_helpers, results_helpers,
                     delivery_helpers):
         app.context_processor(helpers)
 
+
+
+def london_datetime(value, fmt="medium"):
+    """A date and time in UK time, in the reader's language, to the minute: "1 Jul 2026, 18:00" (medium),
+    "1 July 2026, 18:00" (long). Seconds mean nothing to a resident, so the time is always Babel's short one."""
+    if not value:
+        return ""
+    pattern = get_datetime_format(fmt, locale=get_locale())
+    return pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_date(value, fmt))
 
 def site_council():
     """The council this site serves (made by `flask council create`), or None before it exists; once a request."""

@@ -114,6 +114,8 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
     assert "6 residents took part" in page and page_text.summary_value(page, "Ballots counted") == "6"
     assert "Fewer than 10 residents" not in page
     assert chain_head(db.session) in page
+    # When each fingerprint was published, to the minute: seconds mean nothing to a reader.
+    assert re.search(r"\d{4}, \d\d:\d\d: <code", page) and not re.search(r"\d\d:\d\d:\d\d", page)
 
 
 
