@@ -30,6 +30,7 @@ MESSAGES = {
     "empty_ballot": lambda v: _("Choose at least one project before you vote."),
     "duplicate_position": lambda v: _("Each rank can only be used once."),
     "voting_closed": lambda v: _("Voting in this round has closed. Your ballot was not stored."),
+    "voting_not_open": lambda v: _("Voting in this round has not opened yet. Come back when it opens."),
     "held_for_merge": lambda v: _("This account matches another registration of the same person. The council will "
                                   "check them and merge them before this account can vote or propose projects."),
     "account_suspended": lambda v: _("This account is suspended, so it cannot take part. Nothing was stored. Ask "

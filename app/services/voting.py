@@ -84,11 +84,20 @@ def voting_is_open(round_, now=None):
 
 
 
+def shut_reason(round_, now=None):
+    """Why no one can vote in round_ now: "voting_not_open" before its opening time, else "voting_closed"."""
+    now = now or utcnow()
+    if round_.phase == "voting" and round_.voting_open_at is not None and now < round_.voting_open_at:
+        return "voting_not_open"
+    return "voting_closed"
+
+
 def voting_has_closed(round_, now=None):
     """Voting in the round is over: its close has passed, or the round has moved on to the count."""
     now = now or utcnow()
     return round_.phase in ("counting", "decision", "published") or (
         round_.phase == "voting" and round_.voting_close_at is not None and now >= round_.voting_close_at)
+
 
 def eligibility_problems(user, round_, pot, now=None, channel="online"):
     """Reasons (codes) this resident may not vote (or propose) in this pot now (app.domain.eligibility)."""
@@ -251,7 +260,7 @@ def _lock_and_load(session, user_id, terms, now, round_=None):
         # until an officer merges them (app.services.in_person).
         raise VoteRefused(["held_for_merge"])
     if not terms.in_voting or not voting_is_open(round_, now):
-        raise VoteRefused(["voting_closed"])
+        raise VoteRefused([shut_reason(round_, now)])
     return connection, user, round_
 
 
@@ -523,7 +532,7 @@ def cast_paper_sheet(session, officer, pot_id, entries, now=None, terms=None, st
     locking = connection.dialect.name == "postgresql"
     round_ = connection.execute(_ROUND_LOCKED if locking else _ROUND, {"round_id": terms.round_id}).one()
     if not terms.in_voting or not voting_is_open(round_, now):
-        raise VoteRefused(["voting_closed"])
+        raise VoteRefused([shut_reason(round_, now)])
     problems, rows, seen = {}, [], set()
     for index, (user_id, choices) in enumerate(entries):
         if user_id in seen:

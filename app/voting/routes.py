@@ -78,7 +78,7 @@ def _reasons_not_to_vote(pot, participation):
     if participation is not None and participation.channel == "paper":
         reasons = [Problem("voted_on_paper")]
     if not voting_service.voting_is_open(pot.round):
-        reasons = [Problem("voting_closed"), *reasons]
+        reasons = [Problem(voting_service.shut_reason(pot.round)), *reasons]
     return reasons
 
 

@@ -237,10 +237,11 @@ def test_minimum_age_is_checked_on_the_voting_day(db, setup):
 
 def test_voting_not_yet_open_or_already_closed_is_refused(db, setup):
     s = setup
-    for now in (s["round"].voting_open_at - timedelta(seconds=1), s["round"].voting_close_at):
+    for now, why in ((s["round"].voting_open_at - timedelta(seconds=1), "voting_not_open"),
+                     (s["round"].voting_close_at, "voting_closed")):
         with pytest.raises(voting.VoteRefused) as refused:
             voting.cast_online(db.session, s["resident"].id, s["pot"].id, [s["a"].id], now=now)
-        assert refused.value.codes == ["voting_closed"]
+        assert refused.value.codes == [why]
         db.session.rollback()
     assert db.session.query(Ballot).count() == 0
 

@@ -358,6 +358,20 @@ def test_a_voter_looking_at_a_closed_ballot_is_told_it_closed_and_their_ballot_i
                   "There is a problem"):
         assert stale not in page, stale
 
+
+def test_before_its_opening_time_the_ballot_says_voting_has_not_opened_and_stores_nothing(client, db, login_as, world):
+    """A round moved to voting ahead of its opening time: the ballot must not claim voting has closed."""
+    world["round"].voting_open_at = datetime.now(UTC) + timedelta(hours=2)
+    db.session.commit()
+    login_as(world["resident"])
+    page = client.get(world["url"]).get_data(as_text=True)
+    assert "Voting in this round has not opened yet." in page and "has closed" not in page
+    response = client.post(world["url"], data={"action": "cast", "project": str(world["garden"].id)})
+    refused = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Voting in this round has not opened yet." in refused
+    assert "has closed" not in refused and _counts(db) == (0, 0)
+
+
 def test_a_paper_voter_is_told_and_cannot_vote_online(app, client, db, login_as, world):
     officer = make_user(role="officer", ward=world["ward"])
     db.session.commit()
