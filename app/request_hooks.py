@@ -5,6 +5,7 @@ from flask_babel import gettext
 
 from app.catalogues import reload_changed_catalogues
 from app.domain.text import code_point, unwanted_characters
+from app.form_messages import use_our_catalogues
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,6 +18,7 @@ def register_request_hooks(app):
     """Run these before and after every request, in every blueprint."""
     app.before_request(reload_changed_catalogues)
     app.before_request(refuse_control_characters)
+    app.before_request(use_our_catalogues)
     app.after_request(security_headers)
 
 
