@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Area, Ward
 from app.officer import bp
 from app.officer.forms import ElectorateUploadForm, WardFiguresForm
-from app.request_limits import int_arg
+from app.request_limits import accepts_upload, int_arg
 from app.results_text import age_band_label
 from app.services import electorate as electorate_service
 
@@ -61,6 +61,7 @@ def electorate():
 
 @bp.route("/electorate/import", methods=["GET", "POST"])
 @role_required("officer")
+@accepts_upload  # a file of up to 5 MB (its form says so beside the file), beyond the 1 MB limit for forms
 def electorate_import():
     form = ElectorateUploadForm()
     problems = []

@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.models import AuditEntry, ElectorateFigure
 from tests.factories import make_user, make_ward
@@ -134,6 +136,21 @@ def test_a_file_that_is_not_a_small_utf8_csv_file_is_refused(client, db, login_a
     login_as(make_user(role="officer", ward=ward))
     response = client.post("/officer/electorate/import", content_type="multipart/form-data",
                            data={"file": (io.BytesIO(data), "electorate.csv"), "source": "ONS", "as_of": "2024-06-30"})
+    assert response.status_code == 400
+    assert "The file must be a CSV file of at most 5 MB, saved as UTF-8." in response.get_data(as_text=True)
+    assert _figures(db, ward) == {}
+
+
+def test_a_file_over_5_mb_is_refused_beside_the_file_not_with_a_bare_413(client, db, login_as):
+    """Above the 1 MB limit for forms but within the upload limit: the form's own message, nothing stored."""
+    ward = make_ward(code="E05000101")
+    login_as(make_user(role="officer", ward=ward))
+    big = b"ward_code,age_band,residents\n" + b"E05000101,18-24,9\n" * (6 * 1024 * 1024 // 18)
+    # The body encoded in memory: the test client's own encoder would spool it to a file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(big), "electorate.csv"), "source": "ONS",
+                                       **_as_of(30, 6, 2024), "csrf_token": client.csrf_token()})
+    response = client.post("/officer/electorate/import", data=body, csrf=False,
+                           content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 400
     assert "The file must be a CSV file of at most 5 MB, saved as UTF-8." in response.get_data(as_text=True)
     assert _figures(db, ward) == {}
