@@ -26,7 +26,10 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import sync_playwright
 
+from app.extensions import db
+from app.models.content import ContentSource
 from tests.support.live_server import LiveServer
+from tests.support.results_scenarios import Scenario
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -148,6 +151,20 @@ def _known_govuk_reveal(rule, node):
 def horizontal_scroll(page):
     """True when the page is wider than the window (WCAG 1.4.10 reflow at 320 CSS px)."""
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+def published_scenario(live, pick, also=None):
+    """The published results scenario (tests.support.results_scenarios) on the live server's database, built once
+    per module. also(scenario): more set-up before the commit; pick(scenario): the plain ids the tests need."""
+    with live.app().app_context():
+        ContentSource.__table__.create(db.engine, checkfirst=True)
+        scenario = Scenario(phase="published")
+        if also is not None:
+            also(scenario)
+        db.session.commit()
+        ids = pick(scenario)
+        db.session.remove()
+    return ids
 
 
 def assert_accessible(page, label=""):

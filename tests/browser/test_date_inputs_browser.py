@@ -7,11 +7,8 @@ test-artifacts/screenshots/."""
 
 import pytest
 
-from app.extensions import db
-from app.models.content import ContentSource
-from tests.browser.conftest import ARTIFACTS, assert_accessible, fill_date, sign_in
+from tests.browser.conftest import ARTIFACTS, assert_accessible, fill_date, published_scenario, sign_in
 from tests.factories import make_user
-from tests.support.results_scenarios import Scenario
 
 pytestmark = pytest.mark.browser
 SHOTS = ARTIFACTS / "screenshots"
@@ -19,16 +16,10 @@ SHOTS = ARTIFACTS / "screenshots"
 
 @pytest.fixture(scope="module")
 def published(live):
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="published")
-        make_user(role="admin", email="ada.admin@example.org")
-        db.session.commit()
-        ids = {"round": s.round.id, "garden": s.garden.id, "officer": s.officer.email, "board": s.members[0].email,
-               "ward": s.ward.id}
-        db.session.remove()
-    return ids
+    return published_scenario(
+        live, lambda s: {"round": s.round.id, "garden": s.garden.id, "officer": s.officer.email,
+                         "board": s.members[0].email, "ward": s.ward.id},
+        also=lambda s: make_user(role="admin", email="ada.admin@example.org"))
 
 
 # (who, page, the date's legend, the button that sends it)

@@ -3,25 +3,15 @@ project, "You said, we did" and board report pages pass axe and reflow at 320 px
 
 import pytest
 
-from app.extensions import db
-from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, fill_date, record_step, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, published_scenario, record_step, sign_in
 from tests.support.photos import jpeg_with_gps
-from tests.support.results_scenarios import Scenario
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def funded(live):
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="published")
-        db.session.commit()
-        ids = {"garden": s.garden.id, "area": s.area.id, "officer": s.officer.email}
-        db.session.remove()
-    return ids
+    return published_scenario(live, lambda s: {"garden": s.garden.id, "area": s.area.id, "officer": s.officer.email})
 
 
 def test_an_officer_posts_an_update_with_a_photo_and_the_project_page_shows_it(live, new_page, funded, tmp_path):

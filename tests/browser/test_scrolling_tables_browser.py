@@ -6,9 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import DecisionRecord
-from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, sign_in
-from tests.support.results_scenarios import Scenario
+from tests.browser.conftest import assert_accessible, published_scenario, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +27,10 @@ SCROLLERS = """() => [...document.querySelectorAll('main table')].map(table => {
 
 @pytest.fixture(scope="module")
 def published(live):
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="published")
-        db.session.commit()
+    def pick(s):
         record = db.session.query(DecisionRecord).filter_by(round_id=s.round.id).one()
-        ids = {"round": s.round.id, "record": record.id, "officer": s.officer.email}
-        db.session.remove()
-    return ids
+        return {"round": s.round.id, "record": record.id, "officer": s.officer.email}
+    return published_scenario(live, pick)
 
 
 def _tab_to(page, box, presses=120):
