@@ -95,10 +95,11 @@ class Scenario:
             present_ids=[m.id for m in (present if present is not None else self.members)],
             declarations=list(declarations), items=self.items(**overrides))
 
-    def decide_and_confirm(self):
+    def decide_and_confirm(self, **overrides):
+        """The board's record (the count's selection, with overrides as in items) confirmed by two members."""
         from app.services import decisions
 
-        record_ = self.draft()
+        record_ = self.draft(**overrides)
         decisions.confirm(db.session, self.members[0], record_)
         decisions.confirm(db.session, self.members[1], record_)
         db.session.flush()

@@ -121,13 +121,9 @@ def test_published_results_show_outcome_explanations_and_the_boards_reasons(clie
 
 def test_a_selected_project_the_board_deferred_or_rejected_never_reads_as_funded(client, db):
     """The count's selection is a recommendation: the page and the open data say what the board decided."""
-    from app.services import decisions
-
     s = Scenario(phase="decision")
-    record_ = s.draft(garden=("defer", 0, "Waiting for the landowner's consent."),
-                      bench=("reject", 0, "A bench is already planned there."))
-    decisions.confirm(db.session, s.members[0], record_)
-    decisions.confirm(db.session, s.members[1], record_)
+    s.decide_and_confirm(garden=("defer", 0, "Waiting for the landowner's consent."),
+                         bench=("reject", 0, "A bench is already planned there."))
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
     assert "Funded:" not in page
@@ -257,9 +253,7 @@ def test_an_equal_shares_explanation_names_what_supporters_could_pay(client, db)
     assert selected and len(selected) < 3
     overrides = {name: (("confirm", getattr(s, name).ballot_cost_pence, "") if getattr(s, name).id in selected
                         else ("reject", 0, "The count did not select it")) for name in ("garden", "lights", "bench")}
-    record_ = s.draft(**overrides)
-    decisions.confirm(db.session, s.members[0], record_)
-    decisions.confirm(db.session, s.members[1], record_)
+    s.decide_and_confirm(**overrides)
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
     assert "The Method of Equal Shares" in page
@@ -315,12 +309,8 @@ def test_the_chart_says_what_the_count_selected_and_what_the_board_decided(clien
     """The count selected Garden and Bench; the board deferred Garden and funded Lights instead. The chart
     used to mark Garden "funded" and leave Lights unmarked."""
     s = Scenario(phase="decision")
-    record_ = s.draft(garden=("defer", 0, "Waiting for the landowner's consent."),
-                      lights=("fund", 5_000_00, "The board funds the lights from what is left."))
-    from app.services import decisions
-
-    decisions.confirm(db.session, s.members[0], record_)
-    decisions.confirm(db.session, s.members[1], record_)
+    s.decide_and_confirm(garden=("defer", 0, "Waiting for the landowner's consent."),
+                         lights=("fund", 5_000_00, "The board funds the lights from what is left."))
     db.session.commit()
     page = client.get(f"/results/rounds/{s.round.id}").get_data(as_text=True)
     svg = _chart(page)
