@@ -65,8 +65,9 @@ def _load_config(app, test_config):
         for name in ("SECRET_KEY", "DATABASE_URL"):
             if os.environ.get(name):
                 app.config[name] = os.environ[name]
-        if os.environ.get("NB_AUDIT_SECRET"):  # as written: from_prefixed_env would parse "123" as a number
-            app.config["AUDIT_SECRET"] = os.environ["NB_AUDIT_SECRET"]
+        for name in ("AUDIT_SECRET", "AUDIT_PREVIOUS_SECRETS"):  # as written: not parsed as a number or list
+            if os.environ.get(f"NB_{name}"):
+                app.config[name] = os.environ[f"NB_{name}"]
         _take_database_url(app.config)
     else:
         app.config.update(test_config)

@@ -128,3 +128,6 @@ class Defaults:
 
     # The audit chain's HMAC key (NB_AUDIT_SECRET): required outside debug/testing, never in the database.
     AUDIT_SECRET = None
+    # Keys the chain was hashed under before `flask audit rotate-key` (NB_AUDIT_PREVIOUS_SECRETS, comma-separated):
+    # kept so `audit verify` can check the older entries.
+    AUDIT_PREVIOUS_SECRETS = ""

@@ -4,6 +4,10 @@ Each entry's hash is an HMAC-SHA256 under a secret held outside the database (NB
 someone who can write to the database but does not hold the secret cannot rewrite an entry and recompute
 the hashes after it. Entries cut off the end still leave a valid shorter chain: every head ever shown to
 the public is archived and must still be in the chain (expected_heads).
+
+The secret can be replaced without re-writing history: a rotation entry (ROTATE), hashed under the key in
+effect, names the next key by its key_id, and every entry after it is hashed under that key. Whoever
+verifies holds every key the chain ever named; whoever held only an old key cannot forge entries after it.
 """
 
 import hashlib
@@ -12,6 +16,8 @@ import json
 from dataclasses import dataclass
 
 GENESIS_HASH = "0" * 64
+ROTATE = "audit.rotate_key"  # the entry that hands the chain over to the next key
+NEXT_KEY = "next_key_id"  # its details key: key_id() of the key every later entry is hashed under
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,33 @@ def entry_hash(key, prev_hash, actor_label, action, target, details, created_at_
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def key_id(key):
+    """A public name for a key (it reveals nothing of the key): what a rotation entry records."""
+    return hmac.new(key, b"nb-audit-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def keyring(keys):
+    """{key_id: key} for a key, an iterable of keys (in the order given) or such a keyring."""
+    if isinstance(keys, dict):
+        return keys
+    if isinstance(keys, (bytes, bytearray)):
+        keys = [keys]
+    return {key_id(key): key for key in keys}
+
+
+def _hash_of(entry, key):
+    return entry_hash(key, entry.prev_hash, entry.actor_label, entry.action, entry.target, entry.details,
+                      entry.created_at_iso)
+
+
+def first_key(entry, keys):
+    """The key (from keyring keys) the chain's first entry was hashed under, or None if it is none of them."""
+    for key in keys.values():
+        if hmac.compare_digest(_hash_of(entry, key), entry.entry_hash):
+            return key
+    return None
+
+
 def content_digest(value):
     """SHA-256 of a plain value's canonical JSON: what an audit entry records of a locked record."""
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
@@ -49,27 +82,33 @@ class ChainBreak:
     entry_id: int | None
     position: int
     problem: str  # "content_changed" | "link_broken" | "head_missing" | "record_changed" | "record_unaudited"
-    detail: str = ""  # the missing head, or the record ("decision:3") whose content no longer matches
+    #               | "key_missing"
+    detail: str = ""  # the missing head, the record ("decision:3") that no longer matches, or the missing key_id
 
 
-def verify_chain(entries, key, expected_heads=()):
+def verify_chain(entries, keys, expected_heads=()):
     """Return the first ChainBreak in entries (in id order), or None when the chain is intact.
 
     Catches edited entries (the keyed hash no longer matches the content, even if recomputed without the
     key), deleted, inserted and reordered entries (an entry's prev_hash no longer names the hash of the
     entry before it). Entries cut off the end leave a valid shorter chain: every head in expected_heads
-    (heads published earlier) must be in it, else "head_missing" names the first one absent.
+    (heads published earlier) must be in it, else "head_missing" names the first one absent. keys: a key,
+    or every key the chain was ever hashed under; after a rotation entry only the key it names is accepted.
     """
+    keys = keyring(keys)
     expected_prev = GENESIS_HASH
     seen = {GENESIS_HASH}
     position = -1
+    key = first_key(entries[0], keys) if entries else None
     for position, entry in enumerate(entries):
         if entry.prev_hash != expected_prev:
             return ChainBreak(entry.id, position, "link_broken")
-        recomputed = entry_hash(key, entry.prev_hash, entry.actor_label, entry.action, entry.target,
-                                entry.details, entry.created_at_iso)
-        if not hmac.compare_digest(recomputed, entry.entry_hash):
+        if key is None or not hmac.compare_digest(_hash_of(entry, key), entry.entry_hash):
             return ChainBreak(entry.id, position, "content_changed")
+        if entry.action == ROTATE:
+            key = keys.get(entry.details.get(NEXT_KEY))
+            if key is None:
+                return ChainBreak(entry.id, position, "key_missing", str(entry.details.get(NEXT_KEY)))
         expected_prev = entry.entry_hash
         seen.add(entry.entry_hash)
     for head in expected_heads:

@@ -1,4 +1,4 @@
-"""CLI: `audit verify` checks the audit log, `audit publish-head` publishes its head; `count run ROUND_ID` counts."""
+"""CLI: `audit verify`, `audit publish-head` and `audit rotate-key` keep the audit log; `count run ROUND_ID` counts."""
 
 import click
 from flask.cli import with_appcontext
@@ -29,6 +29,9 @@ def verify_command(expected_head):
     elif broken.problem == "record_changed":
         click.echo(f"BROKEN: {broken.detail} no longer matches what entry id {broken.entry_id} sealed "
                    "(a locked decision record was changed or deleted)", err=True)
+    elif broken.problem == "key_missing":
+        click.echo(f"BROKEN at entry id {broken.entry_id}: the log was handed over to key {broken.detail}, which is "
+                   "neither NB_AUDIT_SECRET nor in NB_AUDIT_PREVIOUS_SECRETS", err=True)
     elif broken.problem == "record_unaudited":
         click.echo(f"BROKEN: {broken.detail} is locked but no audit entry sealed it", err=True)
     else:
@@ -49,6 +52,29 @@ def publish_head_command():
     with write_transaction(db.session):
         head = publish_head(db.session, reason="scheduled")
     click.echo(f"Published head {head.entry_hash} (entry id {head.entry_id})")
+
+
+@audit.command("rotate-key")
+@with_appcontext
+def rotate_key_command():
+    """Hand the log over to NB_AUDIT_SECRET (the old key moves to NB_AUDIT_PREVIOUS_SECRETS) and publish the head.
+
+    Give every host the new NB_AUDIT_SECRET, with the old one in NB_AUDIT_PREVIOUS_SECRETS, before running it:
+    until then they keep writing under the old key, afterwards only under the new one.
+    """
+    from app.database import write_transaction
+    from app.domain.audit_chain import key_id
+    from app.services.audit import audit_key, publish_head, rotate_key
+
+    with write_transaction(db.session):
+        entry = rotate_key(db.session)
+        if entry is not None:
+            publish_head(db.session, reason="key rotated")
+    if entry is None:
+        click.echo(f"Nothing to do: the log is already hashed under NB_AUDIT_SECRET (key {key_id(audit_key())}).")
+        return
+    click.echo(f"The log is now hashed under key {key_id(audit_key())} from entry id {entry.id} on; "
+               "keep the old secret in NB_AUDIT_PREVIOUS_SECRETS so `audit verify` can check the earlier entries.")
 
 
 @click.group("count", help="Count a round's ballots.")

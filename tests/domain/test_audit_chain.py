@@ -10,12 +10,15 @@ from hypothesis import strategies as st
 
 from app.domain.audit_chain import (
     GENESIS_HASH,
+    NEXT_KEY,
+    ROTATE,
     SEAL,
     ChainBreak,
     ChainEntry,
     check_sealed,
     content_digest,
     entry_hash,
+    key_id,
     seals,
     verify_chain,
 )
@@ -134,3 +137,47 @@ def test_changing_any_field_of_any_entry_is_caught(index, field):
     entries[index] = replace(entries[index], **{field: value})
     broken = verify_chain(entries, KEY)
     assert broken is not None and broken.position in (index, index + 1)
+
+
+NEW_KEY = b"the council's next audit secret"
+
+
+def append(entries, key, action="round.update", details=None):
+    """One more entry hashed under key, as the application writes it."""
+    prev = entries[-1].entry_hash if entries else GENESIS_HASH
+    i = len(entries) + 1
+    created = f"2026-12-{i:02d}T10:00:00.000000+00:00"
+    details = {"fields": ["title"]} if details is None else details
+    h = entry_hash(key, prev, "officer@example.org", action, f"round:{i}", details, created)
+    return [*entries, ChainEntry(i, "officer@example.org", action, f"round:{i}", details, created, prev, h)]
+
+
+def rotated_chain():
+    """Three entries under KEY, a rotation to NEW_KEY (hashed under KEY), two entries under NEW_KEY."""
+    entries = append(build(3), KEY, ROTATE, {NEXT_KEY: key_id(NEW_KEY)})
+    return append(append(entries, NEW_KEY), NEW_KEY)
+
+
+def test_a_rotated_chain_verifies_with_every_key_it_named_and_not_without_them():
+    chain = rotated_chain()
+    assert verify_chain(chain, [NEW_KEY, KEY]) is None
+    assert verify_chain(chain, [NEW_KEY]) == ChainBreak(1, 0, "content_changed")
+    assert verify_chain(chain, [KEY]) == ChainBreak(4, 3, "key_missing", key_id(NEW_KEY))
+
+
+def test_after_a_rotation_an_entry_hashed_under_the_old_key_is_caught():
+    """Whoever kept only the old key cannot append to the log once it was handed over."""
+    forged = append(rotated_chain(), KEY)
+    assert verify_chain(forged, [NEW_KEY, KEY]) == ChainBreak(7, 6, "content_changed")
+
+
+def test_a_rotation_entry_cannot_be_redirected_to_another_key_without_the_key_in_effect():
+    chain = rotated_chain()
+    hijacked = replace(chain[3], details={NEXT_KEY: key_id(b"mallory's key")})
+    assert verify_chain([*chain[:3], hijacked, *chain[4:]], [NEW_KEY, KEY, b"mallory's key"]).problem == (
+        "content_changed")
+
+
+def test_a_key_id_names_a_key_without_revealing_it():
+    assert key_id(KEY) != key_id(NEW_KEY) and len(key_id(KEY)) == 16
+    assert KEY.hex()[:16] != key_id(KEY) and hashlib.sha256(KEY).hexdigest()[:16] != key_id(KEY)

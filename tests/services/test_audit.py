@@ -197,3 +197,89 @@ def test_the_log_and_its_archive_are_append_only_in_the_database(db, chain, stat
         db.session.flush()
     db.session.rollback()
     assert verify(db.session) is None
+
+
+OLD_SECRET = "test-audit-secret-not-for-production"
+NEW_SECRET = "the council's next audit secret"
+
+
+@pytest.fixture
+def keys(app):
+    """Put this host's audit keys back as the app fixture set them after each test."""
+    yield app.config
+    app.config["AUDIT_SECRET"], app.config["AUDIT_PREVIOUS_SECRETS"] = OLD_SECRET, ""
+
+
+def _actions_written_under(db, secret):
+    """The entries whose hash is right under secret alone (what each was written under)."""
+    from app.domain.audit_chain import entry_hash
+    from app.services.audit import _chain_entry
+
+    return [row.action for row in db.session.query(AuditEntry).order_by(AuditEntry.id)
+            if entry_hash(secret.encode(), row.prev_hash, row.actor_label, row.action, row.target, row.details,
+                          _chain_entry(row).created_at_iso) == row.entry_hash]
+
+
+def test_rotating_the_audit_key_hands_the_log_over_and_every_entry_still_verifies(app, db, chain, keys):
+    keys["AUDIT_SECRET"], keys["AUDIT_PREVIOUS_SECRETS"] = NEW_SECRET, OLD_SECRET
+    record(db.session, None, "round.update", "round:7", fields=["title"])  # a host already given the new secret
+    db.session.commit()
+    assert verify(db.session) is None and len(_actions_written_under(db, NEW_SECRET)) == 0
+
+    result = app.test_cli_runner().invoke(args=["audit", "rotate-key"])
+    assert result.exit_code == 0 and "NB_AUDIT_PREVIOUS_SECRETS" in result.output, result.output
+    record(db.session, None, "round.update", "round:8", fields=["title"])
+    db.session.commit()
+
+    assert verify(db.session) is None
+    assert _actions_written_under(db, NEW_SECRET) == ["audit.publish_head", "round.update"]
+    assert published_heads(db.session)[0].entry_hash != chain_head(db.session)  # the head after it, archived
+    assert "Nothing to do" in app.test_cli_runner().invoke(args=["audit", "rotate-key"]).output
+
+    keys["AUDIT_PREVIOUS_SECRETS"] = ""  # the old secret thrown away: the earlier entries can't be checked
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"entry id {chain[0]}" in result.output
+
+
+def test_after_a_rotation_a_host_holding_only_the_old_key_writes_nothing(app, db, chain, keys):
+    from app.services.audit import AuditKeyNotHeld
+
+    keys["AUDIT_SECRET"], keys["AUDIT_PREVIOUS_SECRETS"] = NEW_SECRET, OLD_SECRET
+    assert app.test_cli_runner().invoke(args=["audit", "rotate-key"]).exit_code == 0
+    keys["AUDIT_SECRET"], keys["AUDIT_PREVIOUS_SECRETS"] = OLD_SECRET, ""
+    count = db.session.query(AuditEntry).count()
+    with pytest.raises(AuditKeyNotHeld):
+        record(db.session, None, "round.update", "round:9", fields=["title"])
+    db.session.rollback()
+    assert db.session.query(AuditEntry).count() == count
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "neither NB_AUDIT_SECRET nor in NB_AUDIT_PREVIOUS_SECRETS" in result.output
+
+
+def test_an_entry_forged_with_the_old_key_after_a_rotation_fails_verify(app, db, chain, keys):
+    """A leaked old secret is worth nothing once the log was handed over: its entries no longer verify."""
+    from app.domain.audit_chain import entry_hash
+
+    keys["AUDIT_SECRET"], keys["AUDIT_PREVIOUS_SECRETS"] = NEW_SECRET, OLD_SECRET
+    assert app.test_cli_runner().invoke(args=["audit", "rotate-key"]).exit_code == 0
+    last = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+    created = last.created_at
+    forged = entry_hash(OLD_SECRET.encode(), last.entry_hash, "mallory", "role.grant", "user:1", {},
+                        created.isoformat(timespec="microseconds"))
+    db.session.add(AuditEntry(actor_label="mallory", action="role.grant", target="user:1", details={},
+                              created_at=created, prev_hash=last.entry_hash, entry_hash=forged))
+    db.session.commit()
+    broken = verify(db.session)
+    assert (broken.problem, broken.entry_id) == ("content_changed", last.id + 1)
+
+
+def test_the_previous_audit_secrets_come_from_the_environment_as_written(tmp_path, monkeypatch):
+    import app as app_package
+    from app import create_app
+
+    monkeypatch.setattr(app_package, "REPO_ROOT", str(tmp_path))
+    monkeypatch.setenv("NB_AUDIT_SECRET", "new")
+    monkeypatch.setenv("NB_AUDIT_PREVIOUS_SECRETS", "12345,[1]")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
+    monkeypatch.setenv("NB_PUBLIC_URL", "https://budgets.example.gov.uk")
+    assert create_app().config["AUDIT_PREVIOUS_SECRETS"] == "12345,[1]"
