@@ -32,10 +32,10 @@ def sqlalchemy_url(database_url):
 class Defaults:
     SECRET_KEY = None  # must come from instance/config.py or SECRET_KEY; see create_app
     # No pool_pre_ping: it is a round trip before every request's first statement (a cast's whole database
-    # work is a handful). Connections are replaced after pool_recycle seconds instead, under the idle timeouts
-    # of poolers, firewalls and load balancers (PgBouncer's server_idle_timeout 600 s, cloud NATs ~350 s); after
-    # a database restart the first request on each stale connection fails once, and SQLAlchemy then discards
-    # every older connection of that pool, so the next requests reconnect.
+    # work is a handful). A connection idle for IDLE_PING_SECONDS is pinged before use instead (app.database),
+    # so one cut by a database restart or an idle timeout is replaced, not handed to a request; connections are
+    # also replaced after pool_recycle seconds, under the idle timeouts of poolers, firewalls and load balancers
+    # (PgBouncer's server_idle_timeout 600 s, cloud NATs ~350 s).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 280}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 

@@ -5,19 +5,27 @@ must queue, or write_transaction for a block), calls services (which only flush)
 A refusal a service audited is kept by the one named step keep_audited_refusal, never by a stray commit.
 """
 
+import time
 from contextlib import contextmanager
 
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+IDLE_PING_SECONDS = 10  # a pooled connection unused this long is checked before a request gets it
+
+
+def _is_sqlite(dbapi_connection):
+    return type(dbapi_connection).__module__.split(".")[0] in ("sqlite3", "pysqlite2")
 
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
     """WAL, synchronous=FULL, foreign keys, secure_delete and a busy timeout on every SQLite connection."""
-    if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
+    if not _is_sqlite(dbapi_connection):
         return
     # Let SQLAlchemy's "begin" event below issue BEGIN itself, so we can ask for BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
@@ -30,6 +38,32 @@ def _configure_sqlite(dbapi_connection, connection_record):
     # the close cannot be read back from the file (docs/security.md, "Ballot secrecy").
     cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle_since(dbapi_connection, connection_record):
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, connection_record, connection_proxy):
+    """Check a database-server connection that sat idle before a request uses it.
+
+    A database restart, a failover or an idle timeout in a pooler or firewall cuts pooled connections
+    silently; the first request on one would fail. SQLAlchemy retries the checkout with a fresh connection
+    when this raises DisconnectionError. Connections reused within seconds (any busy hour) are not pinged,
+    which is why this replaces pool_pre_ping's round trip on every request.
+    """
+    idle_since = connection_record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS or _is_sqlite(dbapi_connection):
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:  # whatever the driver raises for a cut connection
+        raise DisconnectionError(str(error)) from error
 
 
 @event.listens_for(Engine, "begin")

@@ -1,7 +1,7 @@
 """The unit of work: the caller commits; taking the write lock never drops writes it has not committed."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.database import (
     PendingWork,
@@ -13,6 +13,7 @@ from app.database import (
 from app.models import AuditEntry, Ward
 from app.services.audit import record
 from tests.factories import make_area, make_user, make_ward
+from tests.support.databases import using_postgres
 
 
 def test_begin_write_transaction_refuses_unflushed_work(db):
@@ -62,3 +63,25 @@ def test_an_audited_refusal_is_kept_by_its_named_step(app, db):
         keep_audited_refusal(db.session)
     db.session.rollback()
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "round.change_refused")) == 1
+
+
+@pytest.mark.skipif(not using_postgres(), reason="a database server's connections; checked in the PostgreSQL pass")
+def test_a_pooled_connection_cut_while_idle_is_replaced_before_a_request_uses_it(app, db, client, monkeypatch):
+    """What a database restart, a failover or a firewall's idle timeout does to the pool: no request fails."""
+    import psycopg
+
+    import app.database as database
+    from app.extensions import db as _db
+
+    assert client.get("/results/").status_code == 200  # a pooled connection, now idle
+    with app.app_context():
+        pooled = _db.session.scalar(text("SELECT pg_backend_pid()"))
+        _db.session.remove()
+    url = _db.engine.url.set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pooled,)).fetchone()[0]
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0)  # as if it had sat idle for the threshold
+
+    assert client.get("/results/").status_code == 200
+    with app.app_context():
+        assert _db.session.scalar(text("SELECT pg_backend_pid()")) != pooled
