@@ -125,3 +125,45 @@ def fill_date_of_birth(page, day, month, year):
     group = page.get_by_role("group", name="Date of birth (optional)")
     for label, value in (("Day", day), ("Month", month), ("Year", year)):
         group.get_by_label(label, exact=True).fill(str(value))
+
+
+def test_an_officer_in_english_prints_an_urdu_speakers_slip_in_urdu(page, live):
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Symonds Green")
+        ward = make_ward(area=area, name="Symonds Green ward", postcodes=["FL7 7AA"])
+        round_ = make_round(area=area, phase="proposals")
+        make_user(role="officer", ward=ward, email="slip.officer@example.org", name="Olive Officer")
+        db.session.commit()
+        register_url = f"{live.url}/officer/rounds/{round_.id}/in-person"
+        db.session.remove()
+
+    sign_in(page, live, "slip.officer@example.org")
+    page.goto(register_url)
+    page.get_by_label("Full name").fill("Nasreen Akhtar")
+    page.get_by_label("Address", exact=True).fill("9 Mill Lane")
+    page.get_by_label("Postcode", exact=True).fill("FL7 7AA")
+    fill_date_of_birth(page, 2, 11, 1958)
+    page.get_by_label("Preferred language").select_option("ur")
+    page.get_by_label("I have seen proof of this address").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register resident").click()
+
+    assert page.get_by_role("heading", name="Registration slip for Nasreen Akhtar").is_visible()  # the officer's
+    slip = page.locator("section.claim-slip")
+    assert (slip.get_attribute("lang"), slip.get_attribute("dir")) == ("ur", "rtl")
+    assert slip.evaluate("s => getComputedStyle(s).direction") == "rtl"
+    assert "بعد میں یہ اکاؤنٹ آن لائن استعمال کرنے کے لیے" in slip.inner_text()
+    link = page.locator("#claim-link")
+    assert "/auth/claim/" in link.inner_text() and link.evaluate("c => getComputedStyle(c).direction") == "ltr"
+    assert_accessible(page, "registration slip in Urdu")
+
+    # The print button prints (the page's own script: the Content-Security-Policy refuses inline handlers).
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print this slip").click()
+    assert page.evaluate("window.printed") == 1
+    # On paper: the Urdu slip, not the officer's English heading and buttons.
+    page.emulate_media(media="print")
+    assert slip.is_visible() and not page.get_by_role("heading", name="Registration slip for Nasreen Akhtar").is_visible()
+    assert not page.get_by_role("button", name="Print this slip").is_visible()
+    record_step(page, "registration slip in Urdu")
