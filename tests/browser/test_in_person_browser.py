@@ -142,6 +142,9 @@ def test_an_officer_in_english_prints_an_urdu_speakers_slip_in_urdu(page, live):
 
     sign_in(page, live, "slip.officer@example.org")
     page.goto(register_url)
+    # This council has no GOV.UK Notify text messages set up: notices can only go by letter.
+    assert page.get_by_label("By letter to this address").is_checked()
+    assert page.get_by_label("By text message to a mobile phone").count() == 0
     fill_resident(page, "Nasreen Akhtar", "9 Mill Lane", "FL7 7AA", born=(2, 11, 1958))
     page.get_by_label("Preferred language").select_option("ur")
     page.get_by_label("I have seen proof of this address").check()
