@@ -226,7 +226,7 @@ def notifications_field(label=None):
 
 
 def _notice_channels():
-    """Letters always; texts only when the council can send them, or residents who chose them get letters."""
+    """Letters always; texts only when the council can send them (else a resident who chose texts gets letters)."""
     channels = [SelectChoice(LETTER, _l("By letter to this address"))]
     if texts_offered(current_app.config):
         channels.append(SelectChoice(TEXT, _l("By text message to a mobile phone")))

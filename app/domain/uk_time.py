@@ -44,4 +44,3 @@ def _clock_change(wall):
 def uk_to_utc(wall):
     """The aware UTC moment of a naive UK time (which check_uk_time has found to happen once)."""
     return wall.replace(tzinfo=LONDON).astimezone(UTC)
-
