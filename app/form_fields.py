@@ -25,6 +25,7 @@ from app.domain.notifications import (
     uk_mobile,
 )
 from app.domain.postcodes import normalise_postcode
+from app.mail.notify import texts_offered
 
 MIN_REGISTRATION_AGE = 11
 
@@ -224,11 +225,32 @@ def notifications_field(label=None):
                               choices=[SelectChoice(kind, text) for kind, text in NOTIFICATION_LABELS.items()])
 
 
+def _notice_channels():
+    """Letters always; texts only when the council can send them (else a resident who chose texts gets letters)."""
+    channels = [SelectChoice(LETTER, _l("By letter to this address"))]
+    if texts_offered(current_app.config):
+        channels.append(SelectChoice(TEXT, _l("By text message to a mobile phone")))
+    return channels
+
+
+class NoticeChannelField(RadioField):
+    """Letter or text message, as offered (_notice_channels). A text asked for where none are offered (a page
+    left open while the set-up changed, a crafted form) is refused in words, not as an unknown choice."""
+
+    def pre_validate(self, form):
+        if self.data == TEXT and not self.offers_texts:
+            raise StopValidation(_("This council does not send text messages, so notices can only go by letter. "
+                                   "Choose letters."))
+        super().pre_validate(form)
+
+    @property
+    def offers_texts(self):
+        return any(choice.value == TEXT for choice in self.choices)
+
+
 def notice_channel_field():
     """How notices reach a resident registered in person (no e-mail address): by letter or by text."""
-    return RadioField(_l("How should notices reach them?"), default=LETTER,
-                      choices=[SelectChoice(LETTER, _l("By letter to this address")),
-                               SelectChoice(TEXT, _l("By text message to a mobile phone"))])
+    return NoticeChannelField(_l("How should notices reach them?"), default=LETTER, choices=_notice_channels)
 
 
 def mobile_phone_field():
@@ -247,8 +269,14 @@ class NoticeChoicesChecks:
     def validate_phone(self, field):
         if field.data and uk_mobile(field.data) is None:
             raise ValidationError(_l("Enter a UK mobile number, like 07700 900123."))
-        if self.notice_channel.data == TEXT and not field.data:
+        if self.notice_channel.data == TEXT and self.notice_channel.offers_texts and not field.data:
             raise ValidationError(_l("Enter a mobile number for text messages, or choose letters."))
+
+    def show_notices(self, kinds, channel, phone):
+        """Fill the form with what the resident chose; a text where none are offered shows as the letter it is."""
+        self.notifications.data = sorted(kinds)
+        self.notice_channel.data = channel if channel == TEXT and self.notice_channel.offers_texts else LETTER
+        self.phone.data = phone or ""
 
     def notice_choices(self):
         """(kinds, channel, phone) as the resident asked for them."""

@@ -4,9 +4,10 @@ import re
 
 from babel import Locale
 from babel.numbers import format_currency
-from flask import current_app, request, session
-from flask_babel import get_locale
+from flask import current_app, render_template, request, session
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.config import LOCALE_NAMES, RTL_LOCALES
 
@@ -55,6 +56,18 @@ def current_locale_code():
 
 def text_direction(locale_code=None):
     return "rtl" if (locale_code or current_locale_code()) in RTL_LOCALES else "ltr"
+
+
+def shipped_or_default(code):
+    """code when it is a language we offer, else the default (an account's preference from an older set-up)."""
+    return code if code in supported_locales() else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def render_in_language(code, template, **context):
+    """Part of a page rendered in someone else's language (a slip handed to a resident), as safe HTML; the template
+    marks it with its own lang and dir (current_locale_code() and text_direction() give code while rendering)."""
+    with force_locale(formatting_locale(code)):
+        return Markup(render_template(template, **context))  # noqa: S704 (autoescaped template output)
 
 
 def locale_name(code):

@@ -6,8 +6,8 @@ form (each on its field when the form has it, the rest above the form), so the e
 field; error_list gives the same (target, sentence) pairs for a hand-built form.
 """
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from app.domain.decisions import MIN_QUORUM, NATURE_MAX, NOTES_MAX, REASON_MAX
 from app.domain.problems import Problem
@@ -85,6 +85,12 @@ MESSAGES = {
     ("proposals_close_at", "required"): lambda v: _("Enter when proposals close."),
     ("voting_open_at", "required"): lambda v: _("Enter when voting opens."),
     ("voting_close_at", "required"): lambda v: _("Enter when voting closes."),
+    "time_skipped": lambda v: _("The time entered for %(name)s, %(time)s on %(date)s, does not exist in the UK "
+                                "because the clocks go forward an hour that night. Choose a time before "
+                                "%(start)s or from %(end)s.", **_clock_change_values(v)),
+    "time_repeated": lambda v: _("The time entered for %(name)s, %(time)s on %(date)s, happens twice in the UK "
+                                 "because the clocks go back an hour that night. Choose a time before %(start)s "
+                                 "or from %(end)s.", **_clock_change_values(v)),
     "dates_out_of_order": lambda v: _("Dates must run in order: proposals open, proposals close, voting opens, "
                                       "voting closes."),
     # Rounds and pots (app.domain.rounds, app.services.rounds)
@@ -220,6 +226,12 @@ MESSAGES = {
     "html": lambda v: _("The translation of “%(msgid)s” adds or changes HTML tags: use only the tags of the "
                         "original.", msgid=v["msgid"]),
 }
+
+
+def _clock_change_values(v):
+    """A clock-change problem's values as its sentence shows them: the long date, times on the 24-hour clock."""
+    return {"name": v["name"], "date": format_date(v["day"], "long"),
+            **{key: v[key].strftime("%H:%M") for key in ("time", "start", "end")}}
 
 
 def has_message(problem):

@@ -132,6 +132,16 @@ def db(app):
 
 
 @pytest.fixture
+def texts_set_up(app, monkeypatch):
+    """The council sends text messages through GOV.UK Notify, so residents registered in person may choose them.
+    Nothing is sent to Notify: its address leads nowhere."""
+    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", "tests-00000000-0000-4000-8000-000000000000-"
+                                                      "00000000-0000-4000-8000-000000000001")
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_TEMPLATE_IDS", {"en": "00000000-0000-4000-8000-000000000002"})
+    monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", "http://127.0.0.1:9")
+
+
+@pytest.fixture
 def client(app, db):
     return app.test_client()
 

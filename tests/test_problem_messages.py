@@ -6,6 +6,7 @@ of a resident who would read a bare code.
 """
 
 import ast
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,8 @@ def test_every_problem_raised_has_a_message(code, field, where):
 def test_every_message_renders_in_every_language(app, key, lang):
     field, code = key if isinstance(key, tuple) else (None, key)
     values = {"allowed": 3, "chosen": 4, "total": 11, "total_pence": 110_00, "cap_pence": 100_00, "pot": "Youth fund",
-              "award_pence": 40_00, "max": 120, "line": 12, "msgid": "Vote", "found": "pl", "language": "Welsh"}
+              "award_pence": 40_00, "max": 120, "line": 12, "msgid": "Vote", "found": "pl", "language": "Welsh",
+              "day": date(2027, 3, 28), "time": time(1, 30), "start": time(1), "end": time(2)}
     with app.test_request_context(), force_locale(lang):
         text = message(Problem(code, field), **values)
         english = None

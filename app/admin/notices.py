@@ -22,9 +22,7 @@ def resident_notices(user_id):
         abort(404)
     form = NoticesForm()
     if request.method == "GET":
-        form.notifications.data = sorted(notifications.kinds_for(db.session, person))
-        form.notice_channel.data = person.notice_channel if person.notice_channel in ("letter", "text") else "letter"
-        form.phone.data = person.phone or ""
+        form.show_notices(notifications.kinds_for(db.session, person), person.notice_channel, person.phone)
     if form.validate_on_submit():
         kinds, channel, phone = form.notice_choices()
         if in_person_service.set_notices(db.session, current_user._get_current_object(), person, kinds, channel,

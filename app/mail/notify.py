@@ -34,6 +34,11 @@ def texts_configured(config):
     return bool(config.get("NOTIFY_API_KEY") and (config.get("NOTIFY_SMS_TEMPLATE_IDS") or {}).get("en"))
 
 
+def texts_offered(config):
+    """Whether residents may choose text messages: Notify texts are set up, or (development) mail lands in files."""
+    return texts_configured(config) or config.get("MAIL_BACKEND") == "file"
+
+
 class NotifyTransport:
     def __init__(self, config):
         key = config.get("NOTIFY_API_KEY") or ""

@@ -27,7 +27,7 @@ from app.domain.notifications import (
 from app.extensions import db
 from app.external_urls import external_url
 from app.mail import queue_letter, send_email, send_text
-from app.mail.notify import texts_configured
+from app.mail.notify import texts_offered
 from app.models import Delivery
 from app.models._common import utcnow
 from app.services import content, notifications
@@ -63,7 +63,7 @@ def due_command(batch, quiet):
     except IntegrityError:
         pass  # another runner recorded the same notice first; its row is what we send below
     queue = _Queue()
-    texts = texts_configured(config) or config["MAIL_BACKEND"] == "file"
+    texts = texts_offered(config)
     for run_id in notifications.unfinished_run_ids(session):
         session.commit()
         _send_run(session, run_id, batch, quiet, queue, lookback, texts)

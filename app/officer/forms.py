@@ -2,7 +2,6 @@ import csv
 import io
 import re
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from app.domain.phases import RoundDates, check_dates
 from app.domain.postcodes import normalise_postcode
 from app.domain.rounds import BALLOT_TYPES, COMPLETIONS, COUNTING_RULES
 from app.domain.turnout import ELECTORATE_BANDS, MAX_RESIDENTS
+from app.domain.uk_time import check_uk_time, uk_to_utc
 from app.form_fields import (
     DATE_PARTS,
     LANGUAGE_CHOICES,
@@ -55,6 +55,12 @@ class LondonDateTimeField(DateInputField):
                           "time": value.strftime("%H:%M")}
 
     def process_formdata(self, valuelist):
+        self._read_formdata(valuelist)
+        if self.data is not None and (problems := check_uk_time(self.data)):
+            self.error_parts, self.data = ("time",), None
+            raise ValueError(message(problems[0], name=str(self.error_name or self.label.text)))
+
+    def _read_formdata(self, valuelist):
         formdata = self._formdata
         boxes = formdata is not None and any(f"{self.name}-{part}" in formdata for part in (*DATE_PARTS, "time"))
         if not boxes:
@@ -87,7 +93,7 @@ class LondonDateTimeField(DateInputField):
 
     @property
     def utc(self):
-        return self.data.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC")) if self.data else None
+        return uk_to_utc(self.data) if self.data else None
 
     def show_utc(self, value):
         self.process_data(value.astimezone(LONDON).replace(tzinfo=None) if value else None)

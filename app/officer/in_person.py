@@ -26,6 +26,7 @@ from app.form_fields import (
     notice_channel_field,
     notifications_field,
 )
+from app.i18n import render_in_language, shipped_or_default
 from app.models import RoleGrant, Round, User
 from app.officer import bp
 from app.services import accounts
@@ -128,7 +129,8 @@ def _register_or_show_duplicates(round_, form, postcode, ward_id):
 @bp.get("/rounds/<int:round_id>/in-person/<int:user_id>")
 @role_required("officer", "polling_helper")
 def claim_slip(round_id, user_id):
-    """A slip to print for the resident: their claim link, to add an e-mail address and password later."""
+    """A slip to print for the resident, in their language whatever the officer's: their claim link, to add an
+    e-mail address and password later."""
     round_ = round_for_helpers(round_id)
     person = db.session.get(User, user_id)
     if person is None or not person.in_person or person.email is not None or not person.active:
@@ -137,9 +139,11 @@ def claim_slip(round_id, user_id):
     if not current_user.has_role("officer") and person.registered_by_id != current_user.id:
         abort(404)
     token = in_person_service.claim_token(current_app.secret_key, person)
-    link = external_url("auth.claim", token=token)
-    return render_template("officer/claim_slip.html", round=round_, person=person, link=link,
-                           days=in_person_service.CLAIM_MAX_AGE // 86400)
+    language = shipped_or_default(person.preferred_locale)
+    slip = render_in_language(language, "officer/_claim_slip.html", person=person,
+                              link=external_url("auth.claim", token=token),
+                              days=in_person_service.CLAIM_MAX_AGE // 86400)
+    return render_template("officer/claim_slip.html", round=round_, person=person, slip=slip, language=language)
 
 
 @bp.route("/rounds/<int:round_id>/helpers", methods=["GET", "POST"])

@@ -79,3 +79,45 @@ def _urdu(live, text):
 
     with live.app().test_request_context(), force_locale("ur"):
         return gettext(text)
+
+
+ROUND_TIMES = {"Proposals open (UK time)": (4, 1, 2027, "09:00"), "Proposals close (UK time)": (1, 2, 2027, "09:00"),
+               "Voting opens (UK time)": (28, 3, 2027, "01:30"), "Voting closes (UK time)": (30, 4, 2027, "18:00")}
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_a_time_the_clocks_skip_is_explained_beside_its_time_box(live, new_page, published, locale):
+    """01:30 on 28 March 2027 never happens in the UK (1am GMT becomes 2am BST): refused beside the time box."""
+    page = new_page(locale="en")
+    sign_in(page, live, published["officer"])
+    words = (lambda text: text) if locale == "en" else (lambda text: _urdu(live, text))
+    if locale == "ur":
+        page.goto(f"{live.url}/language/ur?next=/")
+    page.goto(f"{live.url}/officer/rounds/new")
+    page.locator("#title").fill("Spring grants")
+    page.locator("#description").fill("Grants decided by residents.")
+    page.locator("input[name=wards]").first.check()
+    for legend, (day, month, year, time) in ROUND_TIMES.items():
+        group = page.get_by_role("group", name=words(legend))
+        for part, value in zip(("Day", "Month", "Year", "Time"), (day, month, year, time), strict=True):
+            group.get_by_label(words(part), exact=True).fill(str(value))
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Save round"), exact=True).click()
+
+    summary = page.get_by_role("alert")
+    assert summary.count() == 1 and summary.get_by_role("link").count() == 1
+    link = summary.get_by_role("link")
+    assert link.get_attribute("href") == "#voting_open_at-time"
+    beside = page.locator("#voting_open_at-error")
+    assert beside.is_visible() and "01:30" in beside.inner_text()
+    assert ("does not exist in the UK because the clocks go forward" in beside.inner_text()) == (locale == "en")
+    if locale == "ur":
+        assert page.locator("html").get_attribute("dir") == "rtl" and "برطانیہ میں موجود نہیں" in beside.inner_text()
+    time_box = page.locator("#voting_open_at-time")
+    assert time_box.input_value() == "01:30" and "govuk-input--error" in time_box.get_attribute("class")
+    assert "govuk-input--error" not in page.locator("#voting_open_at-day").get_attribute("class")
+    assert_accessible(page, f"clock change error ({locale})")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"clock-change-{locale}.png"), full_page=True)
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "voting_open_at-time"

@@ -36,10 +36,7 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
         page.get_by_role("link", name="Register a resident in person").click()
     assert_accessible(page, "in-person registration")
 
-    page.get_by_label("Full name").fill("Edna Pavement")
-    page.get_by_label("Address", exact=True).fill("4 Mill Lane")
-    page.get_by_label("Postcode", exact=True).fill("fl1 1aa")
-    fill_date_of_birth(page, 9, 3, 1941)
+    fill_resident(page, "Edna Pavement", "4 Mill Lane", "fl1 1aa", born=(9, 3, 1941))
     # Forgetting the proof of address is explained, with the error summary pointing at the box.
     with page.expect_navigation():
         page.get_by_role("button", name="Register resident").click()
@@ -81,10 +78,7 @@ def test_an_officer_registers_a_resident_in_person_and_enters_their_paper_ballot
 
     # Registering her again: the officer first sees that she is on the register, and nothing is stored yet.
     page.goto(f"{round_url}/in-person")
-    page.get_by_label("Full name").fill("EDNA PAVEMENT")
-    page.get_by_label("Address", exact=True).fill("4, Mill Lane")
-    page.get_by_label("Postcode", exact=True).fill("FL1 1AA")
-    fill_date_of_birth(page, 9, 3, 1941)
+    fill_resident(page, "EDNA PAVEMENT", "4, Mill Lane", "FL1 1AA", born=(9, 3, 1941))
     page.get_by_label("I have seen proof of this address").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Register resident").click()
@@ -120,8 +114,58 @@ def test_the_counter_pages_are_accessible_in_every_language_on_a_phone(new_page,
     assert_accessible(page, f"registration errors in {locale}")
 
 
+def fill_resident(page, name, address, postcode, born):
+    """Type a resident's name, address, postcode and date of birth (day, month, year) into the registration form."""
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Address", exact=True).fill(address)
+    page.get_by_label("Postcode", exact=True).fill(postcode)
+    fill_date_of_birth(page, *born)
+
+
 def fill_date_of_birth(page, day, month, year):
     """Type a date of birth into the Day, Month and Year boxes of the "Date of birth (optional)" group."""
     group = page.get_by_role("group", name="Date of birth (optional)")
     for label, value in (("Day", day), ("Month", month), ("Year", year)):
         group.get_by_label(label, exact=True).fill(str(value))
+
+
+def test_an_officer_in_english_prints_an_urdu_speakers_slip_in_urdu(page, live):
+    app = live.app()
+    with app.app_context():
+        area = make_area(name="Symonds Green")
+        ward = make_ward(area=area, name="Symonds Green ward", postcodes=["FL7 7AA"])
+        round_ = make_round(area=area, phase="proposals")
+        make_user(role="officer", ward=ward, email="slip.officer@example.org", name="Olive Officer")
+        db.session.commit()
+        register_url = f"{live.url}/officer/rounds/{round_.id}/in-person"
+        db.session.remove()
+
+    sign_in(page, live, "slip.officer@example.org")
+    page.goto(register_url)
+    # This council has no GOV.UK Notify text messages set up: notices can only go by letter.
+    assert page.get_by_label("By letter to this address").is_checked()
+    assert page.get_by_label("By text message to a mobile phone").count() == 0
+    fill_resident(page, "Nasreen Akhtar", "9 Mill Lane", "FL7 7AA", born=(2, 11, 1958))
+    page.get_by_label("Preferred language").select_option("ur")
+    page.get_by_label("I have seen proof of this address").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register resident").click()
+
+    assert page.get_by_role("heading", name="Registration slip for Nasreen Akhtar").is_visible()  # the officer's
+    slip = page.locator("section.claim-slip")
+    assert (slip.get_attribute("lang"), slip.get_attribute("dir")) == ("ur", "rtl")
+    assert slip.evaluate("s => getComputedStyle(s).direction") == "rtl"
+    assert "بعد میں یہ اکاؤنٹ آن لائن استعمال کرنے کے لیے" in slip.inner_text()
+    link = page.locator("#claim-link")
+    assert "/auth/claim/" in link.inner_text() and link.evaluate("c => getComputedStyle(c).direction") == "ltr"
+    assert_accessible(page, "registration slip in Urdu")
+
+    # The print button prints (the page's own script: the Content-Security-Policy refuses inline handlers).
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print this slip").click()
+    assert page.evaluate("window.printed") == 1
+    # On paper: the Urdu slip, not the officer's English heading and buttons.
+    page.emulate_media(media="print")
+    assert slip.is_visible() and not page.get_by_role("heading", name="Registration slip for Nasreen Akhtar").is_visible()
+    assert not page.get_by_role("button", name="Print this slip").is_visible()
+    record_step(page, "registration slip in Urdu")

@@ -269,7 +269,7 @@ def test_state_changing_routes_refuse_people_without_role_or_scope_and_change_no
     assert unexpected == [], pformat(unexpected)
 
 
-CSRF_REFUSAL = "not sent from this site"  # from the CSRF error page (app/web.py), so 400 is the token's doing
+CSRF_REFUSAL = "a form stops working when its page"  # the CSRF error page (app/errors.py): 400 is the token's doing
 # POST routes that take no CSRF token, with the reason and what protects them instead.
 CSRF_EXEMPT = {
     "auth.unsubscribe_confirm": "RFC 8058 one-click unsubscribe: a mail client POSTs to the List-Unsubscribe URL "

@@ -297,7 +297,8 @@ def test_signing_in_rotates_the_csrf_secret_so_a_token_from_before_is_refused(cl
     with client.session_transaction() as sess:
         assert sess.get("csrf_token") not in (None, secret_before)
     stale = client.post("/auth/account", data={"name": "Changed", "locale": "en", "csrf_token": before})
-    assert stale.status_code == 400 and "not sent from this site" in stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "This page has expired" in stale.get_data(as_text=True)
+    assert "signed in or out since it was opened" in stale.get_data(as_text=True)
     assert client.post("/auth/account", data={"name": "Changed", "locale": "en"}).status_code == 302
 
 

@@ -357,3 +357,32 @@ def test_paper_ballots_are_offered_only_while_the_round_is_voting(client, db, lo
 
     assert ("Enter a paper ballot" in visible_text(register)) is offered
     assert ("Enter their paper ballot" in visible_text(slip)) is offered
+
+
+def _slip(page):
+    """The printed part of the slip page: its opening tag (lang, dir) and its words."""
+    found = re.search(r'(<section[^>]*claim-slip[^>]*>)(.*?)</section>', page, re.S)
+    return found.group(1), visible_text(found.group(2))
+
+
+def test_the_slip_is_in_the_residents_language_whatever_the_officers(client, db, login_as, world):
+    login_as(world["officer"])
+    page = client.post(world["register"], data={**RESIDENT, "locale": "ur"},
+                       follow_redirects=True).get_data(as_text=True)
+
+    assert '<html lang="en" dir="ltr"' in page and "Registration slip for Edna Pavement" in page  # the officer's
+    assert "It is in the language they chose: اردو" in page
+    opening, words = _slip(page)
+    assert 'lang="ur"' in opening and 'dir="rtl"' in opening
+    assert "بعد میں یہ اکاؤنٹ آن لائن استعمال کرنے کے لیے" in words and "یہ پرچی Edna Pavement کے لیے ہے۔" in words
+    assert "e-mail" not in words and "/auth/claim/" in words
+
+
+def test_an_officer_browsing_in_welsh_prints_an_english_slip_for_an_english_speaker(client, db, login_as, world):
+    login_as(world["officer"])
+    client.post("/language", data={"locale": "cy", "next": "/"})
+    page = client.post(world["register"], data=dict(RESIDENT), follow_redirects=True).get_data(as_text=True)
+
+    opening, words = _slip(page)
+    assert '<html lang="cy" dir="ltr"' in page and 'lang="en"' in opening and 'dir="ltr"' in opening
+    assert "To use this account online later" in words and "This slip is for Edna Pavement." in words

@@ -29,7 +29,8 @@ def edna(client, db, login_as):
             "page": f"/admin/take-part/{person.id}/notices"}
 
 
-def test_an_officer_finds_the_resident_on_the_paper_search_and_changes_their_notices(client, db, edna):
+def test_an_officer_finds_the_resident_on_the_paper_search_and_changes_their_notices(client, db, edna,
+                                                                                     texts_set_up):
     search = client.get(f"/officer/rounds/{edna['round'].id}/paper",
                         query_string={"name": "Edna", "postcode": "FL1 1AA"}).get_data(as_text=True)
     assert edna["page"] in search and "Change notices" in text(search)
@@ -52,7 +53,8 @@ def test_an_officer_finds_the_resident_on_the_paper_search_and_changes_their_not
     assert summary_value(shown, "How should notices reach them?") == "By text message to 07700900123"
 
 
-def test_the_form_shows_what_the_resident_chose_and_keeps_what_was_typed_on_an_error(client, db, edna):
+def test_the_form_shows_what_the_resident_chose_and_keeps_what_was_typed_on_an_error(client, db, edna,
+                                                                                     texts_set_up):
     page = client.get(edna["page"]).get_data(as_text=True)
     assert 'value="results" checked' in page and 'value="letter" checked' in page
 
@@ -66,6 +68,35 @@ def test_the_form_shows_what_the_resident_chose_and_keeps_what_was_typed_on_an_e
     db.session.expire_all()
     assert notifications.kinds_for(db.session, db.session.get(User, edna["person"].id)) == {"results"}
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.notices_set_by_staff")) is None
+
+
+def test_without_text_messages_set_up_only_letters_are_offered(client, db, edna):
+    page = client.get(edna["page"]).get_data(as_text=True)
+    assert "By letter to this address" in text(page) and "By text message" not in text(page)
+    assert 'value="text"' not in page and 'value="letter" checked' in page
+
+
+def test_a_text_asked_for_without_text_messages_set_up_is_refused_and_changes_nothing(client, db, edna):
+    response = client.post(edna["page"], data={"notifications": ["reminder"], "notice_channel": "text",
+                                               "phone": "07700 900123"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in text(page)
+    assert ("This council does not send text messages, so notices can only go by letter. Choose letters."
+            in text(page))
+    db.session.expire_all()
+    person = db.session.get(User, edna["person"].id)
+    assert notifications.kinds_for(db.session, person) == {"results"}
+    assert (person.notice_channel, person.phone) == ("letter", None)
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.notices_set_by_staff")) is None
+
+
+def test_the_refusal_of_a_text_is_in_the_officers_language(client, db, edna):
+    client.post("/language", data={"locale": "cy", "next": "/"})
+    response = client.post(edna["page"], data={"notice_channel": "text", "phone": "07700 900123"})
+    page = text(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Nid yw'r cyngor hwn yn anfon negeseuon testun" in page and "does not send text" not in page
 
 
 def test_saving_the_same_choices_records_nothing(client, db, edna):

@@ -15,8 +15,10 @@ from tests.support.results_scenarios import Scenario
 from tests.views.test_in_person import RESIDENT, world  # noqa: F401 (fixture)
 
 
-def test_an_officer_records_the_notices_a_resident_wants_and_how(client, db, login_as, world):  # noqa: F811
+def test_an_officer_records_the_notices_a_resident_wants_and_how(client, db, login_as, world,  # noqa: F811
+                                                                 texts_set_up):
     login_as(world["officer"])
+    assert "By text message to a mobile phone" in client.get(world["register"]).get_data(as_text=True)
     response = client.post(world["register"], data={**RESIDENT, "notifications": [RESULTS], "notice_channel": TEXT,
                                                      "phone": "07700 900 123"})
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
@@ -27,11 +29,30 @@ def test_an_officer_records_the_notices_a_resident_wants_and_how(client, db, log
 
 @pytest.mark.parametrize("phone, message", [("", "Enter a mobile number for text messages, or choose letters."),
                                             ("01234 567890", "Enter a UK mobile number, like 07700 900123.")])
-def test_texts_need_a_uk_mobile_number(client, db, login_as, world, phone, message):  # noqa: F811
+def test_texts_need_a_uk_mobile_number(client, db, login_as, world, phone, message, texts_set_up):  # noqa: F811
     login_as(world["officer"])
     response = client.post(world["register"], data={**RESIDENT, "notice_channel": TEXT, "phone": phone})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and message in page and 'href="#phone"' in page
+
+
+def test_without_text_messages_set_up_the_registration_offers_letters_only(client, db, login_as,
+                                                                           world):  # noqa: F811
+    login_as(world["officer"])
+    page = client.get(world["register"]).get_data(as_text=True)
+    assert "By letter to this address" in page and "By text message" not in page and 'value="text"' not in page
+
+
+def test_a_text_asked_for_without_text_messages_set_up_is_refused_beside_the_choice(client, db, login_as,
+                                                                                   world):  # noqa: F811
+    login_as(world["officer"])
+    response = client.post(world["register"], data={**RESIDENT, "notice_channel": TEXT, "phone": "07700 900123"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This council does not send text messages, so notices can only go by letter. Choose letters." in page
+    assert 'href="#notice_channel' in page
+    assert "Enter a mobile number" not in page
+    assert db.session.scalars(select(User).where(User.name == "Edna Pavement")).all() == []
 
 
 def test_letters_are_listed_in_the_residents_language_downloaded_and_marked_posted(app, client, db, login_as):

@@ -7,7 +7,7 @@ import pytest
 
 from app.models import Round
 from tests.factories import make_area, make_user, make_ward
-from tests.support.page_text import summary_rows
+from tests.support.page_text import summary_rows, visible_text
 
 SUMMER, WINTER = "2026-07-01T18:00", "2026-12-01T18:00"
 
@@ -93,3 +93,52 @@ def _dates(page, term):
     """The (from, to) times the dashboard prints for term ("Proposals" or "Voting")."""
     text = dict(summary_rows(page))[term].replace("\u202f", " ")
     return tuple(text.split(" to "))
+
+
+SKIPPED = ("The time entered for Voting opens (UK time), 01:30 on 28 March 2027, does not exist in the UK because "
+           "the clocks go forward an hour that night. Choose a time before 01:00 or from 02:00.")
+REPEATED = ("The time entered for Voting closes (UK time), 01:30 on 31 October 2027, happens twice in the UK "
+            "because the clocks go back an hour that night. Choose a time before 01:00 or from 02:00.")
+
+
+def _typed(data, name, day, month, year, time):
+    """The round form with one date and time typed into its four boxes."""
+    boxes = {k: v for k, v in data.items() if k != name}
+    return dict(boxes, **{f"{name}-day": day, f"{name}-month": month, f"{name}-year": year, f"{name}-time": time})
+
+
+def test_a_time_the_clocks_skip_is_refused_beside_its_time_box_and_no_round_is_made(client, db, round_form):
+    data = dict(round_form, proposals_open_at="2027-01-04T09:00", proposals_close_at="2027-02-01T09:00",
+                voting_close_at="2027-04-30T18:00")
+    response = client.post("/officer/rounds/new", data=_typed(data, "voting_open_at", "28", "3", "2027", "01:30"))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and SKIPPED in visible_text(page)
+    assert 'href="#voting_open_at-time"' in page  # the summary links to the box to correct
+    assert _boxes(page, "voting_open_at") == ("28", "3", "2027", "01:30")  # what was typed stays to correct
+    assert db.session.query(Round).count() == 0
+    assert _create(client, db, _typed(data, "voting_open_at", "28", "3", "2027", "02:30")).voting_open_at == (
+        datetime(2027, 3, 28, 1, 30, tzinfo=UTC))  # 02:30 BST, the first hour of summer time
+
+
+def test_a_time_that_happens_twice_is_refused_and_the_round_is_unchanged(client, db, round_form):
+    round_ = _create(client, db, round_form)
+    data = dict(round_form, proposals_open_at="2027-07-01T09:00", proposals_close_at="2027-08-01T09:00",
+                voting_open_at="2027-10-01T09:00")
+
+    response = client.post(f"/officer/rounds/{round_.id}/edit", data=dict(data, voting_close_at="2027-10-31T01:30"))
+
+    assert response.status_code == 400 and REPEATED in visible_text(response.get_data(as_text=True))
+    db.session.expire_all()
+    saved = db.session.get(Round, round_.id)
+    assert (saved.proposals_open_at, saved.voting_close_at) == (datetime(2026, 7, 1, 17, tzinfo=UTC),
+                                                               datetime(2026, 12, 1, 18, tzinfo=UTC))
+
+
+def test_the_clock_change_is_explained_in_the_officers_language(client, db, round_form):
+    client.post("/language", data={"locale": "ur", "next": "/"})
+    response = client.post("/officer/rounds/new", data=dict(round_form, voting_open_at="2027-03-28T01:30"))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and '<html lang="ur" dir="rtl"' in page
+    assert "01:30" in page and "clocks go forward" not in page and db.session.query(Round).count() == 0

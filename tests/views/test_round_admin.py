@@ -223,3 +223,18 @@ def test_only_officers_publish(client, db, login_as, counted, who):
     assert client.get(f"/officer/rounds/{counted.round.id}/publish").status_code == 403
     assert client.post(f"/officer/rounds/{counted.round.id}/publish").status_code == 403
     assert db.session.get(Round, counted.round.id).phase == "decision"
+
+
+def test_a_new_close_in_the_hour_the_clocks_go_back_is_refused_and_the_close_kept(client, db, login_as, world):
+    login_as(world["officer"])
+    _open_voting(client, world)
+    close_before = db.session.get(Round, world["round"].id).voting_close_at
+
+    for path in (world["extend"] + "/check", world["extend"]):
+        response = client.post(path, data={"voting_close_at": "2031-10-26T01:15"})
+        assert response.status_code == 400
+        assert "01:15 on 26 October 2031, happens twice in the UK" in response.get_data(as_text=True)
+
+    db.session.expire_all()
+    assert db.session.get(Round, world["round"].id).voting_close_at == close_before
+    assert not _actions(db, "round.close_extended")

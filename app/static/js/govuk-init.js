@@ -60,3 +60,9 @@ if (tableWraps.length && "ResizeObserver" in window) {
 }
 
 initAll();
+
+// A button that prints the page (the registration slip). The Content-Security-Policy refuses inline onclick
+// handlers, so the button says what it does (data-print-page) and this listens for it.
+document.querySelectorAll("[data-print-page]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});
