@@ -106,6 +106,15 @@ def page_texts(session, locale, rounds=(), pots=(), proposals=()):
     return PageTexts(session, locale).load(rounds=rounds, pots=pots, proposals=proposals)
 
 
+def original_text(obj, field, locale):
+    """A round's, pot's or proposal's text as its author wrote it, for staff pages, which show what was written:
+    a Picked whose is_fallback says it is in another language than the page (locale), so content_lang and
+    content_inline mark its own lang and a screen reader reads it in that language."""
+    entity = type(obj).__name__.lower()  # Round, Pot, Proposal: the KINDS keys
+    written_in = KINDS[entity].original_locale(obj)
+    return Picked(getattr(obj, field) or "", written_in, written_in != locale)
+
+
 def round_text(session, round_, field, locale):
     """Picked text of a round's field ("title" or "description") in locale."""
     return page_texts(session, locale, rounds=[round_]).round(round_, field)

@@ -1,0 +1,112 @@
+"""Officers', board members' and translators' pages show what residents and officers wrote as it was written,
+each text marked with its own language when that is not the page's (WCAG 3.1.2), so a screen reader reads an
+English title on a Welsh or Urdu page in English, and with dir="auto" so it keeps its own direction."""
+
+import re
+
+import pytest
+
+from tests.factories import make_pot, make_proposal, make_round, make_user
+from tests.support import page_text
+from tests.support.results_scenarios import Scenario
+
+
+def _plain(html):
+    """The page without class attributes or the space inside tags, so these checks read the words and langs."""
+    return re.sub(r"\s+>", ">", re.sub(r"\s+", " ", re.sub(r' class="[^"]*"', "", html)))
+
+
+def _main(html):
+    return html.split("<main", 1)[1]
+
+
+@pytest.fixture
+def round_with_ideas(db):
+    """An English round and pot with one idea written in English and one written in Welsh."""
+    round_ = make_round(title="Summer grants", phase="review")
+    pot = make_pot(round_=round_, name="Small grants")
+    english = make_proposal(pot=pot, title="Benches for the park", summary="Four new benches.",
+                            description="By the pond.", original_locale="en")
+    welsh = make_proposal(pot=pot, title="Gardd gymunedol", summary="Gardd i bawb.", original_locale="cy")
+    return round_, pot, english, welsh
+
+
+@pytest.mark.parametrize("lang", ["cy", "ur"])
+def test_the_officers_round_page_marks_english_content_on_a_welsh_or_urdu_page(client, db, login_as,
+                                                                             round_with_ideas, lang):
+    round_, _pot, english, welsh = round_with_ideas
+    login_as(make_user(role="officer", locale=lang))
+    html = client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True)
+    assert f'<html lang="{lang}"' in html
+    page = _plain(html)
+    assert '<h1 lang="en" dir="auto">Summer grants</h1>' in page
+    assert '<td lang="en" dir="auto">Benches for the park</td>' in page
+    assert page_text.marked_language(html, "Small grants", "td") == "en"
+    # Written in Welsh: on the Welsh page it is in the page's language; on the Urdu page it is marked Welsh.
+    assert page_text.marked_language(html, "Gardd gymunedol", "td") == (None if lang == "cy" else "cy")
+    assert '<td dir="auto">Gardd gymunedol</td>' in page or lang != "cy"
+
+
+def test_the_officers_english_page_marks_only_what_was_written_in_another_language(client, db, login_as,
+                                                                                  round_with_ideas):
+    round_, _pot, _english, welsh = round_with_ideas
+    login_as(make_user(role="officer", locale="en"))
+    html = client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True)
+    assert page_text.marked_language(html, "Benches for the park", "td") is None
+    assert page_text.marked_language(html, "Gardd gymunedol", "td") == "cy"
+    assert 'lang="en"' not in _main(html)
+
+
+def test_the_review_page_marks_the_residents_words_in_their_own_language(client, db, login_as, round_with_ideas):
+    _round, _pot, english, _welsh = round_with_ideas
+    login_as(make_user(role="officer", locale="ur"))
+    page = _plain(client.get(f"/officer/proposals/{english.id}/review").get_data(as_text=True))
+    assert '<span lang="en" dir="auto">Benches for the park</span></h1>' in page
+    for words in ("Four new benches.", "By the pond.", "Small grants"):
+        assert f'<span lang="en" dir="auto">{words}</span>' in page
+
+
+@pytest.mark.parametrize("lang", ["cy", "ur"])
+def test_the_boards_decision_form_and_record_mark_english_project_names(client, db, login_as, lang):
+    s = Scenario(phase="decision")
+    s.record = s.draft()
+    member = s.members[0]
+    member.preferred_locale = lang
+    login_as(member)
+    form = _plain(client.get(f"/board/rounds/{s.round.id}/decision").get_data(as_text=True))
+    assert '<span lang="en" dir="auto">Bedwell grants</span></h1>' in form
+    assert '<h3><span lang="en" dir="auto">Garden</span> –' in form
+    assert 'lang="en">Garden</option>' in form  # the declarations' project list
+    record = client.get(f"/board/decisions/{s.record.id}").get_data(as_text=True)
+    for words in ("Garden", "Lights", "Bench"):
+        assert page_text.marked_language(record, words, "th") == "en"
+    assert page_text.marked_language(record, "Community grants", "th") == "en"
+    board = _plain(client.get("/board/").get_data(as_text=True))
+    assert '<h2> <span lang="en" dir="auto">Bedwell grants</span> </h2>' in board  # the round's card
+
+
+def test_the_officers_count_page_marks_project_and_pot_names(client, db, login_as):
+    s = Scenario(phase="decision")
+    s.officer.preferred_locale = "cy"
+    login_as(s.officer)
+    html = client.get(f"/officer/rounds/{s.round.id}/count").get_data(as_text=True)
+    assert page_text.marked_language(html, "Community grants", "h2") == "en"
+    assert page_text.marked_language(html, "Garden", "th") == "en"
+
+
+def test_the_translators_pages_mark_the_original_in_its_own_language(client, db, login_as, round_with_ideas):
+    _round, _pot, english, welsh = round_with_ideas
+    login_as(make_user(role="translator", locale="ur"))
+    listing = client.get("/translate/pl/").get_data(as_text=True)
+    assert page_text.marked_language(listing, "Benches for the park", "a") == "en"
+    assert page_text.marked_language(listing, "Gardd gymunedol", "a") == "cy"
+    page = _plain(client.get(f"/translate/pl/proposal/{welsh.id}").get_data(as_text=True))
+    assert '<h1><span lang="cy" dir="auto">Gardd gymunedol</span></h1>' in page
+
+
+def test_the_public_decision_record_marks_what_the_board_decided_on_in_its_own_language(client, db):
+    s = Scenario(phase="published")
+    db.session.commit()
+    html = client.get(f"/results/rounds/{s.round.id}/decision", headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    assert page_text.marked_language(html, "Garden", "th") == "en"
+    assert '<span lang="en" dir="auto">Bedwell grants</span></h1>' in _plain(html)
