@@ -163,13 +163,7 @@ def phase_helpers():
 
 
 def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": _priority_label,
-            "priority_money": _priority_money}
-
-
-def _priority_label(proposal):
-    """The proposal's priority in its round's area's list, in the reader's language."""
-    return pick_label(priority_service.label_for(db.session, proposal.round, proposal.priority), proposal.priority)
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_money": _priority_money}
 
 
 def _priority_money(awards):

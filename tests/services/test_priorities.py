@@ -5,6 +5,7 @@ import pytest
 from app.domain.problems import Problem
 from app.models import AuditEntry, Priority
 from app.services import priorities as priority_service
+from app.services.content import page_texts
 from app.services.delivery import Award
 from app.services.proposals import ProposalRefused, save_proposal
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
@@ -54,8 +55,8 @@ def test_renaming_keeps_the_code_so_earlier_proposals_show_the_new_name(db, worl
     rows = priority_service.ensure_rows(db.session, world["area"].council_id, world["area"].id)
     health = next(row for row in rows if row.code == "health")
     priority_service.rename_priority(db.session, world["member"], health, {"en": "Health", "cy": "Iechyd"})
-    assert priority_service.label_for(db.session, proposal.round, proposal.priority) == {"en": "Health",
-                                                                                         "cy": "Iechyd"}
+    for locale, name in (("en", "Health"), ("cy", "Iechyd"), ("ur", "Health")):
+        assert page_texts(db.session, locale, priorities=[proposal]).priority(proposal).text == name
 
 
 def test_a_retired_priority_stays_on_an_old_proposal_but_is_refused_on_a_new_one(db, world):
