@@ -58,12 +58,18 @@ def test_the_officers_english_page_marks_only_what_was_written_in_another_langua
 
 
 def test_the_review_page_marks_the_residents_words_in_their_own_language(client, db, login_as, round_with_ideas):
-    _round, _pot, english, _welsh = round_with_ideas
+    _round, _pot, english, welsh = round_with_ideas
     login_as(make_user(role="officer", locale="ur"))
     page = _plain(client.get(f"/officer/proposals/{english.id}/review").get_data(as_text=True))
     assert '<span lang="en" dir="auto">Benches for the park</span></h1>' in page
     for words in ("Four new benches.", "By the pond.", "Small grants"):
         assert f'<span lang="en" dir="auto">{words}</span>' in page
+    html = client.get(f"/officer/proposals/{english.id}/review").get_data(as_text=True)
+    assert page_text.options(html, "merge-into") == [(str(welsh.id), "Gardd gymunedol", "cy")]
+    check = _plain(client.get(f"/officer/proposals/{english.id}/merge/check",
+                              query_string={"merge-into": welsh.id}).get_data(as_text=True))
+    assert '<span lang="en" dir="auto">Benches for the park</span> (' in check
+    assert '<span lang="cy" dir="auto">Gardd gymunedol</span> (' in check
 
 
 @pytest.mark.parametrize("lang", ["cy", "ur"])
