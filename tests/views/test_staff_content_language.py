@@ -1,6 +1,7 @@
 """Officers', board members' and translators' pages show what residents and officers wrote as it was written,
 each text marked with its own language when that is not the page's (WCAG 3.1.2), so a screen reader reads an
-English title on a Welsh or Urdu page in English, and with dir="auto" so it keeps its own direction."""
+English title on a Welsh or Urdu page in English, and with dir="auto" so it keeps its own direction. The same
+holds for what residents read as written: the decision record, a proposal's cost breakdown and location."""
 
 import re
 
@@ -116,3 +117,14 @@ def test_the_public_decision_record_marks_what_the_board_decided_on_in_its_own_l
     html = client.get(f"/results/rounds/{s.round.id}/decision", headers={"Accept-Language": "ur"}).get_data(as_text=True)
     assert page_text.marked_language(html, "Garden", "th") == "en"
     assert '<span lang="en" dir="auto">Bedwell grants</span></h1>' in _plain(html)
+
+
+def test_a_proposals_own_words_that_are_never_translated_are_marked_on_its_public_page(client, db, round_with_ideas):
+    _round, _pot, english, _welsh = round_with_ideas
+    english.cost_breakdown, english.location = "Four benches at £500 each.", "By the pond in Fairlands Valley"
+    db.session.commit()
+    html = client.get(f"/proposals/{english.id}", headers={"Accept-Language": "cy"}).get_data(as_text=True)
+    assert page_text.marked_language(html, "Four benches at £500 each.", "dd") == "en"
+    assert page_text.marked_language(html, "By the pond in Fairlands Valley", "dd") == "en"
+    english_page = client.get(f"/proposals/{english.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert page_text.marked_language(english_page, "Four benches at £500 each.", "dd") is None
