@@ -2,8 +2,9 @@
 (pick_translation).
 
 A page loads every text it shows in one query (page_texts; one more for the priority lists its proposals name) and
-its template reads them from the lookup it returns. Only current translations are shown: one made from an original that has changed since is stale
-(app.domain.content.current_translations), and residents see the original until a translator updates it.
+its template reads them from the lookup it returns. Only current translations are shown: one made from an original
+that has changed since is stale (app.domain.content.current_translations), and residents see the original until a
+translator updates it. Staff pages show what was written (original_text), marked with its language.
 """
 
 from sqlalchemy import and_, literal, or_, select, union_all
@@ -135,8 +136,9 @@ class PageTexts:
             labels = shown_label(row, self._found.get(("priority", row.id, "label"), []), self._recorded)
         else:
             labels = None if listed else DEFAULT_PRIORITIES.get(proposal.priority)
-        return pick_translation(labels, self.locale, "en") if labels else Picked(proposal.priority or "", self.locale,
-                                                                                  False)
+        if not labels:
+            return Picked(proposal.priority or "", self.locale, False)
+        return pick_translation(labels, self.locale, "en")
 
 
 def page_texts(session, locale, rounds=(), pots=(), proposals=(), priorities=()):
