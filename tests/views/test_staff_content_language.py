@@ -128,3 +128,18 @@ def test_a_proposals_own_words_that_are_never_translated_are_marked_on_its_publi
     assert page_text.marked_language(html, "By the pond in Fairlands Valley", "dd") == "en"
     english_page = client.get(f"/proposals/{english.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert page_text.marked_language(english_page, "Four benches at £500 each.", "dd") is None
+
+
+def test_the_round_and_pot_forms_mark_the_words_being_edited_with_their_language(client, db, login_as,
+                                                                                round_with_ideas):
+    round_, pot, _english, _welsh = round_with_ideas
+    login_as(make_user(role="officer", locale="cy"))
+    html = client.get(f"/officer/rounds/{round_.id}/edit").get_data(as_text=True)
+    for control in ("input", "textarea"):
+        found = re.search(rf'<{control}[^>]*\bid="(title|description)"[^>]*>', html).group(0)
+        assert 'lang="en"' in found and 'dir="auto"' in found
+    html = client.get(f"/officer/rounds/{round_.id}/pots/{pot.id}/edit").get_data(as_text=True)
+    assert 'lang="en"' in re.search(r'<input[^>]*\bid="name"[^>]*>', html).group(0)
+    assert '<span lang="en" dir="auto">Summer grants</span>' in html  # the back link
+    new = client.get("/officer/rounds/new").get_data(as_text=True)  # nothing written yet: nothing to mark
+    assert 'lang="en"' not in re.search(r'<input[^>]*\bid="title"[^>]*>', new).group(0)
