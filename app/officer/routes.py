@@ -57,6 +57,8 @@ def _round_form(round_=None):
     form.area.choices = [SelectChoice("", _("The whole council"))] + [
         SelectChoice(str(a.id), a.name) for a in db.session.scalars(select(Area).order_by(Area.name))]
     form.wards.choices = [SelectChoice(w.id, w.name) for w in db.session.scalars(select(Ward).order_by(Ward.name))]
+    if request.method == "GET" and round_ is None:
+        form.original_locale.data = current_locale_code()  # a new round is written in the officer's language
     if request.method == "GET" and round_ is not None:
         form.area.data = str(round_.area_id or "")
         form.wards.data = [w.id for w in round_.wards]
@@ -90,7 +92,7 @@ def _edit_round(round_):
                 area_id=int(form.area.data) if form.area.data else None, languages=form.languages.data or ["en"],
                 proposals_open_at=form.proposals_open_at.utc, proposals_close_at=form.proposals_close_at.utc,
                 voting_open_at=form.voting_open_at.utc, voting_close_at=form.voting_close_at.utc,
-                min_age=form.min_age.data, require_verified_email=form.require_verified_email.data)
+                min_age=form.min_age.data, require_verified_email=form.require_verified_email.data, **form.written_in())
         except round_service.ChangeRefused as refused:
             keep_audited_refusal(db.session)
             put_on_form(form, refused.problems, FORM_FIELD_FOR)

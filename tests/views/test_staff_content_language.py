@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.factories import make_pot, make_proposal, make_round, make_user
+from app.models import Round
+from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
 from tests.support import page_text
 from tests.support.results_scenarios import Scenario
 
@@ -143,3 +144,37 @@ def test_the_round_and_pot_forms_mark_the_words_being_edited_with_their_language
     assert '<span lang="en" dir="auto">Summer grants</span>' in html  # the back link
     new = client.get("/officer/rounds/new").get_data(as_text=True)  # nothing written yet: nothing to mark
     assert 'lang="en"' not in re.search(r'<input[^>]*\bid="title"[^>]*>', new).group(0)
+
+
+def _new_round(area, ward, **changes):
+    return {"title": "Grantiau’r haf", "description": "Trigolion sy’n penderfynu.", "area": str(area.id),
+            "wards": [str(ward.id)], "languages": ["en", "cy"], "min_age": "", "require_verified_email": "y",
+            "proposals_open_at": "2026-07-01T18:00", "proposals_close_at": "2026-09-01T12:00",
+            "voting_open_at": "2026-10-01T09:00", "voting_close_at": "2026-12-01T18:00", **changes}
+
+
+def test_a_round_an_officer_writes_in_welsh_is_marked_welsh_not_english(client, db, login_as):
+    area = make_area(name="Chells")
+    ward = make_ward(area=area)
+    login_as(make_user(role="officer", ward=ward, locale="cy"))
+    form = client.get("/officer/rounds/new").get_data(as_text=True)
+    assert re.search(r'<option[^>]*value="cy"[^>]*selected', form)  # the officer's language, until they say otherwise
+    response = client.post("/officer/rounds/new", data=_new_round(area, ward, original_locale="cy"))
+    assert response.status_code == 302
+    round_ = db.session.query(Round).one()
+    assert round_.original_locale == "cy"
+    welsh = _plain(client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True))
+    assert '<h1 dir="auto">Grantiau’r haf</h1>' in welsh  # in the page's language: nothing to mark
+    login_as(make_user(role="officer", ward=ward, locale="en"))
+    english = _plain(client.get(f"/officer/rounds/{round_.id}").get_data(as_text=True))
+    assert '<h1 lang="cy" dir="auto">Grantiau’r haf</h1>' in english
+
+
+def test_a_language_that_is_not_offered_is_refused_and_nothing_is_saved(client, db, login_as):
+    area = make_area(name="Chells")
+    ward = make_ward(area=area)
+    login_as(make_user(role="officer", ward=ward))
+    response = client.post("/officer/rounds/new", data=_new_round(area, ward, original_locale="xx"))
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert db.session.query(Round).count() == 0
