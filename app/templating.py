@@ -127,9 +127,11 @@ def content_helpers():
     so each reads the same fallback rule; each returns a Picked (text, locale, is_fallback) that prints as its text.
 
     A view that lists content passes its own `texts` (app.services.content.page_texts: one query for the page);
-    elsewhere this request's lookup loads each object's texts on first use.
+    elsewhere this request's lookup loads each object's texts on first use. Staff pages show what was written,
+    original(obj, field), marked with its language by content_lang / content_inline like a fallback.
     """
-    return {"texts": request_texts(), "content_lang": content_lang, "content_inline": content_inline}
+    return {"texts": request_texts(), "content_lang": content_lang, "content_inline": content_inline,
+            "original": lambda obj, field: content.original_text(obj, field, current_locale_code())}
 
 
 def request_texts():
@@ -161,13 +163,7 @@ def phase_helpers():
 
 
 def proposal_helpers():
-    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_label": _priority_label,
-            "priority_money": _priority_money}
-
-
-def _priority_label(proposal):
-    """The proposal's priority in its round's area's list, in the reader's language."""
-    return pick_label(priority_service.label_for(db.session, proposal.round, proposal.priority), proposal.priority)
+    return {"status_label": lambda s: STATUS_LABELS[s](), "priority_money": _priority_money}
 
 
 def _priority_money(awards):

@@ -26,7 +26,7 @@ from app.models import Area, Round
 from app.problem_messages import put_on_form
 from app.request_limits import accepts_upload
 from app.services import delivery as delivery_service
-from app.services.content import page_texts, proposal_text
+from app.services.content import page_texts
 from app.services.results import money_per_priority
 
 PHOTO_CACHE_SECONDS = 86_400  # a photo never changes once posted (a new photo is a new id)
@@ -39,14 +39,9 @@ def _award_or_404(proposal_id):
     return award
 
 
-def _title(proposal):
-    return proposal_text(db.session, proposal, "title", current_locale_code())
-
-
-def _titles(proposals):
-    """{proposal id: its title in the reader's language}, loaded in one query."""
-    texts = page_texts(db.session, current_locale_code(), proposals=proposals)
-    return {proposal.id: texts.proposal(proposal, "title") for proposal in proposals}
+def _texts(rounds=(), proposals=()):
+    """The texts of these rounds and projects in the reader's language, loaded in one query."""
+    return page_texts(db.session, current_locale_code(), rounds=rounds, proposals=proposals)
 
 
 @bp.get("/")
@@ -59,8 +54,9 @@ def dashboard():
 
 
 def _manage_page(award, form, milestone_form, status=200):
-    return render_template("delivery/manage.html", award=award, form=form, milestone_form=milestone_form,
-                           title=_title(award.proposal), today=delivery_service.today_london()), status
+    texts = _texts([award.round], [award.proposal])
+    return render_template("delivery/manage.html", award=award, form=form, milestone_form=milestone_form, texts=texts,
+                           title=texts.proposal(award.proposal, "title"), today=delivery_service.today_london()), status
 
 
 @bp.route("/projects/<int:proposal_id>/manage", methods=["GET", "POST"])
@@ -111,7 +107,8 @@ def _status_form(award):
 
 def _project_page(award, form=None, status=200):
     may_update = delivery_service.may_update(current_user, award)
-    return render_template("delivery/project.html", award=award, title=_title(award.proposal),
+    texts = _texts([award.round], [award.proposal])
+    return render_template("delivery/project.html", award=award, texts=texts, title=texts.proposal(award.proposal, "title"),
                            form=form if form is not None else (UpdateForm(formdata=None) if may_update else None),
                            today=delivery_service.today_london(),
                            share=spent_share(award.spent_pence, award.amount_pence)), status
@@ -172,8 +169,9 @@ def _area_view(area_id, template):
             rounds.append((award.round, []))
         rounds[-1][1].append(award)
     summary = light_summary(a.light(today) for a in awards)
-    return render_template(template, area=area, rounds=rounds, awards=awards, today=today, summary=summary,
-                           light_order=LIGHT_ORDER, titles=_titles([a.proposal for a in awards]),
+    texts = _texts([round_ for round_, _awards in rounds], [a.proposal for a in awards])
+    return render_template(template, area=area, rounds=rounds, awards=awards, today=today, summary=summary, texts=texts,
+                           light_order=LIGHT_ORDER,
                            total_award=sum(a.amount_pence for a in awards),
                            total_spent=sum(a.spent_pence for a in awards))
 

@@ -42,6 +42,35 @@ def current_translations(translations, original_hash, recorded_hashes):
             if made_from == original_hash or made_from not in recorded_hashes}
 
 
+FIELD_STATES = ("missing", "stale", "translated", "reviewed")  # worst first: an item is as far as its least-done field
+
+
+def chosen_texts(boxes):
+    """What a translator's save keeps of their boxes {field: text}: a box left blank beside a filled one keeps
+    the original on purpose (kept as "", so it is reviewed, and found stale, like any translation); a form left
+    wholly blank is no translation at all ({}).
+
+    The translation form says a blank box shows the original: that is a choice a translator makes and a second
+    translator checks, not work left undone, so it must not keep the item "not translated" for ever.
+    """
+    return dict(boxes) if any(boxes.values()) else {}
+
+
+def field_state(chosen, current, reviewed):
+    """One field's state in one language: "missing" when no translator has chosen a text for it (words, or the
+    original on purpose), "stale" when its original has changed since, then "translated" until reviewed."""
+    if not chosen:
+        return "missing"
+    if not current:
+        return "stale"
+    return "reviewed" if reviewed else "translated"
+
+
+def item_state(field_states):
+    """An item's state is its least-done field's; an item with nothing to translate counts as reviewed."""
+    return min(field_states, key=FIELD_STATES.index) if field_states else "reviewed"
+
+
 def translation_frozen(round_phase, entity, on_ballot=True):
     """True while voting is open for a ballot text: a round, its pots, a project on the ballot.
 

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.database import write_transaction
@@ -28,7 +29,7 @@ from app.extensions import db
 from app.external_urls import external_url
 from app.mail import queue_letter, send_email, send_text
 from app.mail.notify import texts_offered
-from app.models import Delivery
+from app.models import DecisionItem, Delivery, Proposal
 from app.models._common import utcnow
 from app.services import content, notifications
 
@@ -88,11 +89,19 @@ class _Queue:
     """Render one notice in the resident's language and queue it by their channel (in the batch's transaction):
     an e-mail or a text message in the outbox, or a letter on the officers' list of letters to post.
 
-    The round's title in each language is looked up once per run, not once per resident (a third of the time).
+    The titles a notice names (its round's, its projects') are loaded once per round and language, every project
+    a notice may name (on the ballot, or decided on by the board) at once, not once per resident or project.
     """
 
     def __init__(self):
-        self.titles = {}
+        self.texts = {}  # (round id, locale) -> PageTexts of the round and its projects
+
+    def _texts(self, round_, locale):
+        if (round_.id, locale) not in self.texts:
+            projects = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id, or_(
+                Proposal.on_ballot.is_(True), Proposal.id.in_(select(DecisionItem.proposal_id))))).all()
+            self.texts[round_.id, locale] = content.page_texts(db.session, locale, rounds=[round_], proposals=projects)
+        return self.texts[round_.id, locale]
 
     def __call__(self, kind, recipient):
         user, round_, update = recipient.user, recipient.round, recipient.update
@@ -100,20 +109,18 @@ class _Queue:
         token = notifications.make_unsubscribe_token(current_app.secret_key, user, kind)
         unsubscribe_link = external_url("auth.unsubscribe", token=token)  # GET: confirm; POST: RFC 8058
         project = status = None
+        texts = self._texts(round_, locale)
         if kind in (VOTING_OPENS, REMINDER):
             link = external_url("voting.index")
         elif update is not None:
             delivery = db.session.get(Delivery, update.delivery_id)
-            project = content.proposal_text(db.session, delivery.proposal, "title", locale)
+            project = texts.proposal(delivery.proposal, "title")
             status = STATUS_WORDS[delivery.status]
             link = external_url("delivery.project", proposal_id=delivery.proposal_id)
         else:
             link = external_url("results.round_results", round_id=round_.id)
-        if (round_.id, locale) not in self.titles:
-            self.titles[round_.id, locale] = content.round_text(db.session, round_, "title", locale)
-        title = self.titles[round_.id, locale]
-        projects = [(content.proposal_text(db.session, proposal, "title", locale), funded)
-                    for proposal, funded in recipient.projects]
+        title = texts.round(round_, "title")
+        projects = [(texts.proposal(proposal, "title"), funded) for proposal, funded in recipient.projects]
         subject = (lambda: SUBJECTS[kind](project)) if update is not None else (lambda: SUBJECTS[kind](title))
         context = {"user": user, "round_title": title, "close_at": round_.voting_close_at, "link": link,
                    "projects": projects, "unsubscribe_link": unsubscribe_link, "project": project,

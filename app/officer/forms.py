@@ -106,6 +106,7 @@ class RoundForm(FlaskForm):
     area = SelectField(_l("Area"), choices=[])
     wards = MultiCheckboxField(_l("Wards whose residents may take part"), choices=[], coerce=int)
     languages = MultiCheckboxField(_l("Languages offered"), choices=LANGUAGE_CHOICES, default=["en"])
+    original_locale = SelectField(_l("Language you are writing in"), choices=LANGUAGE_CHOICES, validators=[Optional()])
     proposals_open_at = LondonDateTimeField(_l("Proposals open (UK time)"), validators=[
         DataRequired(_l("Enter when proposals open."))])
     proposals_close_at = LondonDateTimeField(_l("Proposals close (UK time)"), validators=[
@@ -121,6 +122,11 @@ class RoundForm(FlaskForm):
     def validate_wards(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one ward."))
+
+    def written_in(self):
+        """{"original_locale": code} of the language the officer writes the round's (and its pots') texts in;
+        {} when the form did not say, which keeps the round's own (English for a new one)."""
+        return {"original_locale": self.original_locale.data} if self.original_locale.data else {}
 
     def validate_voting_close_at(self, field):
         dates = RoundDates(self.proposals_open_at.data, self.proposals_close_at.data, self.voting_open_at.data,

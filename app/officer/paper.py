@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from wtforms import SelectChoice
 
 from app.access import role_required
 from app.extensions import db
 from app.form_fields import BallotForm
+from app.i18n import current_locale_code
 from app.models import Pot, User
 from app.officer import bp
 from app.officer.forms import ConfirmForm, PaperSearchForm, SheetForm
@@ -18,6 +20,7 @@ from app.officer.in_person import round_for_helpers
 from app.problem_messages import message, messages
 from app.services import in_person as in_person_service
 from app.services import voting as voting_service
+from app.services.content import page_texts
 
 SHEET_MAX_AGE = 60 * 60  # a previewed sheet must be confirmed within the hour
 
@@ -77,10 +80,17 @@ def paper_entry(round_id, pot_id, user_id):
         if not problems:
             flash(_("Paper ballot recorded for %(name)s.", name=person.name), "success")
             return redirect(url_for("officer.paper_ballot", round_id=round_.id))
-    already = voting_service.registered_channel(db.session, person.id, pot.id) is not None
-    return render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, form=form,
-                           projects=voting_service.ballot_projects(db.session, pot), errors=messages(problems),
-                           choices=choices, already=already), (400 if problems else 200)
+    return _entry_page(round_, pot, person, form, choices, problems)
+
+
+def _entry_page(round_, pot, person, form, choices, problems):
+    """The paper ballot as the resident's form shows it, every project's title loaded in one query."""
+    projects = voting_service.ballot_projects(db.session, pot)
+    page = render_template("officer/paper_entry.html", round=round_, pot=pot, person=person, form=form,
+                           projects=projects, errors=messages(problems), choices=choices,
+                           already=voting_service.registered_channel(db.session, person.id, pot.id) is not None,
+                           texts=page_texts(db.session, current_locale_code(), pots=[pot], proposals=projects))
+    return page, (400 if problems else 200)
 
 
 def _check_sheet(form, pot):
@@ -109,8 +119,10 @@ def _preview(round_, pot, sheet, signed, status=200):
 def paper_sheet(round_id):
     """Upload a sheet of paper ballots from an event; every row is checked and shown before anything is stored."""
     round_ = _voting_round_for_helpers(round_id)
+    pots, texts = _sheet_contents(round_)
     form = SheetForm()
-    form.pot.choices = [(pot.id, pot.name) for pot in round_.pots]
+    form.pot.choices = [SelectChoice(pot.id, name.text, {"lang": name.locale} if name.is_fallback else {})
+                        for pot, name in ((pot, texts.pot(pot, "name")) for pot in round_.pots)]
     sheet = None
     if form.validate_on_submit():
         pot = db.session.get(Pot, form.pot.data)
@@ -119,10 +131,16 @@ def paper_sheet(round_id):
             signed = _sheet_serializer().dumps({"round": round_.id, "pot": pot.id, "text": form.text,
                                                 "by": current_user.id})
             return _preview(round_, pot, sheet, signed)
-    pots = [(pot, voting_service.ballot_projects(db.session, pot)) for pot in round_.pots]
-    return render_template("officer/paper_sheet.html", round=round_, form=form, pots=pots,
+    return render_template("officer/paper_sheet.html", round=round_, form=form, pots=pots, texts=texts,
                            problems=[(p["line"], message(p)) for p in (sheet.problems if sheet else [])]), \
         (400 if form.errors else 200)
+
+
+def _sheet_contents(round_):
+    """Each pot with the projects on its ballot, and their names in the reader's language (one query)."""
+    pots = [(pot, voting_service.ballot_projects(db.session, pot)) for pot in round_.pots]
+    return pots, page_texts(db.session, current_locale_code(), pots=round_.pots,
+                            proposals=[project for _pot, projects in pots for project in projects])
 
 
 def _signed_sheet(round_):

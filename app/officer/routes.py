@@ -12,6 +12,7 @@ from app.database import begin_write_transaction, keep_audited_refusal
 from app.domain.phases import PHASES, next_phase, voting_has_opened
 from app.extensions import db
 from app.external_urls import external_url
+from app.i18n import current_locale_code
 from app.labels import phase_label
 from app.mail import send_email
 from app.models import Area, Council, Proposal, Round, User, Ward
@@ -30,6 +31,7 @@ from app.problem_messages import messages, put_on_form
 from app.services import proposals as proposal_service
 from app.services import residents as resident_service
 from app.services import rounds as round_service
+from app.services.content import original_text
 
 
 def get_round_or_404(round_id):
@@ -55,6 +57,8 @@ def _round_form(round_=None):
     form.area.choices = [SelectChoice("", _("The whole council"))] + [
         SelectChoice(str(a.id), a.name) for a in db.session.scalars(select(Area).order_by(Area.name))]
     form.wards.choices = [SelectChoice(w.id, w.name) for w in db.session.scalars(select(Ward).order_by(Ward.name))]
+    if request.method == "GET" and round_ is None:
+        form.original_locale.data = current_locale_code()  # a new round is written in the officer's language
     if request.method == "GET" and round_ is not None:
         form.area.data = str(round_.area_id or "")
         form.wards.data = [w.id for w in round_.wards]
@@ -88,7 +92,7 @@ def _edit_round(round_):
                 area_id=int(form.area.data) if form.area.data else None, languages=form.languages.data or ["en"],
                 proposals_open_at=form.proposals_open_at.utc, proposals_close_at=form.proposals_close_at.utc,
                 voting_open_at=form.voting_open_at.utc, voting_close_at=form.voting_close_at.utc,
-                min_age=form.min_age.data, require_verified_email=form.require_verified_email.data)
+                min_age=form.min_age.data, require_verified_email=form.require_verified_email.data, **form.written_in())
         except round_service.ChangeRefused as refused:
             keep_audited_refusal(db.session)
             put_on_form(form, refused.problems, FORM_FIELD_FOR)
@@ -289,15 +293,24 @@ def get_proposal_or_404(proposal_id):
     return proposal
 
 
+def _merge_choices(proposal, *conditions):
+    """The other ideas in the proposal's pot, as choices to merge it into; a title written in another language
+    than the page's is marked with its own."""
+    choices = []
+    for other in db.session.scalars(select(Proposal).where(Proposal.pot_id == proposal.pot_id,
+                                                           Proposal.id != proposal.id, *conditions)):
+        title = original_text(other, "title", current_locale_code())
+        choices.append(SelectChoice(other.id, title.text, {"lang": title.locale} if title.is_fallback else {}))
+    return choices
+
+
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
 @role_required("officer")
 def review(proposal_id):
     proposal = get_proposal_or_404(proposal_id)
     form = ReviewForm()
     merge_form = MergeForm(prefix="merge")
-    merge_form.into.choices = [SelectChoice(p.id, p.title) for p in db.session.scalars(
-        select(Proposal).where(Proposal.pot_id == proposal.pot_id, Proposal.id != proposal.id,
-                               Proposal.status.in_(("submitted", "feasible", "needs_changes"))))]
+    merge_form.into.choices = _merge_choices(proposal, Proposal.status.in_(("submitted", "feasible", "needs_changes")))
     if form.validate_on_submit():
         try:
             proposal_service.review(db.session, current_user, proposal, form.outcome.data, form.reason.data or "",
@@ -321,8 +334,7 @@ def review(proposal_id):
 def merge(proposal_id):
     proposal = get_proposal_or_404(proposal_id)
     form = MergeForm(prefix="merge")
-    form.into.choices = [SelectChoice(p.id, p.title) for p in db.session.scalars(
-        select(Proposal).where(Proposal.pot_id == proposal.pot_id, Proposal.id != proposal.id))]
+    form.into.choices = _merge_choices(proposal)
     if not form.validate_on_submit():
         flash(_("Choose the proposal to merge into."), "error")
         return redirect(url_for("officer.review", proposal_id=proposal.id))

@@ -62,7 +62,9 @@ def detail(proposal_id):
     # Straight after sending it for review, the author sees a confirmation panel (?sent=1, from edit()).
     just_sent = is_author and proposal.status == "submitted" and request.args.get("sent") == "1"
     return render_template("proposals/detail.html", proposal=proposal, is_author=is_author, may_edit=may_edit,
-                           just_sent=just_sent, outcome=results_service.proposal_outcome(db.session, proposal))
+                           just_sent=just_sent, outcome=results_service.proposal_outcome(db.session, proposal),
+                           texts=page_texts(db.session, current_locale_code(), rounds=[proposal.round],
+                                            pots=[proposal.pot], proposals=[proposal], priorities=[proposal]))
 
 
 @bp.get("/mine")

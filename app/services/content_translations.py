@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app.domain.content import may_review, translation_frozen
+from app.domain.content import chosen_texts, field_state, item_state, may_review, translation_frozen
 from app.domain.problems import Refused
 from app.domain.proposals import PUBLIC_STATUSES
 from app.models import ContentTranslation, Pot, Priority, Proposal, ProposalTranslation, Round
@@ -66,6 +66,7 @@ class FieldState:
     original: str
     translation: str = ""
     previous_original: str | None = None  # the original when translated, if it has changed since
+    kept_original: bool = False  # left blank on purpose: readers in this language see the original
 
     @property
     def changes(self):
@@ -213,24 +214,20 @@ def _item(entity, obj, lang, rows, sources):
     for name, text in originals.items():
         row, translated = rows.get((obj.id, name), (None, None))
         board_wrote = kind.board_wrote(obj, lang) if row is None else None
-        state = FieldState(name, text, translated or board_wrote or "")
+        state = FieldState(name, text, translated or board_wrote or "", kept_original=row is not None and not translated)
         if row is not None and row.translator_id is not None:
             item.translator_ids.add(row.translator_id)
         if board_wrote:
             states.append("translated")  # the board wrote it: a translator reviews it like any other
-        elif row is None or not translated:
-            states.append("missing")
         else:
-            if row.source_hash != source_hash(originals if kind.one_row else {name: text}):
+            current = row is not None and row.source_hash == source_hash(originals if kind.one_row else {name: text})
+            if row is not None and not current:
                 before = sources.get(row.source_hash)  # None: made outside this service, no record kept
                 if before is not None:
                     state.previous_original = before.get(name, "")
-                states.append("stale")
-            else:
-                states.append("reviewed" if row.reviewed else "translated")
+            states.append(field_state(row is not None, current, row is not None and row.reviewed))
         item.fields.append(state)
-    order = ("missing", "stale", "translated", "reviewed")
-    item.state = min(states, key=order.index) if states else "reviewed"
+    item.state = item_state(states)
     item.field_states = states
     return item
 
@@ -275,9 +272,10 @@ class TranslationRefused(Refused):
 def save_content(session, entity, entity_id, lang, texts, actor):
     """Save a translator's text for each field of one round, pot, priority or proposal in lang.
 
-    Each saved row remembers the hash of today's original; anything saved is unreviewed again. A blank
-    field removes that translation (the page falls back to the original). Returns the fields changed.
-    Proposals: title and summary go together (checked by the form). Audited; flushes only.
+    Each saved row remembers the hash of today's original; anything saved is unreviewed again. A blank field
+    beside a filled one keeps the original on purpose (saved as "", reviewed like a translation); when every
+    field is blank the translation is removed (app.domain.content.chosen_texts). Either way readers see the
+    original for a blank field. Returns the fields changed. Audited; flushes only.
     Raises TranslationRefused("ballot_text_frozen") for a ballot text while voting is open.
     """
     item = content_item(session, entity, entity_id, lang)
@@ -298,7 +296,7 @@ def _save_one_row(session, entity, proposal, lang, wanted, actor):
     """A proposal: one row made from title and summary together; the description it may hold is kept."""
     row = session.scalar(select(ProposalTranslation).where(
         ProposalTranslation.proposal_id == proposal.id, ProposalTranslation.locale == lang))
-    if not wanted["title"]:
+    if not chosen_texts(wanted):
         if row is None:
             return []
         session.delete(row)
@@ -319,16 +317,18 @@ def _save_one_row(session, entity, proposal, lang, wanted, actor):
 def _save_per_field(session, entity, obj, lang, wanted, actor):
     """A round, pot or priority: one row per field, each made from that field's original."""
     changed = []
-    for name, original in KINDS[entity].originals(obj).items():
-        text = wanted[name]
+    originals = KINDS[entity].originals(obj)
+    chosen = chosen_texts({name: wanted[name] for name in originals})
+    for name, original in originals.items():
         row = session.scalar(select(ContentTranslation).where(
             ContentTranslation.entity == entity, ContentTranslation.entity_id == obj.id,
             ContentTranslation.field == name, ContentTranslation.locale == lang))
-        if not text:
+        if name not in chosen:
             if row is not None:
                 session.delete(row)
                 changed.append(name)
             continue
+        text = chosen[name]
         digest = _remember_source(session, {name: original})
         if row is None:
             row = ContentTranslation(entity=entity, entity_id=obj.id, field=name, locale=lang, text="", source_hash="")

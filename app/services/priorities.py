@@ -52,15 +52,16 @@ def shown_labels(session, priorities):
     hashes = {made_from for rows_ in made.values() for _l, _t, made_from in rows_}
     recorded = set(session.scalars(select(ContentSource.source_hash).where(ContentSource.source_hash.in_(hashes)))
                    ) if hashes else set()
-    shown = {}
-    for priority in priorities:
-        labels = dict(priority.labels or {})
-        english = labels.get("en", "")
-        translated = made.get(priority.id, [])
-        current = current_translations(translated, source_hash({"label": english}), recorded)
-        shown[priority.id] = {locale: text for locale, text in labels.items()
-                              if locale == "en" or locale in current or all(t[0] != locale for t in translated)}
-    return shown
+    return {priority.id: shown_label(priority, made.get(priority.id, []), recorded) for priority in priorities}
+
+
+def shown_label(priority, translated, recorded):
+    """{locale: name} of one priority as readers see it. translated: its translators' rows (locale, text,
+    made_from); recorded: the hashes of originals on record (app.domain.content.current_translations)."""
+    labels = dict(priority.labels or {})
+    current = current_translations(translated, source_hash({"label": labels.get("en", "")}), recorded)
+    return {locale: text for locale, text in labels.items()
+            if locale == "en" or locale in current or all(t[0] != locale for t in translated)}
 
 
 def items_for_round(session, round_):
@@ -148,11 +149,6 @@ def money_per_priority(session, awards):
     labels = {item.code: item.labels for item in listed}
     totals = money_by_priority([(a.proposal.priority, a.amount_pence) for a in awards], listed)
     return [(code, labels.get(code), pence) for code, pence in totals]
-
-
-def label_for(session, round_, code):
-    """{locale: text} of a proposal's priority in its round's list (None if the code is not in it)."""
-    return next((item.labels for item in items_for_round(session, round_) if item.code == code), None)
 
 
 def all_labels(session):

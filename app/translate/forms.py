@@ -40,24 +40,13 @@ class ReviewForm(FlaskForm):
 
 
 class ContentForm(FlaskForm):
-    entity = None
-
-    def validate(self, extra_validators=None):
-        """A proposal translation is one row holding both title and summary: both or neither."""
-        ok = super().validate(extra_validators)
-        if self.entity != "proposal":
-            return ok
-        title, summary = (self.title.data or "").strip(), (self.summary.data or "").strip()
-        if bool(title) != bool(summary):
-            (self.summary if title else self.title).errors.append(
-                _l("Translate the title and the summary together, or leave both blank."))
-            return False
-        return ok
+    """One translation's boxes; content_form adds one per field of the original."""
 
 
 def content_form(entity, field_names, **kwargs):
-    """A form with one optional input per field of the original (a blank one means "no translation")."""
-    attributes = {"entity": entity}
+    """A form with one optional input per field of the original: a blank box shows the original (a blank form is
+    no translation; app.domain.content.chosen_texts)."""
+    attributes = {}
     for name in field_names:
         kind, limit = FIELD_KINDS[(entity, name)]
         attributes[name] = kind(FIELD_LABELS[name], validators=[

@@ -153,12 +153,14 @@ def horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
 
 
-def published_scenario(live, pick, also=None):
+def published_scenario(live, pick, also=None, phase="published"):
     """The published results scenario (tests.support.results_scenarios) on the live server's database, built once
-    per module. also(scenario): more set-up before the commit; pick(scenario): the plain ids the tests need."""
+    per module. also(scenario): more set-up before the commit; pick(scenario): the plain ids the tests need.
+    phase: where the scenario stops before also; a test that changes the votes or the board's record before
+    publication starts it at "counting" and finishes it in also."""
     with live.app().app_context():
         ContentSource.__table__.create(db.engine, checkfirst=True)
-        scenario = Scenario(phase="published")
+        scenario = Scenario(phase=phase)
         if also is not None:
             also(scenario)
         db.session.commit()

@@ -9,33 +9,28 @@ import pytest
 from app.domain.notifications import DELIVERY_UPDATES
 from app.extensions import db
 from app.models import Letter, Participation
-from app.models.content import ContentSource
 from app.services import notifications
-from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.browser.conftest import assert_accessible, published_scenario, record_step, sign_in
 from tests.factories import make_user
 from tests.support.photos import jpeg_with_gps
-from tests.support.results_scenarios import Scenario
 
 pytestmark = pytest.mark.browser
+RESIDENT = "rosa@example.org"  # a resident who voted in the project's pot and opted in to delivery updates
 
 
 @pytest.fixture(scope="module")
 def funded(live):
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="published")
-        resident = make_user(ward=s.ward, email="rosa@example.org", name="Rosa Resident")
+    def also(s):
+        resident = make_user(ward=s.ward, email=RESIDENT, name="Rosa Resident")
         db.session.add(Participation(user_id=resident.id, pot_id=s.pot.id, ward_id=s.ward.id))
         notifications.set_kinds(db.session, resident, [DELIVERY_UPDATES])
         make_user(role="officer", ward=s.ward, email="urdu.officer@example.org", locale="ur")
         db.session.add(Letter(kind=DELIVERY_UPDATES, locale="cy", name="Dafydd Jones", address="1 High Street",
                               postcode="FL1 1AA", subject="Newyddion prosiect: Garden",
                               body="Helo Dafydd Jones,\n\nhttp://127.0.0.1/auth/unsubscribe/" + "x" * 140))
-        db.session.commit()
-        ids = {"garden": s.garden.id, "officer": s.officer.email, "resident": resident.email}
-        db.session.remove()
-    return ids
+
+    return published_scenario(live, lambda s: {"garden": s.garden.id, "officer": s.officer.email,
+                                               "resident": RESIDENT}, also)
 
 
 def test_an_update_with_a_photo_reaches_the_opted_in_resident_who_sees_the_status(live, new_page, funded,

@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, record_step, sign_in
+from tests.browser.conftest import assert_accessible, published_scenario, record_step, sign_in
 from tests.factories import make_pot, make_proposal, make_round, make_user
-from tests.support.results_scenarios import Scenario
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("NB_SHOTS_DIR")
@@ -26,10 +24,9 @@ WIDTHS = (320, 1024)
 def world(live):
     """A published round with an award being delivered, a round open for voting with one pot per ballot type,
     and a round taking ideas with more than a page of them; a resident and an officer per language."""
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="published")
+    found = {}
+
+    def also(s):
         voting = make_round(area=s.area, phase="voting", title="Bedwell ward budgets",
                             voting_open_at=datetime.now(UTC) - timedelta(hours=1),
                             voting_close_at=datetime.now(UTC) + timedelta(days=3))
@@ -57,11 +54,11 @@ def world(live):
                             summary="Flower planters outside the shops.", status="submitted")
         for n in range(23):
             make_proposal(pot=ideas_pot, title=f"Idea {n + 1}: a bench by the bus stop", status="submitted")
-        db.session.commit()
-        ids = {"round": s.round.id, "area": s.area.id, "garden": s.garden.id, "pots": pots, "ideas": ideas.id,
-               "own": own.id, "people": people}
-        db.session.remove()
-    return ids
+        db.session.flush()
+        found.update(pots=pots, ideas=ideas.id, own=own.id, people=people)
+
+    return published_scenario(live, lambda s: {"round": s.round.id, "area": s.area.id, "garden": s.garden.id,
+                                               **found}, also)
 
 
 def _look(page, name, width):

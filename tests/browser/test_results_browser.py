@@ -6,9 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import ProposalTranslation
-from app.models.content import ContentSource
-from tests.browser.conftest import assert_accessible, record_step, sign_in
-from tests.support.results_scenarios import Scenario, add_electorate, add_voters
+from tests.browser.conftest import assert_accessible, published_scenario, record_step, sign_in
+from tests.support.results_scenarios import add_electorate, add_voters
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +18,7 @@ OVERLAP = """([a, b]) => !(a.right <= b.left || b.right <= a.left || a.bottom <=
 def published_round(live):
     """A published round: Garden (translated into Urdu) deferred by the board although the count selected it,
     Lights funded by the board although it did not, 26 residents in one ward with electorate figures."""
-    app = live.app()
-    with app.app_context():
-        ContentSource.__table__.create(db.engine, checkfirst=True)
-        s = Scenario(phase="counting")
+    def also(s):
         s.garden.title = "A community garden with raised beds for the whole street"
         add_voters(s.pot, [[s.garden.id, s.bench.id]] * 20, age_band="35-44")
         add_electorate(s.ward, {"18-24": 1_200, "25-34": 1_450, "35-44": 1_300, "65-74": 900})
@@ -30,16 +26,10 @@ def published_round(live):
                                            title="پوری گلی کے لیے اونچی کیاریوں والا کمیونٹی باغ",
                                            summary="ایک کمیونٹی باغ۔", source_hash="0" * 64, reviewed=True))
         s.count()
-        from app.services import decisions
+        s.decide_and_confirm(garden=("defer", 0, "Waiting for the landowner's consent."),
+                             lights=("fund", 5_000_00, "The board funds the lights from what is left."))
 
-        record_ = s.draft(garden=("defer", 0, "Waiting for the landowner's consent."),
-                          lights=("fund", 5_000_00, "The board funds the lights from what is left."))
-        decisions.confirm(db.session, s.members[0], record_)
-        decisions.confirm(db.session, s.members[1], record_)
-        db.session.commit()
-        ids = {"round": s.round.id}
-        db.session.remove()
-    return ids
+    return published_scenario(live, lambda s: {"round": s.round.id}, also, phase="counting")
 
 
 def _chart_geometry(page):

@@ -13,12 +13,10 @@ def test_content_moves_from_missing_to_translated_to_reviewed(db):
     pot = make_pot(name="Small grants", instructions="Choose up to three projects.")
     translator = make_user(role="translator")
     assert _item(db, "pot", pot.id, "pl").state == "missing"
-    content_translations.save_content(db.session, "pot", pot.id, "pl", {"name": "Małe granty"}, translator)
-    item = _item(db, "pot", pot.id, "pl")
-    assert item.state == "missing" and item.field_states == ["translated", "missing"]
     content_translations.save_content(db.session, "pot", pot.id, "pl",
                               {"name": "Małe granty", "instructions": "Wybierz do trzech projektów."}, translator)
-    assert _item(db, "pot", pot.id, "pl").state == "translated"
+    item = _item(db, "pot", pot.id, "pl")
+    assert item.state == "translated" and item.field_states == ["translated", "translated"]
     assert content_translations.mark_reviewed(db.session, "pot", pot.id, "pl", make_user(role="translator"))
     assert _item(db, "pot", pot.id, "pl").state == "reviewed"
 
@@ -45,13 +43,44 @@ def test_changing_the_original_makes_the_translation_stale_and_says_what_changed
     assert _item(db, "round", round_.id, "cy").field_states == ["translated", "reviewed"]
 
 
-def test_a_blank_field_removes_the_translation(db):
+def test_a_blank_field_keeps_the_original_and_a_blank_form_removes_the_translation(db):
     round_ = make_round()
     translator = make_user(role="translator")
     content_translations.save_content(db.session, "round", round_.id, "ur", {"title": "بجٹ", "description": "تفصیل"},
                               translator)
     content_translations.save_content(db.session, "round", round_.id, "ur", {"title": "", "description": "تفصیل"}, translator)
-    assert [row.field for row in db.session.query(ContentTranslation)] == ["description"]
+    assert sorted((row.field, row.text) for row in db.session.query(ContentTranslation)) == [
+        ("description", "تفصیل"), ("title", "")]
+    item = _item(db, "round", round_.id, "ur")
+    assert item.state == "translated" and [f.kept_original for f in item.fields] == [True, False]
+    content_translations.save_content(db.session, "round", round_.id, "ur", {"title": "", "description": ""}, translator)
+    assert db.session.query(ContentTranslation).count() == 0
+    assert _item(db, "round", round_.id, "ur").state == "missing"
+
+
+def test_a_field_the_original_gains_after_translation_is_not_translated(db):
+    """Only a blank box a translator saw and left is a choice: a description added later still needs them."""
+    round_ = make_round(title="Summer grants")
+    round_.description = ""
+    translator = make_user(role="translator")
+    content_translations.save_content(db.session, "round", round_.id, "ur", {"title": "گرمیوں کی گرانٹس"}, translator)
+    assert _item(db, "round", round_.id, "ur").state == "translated"
+    round_.description = "Residents decide."
+    db.session.flush()
+    item = _item(db, "round", round_.id, "ur")
+    assert item.state == "missing" and item.field_states == ["translated", "missing"]
+
+
+def test_a_kept_original_goes_stale_when_the_original_changes(db):
+    pot = make_pot(name="Small grants", instructions="Choose three.")
+    translator = make_user(role="translator")
+    content_translations.save_content(db.session, "pot", pot.id, "cy", {"name": "Grantiau bach", "instructions": ""},
+                                      translator)
+    assert content_translations.mark_reviewed(db.session, "pot", pot.id, "cy", make_user(role="translator"))
+    assert _item(db, "pot", pot.id, "cy").state == "reviewed"
+    pot.instructions = "Choose up to five."
+    db.session.flush()
+    assert _item(db, "pot", pot.id, "cy").field_states == ["reviewed", "stale"]  # the translator looks again
 
 
 def test_proposals_are_translated_as_title_and_summary(db):

@@ -5,9 +5,12 @@ import contextvars
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from sqlalchemy import event
+
 from app.domain.notifications import PROJECT_UPDATES, REMINDER, RESULTS, VOTING_OPENS
 from app.models import DecisionItem, DecisionRecord, NotificationRun, OutboxMessage, Participation
-from app.services import notifications
+from app.services import content_translations, notifications
 from tests.factories import make_pot, make_proposal, make_round, make_user, make_ward
 
 NOW = datetime.now(UTC)
@@ -206,3 +209,33 @@ def test_a_reminder_run_left_unfinished_until_voting_closed_sends_nothing_more(a
 
     assert result.exit_code == 0 and db.session.query(OutboxMessage).count() == 0
     assert db.session.get(NotificationRun, run.id).finished_at is not None
+
+
+@pytest.mark.parametrize("projects", [2, 20])
+def test_project_news_loads_every_title_once_per_language_however_many_projects(app, db, outbox, projects):
+    ward, round_, pot = published_round()
+    welsh = resident(ward, [PROJECT_UPDATES], email="cy@example.org", locale="cy")
+    english = resident(ward, [PROJECT_UPDATES], email="en@example.org")
+    made = [make_proposal(pot=pot, author=welsh if n % 2 else english, title=f"Idea {n}", status="feasible",
+                          on_ballot=True) for n in range(projects)]
+    content_translations.save_content(db.session, "proposal", made[1].id, "cy",
+                                      {"title": "Syniad 1", "summary": "Crynodeb."}, make_user(role="translator"))
+    confirm_decision(round_, [(p, "confirm") for p in made])
+    sent = []
+
+    def listen(_connection, _cursor, statement, _parameters, _context, _executemany):
+        sent.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        result = notify_due(app, db)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+
+    assert result.exit_code == 0, result.output
+    assert len([s for s in sent if "proposal_translation" in s]) == 2  # Welsh and English, each once
+    received = {m["To"]: m.get_content() for m in outbox.messages}
+    assert "- Syniad 1: wedi’i ariannu" in received["cy@example.org"]
+    assert "- Idea 1:" not in received["cy@example.org"]
+    assert ("- Idea 19: wedi’i ariannu" in received["cy@example.org"]) == (projects == 20)  # untranslated: as written
+    assert "- Idea 0: funded" in received["en@example.org"]

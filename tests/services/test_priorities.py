@@ -5,6 +5,7 @@ import pytest
 from app.domain.problems import Problem
 from app.models import AuditEntry, Priority
 from app.services import priorities as priority_service
+from app.services.content import page_texts
 from app.services.delivery import Award
 from app.services.proposals import ProposalRefused, save_proposal
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
@@ -54,8 +55,20 @@ def test_renaming_keeps_the_code_so_earlier_proposals_show_the_new_name(db, worl
     rows = priority_service.ensure_rows(db.session, world["area"].council_id, world["area"].id)
     health = next(row for row in rows if row.code == "health")
     priority_service.rename_priority(db.session, world["member"], health, {"en": "Health", "cy": "Iechyd"})
-    assert priority_service.label_for(db.session, proposal.round, proposal.priority) == {"en": "Health",
-                                                                                         "cy": "Iechyd"}
+    for locale, name in (("en", "Health"), ("cy", "Iechyd"), ("ur", "Health")):
+        assert page_texts(db.session, locale, priorities=[proposal]).priority(proposal).text == name
+
+
+def test_an_area_without_its_own_list_names_the_standard_priorities_in_the_readers_language(db, world):
+    young = make_proposal(pot=world["pot"], priority="young_people")
+    gone = make_proposal(pot=world["pot"], priority="no_such_priority")
+    texts = page_texts(db.session, "cy", priorities=[young, gone])
+    assert texts.priority(young).text == "Pobl ifanc" and not texts.priority(young).is_fallback
+    assert texts.priority(gone).text == "no_such_priority"  # not in the list: its code, as before
+    rows = priority_service.ensure_rows(db.session, world["area"].council_id, world["area"].id)
+    next(row for row in rows if row.code == "young_people").labels = {"en": "Children and young people"}
+    picked = page_texts(db.session, "cy", priorities=[young]).priority(young)
+    assert (picked.text, picked.locale, picked.is_fallback) == ("Children and young people", "en", True)
 
 
 def test_a_retired_priority_stays_on_an_old_proposal_but_is_refused_on_a_new_one(db, world):

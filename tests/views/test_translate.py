@@ -135,14 +135,52 @@ def test_a_changed_original_flags_the_translation_stale_and_shows_what_changed(c
     assert "The original has changed" not in page and "Needs review" in page
 
 
-def test_proposal_title_and_summary_are_translated_together(client, db, login_as):
+def _state_of(client, lang, label):
+    """The state the language's listing shows beside the item whose original is label."""
+    rows = [row for row in table_rows(client.get(f"/translate/{lang}/").get_data(as_text=True)) if row[1] == label]
+    assert len(rows) == 1, rows
+    return rows[0][2]
+
+
+@pytest.mark.parametrize("entity", ["round", "pot", "proposal"])
+def test_a_box_left_blank_shows_the_original_and_the_translation_can_still_be_reviewed(client, db, login_as, entity):
+    round_ = make_round(title="Summer grants", phase="proposals")
+    pot = make_pot(round_=round_, name="Small grants", instructions="Choose three.")
+    proposal = make_proposal(pot=pot, title="Benches for the park", summary="Four new benches.")
+    target, filled, blank = {"round": (round_, "title", "description"), "pot": (pot, "name", "instructions"),
+                             "proposal": (proposal, "title", "summary")}[entity]
+    label = getattr(target, filled)
+    login_as(make_user(role="translator"))
+    assert _state_of(client, "ur", label) == "Not translated"
+    response = client.post(f"/translate/ur/{entity}/{target.id}", data={filled: "اردو میں عنوان", blank: ""})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Translation saved" in page and "Left blank on purpose: readers in Urdu see the original." in page
+    assert _state_of(client, "ur", label) == "Needs review"
+
+    login_as(make_user(role="translator"))  # a second translator checks the words and the blank box
+    page = client.get(f"/translate/ur/{entity}/{target.id}").get_data(as_text=True)
+    assert "Mark as reviewed" in page
+    client.post(f"/translate/ur/{entity}/{target.id}/review")
+    assert _state_of(client, "ur", label) == "Reviewed"
+    # A form left wholly blank removes the translation: the item is not translated again.
+    client.post(f"/translate/ur/{entity}/{target.id}", data={filled: "", blank: ""})
+    assert _state_of(client, "ur", label) == "Not translated"
+
+
+def test_residents_see_the_translated_title_and_the_original_description_marked_english(client, db, login_as):
+    round_ = make_round(title="Summer grants", phase="proposals")
+    login_as(make_user(role="translator"))
+    client.post(f"/translate/ur/round/{round_.id}", data={"title": "گرمیوں کی گرانٹس", "description": ""})
+    login_as(make_user(locale="ur"))
+    home = re.sub(r"\s+", " ", client.get("/").get_data(as_text=True))
+    assert "گرمیوں کی گرانٹس" in home
+    assert re.search(r'<p[^>]*lang="en"[^>]*>\s*Residents decide how the Neighbourhood Board', home)
+
+
+def test_a_proposal_translation_shows_its_title_right_to_left(client, db, login_as):
     proposal = make_proposal(title="Benches for the park", summary="Four new benches.")
     login_as(make_user(role="translator"))
-    response = client.post(f"/translate/ur/proposal/{proposal.id}", data={"title": "پارک کے لیے بینچ", "summary": ""})
-    assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "There is a problem" in html and "Translate the title and the summary together" in html
-    assert proposal.translations == []
     client.post(f"/translate/ur/proposal/{proposal.id}", data={"title": "پارک کے لیے بینچ", "summary": "چار نئے بینچ۔"})
     db.session.refresh(proposal)
     assert [(t.locale, t.title) for t in proposal.translations] == [("ur", "پارک کے لیے بینچ")]
