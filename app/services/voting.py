@@ -412,11 +412,42 @@ def open_sealed(key, pot_id, replace_key, sealed):
     return json.loads(plaintext[DIGEST_CHARS:]), plaintext[:DIGEST_CHARS]
 
 
-def _register_once(connection):
+def _registered_once(dialect):
     """INSERT into the register that returns no row when the resident is already in it."""
     table = Participation.__table__
-    insert_ = (postgresql if _locking(connection) else sqlite).insert(table)
-    return insert_.on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+
+
+_REGISTER_ONCE = _registered_once(sqlite)
+_BALLOT_COLUMNS = ("id", "pot_id", "channel", "choices", "replace_key", "receipt_hash", "sealed")
+
+
+def _first_cast_statement():
+    """PostgreSQL: the register's row and the ballot in one statement (one round trip): the ballot is added
+    only if the register took the resident, and its id is returned; no row when they were registered before."""
+    table, ballot = Participation.__table__, Ballot.__table__
+    registered = (postgresql.insert(table).values({column: bindparam(column, type_=table.c[column].type)
+                                                   for column in ("user_id", "pot_id", "channel", "ward_id", "age_band")})
+                  .on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+                  .cte("registered"))
+    values = [bindparam(f"ballot_{column}", type_=ballot.c[column].type) for column in _BALLOT_COLUMNS]
+    return ballot.insert().from_select(_BALLOT_COLUMNS, select(*values).select_from(registered)).returning(ballot.c.id)
+
+
+_FIRST_CAST = _first_cast_statement()
+
+
+def _first_cast(connection, registration, ballot):
+    """Register the resident and add the ballot if they were not registered yet: True, else False (nothing
+    written). One statement on PostgreSQL; on SQLite (no INSERT in a WITH clause) the register's INSERT, then
+    the ballot's."""
+    if _locking(connection):
+        values = {**registration, **{f"ballot_{column}": value for column, value in ballot.items()}}
+        return connection.execute(_FIRST_CAST, values).first() is not None
+    if connection.execute(_REGISTER_ONCE, registration).first() is None:
+        return False
+    connection.execute(_ADD_BALLOT, ballot)
+    return True
 
 
 def _round_key(session, terms):
@@ -497,18 +528,18 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_
     ballot, code = _sealed_ballot(round_key, terms, user_id, choices)
     key = ballot["replace_key"]
     try:
-        # Register first (most casts are first casts): a resident already registered adds nothing, and only
-        # then is the register's channel read.
+        # Register and add the ballot first (most casts are first casts); only a resident already registered
+        # has the register's channel read and their earlier ballot replaced.
         channel = None
-        if connection.execute(_register_once(connection), _registration(user, terms, "online", now)).first() is None:
+        if not _first_cast(connection, _registration(user, terms, "online", now), ballot):
             channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
-        if channel == "paper":
-            raise VoteRefused(["voted_on_paper"])
-        if channel is not None and connection.execute(_REMOVE_BALLOT,
-                                                      {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
-            # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
-            raise VoteRefused(["try_again"])
-        connection.execute(_ADD_BALLOT, ballot)
+            if channel == "paper":
+                raise VoteRefused(["voted_on_paper"])
+            if channel is not None and connection.execute(_REMOVE_BALLOT,
+                                                          {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
+                # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
+                raise VoteRefused(["try_again"])
+            connection.execute(_ADD_BALLOT, ballot)
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["try_again"]) from None
