@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db, login_manager
 from app.models import Round, User
@@ -19,11 +19,15 @@ def register_login(login_manager):
     login_manager.user_loader(load_user)
 
 
+# Built once: every signed-in request runs one of these (a statement built per request costs its cache key).
+_SIGNED_IN_USER = select(User).where(User.session_token == bindparam("session_token"), User.active)
+_SIGNED_IN_USER_LOCKED = _SIGNED_IN_USER.with_for_update()
+
+
 def load_user(session_token):
     """The signed-in user; read FOR UPDATE when the request is a cast (app.services.voting.begin_cast)."""
-    query = voting.signed_in_user_query(db.session, select(User).where(User.session_token == session_token,
-                                                                       User.active))
-    user = db.session.scalar(query)
+    query = _SIGNED_IN_USER_LOCKED if voting.lock_signed_in_user(db.session) else _SIGNED_IN_USER
+    user = db.session.scalar(query, {"session_token": session_token})
     voting.note_signed_in_user(db.session, user)
     return user
 

@@ -34,16 +34,26 @@ def refuse_control_characters():
                                    code=code_point(found[0])))
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
 def security_headers(response):
+    """Every header above that the view did not set itself: one pass over the response's headers (a
+    setdefault per header scans them all each time, on every request)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if "Cache-Control" not in headers and request.endpoint != "static":
-        headers["Cache-Control"] = "no-store"  # pages may be personal; never left in a shared cache
+    present = {name.lower() for name, _value in headers.items()}
+    missing = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
+    if request.is_secure and HSTS[0].lower() not in present:
+        missing.append(HSTS)
+    if "cache-control" not in present and request.endpoint != "static":
+        missing.append(("Cache-Control", "no-store"))  # pages may be personal; never left in a shared cache
+    headers.extend(missing)
     return response

@@ -232,29 +232,33 @@ _REMOVE_BALLOT = Ballot.__table__.delete().where(Ballot.pot_id == bindparam("pot
                                                  Ballot.replace_key == bindparam("key"))
 
 
-def _lock_and_load(session, user_id, terms, now, round_=None):
+def _lock_and_load(session, user_id, terms, now, round_=None, resident=None, session_token=None):
     """Start the write transaction; lock and re-read the resident and the round; refuse if voting is not open.
 
     SQLite: BEGIN IMMEDIATE holds the database's only write lock until commit.
     PostgreSQL: row locks, see _RESIDENT_LOCKED and _ROUND_LOCKED.
-    round_: the round's row if it was already read under the lock in this transaction (frozen_cast_terms).
+    round_, resident: the rows already read under the lock in this transaction (frozen_cast_terms).
+    session_token: the resident must still hold it (still be signed in) when read under the lock.
     Returns the connection the cast's statements run on, the resident's row and the round's row.
     """
     if session.info.get(LOCKED_USER) == user_id:
-        # begin_cast started this transaction and the sign-in read the resident's row under its lock.
+        # This transaction's lock was taken before the resident's row was read: by the sign-in (begin_cast;
+        # the row is in the identity map, no query) or with the pot's round (frozen_cast_terms).
         connection = session.connection()
-        user = session.get(User, user_id)  # the row read under the lock, from the identity map: no query
+        user = resident if resident is not None else session.get(User, user_id)
     else:
         begin_write_transaction(session)
         connection = session.connection()
-        user = connection.execute(_RESIDENT_LOCKED if _locking(connection) else _RESIDENT,
-                                  {"user_id": user_id}).first()
+        query = _RESIDENT_LOCKED if _locking(connection) else _RESIDENT
+        if session_token is not None:
+            query = query.where(User.session_token == session_token)
+        user = connection.execute(query, {"user_id": user_id}).first()
         round_ = None  # a row read before this transaction began is not read under its lock
     if round_ is None:
         round_ = connection.execute(_ROUND_LOCKED if _locking(connection) else _ROUND,
                                     {"round_id": terms.round_id}).one()
     if user is None:
-        raise VoteRefused(["not_found"])
+        raise VoteRefused(["try_again" if session_token is not None else "not_found"])
     if user.held_for_merge_with_id is not None:
         # Registered twice (in person and online): one person, one vote, so neither account's twin votes
         # until an officer merges them (app.services.in_person).
@@ -275,22 +279,56 @@ _POT_ROUND_KEY = select(Pot.round_id, *_ROUND.selected_columns, RoundKey.wrapped
 _POT_ROUND_KEY_LOCKED = _POT_ROUND_KEY.with_for_update(read=True, of=Round)
 
 
-def frozen_cast_terms(session, pot_id):
-    """(the pot's frozen terms, its round's row read under the lock) for a cast in the transaction begin_cast
-    started, from one Core query; None when this process keeps no frozen terms for the pot (voting not open,
-    no ballot cast yet, another process's first read) or the sign-in did not lock the resident: then the
-    caller takes the full path (current_ballot_terms, and cast_online reads the round itself)."""
-    if session.info.get(LOCKED_USER) is None:
-        return None
-    connection = session.connection()
-    row = connection.execute(_POT_ROUND_KEY_LOCKED if _locking(connection) else _POT_ROUND_KEY,
-                             {"pot_id": pot_id}).first()
+# SQLite: the same read with the signed-in resident's row, by id and session token (a sign-out or password
+# change since the sign-in's read finds no resident), in the first statement under BEGIN IMMEDIATE.
+_SIGNED_IN = (User.id == bindparam("user_id")) & (User.session_token == bindparam("session_token"))
+_RESIDENT_POT_ROUND_KEY = _POT_ROUND_KEY.add_columns(
+    *(column.label(f"resident_{column.key}") for column in _RESIDENT.selected_columns)).outerjoin(User, _SIGNED_IN)
+
+
+@dataclass(frozen=True)
+class _LockedResident:
+    """The resident's columns of a _RESIDENT_POT_ROUND_KEY row, named as a _RESIDENT row's."""
+
+    id: int
+    ward_id: int | None
+    date_of_birth: object
+    age_confirmed: int | None
+    email_verified_at: datetime | None
+    held_for_merge_with_id: int | None
+    active: bool
+
+
+def frozen_cast_terms(session, pot_id, user_id, session_token):
+    """(the pot's frozen terms, its round's row read under the lock, the resident's row read under it or None)
+    for a cast, from one Core query under the lock; None when this process keeps no frozen terms for the pot
+    (voting not open, no ballot cast yet, another process's first read), or the resident is not (or no
+    longer) signed in: then the caller takes the full path (current_ballot_terms, and cast_online locks and
+    reads the resident and the round itself).
+
+    PostgreSQL: in the transaction begin_cast started, whose sign-in read locked the resident (None: the
+    resident is the one in the session's identity map). SQLite: starts the write transaction here.
+    """
+    if _locking(session.get_bind()):
+        if session.info.get(LOCKED_USER) != user_id:
+            return None
+        row = session.connection().execute(_POT_ROUND_KEY_LOCKED, {"pot_id": pot_id}).first()
+        resident = None
+    else:
+        begin_write_transaction(session)
+        row = session.connection().execute(_RESIDENT_POT_ROUND_KEY, {"pot_id": pot_id, "user_id": user_id,
+                                                                     "session_token": session_token}).first()
+        if row is None or row.resident_id is None:
+            return None
+        resident = _LockedResident(*row[-len(_RESIDENT.selected_columns):])
     if row is None or row.phase != "voting" or row.wrapped is None:
         return None
     terms = _FROZEN_TERMS.get((pot_id, hashlib.sha256(bytes(row.wrapped)).digest()))
     if terms is None:
         return None
-    return replace(terms, key_version=bytes(row.wrapped)), row
+    if resident is not None:
+        session.info[LOCKED_USER] = user_id
+    return replace(terms, key_version=bytes(row.wrapped)), row, resident
 
 
 LOCK_SIGNED_IN_USER = "nb_lock_signed_in_user"  # session.info: the sign-in reads the user FOR UPDATE
@@ -298,16 +336,23 @@ LOCKED_USER = "nb_locked_user"  # session.info: the id of the user read under th
 
 
 def begin_cast(session):
-    """Start a cast's one write transaction before anything is read, so the sign-in's read of the resident is
-    the read under the lock (app.access.load_user locks the row when asked to here); cast_online then reads
-    the resident no more. The marks go with the transaction (commit or rollback forgets them)."""
+    """PostgreSQL: start a cast's one write transaction before anything is read, so the sign-in's read of the
+    resident is the read under the lock (app.access.load_user locks the row when asked to here); cast_online
+    then reads the resident no more. The marks go with the transaction (commit or rollback forgets them).
+
+    SQLite: nothing. Its lock is the whole database's one write lock, so it is taken as late as it can be:
+    frozen_cast_terms takes it and reads the resident again under it, with the pot's round and key, in one
+    query (the sign-in's read before it is not the read the cast trusts).
+    """
+    if not _locking(session.get_bind()):
+        return
     begin_write_transaction(session)
     session.info[LOCK_SIGNED_IN_USER] = True
 
 
-def signed_in_user_query(session, query):
-    """The sign-in's query for the user, locked FOR UPDATE when a cast asked for it (begin_cast)."""
-    return query.with_for_update() if session.info.get(LOCK_SIGNED_IN_USER) else query
+def lock_signed_in_user(session):
+    """Whether the sign-in reads the user FOR UPDATE: a cast asked for it (begin_cast)."""
+    return bool(session.info.get(LOCK_SIGNED_IN_USER))
 
 
 def note_signed_in_user(session, user):
@@ -367,11 +412,42 @@ def open_sealed(key, pot_id, replace_key, sealed):
     return json.loads(plaintext[DIGEST_CHARS:]), plaintext[:DIGEST_CHARS]
 
 
-def _register_once(connection):
+def _registered_once(dialect):
     """INSERT into the register that returns no row when the resident is already in it."""
     table = Participation.__table__
-    insert_ = (postgresql if _locking(connection) else sqlite).insert(table)
-    return insert_.on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+
+
+_REGISTER_ONCE = _registered_once(sqlite)
+_BALLOT_COLUMNS = ("id", "pot_id", "channel", "choices", "replace_key", "receipt_hash", "sealed")
+
+
+def _first_cast_statement():
+    """PostgreSQL: the register's row and the ballot in one statement (one round trip): the ballot is added
+    only if the register took the resident, and its id is returned; no row when they were registered before."""
+    table, ballot = Participation.__table__, Ballot.__table__
+    registered = (postgresql.insert(table).values({column: bindparam(column, type_=table.c[column].type)
+                                                   for column in ("user_id", "pot_id", "channel", "ward_id", "age_band")})
+                  .on_conflict_do_nothing(index_elements=["user_id", "pot_id"]).returning(table.c.id)
+                  .cte("registered"))
+    values = [bindparam(f"ballot_{column}", type_=ballot.c[column].type) for column in _BALLOT_COLUMNS]
+    return ballot.insert().from_select(_BALLOT_COLUMNS, select(*values).select_from(registered)).returning(ballot.c.id)
+
+
+_FIRST_CAST = _first_cast_statement()
+
+
+def _first_cast(connection, registration, ballot):
+    """Register the resident and add the ballot if they were not registered yet: True, else False (nothing
+    written). One statement on PostgreSQL; on SQLite (no INSERT in a WITH clause) the register's INSERT, then
+    the ballot's."""
+    if _locking(connection):
+        values = {**registration, **{f"ballot_{column}": value for column, value in ballot.items()}}
+        return connection.execute(_FIRST_CAST, values).first() is not None
+    if connection.execute(_REGISTER_ONCE, registration).first() is None:
+        return False
+    connection.execute(_ADD_BALLOT, ballot)
+    return True
 
 
 def _round_key(session, terms):
@@ -426,19 +502,23 @@ def shown_receipt(session, user_id, pot, sealed):
     return code if in_box is not None else None
 
 
-def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_round=None):
+def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_round=None, locked_resident=None,
+                session_token=None):
     """Cast or replace the resident's online ballot. Returns a Cast. Raises VoteRefused.
 
     The ballot is checked against the pot's frozen terms and its row prepared first; then, under the write
     lock, only what can change concurrently is read again. Starts its own write transaction (anything
-    unflushed in the session is discarded) unless begin_cast started it; the caller calls refuse_after_close(),
-    then commits. locked_round: the round's row that frozen_cast_terms read under the lock with the terms.
+    unflushed in the session is discarded) unless begin_cast or frozen_cast_terms started it; the caller calls
+    refuse_after_close(), then commits. locked_round, locked_resident: the rows frozen_cast_terms read under the
+    lock with the terms. session_token: refuse ("try_again") unless the resident, read under the lock, still
+    holds it (is still signed in with it).
     """
     terms = _terms_for(session, pot_id, terms)
     problems = terms.check(choices)
     if problems:
         raise VoteRefused(problems)
-    connection, user, round_ = _lock_and_load(session, user_id, terms, now, locked_round)
+    connection, user, round_ = _lock_and_load(session, user_id, terms, now, locked_round, locked_resident,
+                                              session_token)
     reasons = _ineligible(_resident(user), terms, round_, now)
     if reasons:
         raise VoteRefused(reasons)
@@ -448,18 +528,18 @@ def cast_online(session, user_id, pot_id, choices, now=None, terms=None, locked_
     ballot, code = _sealed_ballot(round_key, terms, user_id, choices)
     key = ballot["replace_key"]
     try:
-        # Register first (most casts are first casts): a resident already registered adds nothing, and only
-        # then is the register's channel read.
+        # Register and add the ballot first (most casts are first casts); only a resident already registered
+        # has the register's channel read and their earlier ballot replaced.
         channel = None
-        if connection.execute(_register_once(connection), _registration(user, terms, "online", now)).first() is None:
+        if not _first_cast(connection, _registration(user, terms, "online", now), ballot):
             channel = connection.execute(_CHANNEL, {"user_id": user_id, "pot_id": terms.pot_id}).scalar()
-        if channel == "paper":
-            raise VoteRefused(["voted_on_paper"])
-        if channel is not None and connection.execute(_REMOVE_BALLOT,
-                                                      {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
-            # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
-            raise VoteRefused(["try_again"])
-        connection.execute(_ADD_BALLOT, ballot)
+            if channel == "paper":
+                raise VoteRefused(["voted_on_paper"])
+            if channel is not None and connection.execute(_REMOVE_BALLOT,
+                                                          {"pot_id": terms.pot_id, "key": key}).rowcount != 1:
+                # Registered but no ballot under this key (the round's key was lost): never add a second ballot.
+                raise VoteRefused(["try_again"])
+            connection.execute(_ADD_BALLOT, ballot)
     except IntegrityError:
         session.rollback()
         raise VoteRefused(["try_again"]) from None

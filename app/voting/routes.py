@@ -46,8 +46,8 @@ def _pot_or_404(pot_id):
 
 @bp.before_request
 def _cast_in_one_transaction():
-    """A cast is one write transaction from its first read: the sign-in's read of the resident is the read
-    under the lock (app.services.voting.begin_cast)."""
+    """PostgreSQL: a cast is one write transaction from its first read, so the sign-in's read of the resident
+    is the read under the lock (app.services.voting.begin_cast; SQLite takes its lock later)."""
     if request.endpoint == "voting.ballot" and request.method == "POST" and request.form.get("action") == "cast":
         voting_service.begin_cast(db.session)
 
@@ -58,11 +58,15 @@ def _cast_in_one_transaction():
 CAST_SHOWN = "nb_cast"
 
 
-def _cast(pot_id, terms, choices, locked_round):
-    """Store the resident's ballot and commit it: ([]) or, when it was refused, its problems."""
+def _cast(resident, pot_id, terms, choices, locked_rows):
+    """Store the resident's ballot and commit it: ([]) or, when it was refused, its problems.
+
+    resident: (id, session token) as the sign-in read them; under the lock the resident must still hold it."""
+    user_id, session_token = resident
     try:
-        cast = voting_service.cast_online(db.session, current_user.id, pot_id, choices, terms=terms,
-                                          locked_round=locked_round)
+        cast = voting_service.cast_online(db.session, user_id, pot_id, choices, terms=terms,
+                                          locked_round=locked_rows[0], locked_resident=locked_rows[1],
+                                          session_token=session_token)
         voting_service.refuse_after_close(db.session, cast)
         db.session.commit()
     except voting_service.VoteRefused as refused:
@@ -116,9 +120,10 @@ def _projects_and_texts(pot):
 @login_required
 def ballot(pot_id):
     casting = request.method == "POST" and request.form.get("action") == "cast"
+    resident = (current_user.id, current_user.session_token)  # taking the lock may expire the loaded user
     # A cast once the pot's terms are kept in this process reads the pot, its round and key in one query.
-    found = voting_service.frozen_cast_terms(db.session, pot_id) if casting else None
-    pot, (terms, locked_round) = None, found or (None, None)
+    found = voting_service.frozen_cast_terms(db.session, pot_id, *resident) if casting else None
+    pot, (terms, *locked_rows) = None, found or (None, None, None)
     if terms is None:
         pot = _pot_or_404(pot_id)
         terms = voting_service.current_ballot_terms(db.session, pot)
@@ -126,7 +131,7 @@ def ballot(pot_id):
     if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect, app-wide)
         choices, problems = voting_service.read_ballot(terms, request.form.items(multi=True))
         if casting and not problems:
-            problems = _cast(pot_id, terms, choices, locked_round)
+            problems = _cast(resident, pot_id, terms, choices, locked_rows)
             if not problems:
                 return redirect(url_for("voting.recorded", pot_id=pot_id), 303)
         elif casting:

@@ -8,7 +8,7 @@ from sqlalchemy import false, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.ballots import DuplicateRank, OverBudget, TooManyChoices, TooManyPoints
-from app.models import AuditEntry, Ballot, Participation, RoundKey
+from app.models import AuditEntry, Ballot, Participation, RoundKey, User
 from app.services import count, round_keys, voting
 from app.services.rounds import move_phase
 from tests.factories import make_area, make_pot, make_proposal, make_round, make_user, make_ward
@@ -368,3 +368,25 @@ def test_the_close_by_date_from_cron_opens_the_ballots_and_destroys_the_key(app,
     assert voting.receipt_is_counted(db.session, code)
     count.count_round(db.session, s["round"])
     assert count.latest_results(db.session, s["round"])[s["pot"].id].ballot_count == 1
+
+
+def test_a_resident_signed_out_since_the_sign_in_read_cannot_cast(app, db, setup):
+    """The cast trusts only the resident read under its lock: a sign-out or password change elsewhere (a new
+    session token) between the sign-in's read and the lock refuses it, and nothing is stored."""
+    s = setup
+    committed(db, voting.cast_online(db.session, s["officer"].id, s["pot"].id, [s["a"].id]))
+    voting.current_ballot_terms(db.session, s["pot"])  # this process now keeps the pot's terms, as after a cast
+    db.session.commit()
+    resident_id, token = s["resident"].id, s["resident"].session_token
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's sign-in read is the locked read (begin_cast)
+        assert voting.frozen_cast_terms(db.session, s["pot"].id, resident_id, token) is not None
+        db.session.rollback()
+    with db.engine.begin() as elsewhere:  # signed out on another computer
+        elsewhere.execute(update(User).where(User.id == resident_id).values(session_token="f" * 64))
+    assert voting.frozen_cast_terms(db.session, s["pot"].id, resident_id, token) is None
+    with pytest.raises(voting.VoteRefused) as refused:
+        voting.cast_online(db.session, resident_id, s["pot"].id, [s["b"].id], session_token=token)
+    assert refused.value.codes == ["try_again"]
+    db.session.rollback()
+    assert db.session.query(Participation).filter_by(user_id=resident_id).count() == 0
+    assert db.session.query(Ballot).count() == 1
