@@ -269,6 +269,30 @@ def test_a_range_run_stops_before_the_outcome_changes(election, utility, start, 
         assert certified < changes[0]
 
 
+@st.composite
+def crowded_elections(draw):
+    """Many ballot kinds over a few projects: groups run short of money at different endowments, so money and
+    shares bend (a group goes from paying its share to paying all it has) inside the ranges tried."""
+    ids = [str(n) for n in range(1, draw(st.integers(4, 10)) + 1)]
+    projects = [Project(pid, draw(st.integers(200, 20_000))) for pid in ids]
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(ids), min_size=1, max_size=5), min_size=6, max_size=25))
+    ballots = []
+    for ballot in kinds:
+        ballots.extend([ballot] * draw(st.integers(1, 50)))
+    return Election(projects, ballots, draw(st.integers(5_000, 60_000)))
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=600, deadline=None)
+@given(crowded_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.integers(0, 300),
+       st.integers(0, 150))
+def test_a_range_run_over_bending_money_stops_before_the_outcome_changes(election, utility, start, width):
+    certified, outcomes = _range_holds(election, utility, start, width)
+    changes = [step for step in range(1, width + 1) if outcomes[step] != outcomes[step - 1]]
+    if certified is not None and changes:
+        assert certified < changes[0]
+
+
 @pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
 def test_ranges_stop_at_a_swap_and_at_a_new_project_and_add1_through_them_is_exact():
     # "a" and "b" swap places as the endowment rises and "d" becomes affordable: ranges over the first few
