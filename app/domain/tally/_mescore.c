@@ -832,8 +832,10 @@ typedef struct {
 } Found;
 
 /* The share x with sum of w·min(a + b·t, x) = cost over the n gathered groups; 1 when they cannot afford it.
- * err bounds the rounding of paid + weight·x against cost; slope is the sum of w·b over the capped groups. */
-static int band_share(Sweep *s, const double *a, const double *b, Py_ssize_t n, double t, double cost, Found *f) {
+ * err bounds the rounding of paid + weight·x against cost, and of the capped groups' money moving with
+ * slope over any distance up to span in t; slope is the sum of w·b over the capped groups. */
+static int band_share(Sweep *s, const double *a, const double *b, Py_ssize_t n, double t, double span, double cost,
+                      Found *f) {
     const int64_t *w = s->gw;
     double *m = s->m;
     Py_ssize_t *pend = s->pend;
@@ -843,7 +845,7 @@ static int band_share(Sweep *s, const double *a, const double *b, Py_ssize_t n, 
         m[i] = a[i] + b[i] * t;
         pend[i] = i;
         weight += w[i];
-        size += (double)w[i] * (fabs(a[i]) + fabs(b[i]) * t);
+        size += (double)w[i] * (fabs(a[i]) + fabs(b[i]) * (t + span));
     }
     double paid = 0.0, slope = 0.0, top = -INFINITY;
     Py_ssize_t np = n, passes = 0;
@@ -901,7 +903,7 @@ static double band_f(const Sweep *s, const double *a, const double *b, Py_ssize_
 /* A certain upper bound on the share at t with the lower money of the gathered groups. */
 static int upper_end(Sweep *s, Py_ssize_t n, double t, double cost, double *u) {
     Found f;
-    if (band_share(s, s->ga, s->gb, n, t, cost, &f)) return BAND_UNCERTAIN;
+    if (band_share(s, s->ga, s->gb, n, t, 0.0, cost, &f)) return BAND_UNCERTAIN;
     if (f.above) {
         *u = f.u;
         return BAND_OK;
@@ -981,7 +983,7 @@ static int refresh(Sweep *s, Py_ssize_t pid, Py_ssize_t step) {
         /* perhaps affordable from tu + 1 on: a candidate there, whose value is bounded below (see above) */
         double tu = last_true(-ua, -ub, err - cost, 0.0, k);
         Found f;
-        if (band_share(s, s->gc, s->gd, n, k, cost, &f)) {
+        if (band_share(s, s->gc, s->gd, n, k, k, cost, &f)) {
             s->k = tu;
             return BAND_NONE;
         }
@@ -1003,11 +1005,12 @@ static int refresh(Sweep *s, Py_ssize_t pid, Py_ssize_t step) {
     } else {
         uk = u0;
     }
-    double t0 = 0.0;
+    /* below: split the supporters as the share with the upper money at t = 0 does (the line is tight at
+     * t = 0, where the range starts: a range run is then almost never uncertain at its start) */
     Found f;
-    if (band_share(s, s->gc, s->gd, n, t0, cost, &f)) return BAND_UNCERTAIN;
+    if (band_share(s, s->gc, s->gd, n, 0.0, k, cost, &f)) return BAND_UNCERTAIN;
     double slope = -f.slope / (double)f.weight, low = f.x - 3 * f.err / (double)f.weight;
-    s->xla[pid] = low - slope * t0 - 4 * EPS * (fabs(low) + fabs(slope) * t0);
+    s->xla[pid] = low - 4 * EPS * fabs(low);
     s->xlb[pid] = slope;
     s->xub[pid] = k > 0 ? (uk - u0) / k : 0.0;
     s->xua[pid] = u0 + 8 * EPS * (fabs(u0) + fabs(uk));
