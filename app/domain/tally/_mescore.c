@@ -1165,7 +1165,7 @@ static PyObject *interval(PyObject *self, PyObject *args) {
         act[nact++] = q;
     }
     Py_DECREF(seq);
-    double tau = 2 * EPS * fabs(e_lo);  /* e_lo is the endowment rounded to a float */
+    double tau = 2 * EPS * (fabs(e_lo) + fabs(e_step) * s.k);  /* e_lo and step were rounded to floats */
     for (Py_ssize_t g = 0; g < G; g++) {
         s.la[g] = e_lo - tau;
         s.ua[g] = e_lo + tau;
