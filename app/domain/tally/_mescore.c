@@ -798,12 +798,16 @@ done:
  *   chosen to cancel C's, that bound is one number for every t: below cost, l is below the share everywhere;
  * - money after a payment is max(m - x, 0), between max(lower m - upper x, 0) and max(upper m - lower x, 0).
  *   A group that goes from paying its share to paying all it has inside the range has a kink there: bounded
- *   below by a fraction of the line (a line through zero) and above by the chord, as max(., 0) is convex.
+ *   below by the line itself or by zero, whichever is tight at t = 0, and above by the chord (max(., 0) is
+ *   convex). Bands are made tight at t = 0, so a range run is almost never uncertain where it starts.
  * A comparison of two affine bands that holds at both ends holds at every t between. A decision that holds at
  * t = 0 but not at t = k shortens the range to where it still holds; one uncertain at t = 0 gives None.
+ * A project its supporters cannot afford at t = 0 but perhaps later in the range stays a candidate ("maybe"):
+ * the run goes on only where it is certainly unaffordable or certainly beaten.
  * Floats: every sum carries SAFETY times the textbook bound on its rounding (n·2^-52 of the sum of its
  * magnitudes), and every band is widened by the rounding of its coefficients, so nothing is decided that
- * floats cannot tell. Tested against the exact engine at every endowment of random and near-tie ranges. */
+ * floats cannot tell. Tested against the exact engine at every endowment of random, near-tie, crossing and
+ * crowded ranges (tests/domain/test_tally_engines.py). */
 
 enum { BAND_OK = 0, BAND_NONE = 1, BAND_UNCERTAIN = 2, BAND_MAYBE = 3 };
 
