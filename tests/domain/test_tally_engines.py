@@ -217,17 +217,96 @@ def test_nb_tally_pure_switches_the_compiled_core_off():
     assert found.stdout.strip() == "True"
 
 
-@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
-@settings(max_examples=150, deadline=None)
-@given(st.one_of(approval_elections(), tie_prone_elections()), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]),
-       st.integers(0, 40), st.integers(1, 12))
-def test_a_range_run_certifies_only_what_every_endowment_in_the_range_gives(election, utility, start, width):
+def _range_holds(election, utility, start, width, skip_zero=False):
+    """A range run from B/n + start over width steps, each endowment it certifies checked against the exact
+    engine. Returns (the steps it certified, or None when not even the first; the exact outcome at each step)."""
     costs = {pid: exact(c) for pid, c in election.costs().items()}
     groups = Groups([frozenset(b) for b in election.ballots], list(costs))
     key = tie_key("lexico", costs, {})
     low = exact(Fraction(election.budget) / len(election.ballots)) + start
-    found = compiled.range_selection(compiled.CORE, groups, costs, key, low, low + width, utility == COST_UTILITY)
+    outcomes = [run_mes(groups, costs, low + step, utility, key, skip_zero)[0] for step in range(width + 1)]
+    found = compiled.range_selection(compiled.CORE, groups, costs, key, low, 1, width, utility == COST_UTILITY,
+                                     skip_zero)
     if found is None:
-        return  # not certain: Add1 steps through the range one endowment at a time
-    for step in range(width + 1):
-        assert run_mes(groups, costs, low + step, utility, key)[0] == found
+        return None, outcomes  # not certain even at low: Add1 takes one plain step there
+    selection, certified = found
+    assert 0 <= certified <= width
+    for step in range(certified + 1):
+        assert outcomes[step] == selection  # the same projects in the same order at every endowment covered
+    return certified, outcomes
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(approval_elections(), tie_prone_elections()), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]),
+       st.integers(0, 40), st.integers(0, 60), st.booleans())
+def test_a_range_run_certifies_only_what_every_endowment_in_the_range_gives(election, utility, start, width,
+                                                                            skip_zero):
+    _range_holds(election, utility, start, width, skip_zero)
+
+
+@st.composite
+def crossing_elections(draw):
+    """Projects whose order changes as the endowment rises: "a"'s supporters also back a cheap "c" bought
+    first and run short, so "a"'s share and "b"'s move at different rates and cross; "d" becomes affordable
+    at some endowment. Ranges over a few hundred steps from B/n meet such changes."""
+    projects = [Project("a", draw(st.integers(500, 5000))), Project("b", draw(st.integers(500, 5000))),
+                Project("c", draw(st.integers(50, 2000))), Project("d", draw(st.integers(100, 6000)))]
+    ballots = ([frozenset({"a", "c"})] * draw(st.integers(1, 30)) + [frozenset({"a"})] * draw(st.integers(1, 30))
+               + [frozenset({"b"})] * draw(st.integers(1, 30))
+               + [frozenset({"b", "c", "d"})] * draw(st.integers(0, 10)) + [frozenset({"d"})] * draw(st.integers(0, 9)))
+    return Election(projects, ballots, draw(st.integers(1_000, 12_000)))
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=300, deadline=None)
+@given(crossing_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.integers(0, 200),
+       st.integers(0, 80))
+def test_a_range_run_stops_before_the_outcome_changes(election, utility, start, width):
+    certified, outcomes = _range_holds(election, utility, start, width)
+    changes = [step for step in range(1, width + 1) if outcomes[step] != outcomes[step - 1]]
+    if certified is not None and changes:
+        assert certified < changes[0]
+
+
+@st.composite
+def crowded_elections(draw):
+    """Many ballot kinds over a few projects: groups run short of money at different endowments, so money and
+    shares bend (a group goes from paying its share to paying all it has) inside the ranges tried."""
+    ids = [str(n) for n in range(1, draw(st.integers(4, 10)) + 1)]
+    projects = [Project(pid, draw(st.integers(200, 20_000))) for pid in ids]
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(ids), min_size=1, max_size=5), min_size=6, max_size=25))
+    ballots = []
+    for ballot in kinds:
+        ballots.extend([ballot] * draw(st.integers(1, 50)))
+    return Election(projects, ballots, draw(st.integers(5_000, 60_000)))
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+@settings(max_examples=600, deadline=None)
+@given(crowded_elections(), st.sampled_from([COST_UTILITY, CARDINAL_UTILITY]), st.integers(0, 300),
+       st.integers(0, 150))
+def test_a_range_run_over_bending_money_stops_before_the_outcome_changes(election, utility, start, width):
+    certified, outcomes = _range_holds(election, utility, start, width)
+    changes = [step for step in range(1, width + 1) if outcomes[step] != outcomes[step - 1]]
+    if certified is not None and changes:
+        assert certified < changes[0]
+
+
+@pytest.mark.skipif(compiled.CORE is None, reason="the compiled core was not built")
+def test_ranges_stop_at_a_swap_and_at_a_new_project_and_add1_through_them_is_exact():
+    # "a" and "b" swap places as the endowment rises and "d" becomes affordable: ranges over the first few
+    # hundred steps meet those changes, stop before each, and Add1 through ranges is the exact count.
+    projects = [Project("a", 2000), Project("b", 1900), Project("c", 300), Project("d", 5000)]
+    ballots = [frozenset({"a", "c"})] * 11 + [frozenset({"a"})] * 3 + [frozenset({"b"})] * 9 \
+        + [frozenset({"d"})] * 4 + [frozenset({"c", "d"})] * 2
+    election = Election(projects, ballots, 4_000)
+    changes = covered = 0
+    for start in range(0, 400, 7):
+        certified, outcomes = _range_holds(election, COST_UTILITY, start, 40)
+        changes += sum(outcomes[i] != outcomes[i - 1] for i in range(1, 41))
+        covered += certified or 0
+    assert changes and covered  # the ranges met changes, and still certified stretches between them
+    for utility in (COST_UTILITY, CARDINAL_UTILITY):
+        fast, slow = _both(election, utility, "lexico", add1=True)
+        assert fast == slow

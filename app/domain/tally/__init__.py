@@ -20,8 +20,9 @@ How Equal Shares is counted (every path gives the same projects in the same orde
   margin is far above the bound; a near-tie or a close affordability is decided exactly in place.
 - compiled.py + _mescore.c: the same float run compiled (built by setup.py on install, optional). On a
   near-tie or a close affordability it calls back into Python for the exact decision and goes on. Add1
-  also runs it over a range of endowments with interval money, and skips the range when every decision is
-  certain throughout. Without a C compiler, or with NB_TALLY_PURE=1, the pure-Python engines run.
+  also runs it over a stretch of endowments at once, every money, share and value held between two lines in
+  the endowment, and learns how far the outcome certainly holds; it steps over that whole stretch. Without a
+  C compiler, or with NB_TALLY_PURE=1, the pure-Python engines run.
 A supporter too close to its share to tell whether it pays in full sends that one endowment to run_mes.
 """
 

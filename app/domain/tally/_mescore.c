@@ -784,249 +784,521 @@ done:
     return result;
 }
 
-/* ---- Add1: one run for a whole range of endowments -------------------------------------------------
- * Every group's money and every share as an interval over endowments in [e_lo, e_hi]. A share only falls
- * as any supporter's money rises, and money after a payment, max(m - x, 0), rises with m and falls with x:
- * so the share with the least money bounds it above, with the most money below, and each interval holds
- * the true value at every endowment of the range. When every purchase's value interval lies below every
- * other project's, and every affordability is certain at both ends, the whole range gives one selection.
- * Intervals are widened by 1e-9 of the endowment or the share, far above the float error (n·2^-52 for
- * sums of n terms), so nothing is decided in floats that floats cannot tell. Returns that selection, or
- * None when any decision differs within the range (then the caller steps through it as before). */
+/* ---- Add1: one run for a range of endowments -------------------------------------------------------
+ * interval(prepared, fcost, rank, enter, late, e_lo, step, k) follows the run at every endowment e_lo + t·step,
+ * t in [0, k], at once. It returns (selection, k') when every endowment with t in [0, k'] (an integer,
+ * k' <= k) certainly gives that selection in that order, or None when even t = 0 is not certain.
+ *
+ * Every group's money lies between two affine functions of t (its lower and upper band); every project's
+ * share and value likewise. Each band holds the exact value at every t of the range:
+ * - a share only falls as money rises: the share with the lower money bounds it above, with the upper below;
+ * - above: u bounds the share with money m when F(u) = sum of w·min(m, u) >= cost (F rises with u). Along
+ *   t, with m and u affine, F is concave, so F >= cost at both ends certifies the chord u between them;
+ * - below: for any split of the supporters into C and U, F(l) <= sum over C of w·m + W_U·l. With l's slope
+ *   chosen to cancel C's, that bound is one number for every t: below cost, l is below the share everywhere;
+ * - money after a payment is max(m - x, 0), between max(lower m - upper x, 0) and max(upper m - lower x, 0).
+ *   A group that goes from paying its share to paying all it has inside the range has a kink there: bounded
+ *   below by the line itself or by zero, whichever is tight at t = 0, and above by the chord (max(., 0) is
+ *   convex). Bands are made tight at t = 0, so a range run is almost never uncertain where it starts.
+ * A comparison of two affine bands that holds at both ends holds at every t between. A decision that holds at
+ * t = 0 but not at t = k shortens the range to where it still holds; one uncertain at t = 0 gives None.
+ * A project its supporters cannot afford at t = 0 but perhaps later in the range stays a candidate ("maybe"):
+ * the run goes on only where it is certainly unaffordable or certainly beaten.
+ * Floats: every sum carries SAFETY times the textbook bound on its rounding (n·2^-52 of the sum of its
+ * magnitudes), and every band is widened by the rounding of its coefficients, so nothing is decided that
+ * floats cannot tell. Tested against the exact engine at every endowment of random, near-tie, crossing and
+ * crowded ranges (tests/domain/test_tally_engines.py). */
 
-#define WIDEN 1e-9
-
-/* The share of pid with money m (supporters with money left), or INFINITY when they cannot afford it;
- * *total gets what they hold in all. */
-static double plain_share(const Prepared *p, const double *m, const Py_ssize_t *members, Py_ssize_t len,
-                          double cost, Py_ssize_t *scratch, double *total) {
-    int64_t weight = 0;
-    double held = 0.0;
-    Py_ssize_t n = 0;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        Py_ssize_t g = members[i];
-        if (m[g] > 0) {
-            weight += p->weight[g];
-            held += (double)p->weight[g] * m[g];
-            scratch[n++] = g;
-        }
-    }
-    *total = held;
-    double paid = 0.0;
-    while (weight) {
-        double x = (cost - paid) / (double)weight;
-        Py_ssize_t kept = 0, nshort = 0;
-        double s_paid = 0.0;
-        int64_t s_weight = 0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_ssize_t g = scratch[i];
-            if (m[g] < x) {
-                nshort++;
-                s_paid += (double)p->weight[g] * m[g];
-                s_weight += p->weight[g];
-            } else {
-                scratch[kept++] = g;
-            }
-        }
-        if (!nshort) return x;
-        paid += s_paid;
-        weight -= s_weight;
-        n = kept;
-    }
-    return INFINITY;
-}
+enum { BAND_OK = 0, BAND_NONE = 1, BAND_UNCERTAIN = 2, BAND_MAYBE = 3 };
 
 typedef struct {
-    double lo, hi;
-    Py_ssize_t rank, pid, step;
-} Span;
+    const Prepared *p;
+    const double *fcost;
+    const Py_ssize_t *rank;
+    int cost_utility;
+    double k;                        /* the range still certified: t in [0, k] */
+    double *la, *lb, *ua, *ub;       /* per group: money between la + lb·t and ua + ub·t */
+    char *dead;                      /* per group: no money anywhere in the range */
+    char *maybe;                     /* per project: not affordable at t = 0, perhaps from tu[pid] + 1 on */
+    double *tu;
+    double *vla, *vlb, *vua, *vub;   /* per project: its value between vla + vlb·t and vua + vub·t */
+    double *xla, *xlb, *xua, *xub;   /* per project: its share, likewise */
+    Py_ssize_t *fresh, *touched;     /* the step its bands were made at; the step after a supporter last paid */
+    int64_t *gw;                     /* one project's supporters with money, gathered: weights, bands */
+    double *ga, *gb, *gc, *gd, *m;
+    Py_ssize_t *pend;
+} Sweep;
 
-static int span_before(const Span *a, const Span *b) {
-    return a->lo < b->lo || (a->lo == b->lo && a->rank < b->rank);
-}
+typedef struct {
+    double x, paid, slope, err, u;
+    int64_t weight;  /* of the supporters who pay x in full */
+    int above;       /* F(u) >= cost is certain: u bounds the share from above */
+} Found;
 
-static void span_down(Span *h, Py_ssize_t n, Py_ssize_t i) {
-    for (;;) {
-        Py_ssize_t l = 2 * i + 1, m = i;
-        if (l < n && span_before(&h[l], &h[m])) m = l;
-        if (l + 1 < n && span_before(&h[l + 1], &h[m])) m = l + 1;
-        if (m == i) return;
-        Span t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
+/* The share x with sum of w·min(a + b·t, x) = cost over the n gathered groups; 1 when they cannot afford it.
+ * err bounds the rounding of paid + weight·x against cost, and of the capped groups' money moving with
+ * slope over any distance up to span in t; slope is the sum of w·b over the capped groups. */
+static int band_share(Sweep *s, const double *a, const double *b, Py_ssize_t n, double t, double span, double cost,
+                      Found *f) {
+    const int64_t *w = s->gw;
+    double *m = s->m;
+    Py_ssize_t *pend = s->pend;
+    int64_t weight = 0;
+    double size = cost;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        m[i] = a[i] + b[i] * t;
+        pend[i] = i;
+        weight += w[i];
+        size += (double)w[i] * (fabs(a[i]) + fabs(b[i]) * (t + span));
     }
-}
-
-static void span_up(Span *h, Py_ssize_t i) {
-    while (i > 0) {
-        Py_ssize_t up = (i - 1) / 2;
-        if (!span_before(&h[i], &h[up])) return;
-        Span t = h[i];
-        h[i] = h[up];
-        h[up] = t;
-        i = up;
+    double paid = 0.0, slope = 0.0, top = -INFINITY;
+    Py_ssize_t np = n, passes = 0;
+    while (weight > 0) {
+        passes++;
+        double x = (cost - paid) / (double)weight;
+        double err = SAFETY * (double)(n + 2 * passes + 8) * EPS * (size + (double)weight * fabs(x));
+        double u = x + 3 * err / (double)weight;
+        double s_paid = 0.0, s_slope = 0.0, fu = 0.0, s_top = top;
+        int64_t s_weight = 0;
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t j = 0; j < np; j++) {
+            Py_ssize_t i = pend[j];
+            double mi = m[i], wi = (double)w[i];
+            if (mi < x) {
+                s_paid += wi * mi;
+                s_slope += wi * b[i];
+                s_weight += w[i];
+                if (mi > s_top) s_top = mi;
+            } else {
+                pend[kept++] = i;
+                fu += wi * (mi < u ? mi : u);
+            }
+        }
+        if (kept == np) {
+            f->x = x;
+            f->paid = paid;
+            f->slope = slope;
+            f->err = err;
+            f->weight = weight;
+            f->u = u;
+            f->above = top <= u && paid + fu - err >= cost;
+            return 0;
+        }
+        paid += s_paid;
+        slope += s_slope;
+        weight -= s_weight;
+        top = s_top;
+        np = kept;
     }
+    return 1;
 }
 
-/* The value interval of pid now: 0 = known, 1 = certainly unaffordable, 2 = uncertain. */
-static int span_value(const Prepared *p, const double *lo, const double *hi, Py_ssize_t pid, double cost,
-                      int cost_utility, double e_hi, Py_ssize_t *scratch, double *vlo, double *vhi, double *xlo,
-                      double *xhi) {
+/* Sum of w·min(a + b·t, u) over the gathered groups, less a bound on its rounding. */
+static double band_f(const Sweep *s, const double *a, const double *b, Py_ssize_t n, double t, double u) {
+    double f = 0.0, size = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double mi = a[i] + b[i] * t, wi = (double)s->gw[i];
+        f += wi * (mi < u ? mi : u);
+        size += wi * (fabs(a[i]) + fabs(b[i]) * t + fabs(u));
+    }
+    return f - SAFETY * (double)(n + 8) * EPS * size;
+}
+
+/* A certain upper bound on the share at t with the lower money of the gathered groups. */
+static int upper_end(Sweep *s, Py_ssize_t n, double t, double cost, double *u) {
+    Found f;
+    if (band_share(s, s->ga, s->gb, n, t, 0.0, cost, &f)) return BAND_UNCERTAIN;
+    if (f.above) {
+        *u = f.u;
+        return BAND_OK;
+    }
+    double margin = 3 * f.err / (double)f.weight;
+    for (int i = 0; i < 3; i++) {  /* supporters near the share: a wider margin, checked on its own */
+        margin *= 256;
+        if (band_f(s, s->ga, s->gb, n, t, f.x + margin) >= cost) {
+            *u = f.x + margin;
+            return BAND_OK;
+        }
+    }
+    return BAND_UNCERTAIN;
+}
+
+/* The largest integer t in [0, k] with a + b·t > margin0 + margin1·t, given that it holds at t = 0. */
+static double last_true(double a, double b, double margin0, double margin1, double k) {
+    double slope = b - margin1, gap = a - margin0;
+    double t = slope < 0 ? floor(gap / -slope * (1 - 1e-9)) : k;
+    if (!(t <= k)) t = k;
+    if (!(t >= 0)) t = 0;
+    for (int i = 0; i < 4 && t > 0 && !(a + b * t > margin0 + margin1 * t); i++) t -= 1;
+    if (t > 0 && !(a + b * t > margin0 + margin1 * t)) t = 0;
+    return t;
+}
+
+static void set_value(Sweep *s, Py_ssize_t pid) {
+    double cost = s->fcost[pid], k = s->k;
+    if (!s->cost_utility) {
+        s->vla[pid] = s->xla[pid];
+        s->vlb[pid] = s->xlb[pid];
+        s->vua[pid] = s->xua[pid];
+        s->vub[pid] = s->xub[pid];
+        return;
+    }
+    double la = s->xla[pid] / cost, lb = s->xlb[pid] / cost, ua = s->xua[pid] / cost, ub = s->xub[pid] / cost;
+    s->vla[pid] = la - 4 * EPS * (fabs(la) + fabs(lb) * k);
+    s->vlb[pid] = lb;
+    s->vua[pid] = ua + 4 * EPS * (fabs(ua) + fabs(ub) * k);
+    s->vub[pid] = ub;
+}
+
+/* Bring pid's bands up to date at step. BAND_NONE: its supporters cannot afford it anywhere in the range
+ * (which may have been shortened for that); BAND_UNCERTAIN: whether they can is not certain at t = 0. */
+static int refresh(Sweep *s, Py_ssize_t pid, Py_ssize_t step) {
+    const Prepared *p = s->p;
+    double cost = s->fcost[pid];
+    s->fresh[pid] = step;
     if (cost == 0) {
-        *vlo = *vhi = *xlo = *xhi = 0.0;
-        return 0;
+        s->xla[pid] = s->xlb[pid] = s->xua[pid] = s->xub[pid] = 0.0;
+        s->vla[pid] = s->vlb[pid] = s->vua[pid] = s->vub[pid] = 0.0;
+        return BAND_OK;
     }
-    const Py_ssize_t *members = p->mlist + p->mstart[pid];
-    Py_ssize_t len = p->mstart[pid + 1] - p->mstart[pid];
-    double most, least;
-    double a = plain_share(p, hi, members, len, cost, scratch, &most);
-    if (a == INFINITY) return most < cost * (1 - WIDEN) ? 1 : 2;
-    double b = plain_share(p, lo, members, len, cost, scratch, &least);
-    if (b == INFINITY || least < cost * (1 + WIDEN)) return 2;
-    *xlo = a - WIDEN * (a + e_hi);
-    *xhi = b + WIDEN * (b + e_hi);
-    *vlo = cost_utility ? *xlo / cost : *xlo;
-    *vhi = cost_utility ? *xhi / cost : *xhi;
-    return 0;
+    double k = s->k, la = 0.0, lb = 0.0, ua = 0.0, ub = 0.0, size = cost;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = p->mstart[pid]; i < p->mstart[pid + 1]; i++) {
+        Py_ssize_t g = p->mlist[i];
+        if (s->dead[g]) continue;
+        double w = (double)p->weight[g];
+        s->gw[n] = p->weight[g];
+        s->ga[n] = s->la[g];
+        s->gb[n] = s->lb[g];
+        s->gc[n] = s->ua[g];
+        s->gd[n] = s->ub[g];
+        la += w * s->la[g];
+        lb += w * s->lb[g];
+        ua += w * s->ua[g];
+        ub += w * s->ub[g];
+        size += w * (fabs(s->la[g]) + fabs(s->ua[g]) + (fabs(s->lb[g]) + fabs(s->ub[g])) * k);
+        n++;
+    }
+    double err = SAFETY * (double)(n + 8) * EPS * size;  /* of the totals below, at any t in [0, k] */
+    if (la - err > cost) {  /* affordable at t = 0 with the lower money: keep the range where it still is */
+        if (!(la + lb * k - err > cost)) s->k = k = last_true(la, lb, cost + err, 0.0, k);
+    } else if (ua + err < cost) {  /* unaffordable at t = 0 even with the upper money */
+        if (ua + ub * k + err < cost) return BAND_NONE;
+        /* perhaps affordable from tu + 1 on: a candidate there, whose value is bounded below (see above) */
+        double tu = last_true(-ua, -ub, err - cost, 0.0, k);
+        Found f;
+        if (band_share(s, s->gc, s->gd, n, k, k, cost, &f)) {
+            s->k = tu;
+            return BAND_NONE;
+        }
+        double slope = -f.slope / (double)f.weight, low = f.x - 3 * f.err / (double)f.weight;
+        s->tu[pid] = tu;
+        s->xla[pid] = low - slope * k - 4 * EPS * (fabs(low) + fabs(slope) * k);
+        s->xlb[pid] = slope;
+        s->xua[pid] = INFINITY;
+        s->xub[pid] = 0.0;
+        set_value(s, pid);
+        return BAND_MAYBE;
+    } else {
+        return BAND_UNCERTAIN;
+    }
+    double u0, uk;
+    if (upper_end(s, n, 0.0, cost, &u0)) return BAND_UNCERTAIN;
+    if (k > 0) {
+        if (upper_end(s, n, k, cost, &uk)) return BAND_UNCERTAIN;
+    } else {
+        uk = u0;
+    }
+    /* below: split the supporters as the share with the upper money at t = 0 does (the line is tight at
+     * t = 0, where the range starts: a range run is then almost never uncertain at its start) */
+    Found f;
+    if (band_share(s, s->gc, s->gd, n, 0.0, k, cost, &f)) return BAND_UNCERTAIN;
+    double slope = -f.slope / (double)f.weight, low = f.x - 3 * f.err / (double)f.weight;
+    s->xla[pid] = low - 4 * EPS * fabs(low);
+    s->xlb[pid] = slope;
+    s->xub[pid] = k > 0 ? (uk - u0) / k : 0.0;
+    s->xua[pid] = u0 + 8 * EPS * (fabs(u0) + fabs(uk));
+    set_value(s, pid);
+    return BAND_OK;
+}
+
+/* Whether c's value is certainly below q's: at every t in [0, k] (0), only from t = 0 up to some t < k
+ * (2: shorten(s, c, q) keeps that part), or not even at t = 0 (1). */
+static int beats(const Sweep *s, Py_ssize_t c, Py_ssize_t q) {
+    if (s->fcost[c] == 0 && s->fcost[q] == 0) return s->rank[c] < s->rank[q] ? 0 : 1;
+    double a = s->vla[q] - s->vua[c], b = s->vlb[q] - s->vub[c], k = s->k;
+    double m0 = 8 * EPS * (fabs(s->vla[q]) + fabs(s->vua[c])), m1 = 8 * EPS * (fabs(s->vlb[q]) + fabs(s->vub[c]));
+    if (!(a > m0)) return 1;
+    return a + b * k > m0 + m1 * k ? 0 : 2;
+}
+
+static void shorten(Sweep *s, Py_ssize_t c, Py_ssize_t q) {
+    double a = s->vla[q] - s->vua[c], b = s->vlb[q] - s->vub[c];
+    double m0 = 8 * EPS * (fabs(s->vla[q]) + fabs(s->vua[c])), m1 = 8 * EPS * (fabs(s->vlb[q]) + fabs(s->vub[c]));
+    s->k = last_true(a, b, m0, m1, s->k);
+}
+
+/* q is not affordable for t in [0, tu[q]]: c comes before it wherever c beats it or it is not affordable.
+ * Keeps the part of the range where one of the two holds at every t. */
+static void cover(Sweep *s, Py_ssize_t c, Py_ssize_t q) {
+    double a = s->vla[q] - s->vua[c], b = s->vlb[q] - s->vub[c], k = s->k, tu = s->tu[q];
+    double m0 = 8 * EPS * (fabs(s->vla[q]) + fabs(s->vua[c])), m1 = 8 * EPS * (fabs(s->vlb[q]) + fabs(s->vub[c]));
+    if (k <= tu) return;
+    if (a > m0) {
+        double tb = last_true(a, b, m0, m1, k);
+        s->k = tb > tu ? tb : tu;
+    } else if (!(a + b * (tu + 1) > m0 + m1 * (tu + 1) && a + b * k > m0 + m1 * k)) {
+        s->k = tu;
+    }
+}
+
+/* Group g pays its share of c: max(m - x, 0), between the bands described above. */
+static void pay_band(Sweep *s, Py_ssize_t g, Py_ssize_t c) {
+    double k = s->k;
+    double xla = s->xla[c], xlb = s->xlb[c], xua = s->xua[c], xub = s->xub[c];
+    double la = s->la[g], lb = s->lb[g], ua = s->ua[g], ub = s->ub[g];
+    /* lower: A = la - xua + (lb - xub)·t, less its rounding; max(A, 0) >= λ·A for any λ in [0, 1] */
+    double aa = la - xua, ab = lb - xub;
+    aa -= 4 * EPS * (fabs(la) + fabs(xua) + (fabs(lb) + fabs(xub)) * k);
+    double a0 = aa;
+    if (a0 >= 0) {  /* A itself where it is positive at t = 0 (tight there; it may go below zero later) */
+        s->la[g] = aa;
+        s->lb[g] = ab;
+    } else {  /* else zero (tight at t = 0) */
+        s->la[g] = s->lb[g] = 0.0;
+    }
+    /* upper: B = ua - xla + (ub - xlb)·t, plus its rounding; max(B, 0) is B where B >= 0, else below its chord */
+    double ba = ua - xla, bb = ub - xlb;
+    ba += 4 * EPS * (fabs(ua) + fabs(xla) + (fabs(ub) + fabs(xlb)) * k);
+    double eb = 4 * EPS * (fabs(ba) + fabs(bb) * k), b0 = ba, bk = ba + bb * k;
+    if (b0 + eb <= 0 && bk + eb <= 0) {  /* pays all it has everywhere in the range */
+        s->la[g] = s->lb[g] = s->ua[g] = s->ub[g] = 0.0;
+        s->dead[g] = 1;
+    } else if (b0 - eb >= 0 && bk - eb >= 0) {
+        s->ua[g] = ba;
+        s->ub[g] = bb;
+    } else {
+        double c0 = b0 + eb > 0 ? b0 + eb : 0.0, ck = bk + eb > 0 ? bk + eb : 0.0;
+        s->ub[g] = k > 0 ? (ck - c0) / k : 0.0;
+        s->ua[g] = c0 + 8 * EPS * (c0 + ck);
+    }
 }
 
 static PyObject *interval(PyObject *self, PyObject *args) {
-    PyObject *capsule, *fcost_obj, *rank_obj, *enter;
-    double e_lo, e_hi;
+    PyObject *capsule, *fcost_obj, *rank_obj, *enter, *late;
+    double e_lo, e_step, k;
     int cost_utility;
     (void)self;
-    if (!PyArg_ParseTuple(args, "OOOOddp", &capsule, &fcost_obj, &rank_obj, &enter, &e_lo, &e_hi, &cost_utility))
+    if (!PyArg_ParseTuple(args, "OOOOOdddp", &capsule, &fcost_obj, &rank_obj, &enter, &late, &e_lo, &e_step, &k,
+                          &cost_utility))
         return NULL;
     const Prepared *p = PyCapsule_GetPointer(capsule, "mescore.prepared");
     if (!p) return NULL;
     Py_ssize_t P = p->projects, G = p->groups;
-    size_t pz = (size_t)P + 1, gz = (size_t)G + 1;
-    double *fcost = malloc(sizeof(double) * pz), *lo = malloc(sizeof(double) * gz), *hi = malloc(sizeof(double) * gz);
-    double *xlo = malloc(sizeof(double) * pz), *xhi = malloc(sizeof(double) * pz);
-    Py_ssize_t *rank = malloc(sizeof(Py_ssize_t) * pz), *entering = malloc(sizeof(Py_ssize_t) * pz);
-    Py_ssize_t *touched = malloc(sizeof(Py_ssize_t) * pz), *selected = malloc(sizeof(Py_ssize_t) * pz);
-    Py_ssize_t *scratch = malloc(sizeof(Py_ssize_t) * ((size_t)p->longest + 1));
-    Span *heap = malloc(sizeof(Span) * (pz + 1));
+    size_t pz = (size_t)P + 1, gz = (size_t)G + 1, lz = (size_t)p->longest + 1;
+    Sweep s;
+    memset(&s, 0, sizeof s);
+    s.p = p;
+    s.cost_utility = cost_utility;
+    s.k = k >= 0 ? floor(k) : 0.0;
+    double *fcost = malloc(sizeof(double) * pz);
+    Py_ssize_t *rank = malloc(sizeof(Py_ssize_t) * pz), *act = malloc(sizeof(Py_ssize_t) * pz);
+    Py_ssize_t *selected = malloc(sizeof(Py_ssize_t) * pz);
+    s.fcost = fcost;
+    s.rank = rank;
+    s.la = malloc(sizeof(double) * gz);
+    s.lb = malloc(sizeof(double) * gz);
+    s.ua = malloc(sizeof(double) * gz);
+    s.ub = malloc(sizeof(double) * gz);
+    s.dead = calloc(gz, 1);
+    s.maybe = calloc(pz, 1);
+    s.tu = malloc(sizeof(double) * pz);
+    s.vla = malloc(sizeof(double) * pz);
+    s.vlb = malloc(sizeof(double) * pz);
+    s.vua = malloc(sizeof(double) * pz);
+    s.vub = malloc(sizeof(double) * pz);
+    s.xla = malloc(sizeof(double) * pz);
+    s.xlb = malloc(sizeof(double) * pz);
+    s.xua = malloc(sizeof(double) * pz);
+    s.xub = malloc(sizeof(double) * pz);
+    s.fresh = malloc(sizeof(Py_ssize_t) * pz);
+    s.touched = calloc(pz, sizeof(Py_ssize_t));
+    s.gw = malloc(sizeof(int64_t) * lz);
+    s.ga = malloc(sizeof(double) * lz);
+    s.gb = malloc(sizeof(double) * lz);
+    s.gc = malloc(sizeof(double) * lz);
+    s.gd = malloc(sizeof(double) * lz);
+    s.m = malloc(sizeof(double) * lz);
+    s.pend = malloc(sizeof(Py_ssize_t) * lz);
     PyObject *result = NULL;
-    Py_ssize_t n = 0, nsel = 0, nenter = 0;
-    if (!fcost || !lo || !hi || !xlo || !xhi || !rank || !entering || !touched || !selected || !scratch || !heap) {
+    Py_ssize_t nact = 0, nsel = 0;
+    if (!fcost || !rank || !act || !selected || !s.la || !s.lb || !s.ua || !s.ub || !s.dead || !s.maybe || !s.tu || !s.vla || !s.vlb ||
+        !s.vua || !s.vub || !s.xla || !s.xlb || !s.xua || !s.xub || !s.fresh || !s.touched || !s.gw || !s.ga ||
+        !s.gb || !s.gc || !s.gd || !s.m || !s.pend) {
         PyErr_NoMemory();
         goto done;
     }
     if (read_doubles(fcost_obj, P, fcost) < 0 || read_indices(rank_obj, P, rank) < 0) goto done;
     PyObject *seq = PySequence_Fast(enter, "enter must be a list");
     if (!seq) goto done;
-    nenter = PySequence_Fast_GET_SIZE(seq);
-    for (Py_ssize_t i = 0; i < nenter && i < P; i++) {
-        entering[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
-        if ((entering[i] == -1 && PyErr_Occurred()) || entering[i] < 0 || entering[i] >= P) {
+    Py_ssize_t nenter = nact = PySequence_Fast_GET_SIZE(seq);
+    if (nact > P) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "too many entries");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nact; i++) {
+        act[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if ((act[i] == -1 && PyErr_Occurred()) || act[i] < 0 || act[i] >= P) {
             Py_DECREF(seq);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "enter: no such project");
             goto done;
         }
     }
     Py_DECREF(seq);
-    if (nenter > P) {
-        PyErr_SetString(PyExc_ValueError, "too many entries");
-        goto done;
+    Py_ssize_t nlate;
+    if (!(seq = PySequence_Fast(late, "late must be a list"))) goto done;
+    nlate = PySequence_Fast_GET_SIZE(seq);
+    for (Py_ssize_t i = 0; i < nlate && nact < P; i++) {
+        Py_ssize_t q = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if ((q == -1 && PyErr_Occurred()) || q < 0 || q >= P) {
+            Py_DECREF(seq);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "late: no such project");
+            goto done;
+        }
+        act[nact++] = q;
     }
-    double tau = WIDEN * e_hi;
+    Py_DECREF(seq);
+    double tau = 2 * EPS * (fabs(e_lo) + fabs(e_step) * s.k);  /* e_lo and step were rounded to floats */
     for (Py_ssize_t g = 0; g < G; g++) {
-        lo[g] = e_lo - tau;
-        hi[g] = e_hi + tau;
+        s.la[g] = e_lo - tau;
+        s.ua[g] = e_lo + tau;
+        s.lb[g] = s.ub[g] = e_step;
     }
-    for (Py_ssize_t q = 0; q < P; q++) touched[q] = -1;
-    for (Py_ssize_t i = 0; i < nenter; i++) {
-        Py_ssize_t q = entering[i];
-        Span *s = &heap[n];
-        int found = span_value(p, lo, hi, q, fcost[q], cost_utility, e_hi, scratch, &s->lo, &s->hi, &xlo[q], &xhi[q]);
-        if (found == 2) goto uncertain;
-        if (found == 1) continue;
-        s->rank = rank[q];
-        s->pid = q;
-        s->step = 0;
-        n++;
+    for (Py_ssize_t i = nenter; i < nact; i++) {  /* affordable only from inside the range: worked out when needed */
+        Py_ssize_t q = act[i];
+        s.maybe[q] = 1;
+        s.vla[q] = s.vlb[q] = 0.0;  /* a value is never below zero */
+        s.fresh[q] = -1;  /* stale: worked out when first needed */
     }
-    for (Py_ssize_t i = n / 2 - 1; i >= 0; i--) span_down(heap, n, i);
-    while (n) {
-        Span top = heap[0];
-        heap[0] = heap[--n];
-        span_down(heap, n, 0);
-        Py_ssize_t step = nsel;
-        if (touched[top.pid] > top.step) {  /* a supporter paid since: bring it up to date */
-            int found = span_value(p, lo, hi, top.pid, fcost[top.pid], cost_utility, e_hi, scratch, &top.lo, &top.hi,
-                                   &xlo[top.pid], &xhi[top.pid]);
-            if (found == 2) goto uncertain;
-            if (found == 1) continue;
-            top.step = step;
-            heap[n++] = top;
-            span_up(heap, n - 1);
+    for (Py_ssize_t i = 0; i < nenter; i++) {  /* every supporter holds e_lo or more: the share is the equal split */
+        Py_ssize_t q = act[i];
+        int64_t w = 0;
+        for (Py_ssize_t j = p->mstart[q]; j < p->mstart[q + 1]; j++) w += p->weight[p->mlist[j]];
+        double x = fcost[q] / (double)w;
+        s.xla[q] = x - 4 * EPS * x;
+        s.xua[q] = x + 4 * EPS * x;
+        s.xlb[q] = s.xub[q] = 0.0;
+        set_value(&s, q);
+        s.fresh[q] = 0;
+    }
+    while (nact) {
+        Py_ssize_t step = nsel, at = -1;
+        for (Py_ssize_t i = 0; i < nact; i++) {  /* the least lower value at t = 0 among those affordable there */
+            Py_ssize_t q = act[i];
+            if (s.maybe[q]) continue;
+            if (at < 0 || s.vla[q] < s.vla[act[at]] || (s.vla[q] == s.vla[act[at]] && rank[q] < rank[act[at]])) at = i;
+        }
+        if (at < 0) {  /* the rest are not affordable at t = 0: keep the part of the range where none is */
+            int again = 0;
+            for (Py_ssize_t i = 0; i < nact; i++) {
+                Py_ssize_t q = act[i];
+                if (s.touched[q] <= s.fresh[q]) continue;
+                int found = refresh(&s, q, step);
+                if (found == BAND_UNCERTAIN) goto uncertain;
+                s.maybe[q] = found == BAND_MAYBE;
+                if (found == BAND_NONE) act[i--] = act[--nact];
+                again |= found == BAND_OK;
+            }
+            if (again) continue;
+            for (Py_ssize_t i = 0; i < nact; i++)
+                if (s.tu[act[i]] < s.k) s.k = s.tu[act[i]];
+            break;
+        }
+        Py_ssize_t c = act[at];
+        if (s.touched[c] > s.fresh[c]) {  /* a supporter paid since: bring it up to date, then look again */
+            int found = refresh(&s, c, step);
+            if (found == BAND_UNCERTAIN) goto uncertain;
+            if (found == BAND_NONE) act[at] = act[--nact];
+            s.maybe[c] = found == BAND_MAYBE;
             continue;
         }
-        if (n) {
-            Span *o = &heap[0];
-            int zero_tie = top.lo == 0 && top.hi == 0 && o->lo == 0 && o->hi == 0 && top.rank < o->rank;
-            if (!(top.hi < o->lo) && !zero_tie) {
-                if (touched[o->pid] > o->step) {  /* the other's bound is old: refresh it, then look again */
-                    Span other = heap[0];
-                    heap[0] = heap[--n];
-                    span_down(heap, n, 0);
-                    int found = span_value(p, lo, hi, other.pid, fcost[other.pid], cost_utility, e_hi, scratch,
-                                           &other.lo, &other.hi, &xlo[other.pid], &xhi[other.pid]);
-                    if (found == 2) goto uncertain;
-                    if (found == 0) {
-                        other.step = step;
-                        heap[n++] = other;
-                        span_up(heap, n - 1);
-                    }
-                    heap[n++] = top;
-                    span_up(heap, n - 1);
+        int again = 0;
+        for (Py_ssize_t i = 0; i < nact && !again; i++) {
+            Py_ssize_t q = act[i];
+            if (q == c) continue;
+            int order = beats(&s, c, q);
+            if (!order) continue;
+            if (s.touched[q] <= s.fresh[q]) {
+                if (s.maybe[q]) {
+                    cover(&s, c, q);
                     continue;
                 }
-                goto uncertain;  /* two projects whose values overlap somewhere in the range */
+                if (order == 1) goto uncertain;  /* two values too close to tell at t = 0 */
+                shorten(&s, c, q);  /* the two values cross inside the range */
+                continue;
             }
+            int found = refresh(&s, q, step);  /* the other's bands are old: bring them up to date, look again */
+            if (found == BAND_UNCERTAIN) goto uncertain;
+            s.maybe[q] = found == BAND_MAYBE;
+            if (found == BAND_NONE) act[i] = act[--nact];
+            again = 1;
         }
-        Py_ssize_t pid = top.pid;
-        if (fcost[pid] != 0) {
-            double a = xlo[pid], b = xhi[pid];
-            for (Py_ssize_t i = p->mstart[pid]; i < p->mstart[pid + 1]; i++) {
+        if (again) continue;
+        if (fcost[c] != 0) {
+            for (Py_ssize_t i = p->mstart[c]; i < p->mstart[c + 1]; i++) {
                 Py_ssize_t g = p->mlist[i];
-                if (hi[g] <= 0) continue;
-                double l = lo[g] - b - tau, h = hi[g] - a;
-                lo[g] = l > 0 ? l : 0.0;
-                hi[g] = h > 0 ? h + tau : 0.0;
+                if (!s.dead[g]) pay_band(&s, g, c);
             }
-            for (Py_ssize_t j = p->ostart[pid]; j < p->ostart[pid + 1]; j++) touched[p->olist[j]] = step + 1;
+            for (Py_ssize_t j = p->ostart[c]; j < p->ostart[c + 1]; j++) s.touched[p->olist[j]] = step + 1;
         }
-        selected[nsel++] = pid;
+        selected[nsel++] = c;
+        act[at] = act[--nact];
     }
-    result = PyList_New(nsel);
-    if (!result) goto done;
+    PyObject *chosen = PyList_New(nsel);
+    if (!chosen) goto done;
     for (Py_ssize_t i = 0; i < nsel; i++) {
         PyObject *v = PyLong_FromSsize_t(selected[i]);
         if (!v) {
-            Py_CLEAR(result);
+            Py_DECREF(chosen);
             goto done;
         }
-        PyList_SET_ITEM(result, i, v);
+        PyList_SET_ITEM(chosen, i, v);
     }
+    result = Py_BuildValue("(Nd)", chosen, s.k);
     goto done;
 uncertain:
     result = Py_None;
     Py_INCREF(result);
 done:
     free(fcost);
-    free(lo);
-    free(hi);
-    free(xlo);
-    free(xhi);
     free(rank);
-    free(entering);
-    free(touched);
+    free(act);
     free(selected);
-    free(scratch);
-    free(heap);
+    free(s.la);
+    free(s.lb);
+    free(s.ua);
+    free(s.ub);
+    free(s.dead);
+    free(s.maybe);
+    free(s.tu);
+    free(s.vla);
+    free(s.vlb);
+    free(s.vua);
+    free(s.vub);
+    free(s.xla);
+    free(s.xlb);
+    free(s.xua);
+    free(s.xub);
+    free(s.fresh);
+    free(s.touched);
+    free(s.gw);
+    free(s.ga);
+    free(s.gb);
+    free(s.gc);
+    free(s.gd);
+    free(s.m);
+    free(s.pend);
     return result;
 }
 
@@ -1034,8 +1306,8 @@ static PyMethodDef methods[] = {
     {"prepare", prepare, METH_VARARGS, "prepare(weights, members, projects_of, overlap) -> the election's structure"},
     {"run", run, METH_VARARGS, "run(prepared, fcost, rank, tie_class, enter, e, cost_utility, track, stable, best, "
                                "afford, ties) -> (selected, deaths, stable), or None when a payment is too close"},
-    {"interval", interval, METH_VARARGS, "interval(prepared, fcost, rank, enter, e_lo, e_hi, cost_utility) -> the "
-                                         "selection every endowment in [e_lo, e_hi] gives, or None when that is not certain"},
+    {"interval", interval, METH_VARARGS, "interval(prepared, fcost, rank, enter, late, e_lo, step, k, cost_utility) -> "
+                                         "(selection, k') that every endowment e_lo + t*step, t in [0, k'], gives, or None"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -156,22 +156,27 @@ def run_compiled(core, groups, costs, endowment, cost_utility, tie_key, skip_zer
 
 
 
-def range_selection(core, groups, costs, tie_key, low, high, cost_utility, skip_zero_cost=False):
-    """The selection every endowment in [low, high] gives (ids in order), or None when that is not certain.
+def range_selection(core, groups, costs, tie_key, low, increment, steps, cost_utility, skip_zero_cost=False):
+    """(selection, k): every endowment low + j·increment, 0 <= j <= k <= steps, gives that selection (ids in
+    order); None when that is not certain even at low.
 
-    One run of the core with every money and share as an interval over the range (_mescore.c, interval):
-    Add1 steps over the whole range at once when nothing it decides changes inside it.
+    One run of the core with every money, share and value held between two lines in the endowment
+    (_mescore.c, interval): Add1 steps over the whole stretch at once.
     """
     shape = _shape(core, groups)
     fcost, rank, _ = shape.orders(costs, tie_key)
-    enter = []
+    enter, late = [], []  # affordable from low on; only from some endowment inside the range on
     for i, pid in enumerate(shape.pids):
         if not groups.supporters[pid] or (skip_zero_cost and costs[pid] == 0):
             continue
         weight = groups.support_weight[pid]
         if low * weight >= costs[pid]:
             enter.append(i)
-        elif high * weight >= costs[pid]:
-            return None  # its supporters can afford it from somewhere inside the range on
-    found = core.interval(shape.capsule, fcost, rank, enter, float(low), float(high), cost_utility)
-    return None if found is None else [shape.pids[i] for i in found]
+        elif (low + steps * increment) * weight >= costs[pid]:
+            late.append(i)
+    found = core.interval(shape.capsule, fcost, rank, enter, late, float(low), float(increment), float(steps),
+                          cost_utility)
+    if found is None:
+        return None
+    chosen, k = found
+    return [shape.pids[i] for i in chosen], int(k)
