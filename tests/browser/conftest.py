@@ -19,8 +19,10 @@ Pages may only load from the live server: any other request is aborted and fails
 """
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
@@ -30,6 +32,8 @@ from app.extensions import db
 from app.models.content import ContentSource
 from tests.support.live_server import LiveServer
 from tests.support.results_scenarios import Scenario
+
+LONDON = ZoneInfo("Europe/London")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -204,4 +208,19 @@ def fill_date(page, legend, day, month, year, labels=("Day", "Month", "Year")):
     legend is `legend`."""
     group = page.get_by_role("group", name=legend, exact=True)
     for label, value in zip(labels, (day, month, year), strict=True):
+        group.get_by_label(label, exact=True).fill(str(value))
+
+
+def fill_when(page, legend, days):
+    """Type a date and time, days from now in UK time, into the day, month, year and time boxes under legend.
+
+    Never between 01:00 and 02:00: on a clock-change night that hour is skipped or repeated, and the form
+    rightly refuses it, so the time is moved an hour on (the rounds' dates are days apart).
+    """
+    when = (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON)
+    if when.hour == 1:
+        when = (when.astimezone(UTC) + timedelta(hours=1)).astimezone(LONDON)
+    group = page.get_by_role("group", name=legend)
+    for label, value in (("Day", when.day), ("Month", when.month), ("Year", when.year),
+                         ("Time", when.strftime("%H:%M"))):
         group.get_by_label(label, exact=True).fill(str(value))

@@ -13,21 +13,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Round
-from tests.browser.conftest import assert_accessible, fill_date, record_step, sign_in
+from tests.browser.conftest import assert_accessible, fill_date, fill_when, record_step, sign_in
 from tests.factories import make_area, make_user, make_ward
 
 pytestmark = pytest.mark.browser
 LONDON = ZoneInfo("Europe/London")
 RESIDENT_PASSWORD = "plum orbit kettle seven"
-
-
-def _fill_when(page, legend, days):
-    """Type a date and time, days from now in UK time, into the day, month, year and time boxes under legend."""
-    when = (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON)
-    group = page.get_by_role("group", name=legend)
-    for label, value in (("Day", when.day), ("Month", when.month), ("Year", when.year),
-                         ("Time", when.strftime("%H:%M"))):
-        group.get_by_label(label, exact=True).fill(str(value))
 
 
 def go(page, selector):
@@ -117,10 +108,10 @@ def test_full_journey(live, page, mail_server):
     page.select_option("#area", label="Chells & Manor")
     page.check("label:has-text('Chells') >> xpath=preceding-sibling::input")
     page.check("label:has-text('Manor') >> xpath=preceding-sibling::input")
-    _fill_when(page, "Proposals open (UK time)", -3)
-    _fill_when(page, "Proposals close (UK time)", 1)
-    _fill_when(page, "Voting opens (UK time)", 2)
-    _fill_when(page, "Voting closes (UK time)", 5)
+    fill_when(page, "Proposals open (UK time)", -3)
+    fill_when(page, "Proposals close (UK time)", 1)
+    fill_when(page, "Voting opens (UK time)", 2)
+    fill_when(page, "Voting closes (UK time)", 5)
     go(page, "main button[type=submit]")
     assert "Round saved." in page.content()
     round_url = page.url

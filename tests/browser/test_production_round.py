@@ -6,12 +6,12 @@ labels and roles a person sees; axe-core checks the key pages."""
 
 import re
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, fill_date, record_step
+from tests.browser.conftest import assert_accessible, fill_date, fill_when, record_step
 from tests.services.test_onspd_import import OURS, write_onspd, write_ward_names
 from tests.services.test_production_setup import _production_commands
 from tests.support.live_server import BIN, ROOT, LiveServer
@@ -21,15 +21,6 @@ LONDON = ZoneInfo("Europe/London")
 ADMIN_EMAIL, ADMIN_PASSWORD = "it.admin@fernleigh.gov.uk", "lantern orchard pebble ninety"
 PASSWORD = "plum orbit kettle seven"
 POSTCODE = "FL1 0AA"  # the first postcode write_onspd writes: in our authority, ward E05009000 ("Ward 9000")
-
-
-def _fill_when(page, legend, days):
-    """Type a date and time, days from now in UK time, into the day, month, year and time boxes under legend."""
-    when = (datetime.now(UTC) + timedelta(days=days)).astimezone(LONDON)
-    group = page.get_by_role("group", name=legend)
-    for label, value in (("Day", when.day), ("Month", when.month), ("Year", when.year),
-                         ("Time", when.strftime("%H:%M"))):
-        group.get_by_label(label, exact=True).fill(str(value))
 
 
 @pytest.fixture(scope="module")
@@ -150,10 +141,10 @@ def test_a_whole_round_on_a_production_database(production, page, mail_server):
     page.get_by_label("Area").select_option(label="Chells & Manor")
     for ward in page.get_by_role("group", name="Wards whose residents may take part").get_by_role("checkbox").all():
         ward.check()
-    _fill_when(page, "Proposals open (UK time)", -3)
-    _fill_when(page, "Proposals close (UK time)", 1)
-    _fill_when(page, "Voting opens (UK time)", 2)
-    _fill_when(page, "Voting closes (UK time)", 5)
+    fill_when(page, "Proposals open (UK time)", -3)
+    fill_when(page, "Proposals close (UK time)", 1)
+    fill_when(page, "Voting opens (UK time)", 2)
+    fill_when(page, "Voting closes (UK time)", 5)
     click(page, button(page, re.compile("Save")))
     assert "Round saved." in page.content()
     round_url = page.url
